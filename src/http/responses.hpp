@@ -1,0 +1,18 @@
+// Response builders. Handlers set status and body only; the session fills in version,
+// keep-alive and Content-Length from the request it answers.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "http/message.hpp"
+
+namespace srelab::http {
+
+// A response with Content-Type: application/json and the given body.
+Response json_response(Status status, std::string body);
+
+// {"error": "<error>", "detail": "<detail>"}: the shape of every error this service answers.
+Response json_error(Status status, std::string_view error, std::string_view detail);
+
+}  // namespace srelab::http

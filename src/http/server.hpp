@@ -1,0 +1,50 @@
+// The HTTP/1.1 server: one SO_REUSEPORT acceptor per IoThreads context, a coroutine per
+// connection, keep-alive, limits and timeouts. Handlers never see any of that: they get a
+// RequestContext and return a Response; every protocol-level failure is answered here as JSON.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/errc.hpp"
+#include "http/io_threads.hpp"
+#include "http/router.hpp"
+
+namespace srelab::http {
+
+struct ServerSettings {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8000;  // 0 picks a free port; port() tells which
+  std::size_t max_connections = 10000;
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  std::chrono::milliseconds request_timeout{10'000}; // a whole request (headers + body) must arrive within
+  std::chrono::milliseconds write_timeout{10'000};
+  std::size_t header_limit = 8 * 1024;
+  std::size_t body_limit = 1024 * 1024;
+};
+
+class Server {
+ public:
+  // router_for(i) is the router used by connections accepted on context i; it must outlive the server.
+  Server(ServerSettings settings, IoThreads& threads,
+         std::function<const Router&(std::size_t)> router_for);
+  ~Server();
+
+  // Binds and listens on every context; the error is the system's (e.g. address in use).
+  result<void> start();
+  std::uint16_t port() const;
+  // Stops accepting and closes open connections; in-flight handlers finish on their own.
+  void stop();
+  std::size_t open_connections() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace srelab::http

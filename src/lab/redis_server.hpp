@@ -1,0 +1,39 @@
+// A private Redis server on loopback only, no persistence, stopped by its pid.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "core/errc.hpp"
+#include "lab/process.hpp"
+
+namespace srelab::lab {
+
+struct RedisServerSettings {
+  std::filesystem::path dir;       // working dir and log, e.g. .lab/redis
+  std::uint16_t port = 56379;
+  std::filesystem::path binary;    // empty: redis-server from PATH or /usr/bin
+};
+
+class RedisServer {
+ public:
+  explicit RedisServer(RedisServerSettings settings);
+  ~RedisServer();
+
+  result<void> start();  // waits until it answers PING
+  void stop();
+  bool running();
+
+  std::string url() const;  // redis://127.0.0.1:port/0
+  std::uint16_t port() const { return settings_.port; }
+  pid_t pid() const { return process_.pid(); }
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  RedisServerSettings settings_;
+  Process process_;
+  std::string last_error_;
+};
+
+}  // namespace srelab::lab

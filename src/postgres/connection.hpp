@@ -1,0 +1,49 @@
+// One libpq connection driven by Asio: libpq's non-blocking API, with its socket waited on by
+// the io_context of whoever awaits (no thread per query). Not thread-safe: one user at a time,
+// which the pool's lease guarantees.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "core/errc.hpp"
+#include "postgres/query.hpp"
+#include "postgres/query_result.hpp"
+
+namespace srelab::postgres {
+
+struct ConnectionSettings {
+  std::string conninfo;  // libpq conninfo string or postgresql:// URL
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds statement_timeout{5000};  // sent as the session's statement_timeout
+};
+
+class Connection {
+ public:
+  // Connects asynchronously on the awaiting coroutine's executor; errc::db_unavailable on failure.
+  static boost::asio::awaitable<result<std::unique_ptr<Connection>>> connect(
+      const ConnectionSettings& settings);
+  ~Connection();
+
+  // Runs one parameterized query (text parameters). A Postgres error → errc::db_query_failed
+  // (or db_timeout for SQLSTATE 57014); a lost connection → errc::db_unavailable and healthy()
+  // turns false. last_error() holds the server's message of the last failure.
+  boost::asio::awaitable<result<QueryResult>> execute(const Query& query,
+                                                      std::span<const std::string> params = {});
+
+  bool healthy() const;
+  const std::string& last_error() const { return last_error_; }
+  int backend_pid() const;
+
+ private:
+  struct Impl;
+  explicit Connection(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::string last_error_;
+};
+
+}  // namespace srelab::postgres
