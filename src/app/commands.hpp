@@ -1,0 +1,18 @@
+// The subcommands' bodies, called by cli/ with their options already split from argv.
+// Each returns the process exit code: 0 done, 1 failed at run time, 2 bad usage or configuration.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/option_values.hpp"
+
+namespace srelab::app {
+
+int run_serve(OptionValues& values);
+
+// `forwarded` are the serve flags given on the command line, as "--flag=value", passed on to
+// the service that `up` starts; `self` is the path of this executable.
+int run_up(OptionValues& values, const std::vector<std::string>& forwarded, const std::string& self);
+
+}  // namespace srelab::app

@@ -1,0 +1,205 @@
+#include <signal.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "app/commands.hpp"
+#include "app/serve_config.hpp"
+#include "app/signals.hpp"
+#include "lab/catalog_data.hpp"
+#include "lab/ports.hpp"
+#include "lab/postgres_server.hpp"
+#include "lab/process.hpp"
+#include "lab/redis_server.hpp"
+
+namespace srelab::app {
+namespace {
+
+struct UpConfig {
+  std::filesystem::path state_dir;
+  std::uint16_t pg_port = 55432;
+  std::uint16_t redis_port = 56379;
+  lab::SeedSettings seed;
+  bool own_postgres = true;  // false when DATABASE_URL / --database-url names a server
+  bool own_redis = true;
+};
+
+std::optional<UpConfig> finalize_up_config(OptionValues& values) {
+  UpConfig config;
+  std::error_code ec;
+  config.state_dir = std::filesystem::absolute(values.text("state-dir", ".lab"), ec);
+  config.pg_port = static_cast<std::uint16_t>(values.integer("pg-port", 55432, 1, 65535));
+  config.redis_port = static_cast<std::uint16_t>(values.integer("redis-port", 56379, 1, 65535));
+  config.seed.seed = static_cast<std::uint64_t>(
+      values.integer("seed", 42, 0, std::numeric_limits<std::int64_t>::max()));
+  config.seed.products = static_cast<int>(values.integer("products", 10'000, 1, 1'000'000));
+  config.own_postgres = !values.is_set("database-url");
+  config.own_redis = !values.is_set("redis-url");
+  if (!values.error().empty()) return std::nullopt;
+  return config;
+}
+
+// The first taken port among those `up` is about to listen on, as a one-line message.
+std::string taken_port(const UpConfig& config, const ServeConfig& serve) {
+  auto check = [](const std::string& host, std::uint16_t port, const char* what,
+                  const char* flag) -> std::string {
+    if (lab::port_is_free(host, port)) return {};
+    return "port " + std::to_string(port) + " (" + what + ") is already in use on " + host +
+           ": stop what holds it or choose another with " + flag;
+  };
+  std::string message;
+  if (serve.server.port != 0) message = check(serve.server.host, serve.server.port, "service", "--port");
+  if (message.empty() && config.own_postgres)
+    message = check("127.0.0.1", config.pg_port, "Postgres", "--pg-port");
+  if (message.empty() && config.own_redis)
+    message = check("127.0.0.1", config.redis_port, "Redis", "--redis-port");
+  return message;
+}
+
+bool accepts_connections(const std::string& host, std::uint16_t port) {
+  boost::asio::io_context context;
+  boost::asio::ip::tcp::socket socket(context);
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host, ec);
+  if (ec) return false;
+  socket.connect({address, port}, ec);
+  return !ec;
+}
+
+class Lab {
+ public:
+  explicit Lab(const UpConfig& config) : config_(config) {}
+
+  // Each step prints what went wrong and returns false; the destructor stops what was started.
+  bool start_servers(ServeConfig& serve) {
+    std::filesystem::create_directories(config_.state_dir);
+    if (config_.own_postgres) {
+      lab::PostgresServerSettings settings;
+      settings.data_dir = config_.state_dir / "postgres";
+      settings.port = config_.pg_port;
+      postgres_.emplace(settings);
+      std::fprintf(stderr, "sre-lab up: starting Postgres on 127.0.0.1:%u\n", config_.pg_port);
+      if (!postgres_->start()) return fail("Postgres: " + postgres_->last_error());
+      serve.pool.connection.conninfo = postgres_->url();
+    }
+    if (config_.own_redis) {
+      lab::RedisServerSettings settings;
+      settings.dir = config_.state_dir / "redis";
+      settings.port = config_.redis_port;
+      redis_.emplace(settings);
+      std::fprintf(stderr, "sre-lab up: starting Redis on 127.0.0.1:%u\n", config_.redis_port);
+      if (!redis_->start()) return fail("Redis: " + redis_->last_error());
+    }
+    std::string error;
+    if (!lab::prepare_catalog(serve.pool.connection.conninfo, config_.seed, error))
+      return fail("seeding the catalog: " + error);
+    return true;
+  }
+
+  bool start_service(const std::string& self, std::vector<std::string> args,
+                     const ServeConfig& serve) {
+    std::vector<std::string> argv{self, "serve"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    if (config_.own_postgres) argv.push_back("--database-url=" + postgres_->url());
+    if (config_.own_redis) argv.push_back("--redis-url=" + redis_->url());
+    lab::SpawnOptions options;
+    options.argv = std::move(argv);
+    auto spawned = lab::Process::spawn(options);
+    if (!spawned) return fail("cannot start the service: " + spawned.error().message());
+    service_ = std::move(*spawned);
+    for (int i = 0; i < 300; ++i) {  // up to 30 s
+      if (!service_.running()) return fail("the service exited during start-up");
+      if (accepts_connections(serve.server.host, serve.server.port)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return fail("the service did not start listening within 30 s");
+  }
+
+  void print_urls(const ServeConfig& serve) const {
+    const std::string base =
+        "http://" + serve.server.host + ":" + std::to_string(serve.server.port);
+    std::printf("sre-lab is up\n");
+    std::printf("  API        %s/products/1\n", base.c_str());
+    std::printf("  health     %s/healthz   readiness %s/readyz\n", base.c_str(), base.c_str());
+    if (postgres_)
+      std::printf("  Postgres   %s  (pid %d, log %s)\n", postgres_->url().c_str(), postgres_->pid(),
+                  (config_.state_dir / "postgres.log").c_str());
+    else
+      std::printf("  Postgres   %s (external)\n", serve.pool.connection.conninfo.c_str());
+    if (redis_)
+      std::printf("  Redis      %s  (pid %d)\n", redis_->url().c_str(), redis_->pid());
+    else
+      std::printf("  Redis      %s:%u (external)\n", serve.redis.host.c_str(), serve.redis.port);
+    std::printf("  state      %s\n", config_.state_dir.c_str());
+    std::printf("Ctrl-C (or SIGTERM) stops everything.\n");
+    std::fflush(stdout);
+  }
+
+  // Until a stop signal (0) or a child's unexpected exit (1).
+  int supervise() {
+    for (;;) {
+      const auto signal = wait_for_signal(true, std::chrono::seconds(1));
+      if (signal && (*signal == SIGINT || *signal == SIGTERM)) {
+        std::fprintf(stderr, "\nsre-lab up: %s received, stopping\n",
+                     *signal == SIGINT ? "SIGINT" : "SIGTERM");
+        return 0;
+      }
+      if (!service_.running()) return fail("the service exited unexpectedly"), 1;
+      if (postgres_ && !postgres_->running()) return fail("Postgres exited unexpectedly"), 1;
+      if (redis_ && !redis_->running()) return fail("Redis exited unexpectedly"), 1;
+    }
+  }
+
+  // Reverse order of start: the service first, so it never sees its stores vanish under load.
+  void stop() {
+    if (service_.pid() > 0 && service_.running()) service_.stop(SIGTERM);
+    if (redis_) redis_->stop();
+    if (postgres_) postgres_->stop();
+    std::fprintf(stderr, "sre-lab up: stopped\n");
+  }
+
+ private:
+  bool fail(const std::string& message) const {
+    std::fprintf(stderr, "sre-lab up: %s\n", message.c_str());
+    return false;
+  }
+
+  const UpConfig& config_;
+  std::optional<lab::PostgresServer> postgres_;
+  std::optional<lab::RedisServer> redis_;
+  lab::Process service_;
+};
+
+}  // namespace
+
+int run_up(OptionValues& values, const std::vector<std::string>& forwarded,
+           const std::string& self) {
+  auto up = finalize_up_config(values);
+  auto serve = finalize_serve_config(values);
+  if (serve && serve->server.port == 0) values.fail("port", "0", "a fixed port in 1..65535 for up");
+  if (!up || !serve || !values.error().empty()) {
+    std::fprintf(stderr, "sre-lab up: %s\n", values.error().c_str());
+    return 2;
+  }
+  if (const std::string taken = taken_port(*up, *serve); !taken.empty()) {
+    std::fprintf(stderr, "sre-lab up: %s\n", taken.c_str());
+    return 2;
+  }
+  block_signals(true);
+  Lab lab(*up);
+  int status = 1;
+  if (lab.start_servers(*serve) && lab.start_service(self, forwarded, *serve)) {
+    lab.print_urls(*serve);
+    status = lab.supervise();
+  }
+  lab.stop();
+  return status;
+}
+
+}  // namespace srelab::app

@@ -1,0 +1,45 @@
+// The composition root of `sre-lab serve`: builds the threads, the shared Postgres pool, one Redis
+// client + product service + router per worker thread, and the HTTP server, and stops them in
+// the reverse order. Integration tests run it in-process exactly as the binary does.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "app/serve_config.hpp"
+#include "catalog/product_repository.hpp"
+#include "core/clock.hpp"
+#include "http/io_threads.hpp"
+#include "postgres/pool.hpp"
+
+namespace srelab::app {
+
+class Service {
+ public:
+  explicit Service(ServeConfig config);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Starts the threads, the Redis clients and the listener; fails when the address can't be bound.
+  result<void> start();
+  void stop();  // idempotent; waits for the worker threads
+
+  std::uint16_t port() const;
+  const ServeConfig& config() const { return config_; }
+  postgres::Pool& pool() { return pool_; }
+
+ private:
+  struct Worker;
+  ServeConfig config_;
+  SteadyClock clock_;
+  http::IoThreads threads_;
+  postgres::Pool pool_;
+  catalog::PgProductRepository repository_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<http::Server> server_;
+  bool running_ = false;
+};
+
+}  // namespace srelab::app

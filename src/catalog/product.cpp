@@ -1,0 +1,51 @@
+#include "catalog/product.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+
+namespace srelab::catalog {
+namespace {
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += boost::json::serialize(boost::json::string(text));
+}
+
+}  // namespace
+
+std::string_view to_string(Source source) {
+  switch (source) {
+    case Source::cache: return "cache";
+    case Source::database: return "database";
+  }
+  return "unknown";
+}
+
+std::string render_product_json(const Product& product) {
+  std::string out;
+  out.reserve(128 + product.name.size() + product.description.size());
+  out += "{\"id\":";
+  out += std::to_string(product.id);
+  out += ",\"name\":";
+  append_json_string(out, product.name);
+  out += ",\"description\":";
+  append_json_string(out, product.description);
+  out += ",\"category\":";
+  append_json_string(out, product.category);
+  out += ",\"price\":";
+  out += product.price.empty() ? std::string_view("null") : std::string_view(product.price);
+  out += '}';
+  return out;
+}
+
+std::string with_source(std::string_view product_json, Source source) {
+  const std::string_view tag = to_string(source);
+  std::string out;
+  out.reserve(product_json.size() + tag.size() + 12);
+  out.append(product_json.substr(0, product_json.size() - 1));  // drop the closing brace
+  out += ",\"source\":\"";
+  out += tag;
+  out += "\"}";
+  return out;
+}
+
+}  // namespace srelab::catalog

@@ -1,0 +1,29 @@
+// A catalog product and its JSON form. The JSON without "source" is what the cache stores, so a
+// cache hit is answered by splicing the source into the stored bytes, without parsing them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace srelab::catalog {
+
+struct Product {
+  std::int32_t id = 0;
+  std::string name;
+  std::string description;
+  std::string category;
+  std::string price;  // numeric(10,2) as Postgres prints it, e.g. "12.50": exact, never a double
+};
+
+enum class Source { cache, database };
+
+std::string_view to_string(Source source);
+
+// {"id":1,"name":"…","description":"…","category":"…","price":12.50}
+std::string render_product_json(const Product& product);
+
+// `product_json` with ,"source":"<source>" inserted before its closing brace.
+std::string with_source(std::string_view product_json, Source source);
+
+}  // namespace srelab::catalog

@@ -1,0 +1,15 @@
+// The catalog's HTTP surface: GET /products/{id}, /healthz, /readyz. Handlers are plain
+// functions of (RequestContext) → Response; http/ does everything else.
+#pragma once
+
+#include "catalog/product_service.hpp"
+#include "catalog/readiness.hpp"
+#include "core/clock.hpp"
+#include "http/router.hpp"
+
+namespace srelab::catalog {
+
+void add_catalog_routes(http::Router& router, ProductService& products, Readiness& readiness,
+                        const Clock& clock);
+
+}  // namespace srelab::catalog

@@ -1,0 +1,127 @@
+#include "cli/cli.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "app/commands.hpp"
+#include "app/option_values.hpp"
+
+namespace srelab::cli {
+namespace {
+
+constexpr std::string_view serve_summary =
+    "Runs the catalog service (GET /products/{id}, /healthz, /readyz) against Postgres and Redis.";
+constexpr std::string_view up_summary =
+    "Runs the whole lab on this machine: a private Postgres and Redis under the state directory,\n"
+    "the seeded catalog and the service. Ctrl-C or SIGTERM stops all of it. With --database-url /\n"
+    "--redis-url (or DATABASE_URL / REDIS_URL) it uses those servers instead of its own.";
+
+constexpr const char* top_usage =
+    "usage: sre-lab <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  up       run the whole lab: Postgres, Redis, seeded catalog and the service\n"
+    "  serve    run the catalog service only\n"
+    "\n"
+    "sre-lab <command> --help shows the command's options; sre-lab --version the version.\n";
+
+std::string self_path(const char* argv0) {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(argv0) : path.string();
+}
+
+int command(std::string_view name, std::span<const app::OptionSpec> options,
+            std::string_view summary, std::span<const std::string> args, const char* argv0) {
+  ParsedArgs parsed = parse_args(options, args);
+  if (parsed.help) {
+    std::fputs(usage(name, summary, options).c_str(), stdout);
+    return 0;
+  }
+  if (!parsed.error.empty()) {
+    std::fprintf(stderr, "sre-lab %.*s: %s (see 'sre-lab %.*s --help')\n",
+                 static_cast<int>(name.size()), name.data(), parsed.error.c_str(),
+                 static_cast<int>(name.size()), name.data());
+    return 2;
+  }
+  app::OptionValues values(options, parsed.flags, app::process_env());
+  if (name == "serve") return app::run_serve(values);
+  // `up` passes on the serve flags it was given; its own flags stay with it.
+  std::vector<std::string> forwarded;
+  for (const std::string& flag : parsed.given) {
+    const std::string key = flag.substr(2, flag.find('=') - 2);
+    if (app::find_option(app::serve_options(), key)) forwarded.push_back(flag);
+  }
+  return app::run_up(values, forwarded, self_path(argv0));
+}
+
+}  // namespace
+
+ParsedArgs parse_args(std::span<const app::OptionSpec> options, std::span<const std::string> args) {
+  ParsedArgs parsed;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      parsed.help = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      parsed.error = "unexpected argument '" + arg + "'";
+      return parsed;
+    }
+    const auto equals = arg.find('=');
+    const std::string flag = arg.substr(2, equals == std::string::npos ? equals : equals - 2);
+    if (app::find_option(options, flag) == nullptr) {
+      parsed.error = "unknown option '--" + flag + "'";
+      return parsed;
+    }
+    std::string value;
+    if (equals != std::string::npos) {
+      value = arg.substr(equals + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      parsed.error = "option '--" + flag + "' needs a value";
+      return parsed;
+    }
+    parsed.flags[flag] = value;
+    parsed.given.push_back("--" + flag + "=" + value);
+  }
+  return parsed;
+}
+
+std::string usage(std::string_view command, std::string_view summary,
+                  std::span<const app::OptionSpec> options) {
+  std::string out = "usage: sre-lab " + std::string(command) + " [options]\n\n";
+  out += summary;
+  out += "\n\noptions (flag, environment variable, default):\n";
+  for (const app::OptionSpec& option : options) {
+    std::string left = "  --" + std::string(option.flag) + " " + std::string(option.value_name);
+    if (left.size() < 32) left.resize(32, ' ');
+    out += left + std::string(option.help) + "\n";
+    out += std::string(32, ' ') + "[";
+    if (!option.env.empty()) out += std::string(option.env) + ", ";
+    out += "default " + std::string(option.default_text) + "]\n";
+  }
+  out += "  --help                        this help\n";
+  return out;
+}
+
+int run(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(top_usage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::printf("sre-lab %s\n", SRE_LAB_VERSION);
+    return 0;
+  }
+  const std::span<const std::string> rest(args.data() + 1, args.size() - 1);
+  if (args[0] == "serve") return command("serve", app::serve_options(), serve_summary, rest, argv[0]);
+  if (args[0] == "up") return command("up", app::up_options(), up_summary, rest, argv[0]);
+  std::fprintf(stderr, "sre-lab: unknown command '%s' (see 'sre-lab --help')\n", args[0].c_str());
+  return 2;
+}
+
+}  // namespace srelab::cli

@@ -1,0 +1,67 @@
+// A small blocking HTTP/1.1 client for integration tests: one keep-alive connection, one
+// request at a time, the body parsed as JSON when it is JSON.
+#pragma once
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <string>
+
+namespace srelab::testing {
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  boost::json::value json;  // null when the body is not JSON
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : std::string(it->value());
+  }
+  boost::beast::http::fields headers;
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(std::uint16_t port) : port_(port), socket_(context_) {}
+
+  HttpReply request(boost::beast::http::verb method, const std::string& target,
+                    const std::string& body = {}) {
+    namespace http = boost::beast::http;
+    if (!socket_.is_open())
+      socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+    http::request<http::string_body> request{method, target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    if (!body.empty()) {
+      request.set(http::field::content_type, "application/json");
+      request.body() = body;
+    }
+    request.prepare_payload();
+    http::write(socket_, request);
+    http::response<http::string_body> response;
+    http::read(socket_, buffer_, response);
+    HttpReply reply;
+    reply.status = static_cast<int>(response.result_int());
+    reply.body = response.body();
+    reply.headers = response.base();
+    boost::system::error_code ec;
+    reply.json = boost::json::parse(reply.body, ec);
+    if (ec) reply.json = nullptr;
+    if (!response.keep_alive()) socket_.close();
+    return reply;
+  }
+
+  HttpReply get(const std::string& target) { return request(boost::beast::http::verb::get, target); }
+
+ private:
+  std::uint16_t port_;
+  boost::asio::io_context context_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::beast::flat_buffer buffer_;
+};
+
+}  // namespace srelab::testing

@@ -1,0 +1,180 @@
+// `sre-lab` as a user runs it: the binary, its exit codes and messages, and `up` starting and
+// stopping a whole lab (its own Postgres, Redis and service) in a temporary state directory.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "lab/ports.hpp"
+#include "lab/process.hpp"
+#include "support/http_client.hpp"
+
+namespace srelab {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+struct Run {
+  int status = -1;
+  std::string output;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/sre-lab-cli-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    fs::permissions(dir_, fs::perms(0755));
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  lab::Process spawn(std::vector<std::string> args, const std::string& log) {
+    lab::SpawnOptions options;
+    options.argv = {SRE_LAB_BINARY};
+    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    options.log_file = dir_ / log;
+    auto process = lab::Process::spawn(options);
+    EXPECT_TRUE(process);
+    return std::move(*process);
+  }
+
+  std::string read(const std::string& log) const {
+    std::ifstream in(dir_ / log);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // Runs to completion (bounded); the exit status and what it printed.
+  Run run(std::vector<std::string> args) {
+    const std::string log = "run" + std::to_string(runs_++) + ".log";
+    lab::Process process = spawn(std::move(args), log);
+    for (int i = 0; i < 300 && process.running(); ++i) std::this_thread::sleep_for(100ms);
+    if (process.running()) process.stop(SIGKILL);
+    return {process.exit_status().value_or(-1), read(log)};
+  }
+
+  fs::path dir_;
+  int runs_ = 0;
+};
+
+std::vector<pid_t> children_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> pids;
+  for (pid_t child; in >> child;) pids.push_back(child);
+  return pids;
+}
+
+bool alive(pid_t pid) { return kill(pid, 0) == 0; }
+
+TEST_F(CliTest, VersionAndHelp) {
+  const Run version = run({"--version"});
+  EXPECT_EQ(version.status, 0);
+  EXPECT_EQ(version.output.rfind("sre-lab ", 0), 0u) << version.output;
+  for (const char* command : {"serve", "up"}) {
+    const Run help = run({command, "--help"});
+    EXPECT_EQ(help.status, 0) << command;
+    EXPECT_NE(help.output.find("--port"), std::string::npos) << help.output;
+    EXPECT_NE(help.output.find("SRE_LAB_PORT"), std::string::npos) << help.output;
+  }
+}
+
+TEST_F(CliTest, BadUsageIsOneLineAndExitCodeTwo) {
+  struct Case {
+    std::vector<std::string> args;
+    const char* says;
+  };
+  const Case cases[] = {
+      {{"bogus"}, "unknown command 'bogus'"},
+      {{}, "usage: sre-lab"},
+      {{"serve", "--port", "abc"}, "invalid --port 'abc': expected an integer in 0..65535"},
+      {{"serve", "--threads=0"}, "invalid --threads '0'"},
+      {{"serve", "--nope"}, "unknown option '--nope'"},
+      {{"serve", "--port"}, "option '--port' needs a value"},
+      {{"serve", "--redis-url", "mysql://x"}, "invalid --redis-url 'mysql://x'"},
+      {{"up", "--pg-port", "0"}, "invalid --pg-port '0': expected an integer in 1..65535"},
+      {{"up", "--products", "many"}, "invalid --products 'many'"},
+  };
+  for (const Case& c : cases) {
+    const Run result = run(c.args);
+    EXPECT_EQ(result.status, 2) << c.says << "\n" << result.output;
+    EXPECT_NE(result.output.find(c.says), std::string::npos) << result.output;
+    if (!c.args.empty()) {
+      EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+    }
+  }
+}
+
+TEST_F(CliTest, UpNamesATakenPortAndStartsNothing) {
+  boost::asio::io_context context;
+  boost::asio::ip::tcp::acceptor holder(context, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const auto taken = holder.local_endpoint().port();
+  const Run result = run({"up", "--state-dir", (dir_ / "lab").string(), "--port",
+                          std::to_string(taken)});
+  EXPECT_EQ(result.status, 2) << result.output;
+  EXPECT_NE(result.output.find("port " + std::to_string(taken) + " (service) is already in use"),
+            std::string::npos)
+      << result.output;
+  EXPECT_FALSE(fs::exists(dir_ / "lab" / "postgres")) << "nothing started";
+}
+
+// Starts `up`, waits for /readyz, fetches a product, stops it with SIGTERM; the product's JSON.
+std::string up_and_down(CliTest& test, lab::Process& up, std::uint16_t port) {
+  bool ready = false;
+  for (int i = 0; i < 600 && !ready && up.running(); ++i) {  // initdb + seeding: up to 60 s
+    try {
+      ready = testing::HttpClient(port).get("/readyz").status == 200;
+    } catch (const std::exception&) {
+    }
+    if (!ready) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(ready) << "up did not become ready";
+  (void)test;
+  testing::HttpReply product = testing::HttpClient(port).get("/products/1");
+  EXPECT_EQ(product.status, 200) << product.body;
+
+  const std::vector<pid_t> children = children_of(up.pid());
+  EXPECT_EQ(children.size(), 3u) << "postgres, redis and the service";
+  kill(up.pid(), SIGTERM);
+  for (int i = 0; i < 300 && up.running(); ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(up.running());
+  EXPECT_EQ(up.exit_status().value_or(-1), 0);
+  for (pid_t child : children) EXPECT_FALSE(alive(child)) << "stray process " << child;
+  return product.body;
+}
+
+TEST_F(CliTest, UpRunsTheLabAndStopsEverythingOnSigterm) {
+  const std::uint16_t port = lab::pick_free_port();
+  const std::vector<std::string> args{
+      "up",          "--state-dir",  (dir_ / "lab").string(),
+      "--port",      std::to_string(port),
+      "--pg-port",   std::to_string(lab::pick_free_port()),
+      "--redis-port", std::to_string(lab::pick_free_port()),
+      "--threads",   "1"};
+
+  lab::Process first = spawn(args, "up1.log");
+  const std::string first_product = up_and_down(*this, first, port);
+  const std::string log = read("up1.log");
+  EXPECT_NE(log.find("http://127.0.0.1:" + std::to_string(port)), std::string::npos) << log;
+  EXPECT_TRUE(fs::exists(dir_ / "lab" / "postgres" / "PG_VERSION"));
+  for (const auto& entry : fs::directory_iterator(dir_ / "lab"))
+    EXPECT_EQ(entry.path().filename().string().find("tmp"), std::string::npos)
+        << "half-made state left behind: " << entry.path();
+
+  // A second run reuses the cluster and serves the same seeded rows.
+  lab::Process second = spawn(args, "up2.log");
+  const std::string second_product = up_and_down(*this, second, port);
+  auto strip_source = [](std::string json) { return json.substr(0, json.find(",\"source\"")); };
+  EXPECT_EQ(strip_source(first_product), strip_source(second_product));
+}
+
+}  // namespace
+}  // namespace srelab

@@ -1,0 +1,39 @@
+#include <gtest/gtest.h>
+
+#include "cli/cli.hpp"
+
+namespace srelab::cli {
+namespace {
+
+ParsedArgs parse(std::vector<std::string> args) { return parse_args(app::up_options(), args); }
+
+TEST(CliArgs, BothFlagSpellingsAndOrderAreKept) {
+  const ParsedArgs parsed = parse({"--port", "9000", "--state-dir=/tmp/x", "--threads=2"});
+  ASSERT_TRUE(parsed.error.empty()) << parsed.error;
+  EXPECT_EQ(parsed.flags.at("port"), "9000");
+  EXPECT_EQ(parsed.flags.at("state-dir"), "/tmp/x");
+  EXPECT_EQ(parsed.given, (std::vector<std::string>{"--port=9000", "--state-dir=/tmp/x",
+                                                    "--threads=2"}));
+}
+
+TEST(CliArgs, ErrorsAreOneLineAndNameTheArgument) {
+  EXPECT_EQ(parse({"--bogus", "1"}).error, "unknown option '--bogus'");
+  EXPECT_EQ(parse({"--port"}).error, "option '--port' needs a value");
+  EXPECT_EQ(parse({"stray"}).error, "unexpected argument 'stray'");
+  EXPECT_EQ(parse_args(app::serve_options(), std::vector<std::string>{"--state-dir=x"}).error,
+            "unknown option '--state-dir'") << "serve has no lab options";
+}
+
+TEST(CliArgs, HelpListsEveryOptionWithItsEnvironmentVariable) {
+  EXPECT_TRUE(parse({"--help"}).help);
+  const std::string text = usage("up", "summary", app::up_options());
+  for (const auto& option : app::up_options()) {
+    EXPECT_NE(text.find("--" + std::string(option.flag)), std::string::npos) << option.flag;
+    if (!option.env.empty()) {
+      EXPECT_NE(text.find(option.env), std::string::npos) << option.env;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace srelab::cli
