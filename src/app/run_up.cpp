@@ -110,8 +110,9 @@ class Lab {
     if (config_.own_redis) argv.push_back("--redis-url=" + redis_->url());
     lab::SpawnOptions options;
     options.argv = std::move(argv);
-    auto spawned = lab::Process::spawn(options);
-    if (!spawned) return fail("cannot start the service: " + spawned.error().message());
+    std::string error;
+    auto spawned = lab::Process::spawn(options, error);
+    if (!spawned) return fail("cannot start the service: " + error);
     service_ = std::move(*spawned);
     for (int i = 0; i < 300; ++i) {  // up to 30 s
       if (!service_.running()) return fail("the service exited during start-up");

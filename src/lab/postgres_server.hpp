@@ -5,20 +5,22 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "core/errc.hpp"
 #include "lab/process.hpp"
+#include "lab/system_user.hpp"
 
 namespace srelab::lab {
 
 struct PostgresServerSettings {
-  std::filesystem::path data_dir;        // e.g. .lab/postgres
+  std::filesystem::path data_dir;  // e.g. .lab/postgres; its log is .lab/postgres.log
   std::uint16_t port = 55432;
-  std::string os_user = "srelab";        // used only when running as root; created if missing
+  std::string os_user = "srelab";  // used only when running as root; created if missing
   std::string database = "srelab";
   std::string role = "srelab";
-  std::filesystem::path bin_dir;         // empty: found (e.g. /usr/lib/postgresql/15/bin)
+  std::filesystem::path bin_dir;  // empty: found (e.g. /usr/lib/postgresql/15/bin)
 };
 
 class PostgresServer {
@@ -29,17 +31,30 @@ class PostgresServer {
   // initdb if needed, start, wait until it accepts connections, create role and database.
   // Errors carry a one-line explanation in last_error().
   result<void> start();
-  void stop();            // fast shutdown (SIGINT), waits
-  result<void> restart(); // stop + start
+  void stop();             // fast shutdown (SIGINT), waits
+  result<void> restart();  // stop + start
   bool running();
 
   std::string url() const;  // postgresql://role@127.0.0.1:port/database
+  std::filesystem::path log_file() const;
   std::uint16_t port() const { return settings_.port; }
   pid_t pid() const { return process_.pid(); }
   const std::string& last_error() const { return last_error_; }
 
  private:
+  result<void> start_once(bool& retry);
+  result<void> prepare_state_dir();
+  result<void> ensure_cluster();
+  result<void> run_initdb(const std::filesystem::path& target);
+  result<void> spawn_postmaster();
+  result<void> wait_until_ready(std::uintmax_t log_from, bool& retry);
+  result<void> ensure_role_and_database();
+  result<void> fail(errc code, std::string message);
+
   PostgresServerSettings settings_;
+  std::filesystem::path data_dir_;  // absolute
+  std::filesystem::path bin_dir_;
+  std::optional<SystemUser> os_user_;  // set when we are root
   Process process_;
   std::string last_error_;
 };

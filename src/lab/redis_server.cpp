@@ -1,0 +1,148 @@
+#include "lab/redis_server.hpp"
+
+#include <hiredis/hiredis.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <sstream>
+#include <system_error>
+#include <thread>
+
+#include "lab/log_tail.hpp"
+#include "lab/ports.hpp"
+
+namespace srelab::lab {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr auto kReadyTimeout = 10s;
+constexpr auto kShutdownGrace = 10s;
+
+fs::path find_redis_server(const fs::path& configured) {
+  if (!configured.empty()) return configured;
+  if (const char* path = std::getenv("PATH")) {
+    std::stringstream dirs(path);
+    for (std::string dir; std::getline(dirs, dir, ':');) {
+      if (dir.empty()) continue;
+      const fs::path candidate = fs::path(dir) / "redis-server";
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+  }
+  return "/usr/bin/redis-server";
+}
+
+struct RedisContextDeleter {
+  void operator()(redisContext* context) const { redisFree(context); }
+};
+struct RedisReplyDeleter {
+  void operator()(redisReply* reply) const { freeReplyObject(reply); }
+};
+
+bool answers_ping(std::uint16_t port) {
+  const timeval timeout{0, 200'000};
+  std::unique_ptr<redisContext, RedisContextDeleter> context(
+      redisConnectWithTimeout("127.0.0.1", port, timeout));
+  if (!context || context->err != 0) return false;
+  redisSetTimeout(context.get(), timeout);
+  std::unique_ptr<redisReply, RedisReplyDeleter> reply(
+      static_cast<redisReply*>(redisCommand(context.get(), "PING")));
+  return reply && reply->type == REDIS_REPLY_STATUS && std::string(reply->str) == "PONG";
+}
+
+}  // namespace
+
+RedisServer::RedisServer(RedisServerSettings settings) : settings_(std::move(settings)) {
+  std::error_code ec;
+  settings_.dir = fs::absolute(settings_.dir, ec).lexically_normal();
+}
+
+RedisServer::~RedisServer() {
+  stop();
+}
+
+std::string RedisServer::url() const {
+  return "redis://127.0.0.1:" + std::to_string(settings_.port) + "/0";
+}
+
+bool RedisServer::running() {
+  return process_.running();
+}
+
+void RedisServer::stop() {
+  process_.stop(SIGTERM, kShutdownGrace);
+}
+
+result<void> RedisServer::fail(errc code, std::string message) {
+  last_error_ = std::move(message);
+  return code;
+}
+
+result<void> RedisServer::start() {
+  last_error_.clear();
+  if (process_.running()) return {};
+  std::error_code ec;
+  if (!fs::exists(settings_.dir, ec)) {
+    fs::create_directories(settings_.dir, ec);
+    if (ec) {
+      return fail(errc::invalid_argument,
+                  "redis: cannot create " + settings_.dir.string() + ": " + ec.message());
+    }
+    fs::permissions(settings_.dir, fs::perms(0755), ec);
+  }
+  if (!port_is_free("127.0.0.1", settings_.port)) {
+    return fail(errc::invalid_argument, "redis: port " + std::to_string(settings_.port) +
+                                            " on 127.0.0.1 is already in use");
+  }
+  SpawnOptions options;
+  // No persistence: the cache is disposable, and a chaos experiment that restarts Redis wants
+  // it to come back empty, like a real cache node that lost its memory.
+  // clang-format off
+  options.argv = {find_redis_server(settings_.binary).string(),
+                  "--port", std::to_string(settings_.port),
+                  "--bind", "127.0.0.1",
+                  "--save", "",
+                  "--appendonly", "no",
+                  "--dir", settings_.dir.string(),
+                  "--daemonize", "no",
+                  "--logfile", log_file().string(),
+                  "--protected-mode", "yes"};
+  // clang-format on
+  options.log_file = log_file();  // what it prints before its own log is open
+  options.working_dir = settings_.dir;
+  options.parent_death_signal = SIGTERM;
+  const auto log_from = log_size(log_file());
+  std::string error;
+  auto child = Process::spawn(options, error);
+  if (!child) return fail(errc::invalid_argument, "redis: " + error);
+  process_ = std::move(*child);
+  if (auto ready = wait_until_ready(log_from); !ready) {
+    process_.stop(SIGKILL, 0ms);
+    return ready;
+  }
+  return {};
+}
+
+result<void> RedisServer::wait_until_ready(std::uintmax_t log_from) {
+  const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
+  for (;;) {
+    if (answers_ping(settings_.port)) return {};
+    if (!process_.running()) {
+      return fail(errc::cache_unavailable, "redis exited during start-up (status " +
+                                               std::to_string(process_.exit_status().value_or(-1)) +
+                                               "): " + log_tail(log_file(), log_from));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail(errc::timeout, "redis did not answer PING on port " +
+                                     std::to_string(settings_.port) +
+                                     " within 10 s: " + log_tail(log_file(), log_from));
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+}  // namespace srelab::lab
