@@ -1,4 +1,5 @@
-// A decoded Redis reply (RESP2).
+// A decoded Redis reply (RESP2), as Protocol decodes it from hiredis' reader and
+// Client::command returns it. A nil bulk string and a nil array are both Type::nil.
 #pragma once
 
 #include <string>
@@ -9,8 +10,8 @@ namespace srelab::redis {
 struct Reply {
   enum class Type { nil, string, status, integer, array, error };
   Type type = Type::nil;
-  std::string str;          // string, status and error
-  long long integer = 0;    // integer
+  std::string str;              // string, status and error
+  long long integer = 0;        // integer
   std::vector<Reply> elements;  // array
 };
 
