@@ -24,18 +24,27 @@ struct ConnectionSettings {
 
 class Connection {
  public:
-  // Connects asynchronously on the awaiting coroutine's executor; errc::db_unavailable on failure.
+  // Connects asynchronously on the awaiting coroutine's executor within connect_timeout (0: no
+  // limit); errc::db_unavailable on failure, errc::cancelled when the awaiting coroutine is.
   static boost::asio::awaitable<result<std::unique_ptr<Connection>>> connect(
       const ConnectionSettings& settings);
   ~Connection();
 
   // Runs one parameterized query (text parameters). A Postgres error → errc::db_query_failed
   // (or db_timeout for SQLSTATE 57014); a lost connection → errc::db_unavailable and healthy()
-  // turns false. last_error() holds the server's message of the last failure.
+  // turns false. last_error() holds the server's message of the last failure. No answer within
+  // statement_timeout + 1 s (a server that stopped answering) → errc::db_timeout, and the
+  // connection is no longer healthy. The awaiting coroutine may run on any io_context thread.
   boost::asio::awaitable<result<QueryResult>> execute(const Query& query,
                                                       std::span<const std::string> params = {});
 
+  // Connected, not broken by an abandoned query, and at rest (no transaction left open): safe to
+  // hand to the next user.
   bool healthy() const;
+  // For a connection at rest: reads, without blocking, whatever the server sent unprompted (after
+  // a server restart: its farewell, then EOF) and returns healthy(). The pool calls it before it
+  // hands out an idle connection, so a restart costs a reconnect instead of a failed query.
+  bool refresh_health();
   const std::string& last_error() const { return last_error_; }
   int backend_pid() const;
 

@@ -44,8 +44,7 @@ class Lease {
   explicit operator bool() const { return connection_ != nullptr; }
 
  private:
-  friend class Pool;
-struct PoolState;  // shared between the pool and its leases (pool.cpp)
+  friend struct PoolState;
   Lease(std::shared_ptr<PoolState> pool, std::size_t slot, Connection* connection);
   std::shared_ptr<PoolState> pool_;
   std::size_t slot_ = 0;
@@ -54,16 +53,22 @@ struct PoolState;  // shared between the pool and its leases (pool.cpp)
 
 class Pool {
  public:
+  // `clock` (for the reconnect backoff) must outlive the pool and its leases. Close the pool, or
+  // destroy it, before the io_contexts that use it: a queued acquirer is woken on its own one.
   Pool(PoolSettings settings, const Clock& clock);
-  ~Pool();
+  ~Pool();  // close()
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
 
   // errc::pool_exhausted when no slot frees up in time; errc::db_unavailable when a fresh
-  // connection cannot be made (or the pool is in backoff after failed connects).
+  // connection cannot be made (or the pool is in backoff after failed connects);
+  // errc::cancelled once the pool is closed. Waiters are served first come, first served.
+  // Without an argument, the timeout is the current set_acquire_timeout() value.
   boost::asio::awaitable<result<Lease>> acquire();
   boost::asio::awaitable<result<Lease>> acquire(std::chrono::milliseconds timeout);
 
   PoolCounts counts() const;
-  const PoolSettings& settings() const;
+  const PoolSettings& settings() const;  // as constructed (acquire_timeout: the initial one)
   void set_acquire_timeout(std::chrono::milliseconds timeout);  // runtime-settable (chaos issue)
   void close();  // wakes waiters with errc::cancelled, refuses new acquires, drops idle connections
 

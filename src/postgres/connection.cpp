@@ -1,0 +1,323 @@
+#include "postgres/connection.hpp"
+
+#include <poll.h>
+
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "postgres/sqlstate.hpp"
+
+// Why the socket is registered with Asio per operation, not once per connection:
+// a Connection is used by whichever io_context thread holds its lease (thread-per-core, one
+// pool for all threads). An Asio descriptor belongs to the reactor of the io_context it was
+// made on. Awaiting it from another thread's coroutine is legal, but the wake-up would then
+// depend on that other context still running and would hop threads twice; and a descriptor
+// (or timer) kept in the Connection must be destroyed before its io_context, which a pool
+// shared by all contexts cannot promise. So each operation (one connect step, one query) wraps
+// libpq's fd in a stream_descriptor on the awaiting coroutine's own executor and releases it
+// at the end, leaving the fd to libpq. Cost per query: epoll_ctl add/del and one FIONBIO ioctl,
+// a few microseconds next to a round trip to Postgres. During connect the wrapper is made
+// afresh for every wait, because libpq may close the socket and open another (next host, SSL
+// fallback) that can even get the same fd number back.
+//
+// Asio's epoll is edge-triggered. A fresh registration reports readiness that is already
+// there, but after PQconsumeInput libpq may leave bytes in the kernel buffer (it stops reading
+// when its own buffer is full), and no new edge would come for them; so every later wait is
+// preceded by a zero-timeout poll(). This relies on one thread per io_context (the app's
+// model): with several threads running one context, an edge could be taken by another thread
+// between that poll and the wait, and only the query guard would end the wait.
+
+namespace srelab::postgres {
+namespace asio = boost::asio;
+
+namespace {
+
+// Statement_timeout ends a slow query on the server; this client-side guard (that much later)
+// ends a wait on a server that no longer answers at all (stopped, partitioned), where no
+// statement_timeout can arrive.
+constexpr std::chrono::milliseconds kQueryGuardMargin{1000};
+// Bounds the reads of an idle connection's unprompted input (a notice, then EOF).
+constexpr int kMaxIdleReads = 8;
+
+struct PgConnDeleter {
+  void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
+};
+struct PgResultDeleter {
+  void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using PgResultPtr = std::unique_ptr<PGresult, PgResultDeleter>;
+
+// Notices (and the server's last words before it closes an idle connection) would go to stderr
+// by default; the failures that matter reach the caller as results.
+void ignore_notice(void*, const char*) {}
+
+short poll_now(int fd, short events) {
+  pollfd entry{fd, events, 0};
+  return ::poll(&entry, 1, 0) > 0 ? entry.revents : 0;
+}
+
+// libpq's messages end with a newline (sometimes several lines); one line reads better in logs.
+std::string_view trimmed(const char* message) {
+  std::string_view text = message != nullptr ? message : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  return text;
+}
+
+// libpq's fd seen by Asio for one operation; released (not closed) at the end: libpq owns it.
+class SocketView {
+ public:
+  SocketView(const asio::any_io_executor& executor, int fd) : descriptor_(executor) {
+    boost::system::error_code ec;
+    if (fd >= 0) descriptor_.assign(fd, ec);
+  }
+  ~SocketView() {
+    if (descriptor_.is_open()) descriptor_.release();
+  }
+  SocketView(const SocketView&) = delete;
+  SocketView& operator=(const SocketView&) = delete;
+
+  bool is_open() const { return descriptor_.is_open(); }
+  int fd() { return descriptor_.native_handle(); }
+  asio::posix::stream_descriptor& descriptor() { return descriptor_; }
+
+ private:
+  asio::posix::stream_descriptor descriptor_;
+};
+
+enum class Ready { yes, deadline, cancelled, failed };
+
+// Waits until the socket is ready for `what`, or the deadline timer (when given) fires first.
+asio::awaitable<Ready> wait_ready(SocketView& socket, asio::steady_timer* deadline,
+                                  asio::posix::descriptor_base::wait_type what) {
+  if (deadline == nullptr) {
+    boost::system::error_code ec;
+    co_await socket.descriptor().async_wait(what, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) co_return Ready::yes;
+    co_return ec == asio::error::operation_aborted ? Ready::cancelled : Ready::failed;
+  }
+  // One small allocation for the group; no extra coroutine frames (unlike operator||).
+  auto [order, socket_ec, timer_ec] =
+      co_await asio::experimental::make_parallel_group(
+          socket.descriptor().async_wait(what, asio::deferred),
+          deadline->async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  if (order[0] == 0) {
+    if (!socket_ec) co_return Ready::yes;
+    co_return socket_ec == asio::error::operation_aborted ? Ready::cancelled : Ready::failed;
+  }
+  // The timer won: expired, or aborted because our own coroutine was cancelled.
+  co_return timer_ec ? Ready::cancelled : Ready::deadline;
+}
+
+}  // namespace
+
+struct Connection::Impl {
+  Impl(PGconn* connection, std::chrono::milliseconds guard)
+      : conn(connection), query_guard(guard) {}
+
+  std::unique_ptr<PGconn, PgConnDeleter> conn;
+  std::chrono::milliseconds query_guard;  // zero: no client-side deadline
+  // Reused across queries so that a query allocates nothing here once warmed up.
+  std::string sql;                  // NUL-terminated copy of Query::sql for libpq
+  std::vector<const char*> values;  // parameter pointers
+  // A query was abandoned half way (deadline, cancellation): libpq's protocol state is unknown.
+  bool broken = false;
+
+  // libpq failed to send or to read. Unless libpq says the connection is fine, it is lost.
+  errc fail_from_libpq(std::string& last_error) {
+    last_error = trimmed(PQerrorMessage(conn.get()));
+    // Had libpq kept the connection up, its protocol state would still be unknown.
+    broken = true;
+    return errc::db_unavailable;
+  }
+
+  // A wait ended without the answer. The query may still run on the server and its answer would
+  // arrive later, so the connection is never reused.
+  errc abandon(Ready ready, std::string& last_error) {
+    broken = true;
+    switch (ready) {
+      case Ready::deadline:
+        last_error =
+            "no answer from the server within " + std::to_string(query_guard.count()) + " ms";
+        return errc::db_timeout;
+      case Ready::cancelled:
+        last_error = "query abandoned: cancelled";
+        return errc::cancelled;
+      default:
+        last_error = "waiting on the connection's socket failed";
+        return errc::db_unavailable;
+    }
+  }
+};
+
+Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Connection::~Connection() = default;
+
+asio::awaitable<result<std::unique_ptr<Connection>>> Connection::connect(
+    const ConnectionSettings& settings) {
+  const auto executor = co_await asio::this_coro::executor;
+  const std::chrono::milliseconds guard = settings.statement_timeout.count() > 0
+                                              ? settings.statement_timeout + kQueryGuardMargin
+                                              : std::chrono::milliseconds::zero();
+
+  // statement_timeout travels in the startup packet: no extra round trip after connecting.
+  // The conninfo is expanded as "dbname" so it may be a URL or key=value string; our options
+  // come after it and so win over any options it carries.
+  const std::string options =
+      "-c statement_timeout=" + std::to_string(settings.statement_timeout.count());
+  const char* const keywords[] = {"dbname", "options", "fallback_application_name", nullptr};
+  const char* const values[] = {settings.conninfo.c_str(), options.c_str(), "sre-lab", nullptr};
+  // PQconnectStartParams resolves a host name synchronously; the lab uses numeric addresses.
+  std::unique_ptr<PGconn, PgConnDeleter> conn(PQconnectStartParams(keywords, values, 1));
+  if (!conn || PQstatus(conn.get()) == CONNECTION_BAD) co_return errc::db_unavailable;
+  PQsetNoticeProcessor(conn.get(), &ignore_notice, nullptr);
+
+  // libpq's own connect_timeout applies only to its blocking calls, so the deadline is ours.
+  std::optional<asio::steady_timer> deadline;
+  if (settings.connect_timeout.count() > 0) deadline.emplace(executor, settings.connect_timeout);
+
+  PostgresPollingStatusType polling = PGRES_POLLING_WRITING;  // as libpq's docs prescribe
+  while (polling != PGRES_POLLING_OK) {
+    if (polling == PGRES_POLLING_FAILED) co_return errc::db_unavailable;
+    Ready ready;
+    {
+      SocketView socket(executor, PQsocket(conn.get()));
+      if (!socket.is_open()) co_return errc::db_unavailable;
+      ready = co_await wait_ready(socket, deadline ? &*deadline : nullptr,
+                                  polling == PGRES_POLLING_READING
+                                      ? asio::posix::descriptor_base::wait_read
+                                      : asio::posix::descriptor_base::wait_write);
+    }
+    if (ready == Ready::cancelled) co_return errc::cancelled;
+    if (ready != Ready::yes) co_return errc::db_unavailable;
+    polling = PQconnectPoll(conn.get());
+  }
+  if (PQsetnonblocking(conn.get(), 1) != 0) co_return errc::db_unavailable;
+
+  co_return std::unique_ptr<Connection>(
+      new Connection(std::make_unique<Impl>(conn.release(), guard)));
+}
+
+asio::awaitable<result<QueryResult>> Connection::execute(const Query& query,
+                                                         std::span<const std::string> params) {
+  Impl& self = *impl_;
+  PGconn* const conn = self.conn.get();
+  if (self.broken || PQstatus(conn) != CONNECTION_OK) {
+    last_error_ = "connection is not usable";
+    co_return errc::db_unavailable;
+  }
+
+  self.sql.assign(query.sql);
+  self.values.clear();
+  for (const std::string& param : params) self.values.push_back(param.c_str());
+  if (PQsendQueryParams(conn, self.sql.c_str(), static_cast<int>(self.values.size()), nullptr,
+                        self.values.data(), nullptr, nullptr, 0) == 0) {
+    co_return self.fail_from_libpq(last_error_);
+  }
+
+  const auto executor = co_await asio::this_coro::executor;
+  SocketView socket(executor, PQsocket(conn));
+  if (!socket.is_open()) co_return self.fail_from_libpq(last_error_);
+  std::optional<asio::steady_timer> deadline;
+  if (self.query_guard.count() > 0) deadline.emplace(executor, self.query_guard);
+  asio::steady_timer* const guard = deadline ? &*deadline : nullptr;
+
+  // Send. PQflush returns 1 while libpq still holds unsent bytes (only for very large queries).
+  // What the server sends meanwhile is read, so neither side waits on the other's full buffer.
+  bool fresh = true;  // the registration itself reports readiness that is already there
+  for (int flushed; (flushed = PQflush(conn)) != 0;) {
+    if (flushed < 0) co_return self.fail_from_libpq(last_error_);
+    const short revents = poll_now(socket.fd(), POLLIN | POLLOUT);
+    if ((revents & POLLIN) != 0 && PQconsumeInput(conn) == 0)
+      co_return self.fail_from_libpq(last_error_);
+    if (revents != 0) continue;
+    const Ready ready =
+        co_await wait_ready(socket, guard, asio::posix::descriptor_base::wait_write);
+    if (ready != Ready::yes) co_return self.abandon(ready, last_error_);
+    fresh = false;
+  }
+
+  // Receive until PQgetResult says there is no more: one result per statement, then null.
+  PgResultPtr rows;
+  PgResultPtr failure;
+  for (;;) {
+    if (PQisBusy(conn) != 0) {
+      if (fresh || (poll_now(socket.fd(), POLLIN) & (POLLIN | POLLERR | POLLHUP)) == 0) {
+        const Ready ready =
+            co_await wait_ready(socket, guard, asio::posix::descriptor_base::wait_read);
+        if (ready != Ready::yes) co_return self.abandon(ready, last_error_);
+      }
+      fresh = false;
+      if (PQconsumeInput(conn) == 0) co_return self.fail_from_libpq(last_error_);
+      continue;
+    }
+    PgResultPtr next(PQgetResult(conn));
+    if (!next) break;
+    switch (PQresultStatus(next.get())) {
+      case PGRES_TUPLES_OK:
+      case PGRES_COMMAND_OK:
+      case PGRES_EMPTY_QUERY:
+        rows = std::move(next);
+        break;
+      case PGRES_COPY_IN:
+      case PGRES_COPY_OUT:
+      case PGRES_COPY_BOTH:
+        // libpq now expects COPY data we will never send or read.
+        self.broken = true;
+        last_error_ = "COPY is not supported through this client";
+        co_return errc::db_query_failed;
+      default:
+        if (!failure) failure = std::move(next);  // the first error is the cause
+        break;
+    }
+  }
+
+  if (failure) {
+    last_error_ = trimmed(PQresultErrorMessage(failure.get()));
+    const char* sqlstate = PQresultErrorField(failure.get(), PG_DIAG_SQLSTATE);
+    co_return map_sqlstate(sqlstate != nullptr ? sqlstate : "", PQstatus(conn) == CONNECTION_OK);
+  }
+  if (!rows) {
+    last_error_ = "the server sent no result";
+    co_return errc::db_query_failed;
+  }
+  co_return QueryResult(rows.release());
+}
+
+bool Connection::healthy() const {
+  const PGconn* conn = impl_->conn.get();
+  // At rest, too: a transaction left open must not pass on to the lease's next holder.
+  return !impl_->broken && PQstatus(conn) == CONNECTION_OK &&
+         PQtransactionStatus(conn) == PQTRANS_IDLE;
+}
+
+bool Connection::refresh_health() {
+  if (!healthy()) return false;
+  PGconn* const conn = impl_->conn.get();
+  // After a server restart the socket holds the server's farewell, then EOF; libpq reads one of
+  // them per call.
+  for (int reads = 0; reads < kMaxIdleReads && poll_now(PQsocket(conn), POLLIN) != 0; ++reads) {
+    if (PQconsumeInput(conn) == 0) {
+      last_error_ = trimmed(PQerrorMessage(conn));
+      impl_->broken = true;
+      return false;
+    }
+    while (PGnotify* notify = PQnotifies(conn)) PQfreemem(notify);
+  }
+  return healthy();
+}
+
+int Connection::backend_pid() const {
+  return PQbackendPID(impl_->conn.get());
+}
+
+}  // namespace srelab::postgres
