@@ -53,6 +53,8 @@ class CatalogTest : public ::testing::Test {
     TestServers::instance().flush_redis();
     service_ = std::make_unique<Service>(test_config(flags_));
     ASSERT_TRUE(service_->start());
+    // As a load balancer would: send traffic once /readyz says both stores answer.
+    ASSERT_TRUE(eventually([&] { return get("/readyz").status == 200; }, 10s));
   }
   void TearDown() override { service_->stop(); }
 

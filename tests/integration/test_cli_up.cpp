@@ -21,7 +21,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-struct Run {
+struct CliRun {
   int status = -1;
   std::string output;
 };
@@ -54,7 +54,7 @@ class CliTest : public ::testing::Test {
   }
 
   // Runs to completion (bounded); the exit status and what it printed.
-  Run run(std::vector<std::string> args) {
+  CliRun run(std::vector<std::string> args) {
     const std::string log = "run" + std::to_string(runs_++) + ".log";
     lab::Process process = spawn(std::move(args), log);
     for (int i = 0; i < 300 && process.running(); ++i) std::this_thread::sleep_for(100ms);
@@ -76,11 +76,11 @@ std::vector<pid_t> children_of(pid_t pid) {
 bool alive(pid_t pid) { return kill(pid, 0) == 0; }
 
 TEST_F(CliTest, VersionAndHelp) {
-  const Run version = run({"--version"});
+  const CliRun version = run({"--version"});
   EXPECT_EQ(version.status, 0);
   EXPECT_EQ(version.output.rfind("sre-lab ", 0), 0u) << version.output;
   for (const char* command : {"serve", "up"}) {
-    const Run help = run({command, "--help"});
+    const CliRun help = run({command, "--help"});
     EXPECT_EQ(help.status, 0) << command;
     EXPECT_NE(help.output.find("--port"), std::string::npos) << help.output;
     EXPECT_NE(help.output.find("SRE_LAB_PORT"), std::string::npos) << help.output;
@@ -104,7 +104,7 @@ TEST_F(CliTest, BadUsageIsOneLineAndExitCodeTwo) {
       {{"up", "--products", "many"}, "invalid --products 'many'"},
   };
   for (const Case& c : cases) {
-    const Run result = run(c.args);
+    const CliRun result = run(c.args);
     EXPECT_EQ(result.status, 2) << c.says << "\n" << result.output;
     EXPECT_NE(result.output.find(c.says), std::string::npos) << result.output;
     if (!c.args.empty()) {
@@ -117,7 +117,7 @@ TEST_F(CliTest, UpNamesATakenPortAndStartsNothing) {
   boost::asio::io_context context;
   boost::asio::ip::tcp::acceptor holder(context, {boost::asio::ip::make_address("127.0.0.1"), 0});
   const auto taken = holder.local_endpoint().port();
-  const Run result = run({"up", "--state-dir", (dir_ / "lab").string(), "--port",
+  const CliRun result = run({"up", "--state-dir", (dir_ / "lab").string(), "--port",
                           std::to_string(taken)});
   EXPECT_EQ(result.status, 2) << result.output;
   EXPECT_NE(result.output.find("port " + std::to_string(taken) + " (service) is already in use"),
