@@ -1,6 +1,9 @@
 #include "app/service.hpp"
 
 #include <boost/asio/post.hpp>
+#include <chrono>
+#include <future>
+#include <thread>
 
 #include "catalog/product_cache.hpp"
 #include "catalog/product_service.hpp"
@@ -31,9 +34,9 @@ struct Service::Worker {
 
 Service::Service(ServeConfig config)
     : config_(std::move(config)),
-      threads_(config_.threads),
       pool_(config_.pool, clock_),
-      repository_(pool_) {
+      repository_(pool_),
+      threads_(config_.threads) {
   for (std::size_t i = 0; i < threads_.size(); ++i)
     workers_.push_back(
         std::make_unique<Worker>(threads_.context(i), config_, pool_, repository_, clock_));
@@ -47,10 +50,9 @@ Service::~Service() { stop(); }
 
 result<void> Service::start() {
   if (auto started = server_->start(); !started) return started;
-  for (std::size_t i = 0; i < workers_.size(); ++i)
-    boost::asio::post(threads_.context(i), [worker = workers_[i].get()] { worker->redis.start(); });
   threads_.start();
   running_ = true;
+  run_on_every_thread([](Worker& worker) { worker.redis.start(); });
   return {};
 }
 
@@ -58,11 +60,25 @@ void Service::stop() {
   if (!running_) return;
   running_ = false;
   server_->stop();
-  for (std::size_t i = 0; i < workers_.size(); ++i)
-    boost::asio::post(threads_.context(i), [worker = workers_[i].get()] { worker->redis.stop(); });
+  const auto drain_until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (server_->open_connections() > 0 && std::chrono::steady_clock::now() < drain_until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  run_on_every_thread([](Worker& worker) { worker.redis.stop(); });
   pool_.close();
   threads_.stop();
   threads_.join();
+}
+
+// Runs `action` for each worker on that worker's own thread and waits until all have run.
+void Service::run_on_every_thread(void (*action)(Worker&)) {
+  std::vector<std::future<void>> done;
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    auto task = std::make_shared<std::packaged_task<void()>>(
+        [action, worker = workers_[i].get()] { action(*worker); });
+    done.push_back(task->get_future());
+    boost::asio::post(threads_.context(i), [task] { (*task)(); });
+  }
+  for (auto& future : done) future.wait();
 }
 
 std::uint16_t Service::port() const { return server_->port(); }

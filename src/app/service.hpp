@@ -24,7 +24,9 @@ class Service {
 
   // Starts the threads, the Redis clients and the listener; fails when the address can't be bound.
   result<void> start();
-  void stop();  // idempotent; waits for the worker threads
+  // Idempotent. Stops accepting, lets open requests finish (up to 5 s), stops the Redis clients
+  // on their threads, closes the pool and joins the threads.
+  void stop();
 
   std::uint16_t port() const;
   const ServeConfig& config() const { return config_; }
@@ -32,11 +34,16 @@ class Service {
 
  private:
   struct Worker;
+  void run_on_every_thread(void (*action)(Worker&));
+
+  // Declaration order is teardown order reversed: the server goes first, then the workers (their
+  // Redis clients, stopped), then the io_contexts (destroying any coroutine still suspended, whose
+  // leases return to the pool), and the pool last.
   ServeConfig config_;
   SteadyClock clock_;
-  http::IoThreads threads_;
   postgres::Pool pool_;
   catalog::PgProductRepository repository_;
+  http::IoThreads threads_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<http::Server> server_;
   bool running_ = false;

@@ -1,10 +1,12 @@
 // The HTTP types every handler sees: a Beast request and response, and the per-request context
-// that travels down the request path (later issues hang the span, chaos verdicts and breaker on it).
+// that travels down the request path (later issues hang the span, chaos verdicts and breaker on
+// it).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -22,6 +24,7 @@ using Verb = beast_http::verb;
 // Values captured from a route pattern, e.g. {"id", "42"} for "/products/{id}".
 class RouteParams {
  public:
+  void reserve(std::size_t count) { items_.reserve(count); }
   void add(std::string_view name, std::string_view value) { items_.emplace_back(name, value); }
   // Empty view when the pattern has no such parameter.
   std::string_view get(std::string_view name) const {

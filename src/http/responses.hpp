@@ -13,6 +13,8 @@ namespace srelab::http {
 Response json_response(Status status, std::string body);
 
 // {"error": "<error>", "detail": "<detail>"}: the shape of every error this service answers.
+// Both strings are escaped for JSON, and bytes that are not UTF-8 (a detail often quotes what a
+// client sent) become U+FFFD, so the body is always valid JSON.
 Response json_error(Status status, std::string_view error, std::string_view detail);
 
 }  // namespace srelab::http

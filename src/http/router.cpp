@@ -1,0 +1,136 @@
+#include "http/router.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace srelab::http {
+namespace {
+
+// Calls visit(index, segment) for every '/'-separated segment after the leading '/';
+// "/" has one empty segment and "/a/" has two ("a" and ""), which is what makes matching strict.
+template <class Visit>
+void for_each_segment(std::string_view path, Visit visit) {
+  std::string_view rest = path.substr(1);
+  for (std::size_t index = 0;; ++index) {
+    const std::size_t slash = rest.find('/');
+    if (!visit(index, rest.substr(0, slash), slash == std::string_view::npos)) return;
+    if (slash == std::string_view::npos) return;
+    rest.remove_prefix(slash + 1);
+  }
+}
+
+std::string_view method_name(Verb method) {
+  return beast_http::to_string(method);
+}
+
+void append_method(std::string& allow, std::string_view method) {
+  if (!allow.empty()) allow += ", ";
+  allow += method;
+}
+
+}  // namespace
+
+void Router::add(Verb method, std::string pattern, Handler handler) {
+  if (pattern.empty() || pattern.front() != '/')
+    throw std::invalid_argument("route pattern must start with '/': " + pattern);
+  Route route{method, std::move(pattern), {}, std::move(handler)};
+  for_each_segment(route.pattern, [&](std::size_t, std::string_view text, bool) {
+    const bool capture = text.size() >= 2 && text.front() == '{' && text.back() == '}';
+    if (capture) text = text.substr(1, text.size() - 2);
+    if (text.find_first_of("{}") != std::string_view::npos || (capture && text.empty()))
+      throw std::invalid_argument("malformed route pattern: " + route.pattern);
+    route.segments.push_back({std::string(text), capture});
+    return true;
+  });
+
+  // Same method and same shape (captures compare equal whatever their names): the second
+  // could never be reached.
+  auto same_shape = [&](const Route& other) {
+    return other.method == route.method &&
+           std::equal(other.segments.begin(), other.segments.end(), route.segments.begin(),
+                      route.segments.end(), [](const Segment& a, const Segment& b) {
+                        return a.capture == b.capture && (a.capture || a.text == b.text);
+                      });
+  };
+  if (std::any_of(routes_.begin(), routes_.end(), same_shape))
+    throw std::invalid_argument("duplicate route: " + std::string(method_name(method)) + " " +
+                                route.pattern);
+
+  // Routes that can match the same path have the same number of segments; ordering them
+  // lexicographically by segment kind, literal before capture, puts the literal-wins rule into
+  // the order itself, so match() takes the first route that fits.
+  auto more_specific = [](const Route& a, const Route& b) {
+    return std::lexicographical_compare(
+        a.segments.begin(), a.segments.end(), b.segments.begin(), b.segments.end(),
+        [](const Segment& x, const Segment& y) { return !x.capture && y.capture; });
+  };
+  routes_.insert(std::upper_bound(routes_.begin(), routes_.end(), route, more_specific),
+                 std::move(route));
+}
+
+RouteMatch Router::match(Verb method, std::string_view path) const {
+  RouteMatch result;
+  if (path.empty() || path.front() != '/') return result;
+
+  auto fits = [path](const Route& route) {
+    bool ok = true;
+    for_each_segment(path, [&](std::size_t index, std::string_view text, bool last) {
+      if (index >= route.segments.size()) return ok = false;
+      const Segment& segment = route.segments[index];
+      if (segment.capture ? text.empty() : text != segment.text) return ok = false;
+      if (last && index + 1 != route.segments.size()) ok = false;
+      return ok;
+    });
+    return ok;
+  };
+
+  const Route* found = nullptr;
+  const Route* get_for_head = nullptr;
+  bool path_known = false;
+  for (const Route& route : routes_) {
+    if (!fits(route)) continue;
+    path_known = true;
+    if (route.method == method) {
+      found = &route;
+      break;
+    }
+    if (method == Verb::head && route.method == Verb::get && get_for_head == nullptr)
+      get_for_head = &route;
+  }
+  if (found == nullptr) found = get_for_head;
+
+  if (found != nullptr) {
+    result.kind = RouteMatch::Kind::found;
+    result.handler = &found->handler;
+    result.route = found->pattern;
+    const auto captures = std::count_if(found->segments.begin(), found->segments.end(),
+                                        [](const Segment& s) { return s.capture; });
+    if (captures > 0) {
+      result.params.reserve(static_cast<std::size_t>(captures));
+      for_each_segment(path, [&](std::size_t index, std::string_view text, bool) {
+        const Segment& segment = found->segments[index];
+        if (segment.capture) result.params.add(segment.text, text);
+        return true;
+      });
+    }
+    return result;
+  }
+  if (!path_known) return result;
+
+  // 405: every method some route accepts for this path, in the order routes were ranked,
+  // with HEAD implied by GET (match() answers HEAD through the GET route).
+  result.kind = RouteMatch::Kind::method_not_allowed;
+  std::vector<Verb> listed;
+  for (const Route& route : routes_) {
+    if (!fits(route) || std::find(listed.begin(), listed.end(), route.method) != listed.end())
+      continue;
+    listed.push_back(route.method);
+    append_method(result.allow, method_name(route.method));
+  }
+  const bool has_get = std::find(listed.begin(), listed.end(), Verb::get) != listed.end();
+  const bool has_head = std::find(listed.begin(), listed.end(), Verb::head) != listed.end();
+  if (has_get && !has_head) append_method(result.allow, "HEAD");
+  return result;
+}
+
+}  // namespace srelab::http

@@ -1,0 +1,298 @@
+#include "http/session.hpp"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/read_size.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/write.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "http/responses.hpp"
+
+namespace srelab::http::detail {
+namespace {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Bytes read at most from the socket at once (Beast's own read uses the same bound).
+constexpr std::size_t kReadChunk = 64 * 1024;
+// After an error response, input the client already sent is read and dropped for a while
+// before closing: closing with unread input sends a reset that can destroy the response
+// before the client reads it ("lingering close").
+constexpr std::size_t kLingerBytes = 1024 * 1024;
+constexpr std::chrono::milliseconds kLingerTime{1000};
+
+std::string_view as_view(asio::const_buffer buffer, std::size_t size) {
+  return {static_cast<const char*>(buffer.data()), size};
+}
+
+bool expects_continue(const Request& request) {
+  const auto expect = request.find(beast_http::field::expect);
+  return request.version() == 11 && expect != request.end() &&
+         boost::beast::iequals(expect->value(), "100-continue");
+}
+
+}  // namespace
+
+Session::Session(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
+                 ContextSlot& slot, bool admitted)
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      state_(std::move(state)),
+      slot_(slot),
+      admitted_(admitted) {
+  next_ = slot_.sessions;
+  if (next_ != nullptr) next_->prev_ = this;
+  slot_.sessions = this;
+}
+
+Session::~Session() {
+  (prev_ != nullptr ? prev_->next_ : slot_.sessions) = next_;
+  if (next_ != nullptr) next_->prev_ = prev_;
+  if (admitted_) state_->open.fetch_sub(1);
+}
+
+// Note for all coroutines here: GCC 12 can destroy a temporary with a destructor twice when it
+// lives in a co_await or co_return full-expression, so such values are named locals first.
+asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
+  self->timer_.expires_after(self->state_->tick);
+  self->wait_timer(self);
+  if (self->state_->stopping) {
+    // Accepted while the server was stopping: the connection is dropped unanswered.
+  } else if (self->admitted_) {
+    co_await self->serve();
+  } else {
+    const RequestError busy{Status::service_unavailable, "Service Unavailable",
+                            "the server is at its limit of " +
+                                std::to_string(self->state_->settings.max_connections) +
+                                " open connections"};
+    co_await self->answer_and_close(busy);
+  }
+  self->close();
+}
+
+void Session::stop() {
+  if (phase_ != Phase::handling) close();
+}
+
+void Session::close() {
+  closed_ = true;
+  timer_.cancel();
+  error_code ignored;
+  socket_.close(ignored);
+}
+
+// ---- the request loop ----------------------------------------------------------------------
+
+asio::awaitable<void> Session::serve() {
+  const ServerSettings& settings = state_->settings;
+  for (;;) {
+    // Between requests only the idle timeout applies, and it ends the connection silently; a
+    // request has started once its first byte is here (or was read with the previous one).
+    if (buffer_.size() == 0) {
+      watch(Phase::idle, settings.idle_timeout);
+      auto [ec, n] = co_await socket_.async_read_some(
+          buffer_.prepare(boost::beast::read_size(buffer_, kReadChunk)), use_tuple);
+      if (ec) co_return;
+      buffer_.commit(n);
+    }
+
+    watch(Phase::request, settings.request_timeout);
+    error_code ec = co_await read_request();
+    if (ec) {
+      if (expired_) ec = asio::error::timed_out;
+      if (auto error = read_error(ec, settings)) co_await answer_and_close(*error);
+      co_return;
+    }
+    Request& request = parser_->get();
+    if (auto error = request_error(request)) {
+      co_await answer_and_close(*error);
+      co_return;
+    }
+
+    watch(Phase::handling, Clock::duration::max());
+    Response response = co_await dispatch(request);
+    const bool keep_alive = finish(response, request);
+
+    watch(Phase::write, settings.write_timeout);
+    auto [write_ec, written] = co_await beast_http::async_write(socket_, response, use_tuple);
+    if (write_ec || !keep_alive) co_return;
+  }
+}
+
+// Beast's async_read, unrolled: the loop sees the raw header block (to refuse obsolete line
+// folding) and can answer "Expect: 100-continue" between header and body.
+asio::awaitable<error_code> Session::read_request() {
+  auto& parser = parser_.emplace();
+  parser.header_limit(
+      static_cast<std::uint32_t>(std::min<std::size_t>(state_->settings.header_limit, UINT32_MAX)));
+  parser.body_limit(state_->settings.body_limit);
+  error_code ec;
+  for (;;) {
+    if (buffer_.size() != 0) {
+      const bool header_was_done = parser.is_header_done();
+      const std::size_t used = parser.put(buffer_.data(), ec);
+      if (!header_was_done && parser.is_header_done()) {
+        // Without the eager option put() stops right after the header, so `used` is its size.
+        if (has_obsolete_line_folding(as_view(buffer_.data(), used)))
+          co_return beast_http::error::bad_obs_fold;
+        parser.eager(true);
+        if (!parser.is_done() && expects_continue(parser.get())) {
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          buffer_.consume(used);
+          auto [write_ec, n] =
+              co_await asio::async_write(socket_, asio::buffer(kContinue), use_tuple);
+          if (write_ec) co_return write_ec;
+          continue;
+        }
+      }
+      buffer_.consume(used);
+      if (ec != beast_http::error::need_more) {
+        if (ec || parser.is_done()) co_return ec;
+        if (used != 0 && buffer_.size() != 0) continue;
+      }
+    }
+    auto [read_ec, n] = co_await socket_.async_read_some(
+        buffer_.prepare(boost::beast::read_size(buffer_, kReadChunk)), use_tuple);
+    if (read_ec == asio::error::eof) co_return beast_http::error::partial_message;
+    if (read_ec) co_return read_ec;
+    buffer_.commit(n);
+  }
+}
+
+asio::awaitable<Response> Session::dispatch(Request& request) {
+  const Target target = *split_target(request.target());  // request_error() checked the target
+  RouteMatch match = slot_.router->match(request.method(), target.path);
+  if (match.kind == RouteMatch::Kind::not_found) {
+    Response response =
+        json_error(Status::not_found, "Not Found", "no route matches " + std::string(target.path));
+    co_return response;
+  }
+  if (match.kind == RouteMatch::Kind::method_not_allowed) {
+    Response response = json_error(Status::method_not_allowed, "Method Not Allowed",
+                                   std::string(request.method_string()) + " is not allowed on " +
+                                       std::string(target.path) + "; allowed: " + match.allow);
+    response.set(beast_http::field::allow, match.allow);
+    co_return response;
+  }
+
+  RequestContext context{request, target.path, target.query, match.route, std::move(match.params)};
+  // A handler that throws has a bug; the client gets a 500 and the connection stays usable.
+  std::string failure;
+  try {
+    Response response = co_await (*match.handler)(context);
+    co_return response;
+  } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+    failure = "non-standard exception";
+  }
+  std::fprintf(stderr, "sre-lab http: handler of %.*s %.*s threw: %s\n",
+               static_cast<int>(request.method_string().size()), request.method_string().data(),
+               static_cast<int>(match.route.size()), match.route.data(), failure.c_str());
+  Response response = json_error(Status::internal_server_error, "Internal Server Error",
+                                 "the handler of " + std::string(match.route) + " failed");
+  co_return response;
+}
+
+// Fills in what handlers leave to the session; returns whether the connection stays open.
+bool Session::finish(Response& response, const Request& request) const {
+  const bool keep_alive = request.keep_alive() && !state_->stopping;
+  response.version(request.version());
+  response.keep_alive(keep_alive);
+  response.set(beast_http::field::server, "sre-lab");
+  const Status status = response.result();
+  if (beast_http::to_status_class(status) == beast_http::status_class::informational ||
+      status == Status::no_content) {
+    response.body().clear();
+    response.erase(beast_http::field::content_length);
+    response.erase(beast_http::field::transfer_encoding);
+  } else if (request.method() == Verb::head) {
+    // HEAD answers as GET would, without the body; an explicit HEAD handler may have set
+    // Content-Length itself and left the body empty.
+    if (!response.body().empty() ||
+        response.find(beast_http::field::content_length) == response.end())
+      response.content_length(response.body().size());
+    response.body().clear();
+  } else {
+    response.prepare_payload();
+  }
+  return keep_alive;
+}
+
+asio::awaitable<void> Session::answer_and_close(const RequestError& error) {
+  Response response = json_error(error.status, error.error, error.detail);
+  response.keep_alive(false);
+  response.set(beast_http::field::server, "sre-lab");
+  response.prepare_payload();
+  watch(Phase::write, state_->settings.write_timeout);
+  auto [ec, n] = co_await beast_http::async_write(socket_, response, use_tuple);
+  if (!ec) co_await linger();
+}
+
+asio::awaitable<void> Session::linger() {
+  error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  watch(Phase::linger, kLingerTime);
+  buffer_.clear();
+  for (std::size_t dropped = 0; dropped < kLingerBytes;) {
+    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadChunk), use_tuple);
+    if (ec) break;
+    dropped += n;
+  }
+}
+
+// ---- the watchdog ----------------------------------------------------------------------------
+//
+// One timer per connection, without a timer operation per read or write: watch() only stores a
+// deadline, and the timer wakes at most every `tick` (the shortest timeout) to compare. A
+// deadline set for a timeout of at least `tick` is never before the timer's next wake-up, so
+// the timer fires on time without being re-armed; only a shorter one (the linger time) re-arms.
+
+void Session::watch(Phase phase, Clock::duration timeout) {
+  phase_ = phase;
+  expired_ = false;
+  if (timeout == Clock::duration::max()) {
+    deadline_ = Clock::time_point::max();
+    return;
+  }
+  deadline_ = Clock::now() + timeout;
+  if (deadline_ < timer_.expiry() && !closed_) {
+    // Cancels the pending wait, whose handler then drops out; this wait takes over.
+    timer_.expires_at(deadline_);
+    wait_timer(shared_from_this());
+  }
+}
+
+void Session::wait_timer(std::shared_ptr<Session> self) {
+  timer_.async_wait([self = std::move(self)](error_code ec) mutable {
+    if (!ec) self->on_timer(std::move(self));
+  });
+}
+
+void Session::on_timer(std::shared_ptr<Session> self) {
+  if (closed_) return;
+  const auto now = Clock::now();
+  if (now >= deadline_) {
+    deadline_ = Clock::time_point::max();
+    // The coroutine is suspended in a socket operation in every phase but handling; cancelling
+    // it lets the coroutine decide: close silently (idle, write, linger) or answer 408 (request).
+    if (phase_ != Phase::handling) {
+      expired_ = true;
+      error_code ignored;
+      socket_.cancel(ignored);
+    }
+  }
+  timer_.expires_at(std::min(deadline_, now + state_->tick));
+  wait_timer(std::move(self));
+}
+
+}  // namespace srelab::http::detail

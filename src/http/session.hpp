@@ -1,0 +1,71 @@
+// One accepted connection (internal to http/): the coroutine that reads requests, asks the
+// Router, runs the handler and writes responses in order, with keep-alive, limits and
+// timeouts. Lives on the io_context that accepted it and never leaves it.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "http/message.hpp"
+#include "http/request_error.hpp"
+#include "http/server_state.hpp"
+
+namespace srelab::http::detail {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // admitted is false when the server is at max_connections: the session answers 503 and closes.
+  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
+          ContextSlot& slot, bool admitted);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // The session's whole life; the frame and the watchdog share ownership of the session.
+  static boost::asio::awaitable<void> run(std::shared_ptr<Session> self);
+
+  // Called by Server::stop() on the session's context. A session running a handler finishes
+  // that request (its response says Connection: close); any other is closed now.
+  void stop();
+  Session* next() const { return next_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  enum class Phase { idle, request, handling, write, linger };
+
+  boost::asio::awaitable<void> serve();
+  boost::asio::awaitable<boost::system::error_code> read_request();
+  boost::asio::awaitable<Response> dispatch(Request& request);
+  bool finish(Response& response, const Request& request) const;
+  boost::asio::awaitable<void> answer_and_close(const RequestError& error);
+  boost::asio::awaitable<void> linger();
+  void close();
+
+  void watch(Phase phase, Clock::duration timeout);
+  void wait_timer(std::shared_ptr<Session> self);
+  void on_timer(std::shared_ptr<Session> self);
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;
+  boost::beast::flat_buffer buffer_;  // reused across the requests of the connection
+  std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+  std::shared_ptr<ServerState> state_;
+  ContextSlot& slot_;
+  const bool admitted_;
+
+  Phase phase_ = Phase::idle;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool expired_ = false;  // the watchdog cancelled the current operation
+  bool closed_ = false;
+
+  Session* prev_ = nullptr;
+  Session* next_ = nullptr;
+};
+
+}  // namespace srelab::http::detail
