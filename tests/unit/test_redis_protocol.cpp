@@ -51,7 +51,7 @@ TEST(RedisProtocol, ManyArgumentsBeyondTheInlineVector) {
   Protocol protocol;
   std::vector<std::string> storage;
   std::vector<std::string_view> args{"DEL"};
-  for (int i = 0; i < 20; ++i) storage.push_back("k" + std::to_string(i));
+  for (int i = 0; i < 20; ++i) storage.push_back(std::string(1, 'k').append(std::to_string(i)));
   for (const auto& key : storage) args.push_back(key);
   ASSERT_TRUE(protocol.append(std::span<const std::string_view>(args)));
   EXPECT_TRUE(protocol.outgoing().starts_with("*21\r\n$3\r\nDEL\r\n$2\r\nk0\r\n$2\r\nk1\r\n"));
@@ -216,7 +216,9 @@ TEST(RedisProtocol, IncompleteReplyWaitsForMoreBytes) {
 
 TEST(RedisProtocol, LargeValueAcrossManyFeeds) {
   const std::string value(100'000, 'v');
-  const std::string stream = "$" + std::to_string(value.size()) + "\r\n" + value + "\r\n:1\r\n";
+  std::string stream = std::to_string(value.size());
+  stream.insert(0, 1, '$');
+  stream.append("\r\n").append(value).append("\r\n:1\r\n");
   Protocol protocol;
   std::vector<Reply> replies;
   for (std::size_t at = 0; at < stream.size(); at += 4096) {
