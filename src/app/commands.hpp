@@ -13,6 +13,7 @@ int run_serve(OptionValues& values);
 
 // `forwarded` are the serve flags given on the command line, as "--flag=value", passed on to
 // the service that `up` starts; `self` is the path of this executable.
-int run_up(OptionValues& values, const std::vector<std::string>& forwarded, const std::string& self);
+int run_up(OptionValues& values, const std::vector<std::string>& forwarded,
+           const std::string& self);
 
 }  // namespace srelab::app

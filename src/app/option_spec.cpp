@@ -12,21 +12,23 @@ namespace {
       {"cache-ttl", "SRE_LAB_CACHE_TTL", "SECONDS", "60", "product cache TTL, 1..86400"},       \
       {"db-pool-size", "SRE_LAB_DB_POOL_SIZE", "N", "5", "Postgres connections, 1..100"},       \
       {"db-pool-timeout", "SRE_LAB_DB_POOL_TIMEOUT", "SECONDS", "1",                            \
-       "wait for a free connection, 0..60 (0: fail at once)"},                                   \
+       "wait for a free connection, 0..60 (0: fail at once)"},                                  \
       {"db-statement-timeout", "SRE_LAB_DB_STATEMENT_TIMEOUT", "SECONDS", "30",                 \
-       "Postgres statement_timeout, 0.001..600"},                                                \
+       "Postgres statement_timeout, 0.001..600"},                                               \
       {"redis-timeout", "SRE_LAB_REDIS_TIMEOUT", "SECONDS", "0.5",                              \
-       "Redis command timeout, 0.001..10"},                                                      \
+       "Redis command timeout, 0.001..10"},                                                     \
       {"database-url", "DATABASE_URL", "URL", "postgresql://srelab@127.0.0.1:55432/srelab",     \
-       "Postgres to use (postgresql://… or a libpq conninfo)"},                                  \
+       "Postgres to use (postgresql://… or a libpq conninfo)"},                                 \
       {"redis-url", "REDIS_URL", "URL", "redis://127.0.0.1:56379/0", "Redis to use"},           \
       {"max-connections", "SRE_LAB_MAX_CONNECTIONS", "N", "10000",                              \
-       "open HTTP connections at most, 1..1000000"},                                             \
+       "open HTTP connections at most, 1..1000000"},                                            \
       {"idle-timeout", "SRE_LAB_IDLE_TIMEOUT", "SECONDS", "60",                                 \
-       "close a kept-alive connection idle this long, 0.1..3600"},                               \
+       "close a kept-alive connection idle this long, 0.1..3600"},                              \
       {"request-timeout", "SRE_LAB_REQUEST_TIMEOUT", "SECONDS", "10",                           \
-       "a started request must arrive within, 0.1..600"},                                        \
-      {"body-limit", "SRE_LAB_BODY_LIMIT", "BYTES", "1048576", "request body at most, 0..67108864"}
+       "a started request must arrive within, 0.1..600"},                                       \
+  {                                                                                             \
+    "body-limit", "SRE_LAB_BODY_LIMIT", "BYTES", "1048576", "request body at most, 0..67108864" \
+  }
 
 constexpr std::array<OptionSpec, 14> serve_table{{SRELAB_SERVE_OPTIONS}};
 
@@ -43,8 +45,12 @@ constexpr std::array<OptionSpec, 19> up_table{{
 
 }  // namespace
 
-std::span<const OptionSpec> serve_options() { return serve_table; }
-std::span<const OptionSpec> up_options() { return up_table; }
+std::span<const OptionSpec> serve_options() {
+  return serve_table;
+}
+std::span<const OptionSpec> up_options() {
+  return up_table;
+}
 
 const OptionSpec* find_option(std::span<const OptionSpec> options, std::string_view flag) {
   for (const OptionSpec& option : options)

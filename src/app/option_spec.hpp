@@ -8,10 +8,10 @@
 namespace srelab::app {
 
 struct OptionSpec {
-  std::string_view flag;           // without the leading "--"
-  std::string_view env;            // empty: no environment variable
-  std::string_view value_name;     // e.g. "SECONDS"; empty: a switch without a value
-  std::string_view default_text;   // as shown in --help
+  std::string_view flag;          // without the leading "--"
+  std::string_view env;           // empty: no environment variable
+  std::string_view value_name;    // e.g. "SECONDS"; empty: a switch without a value
+  std::string_view default_text;  // as shown in --help
   std::string_view help;
 };
 

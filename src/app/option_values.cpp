@@ -54,8 +54,7 @@ std::int64_t OptionValues::integer(std::string_view flag, std::int64_t fallback,
   const char* end = value->data() + value->size();
   auto [stop, ec] = std::from_chars(value->data(), end, parsed);
   if (value->empty() || ec != std::errc{} || stop != end || parsed < min || parsed > max) {
-    fail(flag, *value,
-         "an integer in " + std::to_string(min) + ".." + std::to_string(max));
+    fail(flag, *value, "an integer in " + std::to_string(min) + ".." + std::to_string(max));
     return fallback;
   }
   return parsed;

@@ -22,8 +22,8 @@ EnvLookup process_env();  // the real environment: the only getenv of the progra
 
 class OptionValues {
  public:
-  OptionValues(std::span<const OptionSpec> specs, std::map<std::string, std::string, std::less<>> flags,
-               EnvLookup env);
+  OptionValues(std::span<const OptionSpec> specs,
+               std::map<std::string, std::string, std::less<>> flags, EnvLookup env);
 
   // The raw value and where it came from ("--port", "SRE_LAB_PORT"); nullopt when unset.
   std::optional<std::string> raw(std::string_view flag, std::string* origin = nullptr) const;

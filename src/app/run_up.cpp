@@ -54,7 +54,8 @@ std::string taken_port(const UpConfig& config, const ServeConfig& serve) {
            ": stop what holds it or choose another with " + flag;
   };
   std::string message;
-  if (serve.server.port != 0) message = check(serve.server.host, serve.server.port, "service", "--port");
+  if (serve.server.port != 0)
+    message = check(serve.server.host, serve.server.port, "service", "--port");
   if (message.empty() && config.own_postgres)
     message = check("127.0.0.1", config.pg_port, "Postgres", "--pg-port");
   if (message.empty() && config.own_redis)
@@ -66,7 +67,10 @@ bool accepts_connections(const std::string& host, std::uint16_t port) {
   boost::asio::io_context context;
   boost::asio::ip::tcp::socket socket(context);
   boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host, ec);
+  auto address = boost::asio::ip::make_address(host == "0.0.0.0" ? "127.0.0.1"
+                                               : host == "::"    ? "::1"
+                                                                 : host,
+                                               ec);
   if (ec) return false;
   socket.connect({address, port}, ec);
   return !ec;

@@ -59,12 +59,10 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   server.port = static_cast<std::uint16_t>(values.integer("port", 8000, 0, 65535));
   config.threads = static_cast<std::size_t>(
       values.integer("threads", static_cast<std::int64_t>(default_threads()), 1, 256));
-  config.products.cache_ttl =
-      std::chrono::seconds(values.integer("cache-ttl", 60, 1, 86400));
+  config.products.cache_ttl = std::chrono::seconds(values.integer("cache-ttl", 60, 1, 86400));
   config.pool.size = static_cast<std::size_t>(values.integer("db-pool-size", 5, 1, 100));
   config.pool.acquire_timeout = values.seconds("db-pool-timeout", 1, 0, 60);
-  config.pool.connection.statement_timeout =
-      values.seconds("db-statement-timeout", 30, 0.001, 600);
+  config.pool.connection.statement_timeout = values.seconds("db-statement-timeout", 30, 0.001, 600);
   config.redis.command_timeout = values.seconds("redis-timeout", 0.5, 0.001, 10);
   server.max_connections =
       static_cast<std::size_t>(values.integer("max-connections", 10000, 1, 1'000'000));

@@ -41,12 +41,13 @@ Service::Service(ServeConfig config)
     workers_.push_back(
         std::make_unique<Worker>(threads_.context(i), config_, pool_, repository_, clock_));
   server_ = std::make_unique<http::Server>(
-      config_.server, threads_, [this](std::size_t i) -> const http::Router& {
-        return workers_[i]->router;
-      });
+      config_.server, threads_,
+      [this](std::size_t i) -> const http::Router& { return workers_[i]->router; });
 }
 
-Service::~Service() { stop(); }
+Service::~Service() {
+  stop();
+}
 
 result<void> Service::start() {
   if (auto started = server_->start(); !started) return started;
@@ -81,6 +82,8 @@ void Service::run_on_every_thread(void (*action)(Worker&)) {
   for (auto& future : done) future.wait();
 }
 
-std::uint16_t Service::port() const { return server_->port(); }
+std::uint16_t Service::port() const {
+  return server_->port();
+}
 
 }  // namespace srelab::app

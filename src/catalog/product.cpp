@@ -1,21 +1,15 @@
 #include "catalog/product.hpp"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
+#include "core/json_string.hpp"
 
 namespace srelab::catalog {
-namespace {
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += boost::json::serialize(boost::json::string(text));
-}
-
-}  // namespace
 
 std::string_view to_string(Source source) {
   switch (source) {
-    case Source::cache: return "cache";
-    case Source::database: return "database";
+    case Source::cache:
+      return "cache";
+    case Source::database:
+      return "database";
   }
   return "unknown";
 }

@@ -11,13 +11,11 @@ std::string product_cache_key(std::int32_t id) {
   return std::string(buffer, end);
 }
 
-boost::asio::awaitable<result<std::optional<std::string>>> RedisProductCache::get(
-    std::int32_t id) {
+boost::asio::awaitable<result<std::optional<std::string>>> RedisProductCache::get(std::int32_t id) {
   co_return co_await client_.get(product_cache_key(id));
 }
 
-boost::asio::awaitable<result<void>> RedisProductCache::put(std::int32_t id,
-                                                            std::string_view json,
+boost::asio::awaitable<result<void>> RedisProductCache::put(std::int32_t id, std::string_view json,
                                                             std::chrono::seconds ttl) {
   co_return co_await client_.set(product_cache_key(id), json, ttl);
 }

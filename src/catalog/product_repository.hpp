@@ -17,8 +17,8 @@ class ProductRepository {
  public:
   virtual ~ProductRepository() = default;
   // nullopt when no product has this id.
-  virtual boost::asio::awaitable<result<std::optional<Product>>> find(std::int32_t id,
-                                                                      OperationContext& context) = 0;
+  virtual boost::asio::awaitable<result<std::optional<Product>>> find(
+      std::int32_t id, OperationContext& context) = 0;
 };
 
 // Reads products through the shared Postgres pool with the named query "product.by_id".

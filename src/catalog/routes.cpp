@@ -21,8 +21,8 @@ boost::asio::awaitable<http::Response> get_product(ProductService& products, con
     if (view.error() == errc::not_found)
       co_return error_response(view.error(),
                                "product " + std::to_string(parsed.id) + " does not exist");
-    co_return error_response(view.error(), "product " + std::to_string(parsed.id) + ": " +
-                                               view.error().message());
+    co_return error_response(
+        view.error(), "product " + std::to_string(parsed.id) + ": " + view.error().message());
   }
   co_return http::json_response(http::Status::ok, with_source(view->json, view->source));
 }
@@ -31,10 +31,9 @@ boost::asio::awaitable<http::Response> get_product(ProductService& products, con
 
 void add_catalog_routes(http::Router& router, ProductService& products, Readiness& readiness,
                         const Clock& clock) {
-  router.add(http::Verb::get, "/products/{id}",
-             [&products, &clock](http::RequestContext& request) {
-               return get_product(products, clock, request);
-             });
+  router.add(http::Verb::get, "/products/{id}", [&products, &clock](http::RequestContext& request) {
+    return get_product(products, clock, request);
+  });
   router.add(http::Verb::get, "/healthz",
              [](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
                co_return http::json_response(http::Status::ok, R"({"status":"ok"})");

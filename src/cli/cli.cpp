@@ -118,7 +118,8 @@ int run(int argc, char** argv) {
     return 0;
   }
   const std::span<const std::string> rest(args.data() + 1, args.size() - 1);
-  if (args[0] == "serve") return command("serve", app::serve_options(), serve_summary, rest, argv[0]);
+  if (args[0] == "serve")
+    return command("serve", app::serve_options(), serve_summary, rest, argv[0]);
   if (args[0] == "up") return command("up", app::up_options(), up_summary, rest, argv[0]);
   std::fprintf(stderr, "sre-lab: unknown command '%s' (see 'sre-lab --help')\n", args[0].c_str());
   return 2;

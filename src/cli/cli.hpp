@@ -16,7 +16,7 @@ int run(int argc, char** argv);
 
 struct ParsedArgs {
   std::map<std::string, std::string, std::less<>> flags;  // flag → value
-  std::vector<std::string> given;                          // "--flag=value", in order
+  std::vector<std::string> given;                         // "--flag=value", in order
   bool help = false;
   std::string error;  // one line; empty when the arguments parse
 };

@@ -87,7 +87,8 @@ TEST_F(CatalogTest, MissThenHitWithTheSameProduct) {
 
 TEST_F(CatalogTest, KeepAliveConnectionServesManyRequests) {
   HttpClient client(service_->port());
-  for (int id = 1; id <= 50; ++id) ASSERT_EQ(client.get("/products/" + std::to_string(id)).status, 200);
+  for (int id = 1; id <= 50; ++id)
+    ASSERT_EQ(client.get("/products/" + std::to_string(id)).status, 200);
   for (int id = 1; id <= 50; ++id)
     ASSERT_EQ(source_of(client.get("/products/" + std::to_string(id))), "cache");
 }
@@ -98,15 +99,13 @@ TEST_F(CatalogTest, MissingAndInvalidIds) {
     int status;
     const char* detail_has;
   };
-  for (const Case& c : {Case{"/products/10001", 404, "does not exist"},
-                        Case{"/products/2147483647", 404, "does not exist"},
-                        Case{"/products/0", 400, "zero"},
-                        Case{"/products/-3", 400, "negative"},
-                        Case{"/products/abc", 400, "not a number"},
-                        Case{"/products/2147483648", 400, "out of range"},
-                        Case{"/products/99999999999999999999", 400, "out of range"},
-                        Case{"/products/1.5", 400, "not a number"},
-                        Case{"/nowhere", 404, "/nowhere"}}) {
+  for (const Case& c :
+       {Case{"/products/10001", 404, "does not exist"},
+        Case{"/products/2147483647", 404, "does not exist"}, Case{"/products/0", 400, "zero"},
+        Case{"/products/-3", 400, "negative"}, Case{"/products/abc", 400, "not a number"},
+        Case{"/products/2147483648", 400, "out of range"},
+        Case{"/products/99999999999999999999", 400, "out of range"},
+        Case{"/products/1.5", 400, "not a number"}, Case{"/nowhere", 404, "/nowhere"}}) {
     const HttpReply reply = get(c.target);
     EXPECT_EQ(reply.status, c.status) << c.target << " " << reply.body;
     ASSERT_TRUE(reply.json.is_object()) << c.target << " " << reply.body;
@@ -156,7 +155,8 @@ TEST_F(CatalogTest, PostgresRestartIsSurvivedWithoutRestartingTheService) {
   TestServers::instance().restart_postgres();
   // Uncached ids need Postgres: they come back once the pool has reconnected.
   int id = 200;
-  EXPECT_TRUE(eventually([&] { return get("/products/" + std::to_string(id++)).status == 200; }, 15s));
+  EXPECT_TRUE(
+      eventually([&] { return get("/products/" + std::to_string(id++)).status == 200; }, 15s));
   for (int i = 0; i < 20; ++i) EXPECT_EQ(get("/products/" + std::to_string(300 + i)).status, 200);
   EXPECT_EQ(source_of(get("/products/100")), "cache") << "the cache kept serving meanwhile";
 }

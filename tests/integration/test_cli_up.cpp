@@ -73,7 +73,9 @@ std::vector<pid_t> children_of(pid_t pid) {
   return pids;
 }
 
-bool alive(pid_t pid) { return kill(pid, 0) == 0; }
+bool alive(pid_t pid) {
+  return kill(pid, 0) == 0;
+}
 
 TEST_F(CliTest, VersionAndHelp) {
   const CliRun version = run({"--version"});
@@ -117,8 +119,8 @@ TEST_F(CliTest, UpNamesATakenPortAndStartsNothing) {
   boost::asio::io_context context;
   boost::asio::ip::tcp::acceptor holder(context, {boost::asio::ip::make_address("127.0.0.1"), 0});
   const auto taken = holder.local_endpoint().port();
-  const CliRun result = run({"up", "--state-dir", (dir_ / "lab").string(), "--port",
-                          std::to_string(taken)});
+  const CliRun result =
+      run({"up", "--state-dir", (dir_ / "lab").string(), "--port", std::to_string(taken)});
   EXPECT_EQ(result.status, 2) << result.output;
   EXPECT_NE(result.output.find("port " + std::to_string(taken) + " (service) is already in use"),
             std::string::npos)
@@ -153,12 +155,17 @@ std::string up_and_down(CliTest& test, lab::Process& up, std::uint16_t port) {
 
 TEST_F(CliTest, UpRunsTheLabAndStopsEverythingOnSigterm) {
   const std::uint16_t port = lab::pick_free_port();
-  const std::vector<std::string> args{
-      "up",          "--state-dir",  (dir_ / "lab").string(),
-      "--port",      std::to_string(port),
-      "--pg-port",   std::to_string(lab::pick_free_port()),
-      "--redis-port", std::to_string(lab::pick_free_port()),
-      "--threads",   "1"};
+  const std::vector<std::string> args{"up",
+                                      "--state-dir",
+                                      (dir_ / "lab").string(),
+                                      "--port",
+                                      std::to_string(port),
+                                      "--pg-port",
+                                      std::to_string(lab::pick_free_port()),
+                                      "--redis-port",
+                                      std::to_string(lab::pick_free_port()),
+                                      "--threads",
+                                      "1"};
 
   lab::Process first = spawn(args, "up1.log");
   const std::string first_product = up_and_down(*this, first, port);

@@ -33,7 +33,8 @@ TEST(ServeConfig, DefaultsMatchTheDocumentation) {
 
 TEST(ServeConfig, FlagBeatsEnvironmentBeatsDefault) {
   OptionValues values(serve_options(), Flags{{"port", "9001"}},
-                      env_of({{"SRE_LAB_PORT", "9002"}, {"SRE_LAB_DB_POOL_SIZE", "7"},
+                      env_of({{"SRE_LAB_PORT", "9002"},
+                              {"SRE_LAB_DB_POOL_SIZE", "7"},
                               {"SRE_LAB_DB_POOL_TIMEOUT", "0.25"},
                               {"REDIS_URL", "redis://:secret@[::1]:7000/3"}}));
   auto config = finalize_serve_config(values);
@@ -72,7 +73,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{}, {{"SRE_LAB_PORT", "-1"}}, "invalid SRE_LAB_PORT '-1'"},
         BadCase{{{"threads", "0"}}, {}, "--threads '0': expected an integer in 1..256"},
         BadCase{{{"db-pool-size", "0"}}, {}, "--db-pool-size '0': expected an integer in 1..100"},
-        BadCase{{{"db-pool-timeout", "-1"}}, {}, "--db-pool-timeout '-1': expected seconds in 0..60"},
+        BadCase{
+            {{"db-pool-timeout", "-1"}}, {}, "--db-pool-timeout '-1': expected seconds in 0..60"},
         BadCase{{{"db-pool-timeout", "1s"}}, {}, "--db-pool-timeout '1s'"},
         BadCase{{{"db-pool-timeout", "nan"}}, {}, "--db-pool-timeout 'nan'"},
         BadCase{{{"cache-ttl", "0"}}, {}, "--cache-ttl '0': expected an integer in 1..86400"},

@@ -83,7 +83,8 @@ class ProductServiceTest : public ::testing::Test {
   ManualClock clock_;
   FakeRepository repository_;
   FakeCache cache_;
-  ProductService service_{repository_, cache_, clock_, ProductServiceSettings{std::chrono::seconds(60)}};
+  ProductService service_{repository_, cache_, clock_,
+                          ProductServiceSettings{std::chrono::seconds(60)}};
 };
 
 TEST_F(ProductServiceTest, MissReadsTheRepositoryThenFillsTheCache) {

@@ -5,15 +5,17 @@
 namespace srelab::cli {
 namespace {
 
-ParsedArgs parse(std::vector<std::string> args) { return parse_args(app::up_options(), args); }
+ParsedArgs parse(std::vector<std::string> args) {
+  return parse_args(app::up_options(), args);
+}
 
 TEST(CliArgs, BothFlagSpellingsAndOrderAreKept) {
   const ParsedArgs parsed = parse({"--port", "9000", "--state-dir=/tmp/x", "--threads=2"});
   ASSERT_TRUE(parsed.error.empty()) << parsed.error;
   EXPECT_EQ(parsed.flags.at("port"), "9000");
   EXPECT_EQ(parsed.flags.at("state-dir"), "/tmp/x");
-  EXPECT_EQ(parsed.given, (std::vector<std::string>{"--port=9000", "--state-dir=/tmp/x",
-                                                    "--threads=2"}));
+  EXPECT_EQ(parsed.given,
+            (std::vector<std::string>{"--port=9000", "--state-dir=/tmp/x", "--threads=2"}));
 }
 
 TEST(CliArgs, ErrorsAreOneLineAndNameTheArgument) {
@@ -21,7 +23,8 @@ TEST(CliArgs, ErrorsAreOneLineAndNameTheArgument) {
   EXPECT_EQ(parse({"--port"}).error, "option '--port' needs a value");
   EXPECT_EQ(parse({"stray"}).error, "unexpected argument 'stray'");
   EXPECT_EQ(parse_args(app::serve_options(), std::vector<std::string>{"--state-dir=x"}).error,
-            "unknown option '--state-dir'") << "serve has no lab options";
+            "unknown option '--state-dir'")
+      << "serve has no lab options";
 }
 
 TEST(CliArgs, HelpListsEveryOptionWithItsEnvironmentVariable) {

@@ -32,8 +32,7 @@ class HttpClient {
   HttpReply request(boost::beast::http::verb method, const std::string& target,
                     const std::string& body = {}) {
     namespace http = boost::beast::http;
-    if (!socket_.is_open())
-      socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+    if (!socket_.is_open()) socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
     http::request<http::string_body> request{method, target, 11};
     request.set(http::field::host, "127.0.0.1");
     if (!body.empty()) {
@@ -55,7 +54,9 @@ class HttpClient {
     return reply;
   }
 
-  HttpReply get(const std::string& target) { return request(boost::beast::http::verb::get, target); }
+  HttpReply get(const std::string& target) {
+    return request(boost::beast::http::verb::get, target);
+  }
 
  private:
   std::uint16_t port_;

@@ -1,0 +1,15 @@
+// Writing a JSON string literal by hand, for the places that build JSON text directly (error
+// bodies, the product JSON) instead of through a DOM. Besides escaping quotes and control
+// characters, bytes that are not UTF-8 become U+FFFD: an error detail often quotes what a client
+// sent (a path, a header), and the text must stay valid JSON whatever arrived on the wire.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace srelab {
+
+// Appends `text` to `out` as a quoted, escaped JSON string.
+void append_json_string(std::string& out, std::string_view text);
+
+}  // namespace srelab
