@@ -1,47 +1,56 @@
 #include "app/option_spec.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace srelab::app {
 namespace {
 
-#define SRELAB_SERVE_OPTIONS                                                                    \
-  {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},                     \
-      {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},    \
-      {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},                   \
-      {"cache-ttl", "SRE_LAB_CACHE_TTL", "SECONDS", "60", "product cache TTL, 1..86400"},       \
-      {"db-pool-size", "SRE_LAB_DB_POOL_SIZE", "N", "5", "Postgres connections, 1..100"},       \
-      {"db-pool-timeout", "SRE_LAB_DB_POOL_TIMEOUT", "SECONDS", "1",                            \
-       "wait for a free connection, 0..60 (0: fail at once)"},                                  \
-      {"db-statement-timeout", "SRE_LAB_DB_STATEMENT_TIMEOUT", "SECONDS", "30",                 \
-       "Postgres statement_timeout, 0.001..600"},                                               \
-      {"redis-timeout", "SRE_LAB_REDIS_TIMEOUT", "SECONDS", "0.5",                              \
-       "Redis command timeout, 0.001..10"},                                                     \
-      {"database-url", "DATABASE_URL", "URL", "postgresql://srelab@127.0.0.1:55432/srelab",     \
-       "Postgres to use (postgresql://… or a libpq conninfo)"},                                 \
-      {"redis-url", "REDIS_URL", "URL", "redis://127.0.0.1:56379/0", "Redis to use"},           \
-      {"max-connections", "SRE_LAB_MAX_CONNECTIONS", "N", "10000",                              \
-       "open HTTP connections at most, 1..1000000"},                                            \
-      {"idle-timeout", "SRE_LAB_IDLE_TIMEOUT", "SECONDS", "60",                                 \
-       "close a kept-alive connection idle this long, 0.1..3600"},                              \
-      {"request-timeout", "SRE_LAB_REQUEST_TIMEOUT", "SECONDS", "10",                           \
-       "a started request must arrive within, 0.1..600"},                                       \
-  {                                                                                             \
-    "body-limit", "SRE_LAB_BODY_LIMIT", "BYTES", "1048576", "request body at most, 0..67108864" \
-  }
+constexpr std::array<OptionSpec, 17> serve_table{{
+    {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
+    {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
+    {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
+    {"cache-ttl", "SRE_LAB_CACHE_TTL", "SECONDS", "60", "product cache TTL, 1..86400"},
+    {"db-pool-size", "SRE_LAB_DB_POOL_SIZE", "N", "5", "Postgres connections, 1..100"},
+    {"db-pool-timeout", "SRE_LAB_DB_POOL_TIMEOUT", "SECONDS", "1",
+     "wait for a free connection, 0..60 (0: fail at once)"},
+    {"db-statement-timeout", "SRE_LAB_DB_STATEMENT_TIMEOUT", "SECONDS", "30",
+     "Postgres statement_timeout, 0.001..600"},
+    {"redis-timeout", "SRE_LAB_REDIS_TIMEOUT", "SECONDS", "0.5",
+     "Redis command timeout, 0.001..10"},
+    {"database-url", "DATABASE_URL", "URL", "postgresql://srelab@127.0.0.1:55432/srelab",
+     "Postgres to use (postgresql://… or a libpq conninfo)"},
+    {"redis-url", "REDIS_URL", "URL", "redis://127.0.0.1:56379/0", "Redis to use"},
+    {"max-connections", "SRE_LAB_MAX_CONNECTIONS", "N", "10000",
+     "open HTTP connections at most, 1..1000000"},
+    {"idle-timeout", "SRE_LAB_IDLE_TIMEOUT", "SECONDS", "60",
+     "close a kept-alive connection idle this long, 0.1..3600"},
+    {"request-timeout", "SRE_LAB_REQUEST_TIMEOUT", "SECONDS", "10",
+     "a started request must arrive within, 0.1..600"},
+    {"body-limit", "SRE_LAB_BODY_LIMIT", "BYTES", "1048576", "request body at most, 0..67108864"},
+    {"stale-ttl", "SRE_LAB_STALE_TTL", "SECONDS", "86400",
+     "how long the fallback's stale copies live in Redis, 1..2592000"},
+    {"leak-cap-mb", "SRE_LAB_LEAK_CAP_MB", "MB", "1024",
+     "cap of the memory POST /chaos/leak may hold, 1..65536"},
+    {"admin-token", "SRE_LAB_ADMIN_TOKEN", "TOKEN", "none",
+     "bearer token for /chaos, /resilience and the bulk test when not on loopback"},
+}};
 
-constexpr std::array<OptionSpec, 14> serve_table{{SRELAB_SERVE_OPTIONS}};
-
-constexpr std::array<OptionSpec, 19> up_table{{
+constexpr std::array<OptionSpec, 5> lab_table{{
     {"state-dir", "SRE_LAB_STATE_DIR", "DIR", ".lab", "where the lab keeps Postgres and Redis"},
     {"pg-port", "SRE_LAB_PG_PORT", "PORT", "55432", "port of the lab's Postgres, 1..65535"},
     {"redis-port", "SRE_LAB_REDIS_PORT", "PORT", "56379", "port of the lab's Redis, 1..65535"},
     {"seed", "SRE_LAB_SEED", "N", "42", "seed of the generated catalog, 0..2^63-1"},
     {"products", "SRE_LAB_PRODUCTS", "N", "10000", "products to seed, 1..1000000"},
-    SRELAB_SERVE_OPTIONS,
 }};
 
-#undef SRELAB_SERVE_OPTIONS
+// `up` takes its own options and every serve option, which it passes on.
+constexpr auto up_table = [] {
+  std::array<OptionSpec, lab_table.size() + serve_table.size()> table{};
+  std::copy(lab_table.begin(), lab_table.end(), table.begin());
+  std::copy(serve_table.begin(), serve_table.end(), table.begin() + lab_table.size());
+  return table;
+}();
 
 }  // namespace
 

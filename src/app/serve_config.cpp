@@ -70,6 +70,13 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   server.request_timeout = values.seconds("request-timeout", 10, 0.1, 600);
   server.body_limit = static_cast<std::size_t>(values.integer("body-limit", 1 << 20, 0, 64 << 20));
 
+  config.products.stale_ttl =
+      std::chrono::seconds(values.integer("stale-ttl", 86400, 1, 2'592'000));
+  config.controls.leak_cap_bytes =
+      static_cast<std::size_t>(values.integer("leak-cap-mb", 1024, 1, 65536)) << 20;
+  config.admin.listen_host = server.host;
+  config.admin.token = values.text("admin-token", "");
+
   const std::string database_url =
       values.text("database-url", "postgresql://srelab@127.0.0.1:55432/srelab");
   if (!valid_conninfo(database_url))

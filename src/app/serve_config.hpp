@@ -5,6 +5,8 @@
 #include <cstddef>
 
 #include "app/option_values.hpp"
+#include "catalog/admin_access.hpp"
+#include "catalog/controls.hpp"
 #include "catalog/product_service.hpp"
 #include "core/errc.hpp"
 #include "http/server.hpp"
@@ -19,6 +21,8 @@ struct ServeConfig {
   postgres::PoolSettings pool;
   redis::ClientSettings redis;
   catalog::ProductServiceSettings products;
+  catalog::ControlsSettings controls;
+  catalog::AdminAccess admin;
 };
 
 // errc::invalid_argument when a value is bad; values.error() then says which and why.

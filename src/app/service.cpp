@@ -1,10 +1,13 @@
 #include "app/service.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <future>
 #include <thread>
 
+#include "catalog/admin_routes.hpp"
 #include "catalog/product_cache.hpp"
 #include "catalog/product_service.hpp"
 #include "catalog/readiness.hpp"
@@ -14,15 +17,32 @@
 
 namespace srelab::app {
 
+namespace {
+
+// Opens every pooled connection once at start, as pools commonly keep their minimum idle at the
+// maximum: the first burst of traffic then meets a warm pool, not a queue of connects. Failing
+// is fine (Postgres may be down): the pool connects lazily later.
+boost::asio::awaitable<void> fill_pool(postgres::Pool& pool) {
+  std::vector<postgres::Lease> leases;
+  for (std::size_t i = 0; i < pool.counts().size; ++i) {
+    auto lease = co_await pool.acquire(std::chrono::milliseconds(0));
+    if (!lease) break;
+    leases.push_back(std::move(*lease));
+  }
+}
+
+}  // namespace
+
 // Everything that belongs to one worker thread and never leaves it.
 struct Service::Worker {
-  Worker(boost::asio::io_context& context, const ServeConfig& config, postgres::Pool& pool,
-         catalog::ProductRepository& repository, const Clock& clock)
+  Worker(boost::asio::io_context& context, const ServeConfig& config, catalog::Controls& controls,
+         catalog::ProductRepository& repository)
       : redis(context.get_executor(), config.redis),
-        cache(redis),
-        products(repository, cache, clock, config.products),
-        readiness(pool, redis) {
-    catalog::add_catalog_routes(router, products, readiness, clock);
+        cache(redis, controls.chaos()),
+        products(repository, cache, controls, config.products),
+        readiness(controls.pool(), redis) {
+    catalog::add_catalog_routes(router, products, readiness, controls.clock(), config.admin);
+    catalog::add_admin_routes(router, controls, cache, config.admin);
   }
 
   redis::Client redis;
@@ -35,11 +55,12 @@ struct Service::Worker {
 Service::Service(ServeConfig config)
     : config_(std::move(config)),
       pool_(config_.pool, clock_),
-      repository_(pool_),
+      controls_(config_.controls, pool_, clock_),
+      repository_(pool_, controls_.chaos(), controls_.saturation()),
       threads_(config_.threads) {
   for (std::size_t i = 0; i < threads_.size(); ++i)
     workers_.push_back(
-        std::make_unique<Worker>(threads_.context(i), config_, pool_, repository_, clock_));
+        std::make_unique<Worker>(threads_.context(i), config_, controls_, repository_));
   server_ = std::make_unique<http::Server>(
       config_.server, threads_,
       [this](std::size_t i) -> const http::Router& { return workers_[i]->router; });
@@ -54,6 +75,12 @@ result<void> Service::start() {
   threads_.start();
   running_ = true;
   run_on_every_thread([](Worker& worker) { worker.redis.start(); });
+  // Waited for (bounded), so the service takes traffic with its pool already filled.
+  auto filled = std::make_shared<std::promise<void>>();
+  auto done = filled->get_future();
+  boost::asio::co_spawn(threads_.context(0), fill_pool(pool_),
+                        [filled](std::exception_ptr) { filled->set_value(); });
+  done.wait_for(std::chrono::seconds(5));
   return {};
 }
 

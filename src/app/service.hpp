@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/serve_config.hpp"
+#include "catalog/controls.hpp"
 #include "catalog/product_repository.hpp"
 #include "core/clock.hpp"
 #include "http/io_threads.hpp"
@@ -31,6 +32,8 @@ class Service {
   std::uint16_t port() const;
   const ServeConfig& config() const { return config_; }
   postgres::Pool& pool() { return pool_; }
+  catalog::Controls& controls() { return controls_; }
+  const catalog::PgProductRepository& repository() const { return repository_; }
 
  private:
   struct Worker;
@@ -42,6 +45,7 @@ class Service {
   ServeConfig config_;
   SteadyClock clock_;
   postgres::Pool pool_;
+  catalog::Controls controls_;
   catalog::PgProductRepository repository_;
   http::IoThreads threads_;
   std::vector<std::unique_ptr<Worker>> workers_;

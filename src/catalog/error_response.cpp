@@ -1,5 +1,8 @@
 #include "catalog/error_response.hpp"
 
+#include <boost/json/object.hpp>
+
+#include "core/json_string.hpp"
 #include "http/responses.hpp"
 
 namespace srelab::catalog {
@@ -14,6 +17,8 @@ ErrorStatus error_status(const boost::system::error_code& code) {
       return {http::Status::not_found, "Not Found"};
     case errc::pool_exhausted:
       return {http::Status::service_unavailable, "Pool Exhausted"};
+    case errc::circuit_open:
+      return {http::Status::service_unavailable, "Circuit Open"};
     case errc::db_unavailable:
       return {http::Status::service_unavailable, "Database Unavailable"};
     case errc::db_timeout:
@@ -37,6 +42,14 @@ ErrorStatus error_status(const boost::system::error_code& code) {
 http::Response error_response(const boost::system::error_code& code, std::string_view detail) {
   const ErrorStatus mapped = error_status(code);
   return http::json_error(mapped.status, mapped.error, detail);
+}
+
+http::Response field_error(int status, std::string_view key, std::string_view detail) {
+  boost::json::object body;
+  body["error"] = status == 400 ? "Bad Request" : "Unprocessable Entity";
+  body["detail"] = detail;
+  if (!key.empty()) body["key"] = key;
+  return http::json_response(static_cast<http::Status>(status), to_json_text(body));
 }
 
 }  // namespace srelab::catalog

@@ -18,4 +18,8 @@ ErrorStatus error_status(const boost::system::error_code& code);
 // json_error with the status and short error of `code`, and `detail`.
 http::Response error_response(const boost::system::error_code& code, std::string_view detail);
 
+// A rejected request parameter or body field: 400 {"error":"Bad Request",…} when the body is not
+// usable at all, 422 {"error":"Unprocessable Entity","key":…,"detail":…} for a bad key or value.
+http::Response field_error(int status, std::string_view key, std::string_view detail);
+
 }  // namespace srelab::catalog

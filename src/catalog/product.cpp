@@ -1,5 +1,7 @@
 #include "catalog/product.hpp"
 
+#include <cstdio>
+
 #include "core/json_string.hpp"
 
 namespace srelab::catalog {
@@ -10,6 +12,8 @@ std::string_view to_string(Source source) {
       return "cache";
     case Source::database:
       return "database";
+    case Source::fallback_emergency:
+      return "fallback_emergency";
   }
   return "unknown";
 }
@@ -39,6 +43,18 @@ std::string with_source(std::string_view product_json, Source source) {
   out += ",\"source\":\"";
   out += tag;
   out += "\"}";
+  return out;
+}
+
+std::string with_stale_source(std::string_view product_json, double age_seconds) {
+  char age[32];
+  std::snprintf(age, sizeof age, "%.3f", age_seconds < 0 ? 0.0 : age_seconds);
+  std::string out;
+  out.reserve(product_json.size() + 72);
+  out.append(product_json.substr(0, product_json.size() - 1));
+  out += ",\"source\":\"fallback_emergency\",\"stale\":true,\"stale_age_s\":";
+  out += age;
+  out += '}';
   return out;
 }
 

@@ -16,7 +16,7 @@ struct Product {
   std::string price;  // numeric(10,2) as Postgres prints it, e.g. "12.50": exact, never a double
 };
 
-enum class Source { cache, database };
+enum class Source { cache, database, fallback_emergency };
 
 std::string_view to_string(Source source);
 
@@ -25,5 +25,9 @@ std::string render_product_json(const Product& product);
 
 // `product_json` with ,"source":"<source>" inserted before its closing brace.
 std::string with_source(std::string_view product_json, Source source);
+
+// A stale copy served by the fallback: ,"source":"fallback_emergency","stale":true,
+// "stale_age_s":<age> inserted before the closing brace.
+std::string with_stale_source(std::string_view product_json, double age_seconds);
 
 }  // namespace srelab::catalog

@@ -1,23 +1,123 @@
 #include "catalog/product_cache.hpp"
 
+#include <array>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 
 namespace srelab::catalog {
+namespace {
 
-std::string product_cache_key(std::int32_t id) {
-  char buffer[32] = "product:";
-  auto [end, ec] = std::to_chars(buffer + 8, buffer + sizeof buffer, id);
-  (void)ec;  // 24 bytes always hold an int32
+std::string key_with_prefix(std::string_view prefix, std::int32_t id) {
+  char buffer[40];
+  std::copy(prefix.begin(), prefix.end(), buffer);
+  auto [end, ec] = std::to_chars(buffer + prefix.size(), buffer + sizeof buffer, id);
+  (void)ec;  // 40 bytes always hold the prefix and an int32
   return std::string(buffer, end);
 }
 
-boost::asio::awaitable<result<std::optional<std::string>>> RedisProductCache::get(std::int32_t id) {
+std::string seconds_arg(std::chrono::seconds ttl) {
+  return std::to_string(ttl.count());
+}
+
+}  // namespace
+
+std::string product_cache_key(std::int32_t id) {
+  return key_with_prefix("product:", id);
+}
+std::string stale_cache_key(std::int32_t id) {
+  return key_with_prefix("stale:product:", id);
+}
+
+boost::asio::awaitable<boost::system::error_code> RedisProductCache::inject(
+    OperationContext& context) {
+  const chaos::FaultVerdict verdict = chaos_.cache_verdict();
+  if (verdict.latency.count() > 0) {
+    context.injected_cache_latency += verdict.latency;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, verdict.latency);
+    boost::system::error_code ec;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+  }
+  if (!verdict.fail) co_return boost::system::error_code{};
+  context.injected_cache_failure = true;
+  const std::array<std::string_view, 3> command{
+      "EVAL", "return redis.error_reply('chaos: injected cache failure')", "0"};
+  auto reply = co_await client_.command(command);
+  co_return reply ? make_error_code(errc::cache_error) : reply.error();
+}
+
+boost::asio::awaitable<result<std::optional<std::string>>> RedisProductCache::get(
+    std::int32_t id, OperationContext& context) {
+  if (auto injected = co_await inject(context)) co_return injected;
   co_return co_await client_.get(product_cache_key(id));
 }
 
 boost::asio::awaitable<result<void>> RedisProductCache::put(std::int32_t id, std::string_view json,
-                                                            std::chrono::seconds ttl) {
-  co_return co_await client_.set(product_cache_key(id), json, ttl);
+                                                            std::chrono::seconds ttl,
+                                                            std::chrono::seconds stale_ttl,
+                                                            Clock::wall_time fetched_at,
+                                                            OperationContext& context) {
+  if (auto injected = co_await inject(context)) co_return injected;
+  const std::string stale_value =
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::milliseconds>(fetched_at.time_since_epoch())
+              .count()) +
+      "|" + std::string(json);
+  const std::string key = product_cache_key(id);
+  const std::string stale_key = stale_cache_key(id);
+  const std::string ttl_text = seconds_arg(ttl);
+  const std::string stale_ttl_text = seconds_arg(stale_ttl);
+  // Both SETs go out in the same pipeline batch; each is awaited for its own reply.
+  const std::array<std::string_view, 5> fresh{"SET", key, json, "EX", ttl_text};
+  const std::array<std::string_view, 5> stale{"SET", stale_key, stale_value, "EX", stale_ttl_text};
+  auto fresh_reply = co_await client_.command(fresh);
+  auto stale_reply = co_await client_.command(stale);
+  if (!fresh_reply) co_return fresh_reply.error();
+  if (!stale_reply) co_return stale_reply.error();
+  co_return result<void>{};
+}
+
+boost::asio::awaitable<result<std::optional<StaleEntry>>> RedisProductCache::get_stale(
+    std::int32_t id, OperationContext& context) {
+  if (auto injected = co_await inject(context)) co_return injected;
+  auto value = co_await client_.get(stale_cache_key(id));
+  if (!value) co_return value.error();
+  if (!*value) co_return std::optional<StaleEntry>{};
+  const std::string& text = **value;
+  const auto bar = text.find('|');
+  long long millis = 0;
+  if (bar == std::string::npos ||
+      std::from_chars(text.data(), text.data() + bar, millis).ec != std::errc{})
+    co_return std::optional<StaleEntry>{};  // not ours: treat as absent
+  co_return std::optional<StaleEntry>{
+      StaleEntry{text.substr(bar + 1), Clock::wall_time{} + std::chrono::milliseconds(millis)}};
+}
+
+boost::asio::awaitable<result<std::size_t>> RedisProductCache::clear(bool include_stale) {
+  std::size_t removed = 0;
+  for (std::string_view pattern :
+       {std::string_view("product:*"), std::string_view("stale:product:*")}) {
+    if (pattern.starts_with("stale") && !include_stale) break;
+    std::string cursor = "0";
+    do {
+      const std::array<std::string_view, 6> scan{"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"};
+      auto page = co_await client_.command(scan);
+      if (!page) co_return page.error();
+      if (page->type != redis::Reply::Type::array || page->elements.size() != 2)
+        co_return make_error_code(errc::protocol_error);
+      cursor = page->elements[0].str;
+      const auto& keys = page->elements[1].elements;
+      if (keys.empty()) continue;
+      std::vector<std::string_view> del{"UNLINK"};
+      for (const auto& key : keys) del.push_back(key.str);
+      auto deleted = co_await client_.command(del);
+      if (!deleted) co_return deleted.error();
+      removed += static_cast<std::size_t>(deleted->integer);
+    } while (cursor != "0");
+  }
+  co_return removed;
 }
 
 }  // namespace srelab::catalog

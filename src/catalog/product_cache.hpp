@@ -1,5 +1,6 @@
 // The cache in front of the repository: an interface at the process boundary (fake in unit
-// tests); RedisProductCache is the real one, keys "product:{id}", values the product JSON.
+// tests). RedisProductCache is the real one: "product:{id}" holds the product JSON for the cache
+// TTL; "stale:product:{id}" holds "<fetched-at unix ms>|<json>" much longer, for the fallback.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -9,31 +10,65 @@
 #include <string>
 #include <string_view>
 
+#include "chaos/chaos_state.hpp"
+#include "core/clock.hpp"
 #include "core/errc.hpp"
+#include "core/operation_context.hpp"
 #include "redis/client.hpp"
 
 namespace srelab::catalog {
+
+struct StaleEntry {
+  std::string json;
+  Clock::wall_time fetched_at;
+};
 
 class ProductCache {
  public:
   virtual ~ProductCache() = default;
   // nullopt on a miss; an error when the cache cannot answer.
-  virtual boost::asio::awaitable<result<std::optional<std::string>>> get(std::int32_t id) = 0;
+  virtual boost::asio::awaitable<result<std::optional<std::string>>> get(
+      std::int32_t id, OperationContext& context) = 0;
+  // Stores the fresh copy for `ttl` and the stale copy for `stale_ttl`.
   virtual boost::asio::awaitable<result<void>> put(std::int32_t id, std::string_view json,
-                                                   std::chrono::seconds ttl) = 0;
+                                                   std::chrono::seconds ttl,
+                                                   std::chrono::seconds stale_ttl,
+                                                   Clock::wall_time fetched_at,
+                                                   OperationContext& context) = 0;
+  virtual boost::asio::awaitable<result<std::optional<StaleEntry>>> get_stale(
+      std::int32_t id, OperationContext& context) = 0;
 };
 
 std::string product_cache_key(std::int32_t id);
+std::string stale_cache_key(std::int32_t id);
 
+// Chaos on the Redis path: the verdict's latency is waited out on the client side before the
+// command is sent (Redis is single-threaded: a server-side sleep would stall every client, not
+// just this call), and an injected failure is a real error reply from Redis.
 class RedisProductCache final : public ProductCache {
  public:
-  explicit RedisProductCache(redis::Client& client) : client_(client) {}
-  boost::asio::awaitable<result<std::optional<std::string>>> get(std::int32_t id) override;
+  RedisProductCache(redis::Client& client, chaos::ChaosState& chaos)
+      : client_(client), chaos_(chaos) {}
+  boost::asio::awaitable<result<std::optional<std::string>>> get(
+      std::int32_t id, OperationContext& context) override;
   boost::asio::awaitable<result<void>> put(std::int32_t id, std::string_view json,
-                                           std::chrono::seconds ttl) override;
+                                           std::chrono::seconds ttl, std::chrono::seconds stale_ttl,
+                                           Clock::wall_time fetched_at,
+                                           OperationContext& context) override;
+  boost::asio::awaitable<result<std::optional<StaleEntry>>> get_stale(
+      std::int32_t id, OperationContext& context) override;
+
+  // Deletes the fresh copies (and the stale ones when asked) with SCAN + DEL; how many were
+  // removed.
+  boost::asio::awaitable<result<std::size_t>> clear(bool include_stale);
 
  private:
+  // Applies the chaos verdict of one command: waits its latency, then, when it fails, asks
+  // Redis for an error reply. errc::ok when the command may go ahead.
+  boost::asio::awaitable<boost::system::error_code> inject(OperationContext& context);
+
   redis::Client& client_;
+  chaos::ChaosState& chaos_;
 };
 
 }  // namespace srelab::catalog

@@ -1,6 +1,8 @@
 #include "catalog/product_repository.hpp"
 
 #include <array>
+#include <cctype>
+#include <cstdio>
 #include <string>
 
 namespace srelab::catalog {
@@ -10,17 +12,69 @@ constexpr postgres::Query product_by_id{
     "product.by_id",
     "SELECT id, name, description, category, price::text FROM products WHERE id = $1"};
 
+// The same lookup with the sleep evaluated first, whether or not the product exists (the LEFT
+// JOIN keeps one row), and, when $3 is not empty, an error raised by Postgres once it has slept:
+// casting the message to integer fails with SQLSTATE 22P02 and the message in the error text.
+// (The cast depends on the sleep's row, so the planner cannot fold it away before sleeping.)
+constexpr postgres::Query product_by_id_with_chaos{
+    "product.by_id",
+    "SELECT p.id, p.name, p.description, p.category, p.price::text, "
+    "CAST(NULLIF($3, '') || chaos.slept AS integer) "
+    "FROM (SELECT pg_sleep($2::float8)::text AS slept) AS chaos "
+    "LEFT JOIN products p ON p.id = $1::integer"};
+
+constexpr const char* injected_failure_message = "chaos: injected database failure";
+
+void observe_pool(const postgres::Pool& pool, OperationContext& context) {
+  const postgres::PoolCounts counts = pool.counts();
+  context.pool_observed = true;
+  context.pool_size = counts.size;
+  context.pool_active = counts.active;
+  context.pool_waiting = counts.waiting;
+}
+
+std::string seconds_text(std::chrono::microseconds latency) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6f", static_cast<double>(latency.count()) / 1e6);
+  return text;
+}
+
 }  // namespace
 
 boost::asio::awaitable<result<std::optional<Product>>> PgProductRepository::find(
-    std::int32_t id, OperationContext& /*context*/) {
+    std::int32_t id, OperationContext& context) {
+  const chaos::FaultVerdict verdict = chaos_.db_verdict();
   auto lease = co_await pool_.acquire();
+  observe_pool(pool_, context);
   if (!lease) co_return lease.error();
 
-  const std::array<std::string, 1> params{std::to_string(id)};
-  auto rows = co_await lease->connection().execute(product_by_id, params);
-  if (!rows) co_return rows.error();
-  if (rows->rows() == 0) co_return std::optional<Product>{};
+  // Counted from the moment a connection is held, so saturation models load on the database
+  // itself, not the queue in front of the pool.
+  const resilience::Saturation::InFlight in_flight(saturation_);
+  const auto latency =
+      verdict.latency + resilience::Saturation::extra_latency(verdict.saturation_ms_per_query,
+                                                              in_flight.concurrent());
+  context.injected_db_latency = latency;
+  context.injected_db_failure = verdict.fail;
+
+  queries_sent_.fetch_add(1, std::memory_order_relaxed);
+  result<postgres::QueryResult> rows = errc::db_query_failed;
+  if (latency.count() == 0 && !verdict.fail) {
+    const std::array<std::string, 1> params{std::to_string(id)};
+    rows = co_await lease->connection().execute(product_by_id, params);
+  } else {
+    const std::array<std::string, 3> params{std::to_string(id), seconds_text(latency),
+                                            verdict.fail ? injected_failure_message : ""};
+    rows = co_await lease->connection().execute(product_by_id_with_chaos, params);
+  }
+  if (!rows) {
+    context.db_error = lease->connection().last_error();
+    while (!context.db_error.empty() &&
+           std::isspace(static_cast<unsigned char>(context.db_error.back())))
+      context.db_error.pop_back();
+    co_return rows.error();
+  }
+  if (rows->rows() == 0 || rows->is_null(0, 0)) co_return std::optional<Product>{};
 
   Product product;
   product.id = id;

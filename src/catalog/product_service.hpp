@@ -1,6 +1,12 @@
-// The product path: cache-aside over the repository. A hit answers from the cache; a miss (or a
-// cache that is down) reads the repository and, when the cache answered, fills it with a TTL.
-// Per-worker object: it takes its repository, cache and clock through its constructor.
+// The product path: cache-aside over the repository, behind a circuit breaker, with graceful
+// degradation. A hit answers from the cache. A miss asks the breaker; a permitted call reads the
+// repository and fills the cache (fresh copy for the TTL, stale copy for much longer). When the
+// breaker rejects or the database fails, the fallback serves a stale copy (Redis, else the
+// in-process copy) as source "fallback_emergency"; with none, the failure stands.
+// Pool exhaustion is answered as such (503 Pool Exhausted), neither counted by the breaker nor
+// covered by the fallback: it is this service's own queue overflowing, not the database failing,
+// and the guide's pool experiment is about seeing exactly that.
+// Per-worker object: it takes its repository, cache, clock and the shared controls.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -8,38 +14,60 @@
 #include <cstdint>
 #include <string>
 
+#include "catalog/controls.hpp"
 #include "catalog/product.hpp"
 #include "catalog/product_cache.hpp"
 #include "catalog/product_repository.hpp"
 #include "core/clock.hpp"
 #include "core/errc.hpp"
 #include "core/operation_context.hpp"
+#include "resilience/circuit_breaker.hpp"
 
 namespace srelab::catalog {
 
 struct ProductServiceSettings {
   std::chrono::seconds cache_ttl{60};
+  std::chrono::seconds stale_ttl{24 * 3600};
 };
 
 struct ProductView {
   std::string json;  // the product without "source"
   Source source = Source::cache;
   Clock::duration repository_time{};  // time spent in the repository (0 on a cache hit)
+  double stale_age_s = 0;             // for fallback_emergency
+  // Why the fallback ran (fallback_emergency only): "circuit open" or the database error.
+  std::string fallback_reason;
+};
+
+// A failed lookup: the error, and the breaker state when it was decided.
+struct ProductFailure {
+  boost::system::error_code code;
+  std::string detail;
 };
 
 class ProductService {
  public:
-  ProductService(ProductRepository& repository, ProductCache& cache, const Clock& clock,
+  ProductService(ProductRepository& repository, ProductCache& cache, Controls& controls,
                  ProductServiceSettings settings)
-      : repository_(repository), cache_(cache), clock_(clock), settings_(settings) {}
+      : repository_(repository), cache_(cache), controls_(controls), settings_(settings) {}
 
-  // errc::not_found when the product does not exist; repository errors pass through.
-  boost::asio::awaitable<result<ProductView>> get(std::int32_t id, OperationContext& context);
+  // On failure, `failure` says why: errc::not_found, errc::circuit_open (breaker rejected,
+  // nothing stale), errc::pool_exhausted, or the database error.
+  boost::asio::awaitable<result<ProductView>> get(std::int32_t id, OperationContext& context,
+                                                  ProductFailure& failure);
+
+  Controls& controls() { return controls_; }
 
  private:
+  boost::asio::awaitable<result<ProductView>> fallback(std::int32_t id, bool cache_reachable,
+                                                       boost::system::error_code cause,
+                                                       const std::string& reason,
+                                                       OperationContext& context,
+                                                       ProductFailure& failure);
+
   ProductRepository& repository_;
   ProductCache& cache_;
-  const Clock& clock_;
+  Controls& controls_;
   ProductServiceSettings settings_;
 };
 

@@ -1,9 +1,9 @@
 #include "catalog/readiness.hpp"
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <string>
 
+#include "core/json_string.hpp"
 #include "http/responses.hpp"
 
 namespace srelab::catalog {
@@ -38,7 +38,7 @@ boost::asio::awaitable<http::Response> Readiness::check() {
   if (postgres.empty() && redis.empty()) {
     body["status"] = "ready";
     body["checks"] = std::move(checks);
-    co_return http::json_response(http::Status::ok, boost::json::serialize(body));
+    co_return http::json_response(http::Status::ok, to_json_text(body));
   }
   std::string detail;
   if (!postgres.empty()) detail = "postgres: " + postgres;
@@ -46,7 +46,7 @@ boost::asio::awaitable<http::Response> Readiness::check() {
   body["error"] = "Not Ready";
   body["detail"] = detail;
   body["checks"] = std::move(checks);
-  co_return http::json_response(http::Status::service_unavailable, boost::json::serialize(body));
+  co_return http::json_response(http::Status::service_unavailable, to_json_text(body));
 }
 
 }  // namespace srelab::catalog

@@ -1,7 +1,8 @@
-// The catalog's HTTP surface: GET /products/{id}, /healthz, /readyz. Handlers are plain
-// functions of (RequestContext) → Response; http/ does everything else.
+// The catalog's HTTP surface: GET /products/{id}, GET /products/bulk/test, /healthz, /readyz.
+// Handlers are plain functions of (RequestContext) → Response; http/ does everything else.
 #pragma once
 
+#include "catalog/admin_access.hpp"
 #include "catalog/product_service.hpp"
 #include "catalog/readiness.hpp"
 #include "core/clock.hpp"
@@ -10,6 +11,6 @@
 namespace srelab::catalog {
 
 void add_catalog_routes(http::Router& router, ProductService& products, Readiness& readiness,
-                        const Clock& clock);
+                        const Clock& clock, const AdminAccess& access);
 
 }  // namespace srelab::catalog

@@ -33,6 +33,8 @@ class Category final : public boost::system::error_category {
         return "database timeout";
       case errc::pool_exhausted:
         return "pool exhausted";
+      case errc::circuit_open:
+        return "circuit open";
       case errc::protocol_error:
         return "protocol error";
     }

@@ -20,6 +20,7 @@ enum class errc {
   db_query_failed,    // Postgres answered with an error for this query
   db_timeout,         // statement timeout or client-side query deadline
   pool_exhausted,     // no pooled connection freed up before the acquire deadline
+  circuit_open,       // the circuit breaker rejected the call
   protocol_error,     // a peer sent something we could not parse
 };
 

@@ -1,5 +1,8 @@
 #include "core/json_string.hpp"
 
+#include <charconv>
+#include <cmath>
+
 namespace srelab {
 namespace {
 
@@ -78,6 +81,74 @@ void append_json_string(std::string& out, std::string_view text) {
     ++i;
   }
   out += '"';
+}
+
+}  // namespace srelab
+
+namespace srelab {
+namespace {
+
+void append_json_value(std::string& out, const boost::json::value& value) {
+  switch (value.kind()) {
+    case boost::json::kind::null:
+      out += "null";
+      break;
+    case boost::json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      break;
+    case boost::json::kind::int64:
+      out += std::to_string(value.get_int64());
+      break;
+    case boost::json::kind::uint64:
+      out += std::to_string(value.get_uint64());
+      break;
+    case boost::json::kind::double_: {
+      const double number = value.get_double();
+      if (!std::isfinite(number)) {
+        out += "null";  // JSON has no NaN or infinity
+        break;
+      }
+      char buffer[32];
+      const auto written = std::to_chars(buffer, buffer + sizeof buffer, number);
+      out.append(buffer, written.ptr);
+      break;
+    }
+    case boost::json::kind::string:
+      append_json_string(out, value.get_string());
+      break;
+    case boost::json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& item : value.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        append_json_value(out, item);
+      }
+      out += ']';
+      break;
+    }
+    case boost::json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& [key, item] : value.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(out, key);
+        out += ':';
+        append_json_value(out, item);
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string to_json_text(const boost::json::value& value) {
+  std::string out;
+  append_json_value(out, value);
+  return out;
 }
 
 }  // namespace srelab

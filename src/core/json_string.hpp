@@ -13,3 +13,13 @@ namespace srelab {
 void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace srelab
+
+#include <boost/json/value.hpp>
+
+namespace srelab {
+
+// A JSON document as text, like boost::json::serialize but with numbers written the way people
+// read them (0.25, 50, 327.78), not Boost 1.81's 2.5E-1.
+std::string to_json_text(const boost::json::value& value);
+
+}  // namespace srelab

@@ -5,64 +5,15 @@
 #include <chrono>
 #include <thread>
 
-#include "app/service.hpp"
-#include "support/http_client.hpp"
-#include "support/test_servers.hpp"
+#include "support/service_fixture.hpp"
 
 namespace srelab::app {
 namespace {
 
-using srelab::testing::HttpClient;
-using srelab::testing::HttpReply;
-using srelab::testing::TestServers;
+using namespace srelab::testing;
 using namespace std::chrono_literals;
 
-ServeConfig test_config(std::map<std::string, std::string, std::less<>> flags = {}) {
-  auto& servers = TestServers::instance();
-  flags["port"] = "0";
-  flags["threads"] = "2";
-  flags["database-url"] = servers.database_url();
-  flags["redis-url"] = servers.redis_url();
-  flags["redis-timeout"] = "0.3";
-  flags["db-statement-timeout"] = "5";
-  OptionValues values(serve_options(), flags, [](std::string_view) { return std::nullopt; });
-  auto config = finalize_serve_config(values);
-  EXPECT_TRUE(config) << values.error();
-  return *config;
-}
-
-// Polls `probe` every 100 ms until it holds or `limit` passes.
-template <class Probe>
-bool eventually(Probe probe, std::chrono::milliseconds limit) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return probe();
-}
-
-std::string source_of(const HttpReply& reply) {
-  if (!reply.json.is_object() || !reply.json.as_object().contains("source")) return "?";
-  return std::string(reply.json.at("source").as_string());
-}
-
-class CatalogTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    TestServers::instance().flush_redis();
-    service_ = std::make_unique<Service>(test_config(flags_));
-    ASSERT_TRUE(service_->start());
-    // As a load balancer would: send traffic once /readyz says both stores answer.
-    ASSERT_TRUE(eventually([&] { return get("/readyz").status == 200; }, 10s));
-  }
-  void TearDown() override { service_->stop(); }
-
-  HttpReply get(const std::string& target) { return HttpClient(service_->port()).get(target); }
-
-  std::map<std::string, std::string, std::less<>> flags_;
-  std::unique_ptr<Service> service_;
-};
+using CatalogTest = ServiceTest;
 
 TEST_F(CatalogTest, MissThenHitWithTheSameProduct) {
   const HttpReply first = get("/products/42");
@@ -174,7 +125,7 @@ TEST_F(CatalogTest, PostgresDownIsA503NamingTheDatabaseAndReadinessSaysSo) {
   EXPECT_TRUE(eventually([&] { return get("/products/555").status == 200; }, 15s));
 }
 
-class CatalogTtlTest : public CatalogTest {
+class CatalogTtlTest : public ServiceTest {
  protected:
   CatalogTtlTest() { flags_["cache-ttl"] = "1"; }
 };

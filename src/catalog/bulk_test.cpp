@@ -1,0 +1,205 @@
+#include "catalog/bulk_test.hpp"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "catalog/product_lookup.hpp"
+#include "core/json_string.hpp"
+#include "core/random.hpp"
+
+namespace srelab::catalog {
+namespace {
+
+bool parse_integer(std::string_view text, long long min, long long max, long long& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return !text.empty() && ec == std::errc{} && end == text.data() + text.size() && out >= min &&
+         out <= max;
+}
+
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+// What the lookups share while they run: the next index to take and the rows.
+struct BulkRun {
+  ProductService& products;
+  std::vector<std::int32_t> ids;
+  std::vector<BulkRow> rows;
+  std::size_t next = 0;
+  std::size_t pool_high_water = 0;
+  int workers_left = 0;
+  std::unique_ptr<boost::asio::steady_timer> done;
+};
+
+boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
+  const Clock& clock = run->products.controls().clock();
+  while (run->next < run->ids.size()) {
+    const std::size_t index = run->next++;
+    OperationContext context{};
+    context.started = clock.now();
+    const LookupOutcome outcome = co_await lookup_product(run->products, run->ids[index], context);
+    BulkRow& row = run->rows[index];
+    row.index = static_cast<int>(index);
+    row.id = run->ids[index];
+    row.status = static_cast<int>(outcome.status);
+    row.source = std::string(outcome.source);
+    row.error = outcome.error;
+    row.latency_ms =
+        std::chrono::duration<double, std::milli>(clock.now() - context.started).count();
+    if (context.pool_observed)
+      run->pool_high_water = std::max(run->pool_high_water, context.pool_active);
+  }
+  if (--run->workers_left == 0) run->done->cancel();
+}
+
+}  // namespace
+
+std::optional<BulkParams> parse_bulk_params(std::string_view query, BulkParamsError& error) {
+  BulkParams params;
+  long long concurrency = 0;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    const std::string_view key = pair.substr(0, eq);
+    const std::string_view value =
+        eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    long long number = 0;
+    auto fail = [&](std::string expected) {
+      error = {std::string(key),
+               std::string(key) + " must be " + expected + ", got '" + std::string(value) + "'"};
+      return std::nullopt;
+    };
+    if (key == "requests") {
+      if (!parse_integer(value, 1, 1000, number)) return fail("an integer in 1..1000");
+      params.requests = static_cast<int>(number);
+    } else if (key == "concurrency") {
+      if (!parse_integer(value, 1, 1000, number)) return fail("an integer in 1..1000");
+      concurrency = number;
+    } else if (key == "id_min" || key == "id_max") {
+      if (!parse_integer(value, 1, 2147483647, number)) return fail("an integer in 1..2147483647");
+      (key == "id_min" ? params.id_min : params.id_max) = static_cast<std::int32_t>(number);
+    } else if (key == "seed") {
+      if (!parse_integer(value, 0, std::numeric_limits<long long>::max(), number))
+        return fail("a non-negative integer");
+      params.seed = static_cast<std::uint64_t>(number);
+    } else {
+      error = {std::string(key), "unknown parameter '" + std::string(key) +
+                                     "': expected requests, concurrency, id_min, id_max, seed"};
+      return std::nullopt;
+    }
+  }
+  if (concurrency > params.requests) {
+    error = {"concurrency", "concurrency must be at most requests (" +
+                                std::to_string(params.requests) + "), got " +
+                                std::to_string(concurrency)};
+    return std::nullopt;
+  }
+  if (params.id_min > params.id_max) {
+    error = {"id_min", "id_min must not exceed id_max (" + std::to_string(params.id_max) + ")"};
+    return std::nullopt;
+  }
+  params.concurrency = concurrency == 0 ? params.requests : static_cast<int>(concurrency);
+  return params;
+}
+
+BulkSummary summarize_latencies(const std::vector<BulkRow>& rows) {
+  std::vector<double> latencies;
+  latencies.reserve(rows.size());
+  for (const BulkRow& row : rows) latencies.push_back(row.latency_ms);
+  std::sort(latencies.begin(), latencies.end());
+  BulkSummary summary;
+  summary.p50_ms = percentile(latencies, 50);
+  summary.p95_ms = percentile(latencies, 95);
+  summary.p99_ms = percentile(latencies, 99);
+  summary.max_ms = latencies.empty() ? 0 : latencies.back();
+  return summary;
+}
+
+boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
+                                                  const BulkParams& params,
+                                                  std::uint64_t fresh_seed) {
+  auto executor = co_await boost::asio::this_coro::executor;
+  resilience::CircuitBreaker& breaker = products.controls().breaker();
+  const std::string breaker_before(resilience::to_string(breaker.state()));
+  const Clock& clock = products.controls().clock();
+  const auto started = clock.now();
+
+  auto run =
+      std::make_shared<BulkRun>(BulkRun{products, {}, {}, 0, 0, params.concurrency, nullptr});
+  Random random(params.seed.value_or(fresh_seed));
+  for (int i = 0; i < params.requests; ++i)
+    run->ids.push_back(static_cast<std::int32_t>(random.between(
+        static_cast<std::uint64_t>(params.id_min), static_cast<std::uint64_t>(params.id_max))));
+  run->rows.resize(run->ids.size());
+  run->done = std::make_unique<boost::asio::steady_timer>(
+      executor, boost::asio::steady_timer::time_point::max());
+  for (int i = 0; i < params.concurrency; ++i)
+    boost::asio::co_spawn(executor, bulk_worker(run), boost::asio::detached);
+  while (run->workers_left > 0) {  // the last worker cancels the timer
+    boost::system::error_code ignored;
+    co_await run->done->async_wait(
+        boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+  }
+
+  const BulkSummary latency = summarize_latencies(run->rows);
+  std::map<std::string, int> by_status, by_source;
+  boost::json::array rows;
+  for (const BulkRow& row : run->rows) {
+    ++by_status[std::to_string(row.status)];
+    if (!row.source.empty()) ++by_source[row.source];
+    boost::json::object item;
+    item["index"] = row.index;
+    item["id"] = row.id;
+    item["status"] = row.status;
+    item["source"] =
+        row.source.empty() ? boost::json::value(nullptr) : boost::json::value(row.source);
+    item["latency_ms"] = std::round(row.latency_ms * 1000) / 1000;
+    item["error"] = row.error.empty() ? boost::json::value(nullptr) : boost::json::value(row.error);
+    rows.push_back(std::move(item));
+  }
+  boost::json::object status_counts, source_counts;
+  for (const auto& [key, count] : by_status) status_counts[key] = count;
+  for (const auto& [key, count] : by_source) source_counts[key] = count;
+  auto rounded = [](double ms) { return std::round(ms * 1000) / 1000; };
+
+  boost::json::object summary;
+  summary["requests"] = params.requests;
+  summary["concurrency"] = params.concurrency;
+  summary["seed"] = params.seed.value_or(fresh_seed);
+  summary["by_status"] = std::move(status_counts);
+  summary["by_source"] = std::move(source_counts);
+  summary["latency_ms"] = boost::json::object{{"p50", rounded(latency.p50_ms)},
+                                              {"p95", rounded(latency.p95_ms)},
+                                              {"p99", rounded(latency.p99_ms)},
+                                              {"max", rounded(latency.max_ms)}};
+  summary["pool_high_water"] = run->pool_high_water;
+  summary["pool_size"] = products.controls().pool().counts().size;
+  summary["breaker_before"] = breaker_before;
+  summary["breaker_after"] = std::string(resilience::to_string(breaker.state()));
+  summary["duration_ms"] =
+      rounded(std::chrono::duration<double, std::milli>(clock.now() - started).count());
+
+  boost::json::object body;
+  body["summary"] = std::move(summary);
+  body["results"] = std::move(rows);
+  co_return to_json_text(body);
+}
+
+}  // namespace srelab::catalog

@@ -1,0 +1,54 @@
+// GET /products/bulk/test: N lookups through the same service path, `concurrency` at a time, on
+// the worker that received the request; one row per lookup and a summary. The guide's saturation
+// and pool-exhaustion experiments are read from it.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/product_service.hpp"
+
+namespace srelab::catalog {
+
+struct BulkParams {
+  int requests = 10;    // 1..1000
+  int concurrency = 0;  // 1..requests; 0 = requests
+  std::int32_t id_min = 1;
+  std::int32_t id_max = 10'000;
+  std::optional<std::uint64_t> seed;  // the ids drawn; a fresh seed per call when absent
+};
+
+struct BulkParamsError {
+  std::string key;
+  std::string detail;
+};
+
+// From the query string ("requests=15&concurrency=5"); an unknown or bad parameter → error.
+std::optional<BulkParams> parse_bulk_params(std::string_view query, BulkParamsError& error);
+
+struct BulkRow {
+  int index = 0;
+  std::int32_t id = 0;
+  int status = 0;
+  std::string source;  // empty on failure
+  double latency_ms = 0;
+  std::string error;  // empty on success
+};
+
+struct BulkSummary {
+  double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
+};
+
+// Nearest-rank percentiles of the rows' latencies.
+BulkSummary summarize_latencies(const std::vector<BulkRow>& rows);
+
+// Runs the lookups and renders the whole JSON answer.
+boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
+                                                  const BulkParams& params,
+                                                  std::uint64_t fresh_seed);
+
+}  // namespace srelab::catalog

@@ -1,0 +1,26 @@
+// One product lookup as the outside world sees it: the HTTP status, the JSON body and the source.
+// GET /products/{id} answers with it and the bulk test reports it, so both tell the same story.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "catalog/product_service.hpp"
+#include "core/operation_context.hpp"
+#include "http/message.hpp"
+
+namespace srelab::catalog {
+
+struct LookupOutcome {
+  http::Status status = http::Status::ok;
+  std::string body;         // JSON
+  std::string_view source;  // "cache", "database", "fallback_emergency"; empty on failure
+  std::string error;        // the short error on failure, e.g. "Pool Exhausted"
+};
+
+boost::asio::awaitable<LookupOutcome> lookup_product(ProductService& products, std::int32_t id,
+                                                     OperationContext& context);
+
+}  // namespace srelab::catalog

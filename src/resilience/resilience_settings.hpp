@@ -1,0 +1,41 @@
+// The settings POST /resilience/configure changes at runtime, validated and merged exactly like
+// the chaos settings: unknown key, wrong type or out of range → 422 naming the key and range,
+// malformed JSON → 400, and nothing changes on a rejected request.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "resilience/circuit_breaker.hpp"
+
+namespace srelab::resilience {
+
+enum class BreakerMode { normal, forced_open, disabled };
+
+struct ResilienceSettings {
+  BreakerSettings breaker;
+  BreakerMode mode = BreakerMode::normal;
+  std::chrono::milliseconds db_pool_timeout{1000};  // 0..60 s
+  bool fallback_enabled = true;
+};
+
+struct ResilienceSettingsError {
+  int status = 422;
+  std::string key;
+  std::string detail;
+};
+
+// Keys (JSON): "failure_rate_threshold" (0<x≤1), "slow_call_rate_threshold" (0<x≤1),
+// "slow_call_duration_s" (0.001..600), "open_wait_s" (0.001..3600), "window_size" (1..1000),
+// "minimum_calls" (1..window_size), "half_open_calls" (1..100), "mode" ("normal",
+// "forced_open", "disabled"), "db_pool_timeout_s" (0..60), "fallback_enabled" (bool).
+std::optional<ResilienceSettings> merge_resilience_settings(const ResilienceSettings& current,
+                                                            std::string_view body,
+                                                            ResilienceSettingsError& error);
+
+boost::json::object to_json(const ResilienceSettings& settings);
+
+}  // namespace srelab::resilience
