@@ -32,12 +32,19 @@ void ChaosState::apply(const ChaosSettings& settings) {
     expires_at_ = clock_.now() + std::chrono::round<Clock::duration>(
                                      std::chrono::duration<double>(*settings.duration_s));
   if (settings.seed) random_ = Random(*settings.seed);
+  publish_cache_faults();
+}
+
+void ChaosState::publish_cache_faults() {
+  cache_faults_.store(settings_.cache_latency_s > 0 || settings_.cache_failure_rate > 0,
+                      std::memory_order_release);
 }
 
 void ChaosState::reset() {
   std::lock_guard lock(mutex_);
   settings_ = ChaosSettings{};
   expires_at_.reset();
+  publish_cache_faults();
 }
 
 ChaosSettings ChaosState::current() {
@@ -60,6 +67,9 @@ FaultVerdict ChaosState::db_verdict() {
 }
 
 FaultVerdict ChaosState::cache_verdict() {
+  // Every cache hit asks: without cache faults (the usual case) it must not take the lock that
+  // all worker threads share. Defaults have no cache faults, so a pending expiry changes nothing.
+  if (!cache_faults_.load(std::memory_order_acquire)) return {};
   std::lock_guard lock(mutex_);
   expire_if_due();
   return {to_microseconds(settings_.cache_latency_s),
@@ -72,6 +82,7 @@ void ChaosState::expire_if_due() {
   if (!expires_at_ || clock_.now() < *expires_at_) return;
   settings_ = ChaosSettings{};
   expires_at_.reset();
+  publish_cache_faults();
 }
 
 }  // namespace srelab::chaos

@@ -4,6 +4,7 @@
 // whether to fail. Thread-safe; time and randomness are injected.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -44,7 +45,9 @@ class ChaosState {
   FaultVerdict cache_verdict();  // saturation_ms_per_query is 0: saturation is the database's
 
  private:
-  void expire_if_due();  // mutex held
+  void expire_if_due();         // mutex held
+  void publish_cache_faults();  // mutex held
+  std::atomic<bool> cache_faults_{false};
   std::mutex mutex_;
   const Clock& clock_;
   ChaosSettings settings_;
