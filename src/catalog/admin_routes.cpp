@@ -194,6 +194,15 @@ void add_admin_routes(http::Router& router, Controls& controls, RedisProductCach
   add(http::Verb::post, "/resilience/configure", [&controls](http::RequestContext& request) {
     return configure_resilience(controls, request);
   });
+  // Closes the breaker with an empty window (unless a forced mode is configured); the settings
+  // stay. Without it, a learner would wait out open_wait_s between experiments.
+  add(http::Verb::post, "/resilience/reset",
+      [&controls](http::RequestContext&) -> awaitable<http::Response> {
+        controls.apply(controls.resilience_settings());
+        if (controls.resilience_settings().mode == resilience::BreakerMode::normal)
+          controls.breaker().reset();
+        co_return json_ok(resilience_document(controls));
+      });
 }
 
 }  // namespace srelab::catalog

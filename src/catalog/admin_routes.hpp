@@ -1,5 +1,5 @@
 // The endpoints a learner breaks and defends the service with: /chaos (configure, reset,
-// clear_cache, leak) and /resilience (state, flight recorder, configure), all behind AdminAccess.
+// clear_cache, leak) and /resilience (state, flight recorder, configure, reset), all behind AdminAccess.
 #pragma once
 
 #include "catalog/admin_access.hpp"

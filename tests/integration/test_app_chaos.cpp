@@ -119,6 +119,16 @@ TEST_F(ChaosTest, BreakerOpensOnFailuresRejectsWithoutDbWorkThenRecovers) {
   EXPECT_EQ(opened.at("window").as_array().size(), 5u) << "the window as it stood";
 }
 
+TEST_F(ChaosTest, ResilienceResetClosesAnOpenBreaker) {
+  ASSERT_EQ(post("/chaos/configure", R"({"db_failure_rate": 1.0})").status, 200);
+  for (int id = 1; id <= 5; ++id) get("/products/" + std::to_string(id));
+  ASSERT_EQ(breaker_state(*this, get("/resilience")), "OPEN");
+  ASSERT_EQ(post("/chaos/reset").status, 200);
+  const HttpReply reset = post("/resilience/reset");
+  EXPECT_EQ(breaker_state(*this, reset), "CLOSED") << reset.body;
+  EXPECT_EQ(get("/products/6").status, 200);
+}
+
 // Guide, Part 4.1: DB latency with pool timeout 0 — 5 lookups hold the 5 connections, 5 fail fast.
 TEST_F(ChaosTest, PoolExhaustionFailsTheOverflowAtOnceWhileFiveConnectionsSleepInPostgres) {
   ASSERT_EQ(post("/resilience/configure", R"({"db_pool_timeout_s": 0})").status, 200);
