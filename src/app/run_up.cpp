@@ -109,10 +109,16 @@ class Lab {
   bool start_service(const std::string& self, std::vector<std::string> args,
                      const ServeConfig& serve) {
     std::vector<std::string> argv{self, "serve"};
-    argv.insert(argv.end(), args.begin(), args.end());
+    lab::SpawnOptions options;
+    for (std::string& arg : args) {
+      // A secret goes through the environment, not argv, where every user's `ps` would show it.
+      if (arg.rfind("--admin-token=", 0) == 0)
+        options.extra_env.push_back("SRE_LAB_ADMIN_TOKEN=" + arg.substr(14));
+      else
+        argv.push_back(std::move(arg));
+    }
     if (config_.own_postgres) argv.push_back("--database-url=" + postgres_->url());
     if (config_.own_redis) argv.push_back("--redis-url=" + redis_->url());
-    lab::SpawnOptions options;
     options.argv = std::move(argv);
     std::string error;
     auto spawned = lab::Process::spawn(options, error);
