@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "app/process_metrics.hpp"
 #include "catalog/admin_routes.hpp"
 #include "catalog/product_cache.hpp"
 #include "catalog/product_service.hpp"
@@ -36,13 +37,15 @@ boost::asio::awaitable<void> fill_pool(postgres::Pool& pool) {
 // Everything that belongs to one worker thread and never leaves it.
 struct Service::Worker {
   Worker(boost::asio::io_context& context, const ServeConfig& config, catalog::Controls& controls,
-         catalog::ProductRepository& repository)
+         catalog::ProductRepository& repository, const catalog::CatalogMetrics& metrics,
+         telemetry::Registry& registry)
       : redis(context.get_executor(), config.redis),
         cache(redis, controls.chaos()),
-        products(repository, cache, controls, config.products),
+        products(repository, cache, controls, config.products, &metrics),
         readiness(controls.pool(), redis) {
-    catalog::add_catalog_routes(router, products, readiness, controls.clock(), config.admin);
-    catalog::add_admin_routes(router, controls, cache, config.admin);
+    catalog::add_catalog_routes(router, products, readiness, controls.clock(), config.admin,
+                                registry);
+    catalog::add_admin_routes(router, controls, cache, config.admin, registry);
   }
 
   redis::Client redis;
@@ -54,13 +57,16 @@ struct Service::Worker {
 
 Service::Service(ServeConfig config)
     : config_(std::move(config)),
+      metrics_(catalog::register_catalog_metrics(registry_)),
       pool_(config_.pool, clock_),
       controls_(config_.controls, pool_, clock_),
-      repository_(pool_, controls_.chaos(), controls_.saturation()),
+      repository_(pool_, controls_.chaos(), controls_.saturation(), &metrics_.db_query_duration),
       threads_(config_.threads) {
   for (std::size_t i = 0; i < threads_.size(); ++i)
-    workers_.push_back(
-        std::make_unique<Worker>(threads_.context(i), config_, controls_, repository_));
+    workers_.push_back(std::make_unique<Worker>(threads_.context(i), config_, controls_,
+                                                repository_, metrics_, registry_));
+  catalog::register_control_gauges(registry_, controls_);
+  register_process_metrics(registry_);
   server_ = std::make_unique<http::Server>(
       config_.server, threads_,
       [this](std::size_t i) -> const http::Router& { return workers_[i]->router; });

@@ -8,11 +8,13 @@
 #include <vector>
 
 #include "app/serve_config.hpp"
+#include "catalog/catalog_metrics.hpp"
 #include "catalog/controls.hpp"
 #include "catalog/product_repository.hpp"
 #include "core/clock.hpp"
 #include "http/io_threads.hpp"
 #include "postgres/pool.hpp"
+#include "telemetry/registry.hpp"
 
 namespace srelab::app {
 
@@ -34,6 +36,7 @@ class Service {
   postgres::Pool& pool() { return pool_; }
   catalog::Controls& controls() { return controls_; }
   const catalog::PgProductRepository& repository() const { return repository_; }
+  telemetry::Registry& registry() { return registry_; }
 
  private:
   struct Worker;
@@ -44,6 +47,8 @@ class Service {
   // leases return to the pool), and the pool last.
   ServeConfig config_;
   SteadyClock clock_;
+  telemetry::Registry registry_;
+  catalog::CatalogMetrics metrics_;
   postgres::Pool pool_;
   catalog::Controls controls_;
   catalog::PgProductRepository repository_;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "catalog/catalog_metrics.hpp"
 #include "catalog/error_response.hpp"
 #include "chaos/chaos_settings.hpp"
 #include "core/json_fields.hpp"
@@ -163,9 +164,9 @@ awaitable<http::Response> configure_resilience(Controls& controls,
 }  // namespace
 
 void add_admin_routes(http::Router& router, Controls& controls, RedisProductCache& cache,
-                      const AdminAccess& access) {
+                      const AdminAccess& access, telemetry::Registry& registry) {
   auto add = [&](http::Verb verb, const char* path, http::Handler handler) {
-    router.add(verb, path, guarded(access, std::move(handler)));
+    router.add(verb, path, instrumented(registry, path, guarded(access, std::move(handler))));
   };
   add(http::Verb::get, "/chaos", [&controls](http::RequestContext&) -> awaitable<http::Response> {
     co_return json_ok(chaos_document(controls));

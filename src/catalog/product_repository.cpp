@@ -58,6 +58,7 @@ boost::asio::awaitable<result<std::optional<Product>>> PgProductRepository::find
   context.injected_db_failure = verdict.fail;
 
   queries_sent_.fetch_add(1, std::memory_order_relaxed);
+  const auto query_started = std::chrono::steady_clock::now();
   result<postgres::QueryResult> rows = errc::db_query_failed;
   if (latency.count() == 0 && !verdict.fail) {
     const std::array<std::string, 1> params{std::to_string(id)};
@@ -67,6 +68,7 @@ boost::asio::awaitable<result<std::optional<Product>>> PgProductRepository::find
                                             verdict.fail ? injected_failure_message : ""};
     rows = co_await lease->connection().execute(product_by_id_with_chaos, params);
   }
+  if (query_duration_) query_duration_->observe(std::chrono::steady_clock::now() - query_started);
   if (!rows) {
     context.db_error = lease->connection().last_error();
     while (!context.db_error.empty() &&

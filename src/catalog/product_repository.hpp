@@ -13,6 +13,7 @@
 #include "core/operation_context.hpp"
 #include "postgres/pool.hpp"
 #include "resilience/saturation.hpp"
+#include "telemetry/histogram.hpp"
 
 namespace srelab::catalog {
 
@@ -31,8 +32,9 @@ class ProductRepository {
 class PgProductRepository final : public ProductRepository {
  public:
   PgProductRepository(postgres::Pool& pool, chaos::ChaosState& chaos,
-                      resilience::Saturation& saturation)
-      : pool_(pool), chaos_(chaos), saturation_(saturation) {}
+                      resilience::Saturation& saturation,
+                      telemetry::Histogram* query_duration = nullptr)
+      : pool_(pool), chaos_(chaos), saturation_(saturation), query_duration_(query_duration) {}
   boost::asio::awaitable<result<std::optional<Product>>> find(std::int32_t id,
                                                               OperationContext& context) override;
 
@@ -44,6 +46,7 @@ class PgProductRepository final : public ProductRepository {
   postgres::Pool& pool_;
   chaos::ChaosState& chaos_;
   resilience::Saturation& saturation_;
+  telemetry::Histogram* query_duration_;  // catalog.db.query.duration; null: not recorded
 };
 
 }  // namespace srelab::catalog

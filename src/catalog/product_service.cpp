@@ -20,7 +20,11 @@ boost::asio::awaitable<result<ProductView>> ProductService::get(std::int32_t id,
                                                                 OperationContext& context,
                                                                 ProductFailure& failure) {
   auto cached = co_await cache_.get(id, context);
-  if (cached && *cached) co_return ProductView{std::move(**cached), Source::cache, {}, 0, {}};
+  if (cached && *cached) {
+    if (metrics_) metrics_->cache_hit.inc();
+    co_return ProductView{std::move(**cached), Source::cache, {}, 0, {}};
+  }
+  if (metrics_) metrics_->cache_miss.inc();
   const bool cache_reachable = cached.has_value();
 
   resilience::CircuitBreaker& breaker = controls_.breaker();
@@ -71,19 +75,23 @@ boost::asio::awaitable<result<ProductView>> ProductService::fallback(
   const Clock& clock = controls_.clock();
   if (cache_reachable) {
     auto stale = co_await cache_.get_stale(id, context);
-    if (stale && *stale)
+    if (stale && *stale) {
+      if (metrics_) metrics_->fallback.inc();
       co_return ProductView{std::move((*stale)->json),
                             Source::fallback_emergency,
                             {},
                             seconds_between((*stale)->fetched_at, clock.wall()),
                             reason};
+    }
   }
-  if (auto copy = controls_.stale_copies().get(id))
+  if (auto copy = controls_.stale_copies().get(id)) {
+    if (metrics_) metrics_->fallback.inc();
     co_return ProductView{std::move(copy->json),
                           Source::fallback_emergency,
                           {},
                           seconds_between(copy->fetched_at, clock.now()),
                           reason};
+  }
   failure.detail = reason + ", and no stale copy of product " + std::to_string(id) + " exists";
   co_return cause;
 }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 
+#include "catalog/catalog_metrics.hpp"
 #include "catalog/controls.hpp"
 #include "catalog/product.hpp"
 #include "catalog/product_cache.hpp"
@@ -47,9 +48,14 @@ struct ProductFailure {
 
 class ProductService {
  public:
+  // `metrics` may be null (unit tests that do not look at them).
   ProductService(ProductRepository& repository, ProductCache& cache, Controls& controls,
-                 ProductServiceSettings settings)
-      : repository_(repository), cache_(cache), controls_(controls), settings_(settings) {}
+                 ProductServiceSettings settings, const CatalogMetrics* metrics = nullptr)
+      : repository_(repository),
+        cache_(cache),
+        controls_(controls),
+        settings_(settings),
+        metrics_(metrics) {}
 
   // On failure, `failure` says why: errc::not_found, errc::circuit_open (breaker rejected,
   // nothing stale), errc::pool_exhausted, or the database error.
@@ -69,6 +75,7 @@ class ProductService {
   ProductCache& cache_;
   Controls& controls_;
   ProductServiceSettings settings_;
+  const CatalogMetrics* metrics_;
 };
 
 }  // namespace srelab::catalog

@@ -3,10 +3,12 @@
 #include <string>
 
 #include "catalog/bulk_test.hpp"
+#include "catalog/catalog_metrics.hpp"
 #include "catalog/error_response.hpp"
 #include "catalog/product_id.hpp"
 #include "catalog/product_lookup.hpp"
 #include "http/responses.hpp"
+#include "telemetry/prometheus_text.hpp"
 
 namespace srelab::catalog {
 namespace {
@@ -37,20 +39,31 @@ boost::asio::awaitable<http::Response> bulk_test(ProductService& products, const
 }  // namespace
 
 void add_catalog_routes(http::Router& router, ProductService& products, Readiness& readiness,
-                        const Clock& clock, const AdminAccess& access) {
-  router.add(http::Verb::get, "/products/bulk/test",
-             guarded(access, [&products, &clock](http::RequestContext& request) {
-               return bulk_test(products, clock, request);
-             }));
-  router.add(http::Verb::get, "/products/{id}", [&products, &clock](http::RequestContext& request) {
+                        const Clock& clock, const AdminAccess& access,
+                        telemetry::Registry& registry) {
+  auto add = [&](http::Verb verb, std::string_view route, http::Handler handler) {
+    router.add(verb, std::string(route), instrumented(registry, route, std::move(handler)));
+  };
+  add(http::Verb::get, "/products/{id}", [&products, &clock](http::RequestContext& request) {
     return get_product(products, clock, request);
   });
-  router.add(http::Verb::get, "/healthz",
-             [](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
-               co_return http::json_response(http::Status::ok, R"({"status":"ok"})");
-             });
-  router.add(http::Verb::get, "/readyz",
-             [&readiness](http::RequestContext&) { return readiness.check(); });
+  add(http::Verb::get, "/products/bulk/test",
+      guarded(access, [&products, &clock](http::RequestContext& request) {
+        return bulk_test(products, clock, request);
+      }));
+  add(http::Verb::get, "/healthz",
+      [](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+        co_return http::json_response(http::Status::ok, R"({"status":"ok"})");
+      });
+  add(http::Verb::get, "/readyz",
+      [&readiness](http::RequestContext&) { return readiness.check(); });
+  add(http::Verb::get, "/metrics",
+      [&registry](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+        http::Response response{http::Status::ok, 11};
+        response.set(http::beast_http::field::content_type, telemetry::kPrometheusContentType);
+        response.body() = telemetry::render_prometheus(registry);
+        co_return response;
+      });
 }
 
 }  // namespace srelab::catalog

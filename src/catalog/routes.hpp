@@ -1,4 +1,5 @@
-// The catalog's HTTP surface: GET /products/{id}, GET /products/bulk/test, /healthz, /readyz.
+// The catalog's HTTP surface: GET /products/{id}, GET /products/bulk/test, /healthz, /readyz,
+// and GET /metrics (Prometheus text format 0.0.4). Every route is counted and timed.
 // Handlers are plain functions of (RequestContext) → Response; http/ does everything else.
 #pragma once
 
@@ -7,10 +8,12 @@
 #include "catalog/readiness.hpp"
 #include "core/clock.hpp"
 #include "http/router.hpp"
+#include "telemetry/registry.hpp"
 
 namespace srelab::catalog {
 
 void add_catalog_routes(http::Router& router, ProductService& products, Readiness& readiness,
-                        const Clock& clock, const AdminAccess& access);
+                        const Clock& clock, const AdminAccess& access,
+                        telemetry::Registry& registry);
 
 }  // namespace srelab::catalog

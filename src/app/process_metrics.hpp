@@ -1,0 +1,11 @@
+// The process's own resource use, sampled from /proc at scrape time: resident memory (which the
+// memory-leak experiment grows) and CPU time.
+#pragma once
+
+#include "telemetry/registry.hpp"
+
+namespace srelab::app {
+
+void register_process_metrics(telemetry::Registry& registry);
+
+}  // namespace srelab::app

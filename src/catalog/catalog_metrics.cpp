@@ -1,0 +1,106 @@
+#include "catalog/catalog_metrics.hpp"
+
+#include <memory>
+#include <string>
+
+namespace srelab::catalog {
+namespace {
+
+using telemetry::MetricInfo;
+using telemetry::Unit;
+
+MetricInfo info(std::string name, std::string help, Unit unit = Unit::none,
+                std::vector<std::string> labels = {}) {
+  MetricInfo metric;
+  metric.name = std::move(name);
+  metric.help = std::move(help);
+  metric.unit = unit;
+  metric.labels = std::move(labels);
+  return metric;
+}
+
+double breaker_state_value(resilience::BreakerState state) {
+  return static_cast<double>(static_cast<int>(state));
+}
+
+}  // namespace
+
+CatalogMetrics register_catalog_metrics(telemetry::Registry& registry) {
+  return CatalogMetrics{
+      registry.counter(info("catalog.cache.hit", "Product lookups answered from Redis.")).get(),
+      registry.counter(info("catalog.cache.miss", "Product lookups Redis could not answer.")).get(),
+      registry
+          .counter(
+              info("catalog.fallback", "Lookups answered with a stale copy (fallback_emergency)."))
+          .get(),
+      registry
+          .histogram(info("catalog.db.query.duration",
+                          "Time of the product query in Postgres, injected latency included.",
+                          Unit::seconds))
+          .get(),
+  };
+}
+
+void register_control_gauges(telemetry::Registry& registry, Controls& controls) {
+  registry
+      .gauge(info("catalog.app.memory_leak_size", "Memory held by POST /chaos/leak.", Unit::bytes))
+      .with_callback({},
+                     [&controls] { return static_cast<double>(controls.ballast().size_bytes()); });
+  auto& pool = registry.gauge(info("catalog.db.pool.connections",
+                                   "Postgres pool connections by state (active, idle, waiting "
+                                   "acquirers, size).",
+                                   Unit::none, {"state"}));
+  pool.with_callback({"active"}, [&controls] { return double(controls.pool().counts().active); });
+  pool.with_callback({"idle"}, [&controls] { return double(controls.pool().counts().idle); });
+  pool.with_callback({"waiting"}, [&controls] { return double(controls.pool().counts().waiting); });
+  pool.with_callback({"size"}, [&controls] { return double(controls.pool().counts().size); });
+  registry
+      .gauge(info("resilience.circuit_breaker.state",
+                  "Breaker state: 0 CLOSED, 1 OPEN, 2 HALF_OPEN, 3 FORCED_OPEN, 4 DISABLED."))
+      .with_callback({}, [&controls] { return breaker_state_value(controls.breaker().state()); });
+  registry
+      .counter(info("resilience.circuit_breaker.rejected",
+                    "Calls the breaker rejected without touching the database."))
+      .with_callback({}, [&controls] {
+        return static_cast<double>(controls.breaker().snapshot().rejected_calls);
+      });
+  registry.gauge(info("catalog.fallback.stale_copies", "Stale product copies kept in process."))
+      .with_callback({}, [&controls] { return double(controls.stale_copies().size()); });
+}
+
+RouteMetrics::RouteMetrics(telemetry::Registry& registry, std::string_view route)
+    : duration_(registry
+                    .histogram(info("http.server.request.duration",
+                                    "Time from a complete request to its response, by route.",
+                                    Unit::seconds, {"route"}))
+                    .with({route})) {
+  auto& requests =
+      registry.counter(info("http.server.requests", "Requests answered, by route and status.",
+                            Unit::none, {"route", "status"}));
+  for (std::size_t i = 0; i < statuses.size(); ++i)
+    requests_[i] = &requests.with(
+        {route, statuses[i] == 0 ? std::string_view("other") : std::to_string(statuses[i])});
+}
+
+void RouteMetrics::record(http::Status status,
+                          std::chrono::steady_clock::duration duration) noexcept {
+  std::size_t index = statuses.size() - 1;
+  for (std::size_t i = 0; i + 1 < statuses.size(); ++i)
+    if (statuses[i] == static_cast<int>(status)) index = i;
+  requests_[index]->inc();
+  duration_.observe(duration);
+}
+
+http::Handler instrumented(telemetry::Registry& registry, std::string_view route,
+                           http::Handler handler) {
+  auto metrics = std::make_shared<RouteMetrics>(registry, route);
+  return [metrics, handler = std::move(handler)](
+             http::RequestContext& request) -> boost::asio::awaitable<http::Response> {
+    const auto started = std::chrono::steady_clock::now();
+    http::Response response = co_await handler(request);
+    metrics->record(response.result(), std::chrono::steady_clock::now() - started);
+    co_return response;
+  };
+}
+
+}  // namespace srelab::catalog

@@ -1,0 +1,47 @@
+// The catalog's metrics, registered once and recorded lock-free on the request path: the guide's
+// catalog.cache.hit / catalog.cache.miss / catalog.db.query.duration /
+// catalog.app.memory_leak_size, the fallback count, HTTP requests by route and status, and gauges
+// sampled at scrape time from the controls (pool counts, breaker state and rejections, stale
+// copies).
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include "catalog/controls.hpp"
+#include "http/message.hpp"
+#include "telemetry/registry.hpp"
+
+namespace srelab::catalog {
+
+struct CatalogMetrics {
+  telemetry::Counter& cache_hit;
+  telemetry::Counter& cache_miss;
+  telemetry::Counter& fallback;
+  telemetry::Histogram& db_query_duration;
+};
+
+CatalogMetrics register_catalog_metrics(telemetry::Registry& registry);
+
+// Gauges read from `controls` when the registry is scraped.
+void register_control_gauges(telemetry::Registry& registry, Controls& controls);
+
+// Counts and times the requests of one route. The (route, status) series are resolved when the
+// route is set up, for the statuses this service answers, so recording takes no lock.
+class RouteMetrics {
+ public:
+  RouteMetrics(telemetry::Registry& registry, std::string_view route);
+  void record(http::Status status, std::chrono::steady_clock::duration duration) noexcept;
+
+ private:
+  static constexpr std::array<int, 14> statuses{200, 400, 401, 403, 404, 405, 408,
+                                                409, 413, 422, 500, 503, 504, 0};  // 0: other
+  std::array<telemetry::Counter*, statuses.size()> requests_{};
+  telemetry::Histogram& duration_;
+};
+
+// `handler` with its requests counted and timed under `route`.
+http::Handler instrumented(telemetry::Registry& registry, std::string_view route,
+                           http::Handler handler);
+
+}  // namespace srelab::catalog
