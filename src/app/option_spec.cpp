@@ -6,7 +6,7 @@
 namespace srelab::app {
 namespace {
 
-constexpr std::array<OptionSpec, 17> serve_table{{
+constexpr std::array<OptionSpec, 23> serve_table{{
     {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
     {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
     {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
@@ -34,6 +34,14 @@ constexpr std::array<OptionSpec, 17> serve_table{{
      "cap of the memory POST /chaos/leak may hold, 1..65536"},
     {"admin-token", "SRE_LAB_ADMIN_TOKEN", "TOKEN", "none",
      "bearer token for /chaos, /resilience and the bulk test when not on loopback"},
+    {"dd-service", "DD_SERVICE", "NAME", "sre-lab", "service tag of metrics"},
+    {"dd-env", "DD_ENV", "NAME", "none", "env tag of metrics"},
+    {"dd-version", "DD_VERSION", "VERSION", "none", "version tag of metrics"},
+    {"agent-host", "DD_AGENT_HOST", "HOST", "none",
+     "Datadog Agent host: when set, metrics go to its DogStatsD port"},
+    {"dogstatsd-port", "DD_DOGSTATSD_PORT", "PORT", "8125", "DogStatsD port, 1..65535"},
+    {"dogstatsd-interval", "SRE_LAB_DOGSTATSD_INTERVAL", "SECONDS", "10",
+     "how often metrics go to DogStatsD, 0.05..3600"},
 }};
 
 constexpr std::array<OptionSpec, 5> lab_table{{

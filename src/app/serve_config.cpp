@@ -77,6 +77,14 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   config.admin.listen_host = server.host;
   config.admin.token = values.text("admin-token", "");
 
+  config.dogstatsd_tags.service = values.text("dd-service", "sre-lab");
+  config.dogstatsd_tags.env = values.text("dd-env", "");
+  config.dogstatsd_tags.version = values.text("dd-version", "");
+  config.dogstatsd.host = values.text("agent-host", "");
+  config.dogstatsd.port =
+      static_cast<std::uint16_t>(values.integer("dogstatsd-port", 8125, 1, 65535));
+  config.dogstatsd.interval = values.seconds("dogstatsd-interval", 10, 0.05, 3600);
+
   const std::string database_url =
       values.text("database-url", "postgresql://srelab@127.0.0.1:55432/srelab");
   if (!valid_conninfo(database_url))

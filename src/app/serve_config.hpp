@@ -4,6 +4,7 @@
 
 #include <cstddef>
 
+#include "app/dogstatsd_sender.hpp"
 #include "app/option_values.hpp"
 #include "catalog/admin_access.hpp"
 #include "catalog/controls.hpp"
@@ -23,6 +24,8 @@ struct ServeConfig {
   catalog::ProductServiceSettings products;
   catalog::ControlsSettings controls;
   catalog::AdminAccess admin;
+  telemetry::DogStatsdSettings dogstatsd_tags;  // env, service, version
+  DogStatsdTarget dogstatsd;                    // host empty: metrics are not sent
 };
 
 // errc::invalid_argument when a value is bad; values.error() then says which and why.

@@ -67,6 +67,8 @@ Service::Service(ServeConfig config)
                                                 repository_, metrics_, registry_));
   catalog::register_control_gauges(registry_, controls_);
   register_process_metrics(registry_);
+  dogstatsd_ = std::make_unique<DogStatsdSender>(threads_.context(0), registry_,
+                                                 config_.dogstatsd_tags, config_.dogstatsd);
   server_ = std::make_unique<http::Server>(
       config_.server, threads_,
       [this](std::size_t i) -> const http::Router& { return workers_[i]->router; });
@@ -78,6 +80,7 @@ Service::~Service() {
 
 result<void> Service::start() {
   if (auto started = server_->start(); !started) return started;
+  dogstatsd_->start();
   threads_.start();
   running_ = true;
   run_on_every_thread([](Worker& worker) { worker.redis.start(); });
@@ -98,6 +101,7 @@ void Service::stop() {
   while (server_->open_connections() > 0 && std::chrono::steady_clock::now() < drain_until)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   run_on_every_thread([](Worker& worker) { worker.redis.stop(); });
+  dogstatsd_->stop();
   pool_.close();
   threads_.stop();
   threads_.join();

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "app/dogstatsd_sender.hpp"
 #include "app/serve_config.hpp"
 #include "catalog/catalog_metrics.hpp"
 #include "catalog/controls.hpp"
@@ -37,6 +38,7 @@ class Service {
   catalog::Controls& controls() { return controls_; }
   const catalog::PgProductRepository& repository() const { return repository_; }
   telemetry::Registry& registry() { return registry_; }
+  const DogStatsdSender& dogstatsd() const { return *dogstatsd_; }
 
  private:
   struct Worker;
@@ -55,6 +57,7 @@ class Service {
   http::IoThreads threads_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<DogStatsdSender> dogstatsd_;
   bool running_ = false;
 };
 

@@ -2,7 +2,9 @@
 // them, and Prometheus' own linter (promtool, from Debian's prometheus package) accepts the text.
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/udp.hpp>
 #include <cstdio>
+#include <sstream>
 
 #include "support/service_fixture.hpp"
 
@@ -60,6 +62,66 @@ TEST_F(MetricsTest, PromtoolAcceptsTheExposition) {
   if (out) std::fclose(out);
   EXPECT_EQ(status, 0) << said;
   EXPECT_TRUE(said.empty()) << said;
+}
+
+// DogStatsD: datagrams received on a loopback UDP socket parse, stay under 1432 bytes, carry the
+// unified service tags, and their counter deltas add up to the traffic.
+class DogStatsdTest : public ServiceTest {
+ protected:
+  DogStatsdTest() : receiver_(context_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    flags_["agent-host"] = "127.0.0.1";
+    flags_["dogstatsd-port"] = std::to_string(receiver_.local_endpoint().port());
+    flags_["dogstatsd-interval"] = "0.1";
+    flags_["dd-env"] = "lab-test";
+    flags_["dd-version"] = "1.2.3";
+  }
+
+  // Every datagram that arrives within `window`.
+  std::vector<std::string> receive_for(std::chrono::milliseconds window) {
+    std::vector<std::string> datagrams;
+    receiver_.non_blocking(true);
+    const auto until = std::chrono::steady_clock::now() + window;
+    char buffer[65536];
+    while (std::chrono::steady_clock::now() < until) {
+      boost::system::error_code ec;
+      const std::size_t size = receiver_.receive(boost::asio::buffer(buffer), 0, ec);
+      if (!ec)
+        datagrams.emplace_back(buffer, size);
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return datagrams;
+  }
+
+  boost::asio::io_context context_;
+  boost::asio::ip::udp::socket receiver_;
+};
+
+TEST_F(DogStatsdTest, DatagramsCarryTheMetricsWithTagsAndStayUnderTheLimit) {
+  for (int i = 0; i < 4; ++i) get("/products/8");  // 1 miss, 3 hits
+  const std::vector<std::string> datagrams = receive_for(std::chrono::milliseconds(800));
+  ASSERT_FALSE(datagrams.empty());
+  double hits = 0;
+  bool tagged = false;
+  for (const std::string& datagram : datagrams) {
+    EXPECT_LE(datagram.size(), 1432u);
+    std::istringstream lines(datagram);
+    for (std::string line; std::getline(lines, line);) {
+      // name:value|type|#tags
+      const auto colon = line.find(':');
+      const auto bar = line.find('|');
+      ASSERT_TRUE(colon != std::string::npos && bar != std::string::npos && colon < bar) << line;
+      const std::string type = line.substr(bar + 1, line.find('|', bar + 1) - bar - 1);
+      EXPECT_TRUE(type == "c" || type == "g") << line;
+      if (line.rfind("catalog.cache.hit:", 0) == 0) {
+        hits += std::stod(line.substr(colon + 1, bar - colon - 1));
+        tagged = line.find("|#env:lab-test,service:sre-lab,version:1.2.3") != std::string::npos;
+      }
+    }
+  }
+  EXPECT_EQ(hits, 3) << "the deltas of all flushes add up to the hits";
+  EXPECT_TRUE(tagged) << datagrams.front();
+  EXPECT_GT(service_->dogstatsd().datagrams_sent(), 0u);
 }
 
 }  // namespace
