@@ -1,0 +1,56 @@
+#include "telemetry/datadog_payload.hpp"
+
+#include "telemetry/msgpack_writer.hpp"
+
+namespace srelab::telemetry {
+namespace {
+
+void encode_span(MsgpackWriter& w, const SpanData& span) {
+  w.map_header(12);
+  w.string("service");
+  w.string(span.service);
+  w.string("name");
+  w.string(span.name);
+  w.string("resource");
+  w.string(span.resource);
+  w.string("trace_id");
+  w.uint64(span.trace_id.low);
+  w.string("span_id");
+  w.uint64(span.span_id);
+  w.string("parent_id");
+  w.uint64(span.parent_id);
+  w.string("start");
+  w.int64(span.start);
+  w.string("duration");
+  w.int64(span.duration);
+  w.string("error");
+  w.int32(span.error);
+  w.string("meta");
+  w.map_header(static_cast<std::uint32_t>(span.meta.size()));
+  for (const auto& [key, value] : span.meta) {
+    w.string(key);
+    w.string(value);
+  }
+  w.string("metrics");
+  w.map_header(static_cast<std::uint32_t>(span.metrics.size()));
+  for (const auto& [key, value] : span.metrics) {
+    w.string(key);
+    w.float64(value);
+  }
+  w.string("type");
+  w.string(span.type);
+}
+
+}  // namespace
+
+std::string encode_v04(const std::vector<std::vector<SpanData>>& traces) {
+  MsgpackWriter w;
+  w.array_header(static_cast<std::uint32_t>(traces.size()));
+  for (const auto& trace : traces) {
+    w.array_header(static_cast<std::uint32_t>(trace.size()));
+    for (const auto& span : trace) encode_span(w, span);
+  }
+  return w.take();
+}
+
+}  // namespace srelab::telemetry

@@ -1,0 +1,20 @@
+// The Datadog trace agent's v0.4 intake body (POST /v0.4/traces, application/msgpack): an array
+// of traces, each an array of span maps with exactly the 12 keys dd-trace-cpp writes, in its
+// order, with the types a strict receiver checks (dd-apm-test-agent): strings; trace_id (low 64
+// bits), span_id, parent_id as uint64 (always 0xcf); start, duration as int64 (0xd3); error as
+// int32 (0xd2); meta str→str; metrics str→float64 (0xcb). The trace exporter sends what this
+// returns, with X-Datadog-Trace-Count = traces.size().
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "telemetry/span.hpp"
+
+namespace srelab::telemetry {
+
+inline constexpr std::string_view kDatadogPayloadContentType = "application/msgpack";
+
+std::string encode_v04(const std::vector<std::vector<SpanData>>& traces);
+
+}  // namespace srelab::telemetry

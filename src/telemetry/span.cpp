@@ -1,0 +1,118 @@
+#include "telemetry/span.hpp"
+
+#include <chrono>
+#include <utility>
+
+namespace srelab::telemetry {
+
+void SpanData::set_tag(std::string_view key, std::string_view value) {
+  meta.insert_or_assign(std::string(key), std::string(value));
+}
+
+void SpanData::set_metric(std::string_view key, double value) {
+  metrics.insert_or_assign(std::string(key), value);
+}
+
+void SpanData::set_error(std::string_view type, std::string_view message) {
+  error = 1;
+  set_tag("error.type", type);
+  set_tag("error.message", message);
+}
+
+Span::Span(std::shared_ptr<TraceSegment> segment, SpanData data, Clock::time_point started)
+    : segment_(std::move(segment)), data_(std::move(data)), started_(started) {}
+
+Span::Span(Span&& other) noexcept
+    : segment_(std::move(other.segment_)),
+      data_(std::move(other.data_)),
+      started_(other.started_) {}
+
+Span& Span::operator=(Span&& other) noexcept {
+  if (this != &other) {
+    finish();
+    segment_ = std::move(other.segment_);
+    data_ = std::move(other.data_);
+    started_ = other.started_;
+  }
+  return *this;
+}
+
+Span::~Span() {
+  finish();
+}
+
+void Span::finish() {
+  if (!segment_) return;
+  auto segment = std::move(segment_);
+  segment_.reset();
+  const auto elapsed = segment->clock_.now() - started_;
+  data_.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+  if (data_.duration < 0) data_.duration = 0;
+  if (segment->sink_) segment->sink_(std::move(data_));
+}
+
+Span Span::child(std::string_view name, std::string_view resource) {
+  // A finished (or moved-from) span has no segment; a child of it would be orphaned, so it
+  // becomes an inert span that records nothing.
+  if (!segment_) return Span(nullptr, SpanData{}, Clock::time_point{});
+  return segment_->make_span(name, resource, data_.span_id);
+}
+
+TraceContext Span::context() const {
+  TraceContext out;
+  if (segment_) out = segment_->context_;
+  out.trace_id = data_.trace_id;
+  out.parent_id = data_.span_id;
+  out.last_datadog_parent.reset();
+  return out;
+}
+
+TraceSegment::TraceSegment(const TracerSettings& settings, Random& random, const Clock& clock,
+                           SpanSink sink, TraceContext context)
+    : settings_(settings),
+      random_(random),
+      clock_(clock),
+      sink_(std::move(sink)),
+      context_(std::move(context)) {}
+
+Span TraceSegment::start(const TracerSettings& settings, Random& random, const Clock& clock,
+                         SpanSink sink, std::string_view name, std::string_view resource,
+                         const std::optional<TraceContext>& parent) {
+  TraceContext context;
+  if (parent && parent->trace_id.low != 0) {
+    context = *parent;
+  } else {
+    context.trace_id = generate_trace_id(random);
+  }
+  if (!context.sampling_priority) context.sampling_priority = 1;  // auto keep
+  auto segment = std::make_shared<TraceSegment>(settings, random, clock, std::move(sink), context);
+  Span root = segment->make_span(name, resource, parent ? parent->parent_id : 0);
+  auto& data = root.data();
+  data.set_metric(kSamplingPriorityMetric, *context.sampling_priority);
+  if (context.trace_id.high != 0) data.set_tag(kTraceIdHighTag, to_hex16(context.trace_id.high));
+  if (!context.origin.empty()) data.set_tag("_dd.origin", context.origin);
+  for (const auto& [key, value] : context.propagation_tags) data.set_tag(key, value);
+  if (parent && parent->last_datadog_parent) {
+    data.set_tag("_dd.parent_id", to_hex16(*parent->last_datadog_parent));
+  }
+  return root;
+}
+
+Span TraceSegment::make_span(std::string_view name, std::string_view resource, SpanId parent_id) {
+  SpanData data;
+  data.service = settings_.service;
+  data.name = std::string(name);
+  data.resource = resource.empty() ? std::string(name) : std::string(resource);
+  data.trace_id = context_.trace_id;
+  data.span_id = generate_span_id(random_);
+  data.parent_id = parent_id;
+  data.start =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.wall().time_since_epoch())
+          .count();
+  for (const auto& [key, value] : settings_.tags) data.set_tag(key, value);
+  if (!settings_.env.empty()) data.set_tag("env", settings_.env);
+  if (!settings_.version.empty()) data.set_tag("version", settings_.version);
+  return Span(shared_from_this(), std::move(data), clock_.now());
+}
+
+}  // namespace srelab::telemetry

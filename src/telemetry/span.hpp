@@ -1,0 +1,140 @@
+// Spans as the Datadog agent sees them (SpanData, the fields of a v0.4 payload span) and a
+// small tracer that makes them: one TraceSegment per request, on one thread, whose RAII Spans
+// take their start (wall, ns since epoch) and duration (steady) from the injected Clock and hand
+// the finished SpanData to the segment's sink (the exporter's queue, or a vector in tests).
+// Ids come from the injected Random. Thread-compatible, not thread-safe: a segment and its spans
+// belong to the request's thread. The settings, Random and Clock are held by reference and must
+// outlive every span (the app's Tracer owns the settings and lives as long as the server).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "telemetry/propagation.hpp"
+#include "telemetry/trace_id.hpp"
+
+namespace srelab::telemetry {
+
+inline constexpr std::string_view kSamplingPriorityMetric = "_sampling_priority_v1";
+inline constexpr std::string_view kTraceIdHighTag = "_dd.p.tid";
+
+struct SpanData {
+  std::string service;
+  std::string name;
+  std::string resource;
+  std::string type;
+  TraceId trace_id;
+  SpanId span_id = 0;
+  SpanId parent_id = 0;       // 0 for a root span
+  std::int64_t start = 0;     // ns since the Unix epoch
+  std::int64_t duration = 0;  // ns
+  std::int32_t error = 0;     // 0 or 1
+  std::map<std::string, std::string, std::less<>> meta;
+  std::map<std::string, double, std::less<>> metrics;
+
+  void set_tag(std::string_view key, std::string_view value);
+  void set_metric(std::string_view key, double value);
+  // error = 1, meta error.type and error.message.
+  void set_error(std::string_view type, std::string_view message);
+};
+
+using SpanSink = std::function<void(SpanData)>;
+
+struct TracerSettings {
+  std::string service;
+  std::string env;      // meta `env` on every span when not empty
+  std::string version;  // meta `version` on every span when not empty
+  TagList tags;         // DD_TAGS: meta on every span
+};
+
+class TraceSegment;
+
+// A span in progress; finishing (explicitly or on destruction) stamps its duration and sends it
+// to the segment's sink. Move-only; a moved-from Span does nothing.
+class Span {
+ public:
+  Span(Span&& other) noexcept;
+  Span& operator=(Span&& other) noexcept;
+  Span(const Span&) = delete;
+  Span& operator=(const Span&) = delete;
+  ~Span();
+
+  // A child in the same trace, started now.
+  Span child(std::string_view name, std::string_view resource = {});
+
+  SpanData& data() { return data_; }
+  const SpanData& data() const { return data_; }
+  void set_tag(std::string_view key, std::string_view value) { data_.set_tag(key, value); }
+  void set_metric(std::string_view key, double value) { data_.set_metric(key, value); }
+  void set_error(std::string_view type, std::string_view message) {
+    data_.set_error(type, message);
+  }
+
+  // The context to inject into an outgoing request made under this span. Call it before the
+  // span finishes: a finished span no longer knows its trace's priority, origin and tags.
+  TraceContext context() const;
+
+  // Idempotent.
+  void finish();
+
+ private:
+  friend class TraceSegment;
+  Span(std::shared_ptr<TraceSegment> segment, SpanData data, Clock::time_point started);
+
+  std::shared_ptr<TraceSegment> segment_;
+  SpanData data_;
+  Clock::time_point started_;
+};
+
+// What a request's spans share: the sink, the ids source, the clock, the sampling decision.
+class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
+ public:
+  // Starts the local root span: a new trace, or a continuation of `parent` (its trace id,
+  // parent id, sampling priority, origin and _dd.p.* tags). The root carries
+  // _sampling_priority_v1 (the parent's, else 1 = auto keep) and _dd.p.tid when the trace id's
+  // high half is not 0.
+  static Span start(const TracerSettings& settings, Random& random, const Clock& clock,
+                    SpanSink sink, std::string_view name, std::string_view resource = {},
+                    const std::optional<TraceContext>& parent = std::nullopt);
+
+  TraceSegment(const TracerSettings& settings, Random& random, const Clock& clock, SpanSink sink,
+               TraceContext context);
+
+ private:
+  friend class Span;
+  Span make_span(std::string_view name, std::string_view resource, SpanId parent_id);
+
+  const TracerSettings& settings_;
+  Random& random_;
+  const Clock& clock_;
+  SpanSink sink_;
+  TraceContext context_;  // trace id, priority, origin, tags; parent_id unused here
+};
+
+// Convenience holder of what every segment needs.
+class Tracer {
+ public:
+  Tracer(TracerSettings settings, Random& random, const Clock& clock)
+      : settings_(std::move(settings)), random_(random), clock_(clock) {}
+
+  Span start_root(SpanSink sink, std::string_view name, std::string_view resource = {},
+                  const std::optional<TraceContext>& parent = std::nullopt) {
+    return TraceSegment::start(settings_, random_, clock_, std::move(sink), name, resource, parent);
+  }
+  const TracerSettings& settings() const { return settings_; }
+
+ private:
+  TracerSettings settings_;
+  Random& random_;
+  const Clock& clock_;
+};
+
+}  // namespace srelab::telemetry
