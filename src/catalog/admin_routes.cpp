@@ -199,9 +199,7 @@ void add_admin_routes(http::Router& router, Controls& controls, RedisProductCach
   // stay. Without it, a learner would wait out open_wait_s between experiments.
   add(http::Verb::post, "/resilience/reset",
       [&controls](http::RequestContext&) -> awaitable<http::Response> {
-        controls.apply(controls.resilience_settings());
-        if (controls.resilience_settings().mode == resilience::BreakerMode::normal)
-          controls.breaker().reset();
+        controls.reset_breaker();
         co_return json_ok(resilience_document(controls));
       });
 }

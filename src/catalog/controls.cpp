@@ -22,30 +22,25 @@ resilience::ResilienceSettings Controls::resilience_settings() const {
 
 void Controls::apply(const resilience::ResilienceSettings& settings) {
   std::lock_guard lock(mutex_);
-  const bool mode_changed = settings.mode != settings_.mode;
   settings_ = settings;
   breaker_.configure(settings.breaker);
-  if (mode_changed) {
-    switch (settings.mode) {
-      case resilience::BreakerMode::normal:
-        breaker_.reset();
-        break;
-      case resilience::BreakerMode::forced_open:
-        breaker_.force_open();
-        break;
-      case resilience::BreakerMode::disabled:
-        breaker_.disable();
-        break;
-    }
-  } else if (settings.mode == resilience::BreakerMode::forced_open &&
-             breaker_.state() != resilience::BreakerState::forced_open) {
+  // The breaker follows the mode: forced states are entered (once), and leaving one closes it.
+  using resilience::BreakerMode;
+  using resilience::BreakerState;
+  const BreakerState state = breaker_.state();
+  if (settings.mode == BreakerMode::forced_open && state != BreakerState::forced_open)
     breaker_.force_open();
-  } else if (settings.mode == resilience::BreakerMode::disabled &&
-             breaker_.state() != resilience::BreakerState::disabled) {
-    breaker_.disable();
-  }
+  if (settings.mode == BreakerMode::disabled && state != BreakerState::disabled) breaker_.disable();
+  if (settings.mode == BreakerMode::normal &&
+      (state == BreakerState::forced_open || state == BreakerState::disabled))
+    breaker_.reset();
   pool_.set_acquire_timeout(settings.db_pool_timeout);
   fallback_enabled_.store(settings.fallback_enabled, std::memory_order_relaxed);
+}
+
+void Controls::reset_breaker() {
+  std::lock_guard lock(mutex_);
+  if (settings_.mode == resilience::BreakerMode::normal) breaker_.reset();
 }
 
 }  // namespace srelab::catalog

@@ -42,6 +42,8 @@ class Controls {
   resilience::ResilienceSettings resilience_settings() const;
   // Applies validated settings: breaker settings and mode, pool timeout, fallback switch.
   void apply(const resilience::ResilienceSettings& settings);
+  // Closes the breaker with an empty window, unless a forced mode is configured.
+  void reset_breaker();
 
  private:
   const Clock& clock_;

@@ -226,12 +226,4 @@ std::string describe_json_value(const boost::json::value& value) {
   return std::string(kind_name(value));
 }
 
-std::string format_number(double value) {
-  // Fixed notation while it stays short (0.0009, not 9e-04), the shortest form beyond (1e+300).
-  char buffer[32];
-  auto written = std::to_chars(buffer, buffer + 20, value, std::chars_format::fixed);
-  if (written.ec != std::errc{}) written = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, written.ptr);
-}
-
 }  // namespace srelab

@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_string.hpp"
+
 namespace srelab {
 
 // A rejected body: 400 when it is not a JSON object (key empty), 422 for a bad key or value.
@@ -127,9 +129,5 @@ class JsonFields {
 // How a JSON value reads in an error detail: "1.5", "-3", "true", "null", "a string ("0.5")",
 // "an array", "an object"; a number too large for a double (1e999) is "a number out of range".
 std::string describe_json_value(const boost::json::value& value);
-
-// A double as the shortest text that reads back as the same value, in fixed notation up to 20
-// characters: 0.0009, 86400, 1e+20.
-std::string format_number(double value);
 
 }  // namespace srelab

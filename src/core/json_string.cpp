@@ -108,9 +108,7 @@ void append_json_value(std::string& out, const boost::json::value& value) {
         out += "null";  // JSON has no NaN or infinity
         break;
       }
-      char buffer[32];
-      const auto written = std::to_chars(buffer, buffer + sizeof buffer, number);
-      out.append(buffer, written.ptr);
+      out += format_number(number);
       break;
     }
     case boost::json::kind::string:
@@ -149,6 +147,14 @@ std::string to_json_text(const boost::json::value& value) {
   std::string out;
   append_json_value(out, value);
   return out;
+}
+
+std::string format_number(double value) {
+  // Fixed notation while it stays short (0.0009, not 9e-04), the shortest form beyond (1e+300).
+  char buffer[32];
+  auto written = std::to_chars(buffer, buffer + 20, value, std::chars_format::fixed);
+  if (written.ec != std::errc{}) written = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, written.ptr);
 }
 
 }  // namespace srelab

@@ -12,6 +12,10 @@ namespace srelab {
 // Appends `text` to `out` as a quoted, escaped JSON string.
 void append_json_string(std::string& out, std::string_view text);
 
+// A double as the shortest text that reads back as the same value, in fixed notation up to 20
+// characters: 0.0009, 86400, 1e+20.
+std::string format_number(double value);
+
 }  // namespace srelab
 
 #include <boost/json/value.hpp>

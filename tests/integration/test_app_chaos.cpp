@@ -32,8 +32,7 @@ double mean(const std::vector<double>& values, std::size_t from, std::size_t cou
          static_cast<double>(count);
 }
 
-std::string breaker_state(ServiceTest& test, const HttpReply& resilience) {
-  (void)test;
+std::string breaker_state(const HttpReply& resilience) {
   return std::string(resilience.json.at("circuit_breaker").at("state").as_string());
 }
 
@@ -84,7 +83,7 @@ TEST_F(ChaosTest, BreakerOpensOnFailuresRejectsWithoutDbWorkThenRecovers) {
   ASSERT_EQ(post("/chaos/configure", R"({"db_failure_rate": 1.0})").status, 200);
 
   int requests_until_open = 0;
-  for (int id = 1; id <= 20 && breaker_state(*this, get("/resilience")) == "CLOSED"; ++id) {
+  for (int id = 1; id <= 20 && breaker_state(get("/resilience")) == "CLOSED"; ++id) {
     const HttpReply reply = get("/products/" + std::to_string(id));
     EXPECT_EQ(reply.status, 500) << reply.body;
     EXPECT_NE(field(reply, "detail").find("chaos: injected database failure"), std::string::npos)
@@ -92,7 +91,7 @@ TEST_F(ChaosTest, BreakerOpensOnFailuresRejectsWithoutDbWorkThenRecovers) {
     ++requests_until_open;
   }
   EXPECT_EQ(requests_until_open, 5) << "minimum_calls = 5, failure threshold 50 %";
-  ASSERT_EQ(breaker_state(*this, get("/resilience")), "OPEN");
+  ASSERT_EQ(breaker_state(get("/resilience")), "OPEN");
 
   const auto queries_before = service_->repository().queries_sent();
   for (int id = 100; id < 120; ++id) {
@@ -109,7 +108,7 @@ TEST_F(ChaosTest, BreakerOpensOnFailuresRejectsWithoutDbWorkThenRecovers) {
   std::this_thread::sleep_for(1100ms);
   for (int id = 200; id < 203; ++id) EXPECT_EQ(get("/products/" + std::to_string(id)).status, 200);
   const HttpReply after = get("/resilience");
-  EXPECT_EQ(breaker_state(*this, after), "CLOSED") << after.body;
+  EXPECT_EQ(breaker_state(after), "CLOSED") << after.body;
   std::vector<std::string> path;
   for (const auto& transition : after.json.at("circuit_breaker").at("transitions").as_array())
     path.push_back(std::string(transition.at("to").as_string()));
@@ -122,10 +121,10 @@ TEST_F(ChaosTest, BreakerOpensOnFailuresRejectsWithoutDbWorkThenRecovers) {
 TEST_F(ChaosTest, ResilienceResetClosesAnOpenBreaker) {
   ASSERT_EQ(post("/chaos/configure", R"({"db_failure_rate": 1.0})").status, 200);
   for (int id = 1; id <= 5; ++id) get("/products/" + std::to_string(id));
-  ASSERT_EQ(breaker_state(*this, get("/resilience")), "OPEN");
+  ASSERT_EQ(breaker_state(get("/resilience")), "OPEN");
   ASSERT_EQ(post("/chaos/reset").status, 200);
   const HttpReply reset = post("/resilience/reset");
-  EXPECT_EQ(breaker_state(*this, reset), "CLOSED") << reset.body;
+  EXPECT_EQ(breaker_state(reset), "CLOSED") << reset.body;
   EXPECT_EQ(get("/products/6").status, 200);
 }
 
