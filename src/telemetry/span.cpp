@@ -48,7 +48,7 @@ void Span::finish() {
   const auto elapsed = segment->clock_.now() - started_;
   data_.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
   if (data_.duration < 0) data_.duration = 0;
-  if (segment->sink_) segment->sink_(std::move(data_));
+  segment->finished_.push_back(std::move(data_));
 }
 
 Span Span::child(std::string_view name, std::string_view resource) {
@@ -68,15 +68,19 @@ TraceContext Span::context() const {
 }
 
 TraceSegment::TraceSegment(const TracerSettings& settings, Random& random, const Clock& clock,
-                           SpanSink sink, TraceContext context)
+                           TraceSink sink, TraceContext context)
     : settings_(settings),
       random_(random),
       clock_(clock),
       sink_(std::move(sink)),
       context_(std::move(context)) {}
 
+TraceSegment::~TraceSegment() {
+  if (sink_ && !finished_.empty()) sink_(std::move(finished_));
+}
+
 Span TraceSegment::start(const TracerSettings& settings, Random& random, const Clock& clock,
-                         SpanSink sink, std::string_view name, std::string_view resource,
+                         TraceSink sink, std::string_view name, std::string_view resource,
                          const std::optional<TraceContext>& parent) {
   TraceContext context;
   if (parent && parent->trace_id.low != 0) {

@@ -1,7 +1,9 @@
 // Spans as the Datadog agent sees them (SpanData, the fields of a v0.4 payload span) and a
 // small tracer that makes them: one TraceSegment per request, on one thread, whose RAII Spans
-// take their start (wall, ns since epoch) and duration (steady) from the injected Clock and hand
-// the finished SpanData to the segment's sink (the exporter's queue, or a vector in tests).
+// take their start (wall, ns since epoch) and duration (steady) from the injected Clock. Finished
+// spans gather in their segment; when the last span of a segment is gone, the whole chunk (the
+// agent's unit: one trace's spans from this process) goes to the sink (exporters, the console,
+// a vector in tests), so a sink sees complete traces and nothing per span.
 // Ids come from the injected Random. Thread-compatible, not thread-safe: a segment and its spans
 // belong to the request's thread. The settings, Random and Clock are held by reference and must
 // outlive every span (the app's Tracer owns the settings and lives as long as the server).
@@ -15,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
@@ -46,7 +49,9 @@ struct SpanData {
   void set_error(std::string_view type, std::string_view message);
 };
 
-using SpanSink = std::function<void(SpanData)>;
+// One trace's spans from this process, in the order they finished (the local root last).
+using TraceChunk = std::vector<SpanData>;
+using TraceSink = std::function<void(TraceChunk&&)>;
 
 struct TracerSettings {
   std::string service;
@@ -102,11 +107,15 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
   // _sampling_priority_v1 (the parent's, else 1 = auto keep) and _dd.p.tid when the trace id's
   // high half is not 0.
   static Span start(const TracerSettings& settings, Random& random, const Clock& clock,
-                    SpanSink sink, std::string_view name, std::string_view resource = {},
+                    TraceSink sink, std::string_view name, std::string_view resource = {},
                     const std::optional<TraceContext>& parent = std::nullopt);
 
-  TraceSegment(const TracerSettings& settings, Random& random, const Clock& clock, SpanSink sink,
+  TraceSegment(const TracerSettings& settings, Random& random, const Clock& clock, TraceSink sink,
                TraceContext context);
+  TraceSegment(const TraceSegment&) = delete;
+  TraceSegment& operator=(const TraceSegment&) = delete;
+  // Hands the finished spans to the sink.
+  ~TraceSegment();
 
  private:
   friend class Span;
@@ -115,7 +124,8 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
   const TracerSettings& settings_;
   Random& random_;
   const Clock& clock_;
-  SpanSink sink_;
+  TraceSink sink_;
+  TraceChunk finished_;
   TraceContext context_;  // trace id, priority, origin, tags; parent_id unused here
 };
 
@@ -125,7 +135,7 @@ class Tracer {
   Tracer(TracerSettings settings, Random& random, const Clock& clock)
       : settings_(std::move(settings)), random_(random), clock_(clock) {}
 
-  Span start_root(SpanSink sink, std::string_view name, std::string_view resource = {},
+  Span start_root(TraceSink sink, std::string_view name, std::string_view resource = {},
                   const std::optional<TraceContext>& parent = std::nullopt) {
     return TraceSegment::start(settings_, random_, clock_, std::move(sink), name, resource, parent);
   }

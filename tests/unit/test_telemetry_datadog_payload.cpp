@@ -151,7 +151,7 @@ TEST(DatadogPayload, ManyTracesAndSpansFromTheTracer) {
   Tracer tracer(TracerSettings{"catalog", "lab", "1.0", {}}, random, clock);
   std::vector<std::vector<SpanData>> traces(20);
   for (auto& trace : traces) {
-    auto sink = [&trace](SpanData s) { trace.push_back(std::move(s)); };
+    auto sink = [&trace](TraceChunk&& chunk) { trace = std::move(chunk); };
     Span root = tracer.start_root(sink, "http.request", "GET /products/{id}");
     for (int i = 0; i < 17; ++i) {  // 18 spans: array16 for the chunk
       Span c = root.child("postgres.query", "SELECT");

@@ -101,8 +101,12 @@ class TracerTest : public ::testing::Test {
   Random random_{99};
   ManualClock clock_;
   std::vector<SpanData> finished_;
-  SpanSink sink() {
-    return [this](SpanData s) { finished_.push_back(std::move(s)); };
+  int chunks_ = 0;
+  TraceSink sink() {
+    return [this](TraceChunk&& chunk) {
+      ++chunks_;
+      for (auto& span : chunk) finished_.push_back(std::move(span));
+    };
   }
   Tracer tracer_{TracerSettings{"catalog", "lab", "1.2.3", {{"team", "sre"}}}, random_, clock_};
 };
@@ -118,9 +122,10 @@ TEST_F(TracerTest, RootAndChildSpansRecordDurationsFromTheClock) {
       Span child = root.child("redis.command", "GET");
       clock_.advance(std::chrono::microseconds(300));
     }
-    ASSERT_EQ(finished_.size(), 1u);
+    EXPECT_TRUE(finished_.empty());  // the chunk goes out whole, when its last span is done
     clock_.advance(std::chrono::milliseconds(1));
   }
+  EXPECT_EQ(chunks_, 1);
   ASSERT_EQ(finished_.size(), 2u);
   const SpanData& child = finished_[0];
   const SpanData& root = finished_[1];
@@ -188,8 +193,8 @@ TEST_F(TracerTest, SameSeedSameTrace) {
   Tracer t1(TracerSettings{"s", "", "", {}}, r1, clock_);
   Tracer t2(TracerSettings{"s", "", "", {}}, r2, clock_);
   std::vector<SpanData> a, b;
-  t1.start_root([&](SpanData s) { a.push_back(std::move(s)); }, "x").child("y");
-  t2.start_root([&](SpanData s) { b.push_back(std::move(s)); }, "x").child("y");
+  t1.start_root([&](TraceChunk&& c) { a = std::move(c); }, "x").child("y");
+  t2.start_root([&](TraceChunk&& c) { b = std::move(c); }, "x").child("y");
   ASSERT_EQ(a.size(), 2u);
   ASSERT_EQ(b.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
