@@ -42,6 +42,12 @@ void OptionValues::fail(std::string_view flag, std::string_view value, std::stri
   error_ = "invalid " + origin + " '" + std::string(value) + "': expected " + std::string(expected);
 }
 
+std::optional<std::string> OptionValues::by_env_name(std::string_view env) const {
+  for (const OptionSpec& spec : specs_)
+    if (spec.env == env) return raw(spec.flag);
+  return std::nullopt;
+}
+
 std::string OptionValues::text(std::string_view flag, std::string_view fallback) {
   return raw(flag).value_or(std::string(fallback));
 }

@@ -37,7 +37,15 @@ class OptionValues {
 
   // Records a failure for `flag` (used by finalizers that validate further, e.g. URLs).
   void fail(std::string_view flag, std::string_view value, std::string_view expected);
+  // Records a failure already worded by the validator that found it (one line).
+  void fail_with(std::string message) {
+    if (error_.empty()) error_ = std::move(message);
+  }
   const std::string& error() const { return error_; }
+
+  // The value for an environment variable name, read through its option (a flag still wins):
+  // for validators written against variable names (OTEL_*, DD_*).
+  std::optional<std::string> by_env_name(std::string_view env) const;
 
  private:
   std::span<const OptionSpec> specs_;

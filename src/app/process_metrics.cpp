@@ -35,23 +35,15 @@ double cpu_seconds() {
   return (user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-telemetry::MetricInfo info(const char* name, const char* help, telemetry::Unit unit) {
-  telemetry::MetricInfo metric;
-  metric.name = name;
-  metric.help = help;
-  metric.unit = unit;
-  return metric;
-}
-
 }  // namespace
 
 void register_process_metrics(telemetry::Registry& registry) {
   registry
-      .gauge(info("process.resident_memory", "Resident set size of the service.",
+      .gauge(telemetry::metric_info("process.resident_memory", "Resident set size of the service.",
                   telemetry::Unit::bytes))
       .with_callback({}, resident_bytes);
   registry
-      .counter(info("process.cpu", "CPU time used by the service, user and system.",
+      .counter(telemetry::metric_info("process.cpu", "CPU time used by the service, user and system.",
                     telemetry::Unit::seconds))
       .with_callback({}, cpu_seconds);
 }

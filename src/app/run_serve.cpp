@@ -17,6 +17,10 @@ int run_serve(OptionValues& values) {
   block_signals(false);
   Service service(std::move(*config));
   if (auto started = service.start(); !started) {
+    if (!service.setup_error().empty()) {
+      std::fprintf(stderr, "sre-lab serve: %s\n", service.setup_error().c_str());
+      return 2;
+    }
     std::fprintf(stderr, "sre-lab serve: cannot listen on %s:%u: %s\n",
                  service.config().server.host.c_str(), service.config().server.port,
                  started.error().message().c_str());

@@ -4,7 +4,12 @@
 
 #include <boost/url/parse.hpp>
 #include <charconv>
+#include <optional>
 #include <thread>
+
+#include "telemetry/datadog_agent.hpp"
+#include "telemetry/dd_tags.hpp"
+#include "telemetry/otlp_json.hpp"
 
 namespace srelab::app {
 namespace {
@@ -27,6 +32,105 @@ bool parse_number(std::string_view text, long long min, long long max, long long
 std::size_t default_threads() {
   const unsigned cores = std::thread::hardware_concurrency();
   return cores == 0 ? 1 : cores;
+}
+
+// DD_TRACE_ENABLED and DD_LOGS_INJECTION spellings, as Datadog tracers accept them.
+std::optional<bool> parse_bool(std::string_view text) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "0" || text == "no" || text == "off") return false;
+  return std::nullopt;
+}
+
+bool flag_bool(OptionValues& values, std::string_view flag, bool fallback) {
+  const auto raw = values.raw(flag);
+  if (!raw) return fallback;
+  const auto parsed = parse_bool(*raw);
+  if (!parsed) values.fail(flag, *raw, "true or false (also 1/0, yes/no, on/off)");
+  return parsed.value_or(fallback);
+}
+
+std::optional<double> parse_rate(std::string_view text) {
+  double rate = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), rate);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !(rate >= 0) ||
+      rate > 1)
+    return std::nullopt;
+  return rate;
+}
+
+std::optional<telemetry::LogLevel> parse_level(std::string_view text) {
+  using telemetry::LogLevel;
+  for (LogLevel level : {LogLevel::debug, LogLevel::info, LogLevel::warning, LogLevel::error})
+    if (text == telemetry::to_string(level)) return level;
+  return std::nullopt;
+}
+
+void finalize_tracing(OptionValues& values, const telemetry::DogStatsdSettings& unified,
+                      TracingConfig& tracing) {
+  const std::string mode = values.text("tracing", "on");
+  if (mode != "on" && mode != "off") values.fail("tracing", mode, "on or off");
+  tracing.enabled = mode == "on";
+  tracing.send = flag_bool(values, "trace-enabled", true);
+  tracing.tracer.service = unified.service;
+  tracing.tracer.env = unified.env;
+  tracing.tracer.version = unified.version;
+  tracing.tracer.tags = telemetry::parse_dd_tags(values.text("dd-tags", ""));
+  if (const auto rate = values.raw("trace-sample-rate")) {
+    tracing.sampler.sample_rate = parse_rate(*rate);
+    if (!tracing.sampler.sample_rate)
+      values.fail("trace-sample-rate", *rate, "a number in 0..1, e.g. 0.25");
+  }
+  tracing.sampler.rate_limit =
+      static_cast<double>(values.integer("trace-rate-limit", 100, 1, 1'000'000));
+  tracing.flush_interval = values.seconds("trace-flush-interval", 1, 0.05, 60);
+  tracing.max_queued_spans = static_cast<std::size_t>(
+      values.integer("trace-queue-spans", 100000, 100, 10'000'000));
+
+  // Traces go to an Agent only when one is named (host, port or URL), as DogStatsD does: a
+  // lab without an Agent should not retry a missing localhost:8126 every second.
+  values.integer("trace-agent-port", 8126, 1, 65535);  // a bad port is named as such
+  if (values.error().empty() && (values.is_set("agent-host") || values.is_set("trace-agent-port") ||
+                                 values.is_set("trace-agent-url"))) {
+    auto url = telemetry::agent_url_from(values.raw("trace-agent-url"), values.raw("agent-host"),
+                                         values.raw("trace-agent-port"));
+    if (url)
+      tracing.agent_url = *url;
+    else
+      values.fail_with(url.error().message);
+  }
+
+  const auto lookup = [&values](std::string_view name) { return values.by_env_name(name); };
+  auto otlp_url = telemetry::otlp_traces_url(lookup);
+  if (!otlp_url) {
+    values.fail_with(otlp_url.error().message);
+  } else if (*otlp_url) {
+    tracing.otlp_url = **otlp_url;
+    auto resource = telemetry::otlp_resource_from(lookup);
+    if (resource)
+      tracing.otlp_resource = std::move(resource->attributes);
+    else
+      values.fail_with(resource.error().message);
+  }
+}
+
+void finalize_logging(OptionValues& values, LoggingConfig& logging) {
+  const std::string level = values.text("log-level", "info");
+  const auto parsed = parse_level(level);
+  if (!parsed) values.fail("log-level", level, "debug, info, warning or error");
+  logging.level = parsed.value_or(telemetry::LogLevel::info);
+  logging.injection = flag_bool(values, "logs-injection", true);
+  logging.file = values.text("log-file", "");
+}
+
+void finalize_console(OptionValues& values, ConsoleConfig& console) {
+  const std::string mode = values.text("console", "on");
+  if (mode != "on" && mode != "off") values.fail("console", mode, "on or off");
+  console.enabled = mode == "on";
+  const auto traces = static_cast<std::size_t>(values.integer("console-traces", 1000, 10, 100'000));
+  const auto trace_mb = static_cast<std::size_t>(values.integer("console-trace-mb", 32, 1, 1024));
+  const auto logs = static_cast<std::size_t>(values.integer("console-logs", 5000, 10, 1'000'000));
+  if (values.error().empty())
+    console.settings = console::bounded_console_settings(traces, trace_mb << 20, logs);
 }
 
 }  // namespace
@@ -84,6 +188,10 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   config.dogstatsd.port =
       static_cast<std::uint16_t>(values.integer("dogstatsd-port", 8125, 1, 65535));
   config.dogstatsd.interval = values.seconds("dogstatsd-interval", 10, 0.05, 3600);
+
+  finalize_tracing(values, config.dogstatsd_tags, config.tracing);
+  finalize_logging(values, config.logging);
+  finalize_console(values, config.console);
 
   const std::string database_url =
       values.text("database-url", "postgresql://srelab@127.0.0.1:55432/srelab");

@@ -2,19 +2,52 @@
 // Components take only these finalized, validated values.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/dogstatsd_sender.hpp"
 #include "app/option_values.hpp"
 #include "catalog/admin_access.hpp"
 #include "catalog/controls.hpp"
 #include "catalog/product_service.hpp"
+#include "console/console.hpp"
 #include "core/errc.hpp"
 #include "http/server.hpp"
 #include "postgres/pool.hpp"
 #include "redis/client.hpp"
+#include "telemetry/log_record.hpp"
+#include "telemetry/sampler.hpp"
+#include "telemetry/span.hpp"
 
 namespace srelab::app {
+
+// Traces: how spans are made, sampled and where they go.
+struct TracingConfig {
+  bool enabled = true;  // SRE_LAB_TRACING=off: no spans at all
+  bool send = true;     // DD_TRACE_ENABLED=false: spans for the console only
+  telemetry::TracerSettings tracer;
+  telemetry::SamplerSettings sampler;
+  std::string agent_url;  // empty: no Datadog Agent exporter
+  std::string otlp_url;   // empty: no OTLP exporter
+  std::vector<std::pair<std::string, std::string>> otlp_resource;
+  std::chrono::milliseconds flush_interval{1000};
+  std::size_t max_queued_spans = 100000;
+};
+
+struct LoggingConfig {
+  telemetry::LogLevel level = telemetry::LogLevel::info;
+  bool injection = true;
+  std::string file;  // empty: stdout only
+};
+
+// The console's recording (console/console.hpp): on by default, bounded.
+struct ConsoleConfig {
+  bool enabled = true;  // SRE_LAB_CONSOLE=off: no stores, no sampler, no /console/api routes
+  console::ConsoleSettings settings = console::bounded_console_settings(1000, 32u << 20, 5000);
+};
 
 struct ServeConfig {
   http::ServerSettings server;
@@ -26,6 +59,9 @@ struct ServeConfig {
   catalog::AdminAccess admin;
   telemetry::DogStatsdSettings dogstatsd_tags;  // env, service, version
   DogStatsdTarget dogstatsd;                    // host empty: metrics are not sent
+  TracingConfig tracing;
+  LoggingConfig logging;
+  ConsoleConfig console;
 };
 
 // errc::invalid_argument when a value is bad; values.error() then says which and why.

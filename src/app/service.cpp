@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <future>
+#include <random>
 #include <thread>
 
 #include "app/process_metrics.hpp"
@@ -12,7 +13,10 @@
 #include "catalog/product_cache.hpp"
 #include "catalog/product_service.hpp"
 #include "catalog/readiness.hpp"
+#include "catalog/request_tracing.hpp"
 #include "catalog/routes.hpp"
+#include "console/console_routes.hpp"
+#include "console/static_routes.hpp"
 #include "http/server.hpp"
 #include "redis/client.hpp"
 
@@ -38,33 +42,91 @@ boost::asio::awaitable<void> fill_pool(postgres::Pool& pool) {
 struct Service::Worker {
   Worker(boost::asio::io_context& context, const ServeConfig& config, catalog::Controls& controls,
          catalog::ProductRepository& repository, const catalog::CatalogMetrics& metrics,
-         telemetry::Registry& registry)
-      : redis(context.get_executor(), config.redis),
+         telemetry::Registry& registry, TracePipeline* traces, telemetry::Logger& logger,
+         console::Console* console, std::uint64_t seed)
+      : random(seed),
+        tracer(config.tracing.tracer, random, controls.clock(),
+               traces ? &traces->sampler() : nullptr),
+        tracing(tracer, traces ? traces->sink() : telemetry::TraceSink{}),
+        router(traces ? tracing.decorator() : http::HandlerDecorator{}),
+        redis(context.get_executor(), config.redis),
         cache(redis, controls.chaos()),
-        products(repository, cache, controls, config.products, &metrics),
+        products(repository, cache, controls, config.products, &metrics, &logger),
         readiness(controls.pool(), redis) {
     catalog::add_catalog_routes(router, products, readiness, controls.clock(), config.admin,
                                 registry);
     catalog::add_admin_routes(router, controls, cache, config.admin, registry);
+    console::add_static_routes(router, registry);
+    if (console)
+      console::add_console_routes(router, *console, controls, traces != nullptr, config.admin,
+                                  registry);
   }
 
+  Random random;  // this thread's trace and span ids
+  telemetry::Tracer tracer;
+  catalog::RequestTracing tracing;
+  http::Router router;
   redis::Client redis;
   catalog::RedisProductCache cache;
   catalog::ProductService products;
   catalog::Readiness readiness;
-  http::Router router;
 };
+
+namespace {
+
+std::unique_ptr<telemetry::Logger> make_logger(const ServeConfig& config, const Clock& clock,
+                                               std::string& error) {
+  telemetry::LoggerSettings settings;
+  settings.service = config.dogstatsd_tags.service;
+  settings.env = config.dogstatsd_tags.env;
+  settings.version = config.dogstatsd_tags.version;
+  settings.injection = config.logging.injection;
+  settings.min_level = config.logging.level;
+  auto logger = std::make_unique<telemetry::Logger>(settings, clock);
+  logger->add_sink(std::make_shared<telemetry::StreamLogSink>(stdout));
+  if (!config.logging.file.empty()) {
+    auto file = telemetry::FileLogSink::open(config.logging.file);
+    if (file)
+      logger->add_sink(*file);
+    else
+      error = "cannot open the log file " + config.logging.file + ": " + file.error().message();
+  }
+  return logger;
+}
+
+}  // namespace
 
 Service::Service(ServeConfig config)
     : config_(std::move(config)),
+      logger_(make_logger(config_, clock_, setup_error_)),
       metrics_(catalog::register_catalog_metrics(registry_)),
       pool_(config_.pool, clock_),
       controls_(config_.controls, pool_, clock_),
       repository_(pool_, controls_.chaos(), controls_.saturation(), &metrics_.db_query_duration),
       threads_(config_.threads) {
+  if (config_.console.enabled) {
+    console_ = std::make_unique<console::Console>(config_.console.settings, clock_);
+    logger_->add_sink(console_->log_sink());
+    controls_.set_chaos_observer([console = console_.get(), this](const chaos::ChaosSettings& s) {
+      console->observe_chaos(s, clock_.wall());
+    });
+  }
+  if (config_.tracing.enabled) {
+    traces_ = std::make_unique<TracePipeline>(config_.tracing, clock_, registry_);
+    if (console_)
+      traces_->add_consumer(
+          [console = console_.get()](telemetry::TraceChunk&& chunk) {
+            console->add_trace(std::move(chunk));
+          },
+          [console = console_.get()](const telemetry::TraceChunk& chunk) {
+            return console->wants_trace(chunk);
+          });
+  }
+  std::random_device entropy;
   for (std::size_t i = 0; i < threads_.size(); ++i)
-    workers_.push_back(std::make_unique<Worker>(threads_.context(i), config_, controls_,
-                                                repository_, metrics_, registry_));
+    workers_.push_back(std::make_unique<Worker>(
+        threads_.context(i), config_, controls_, repository_, metrics_, registry_, traces_.get(),
+        *logger_, console_.get(), (std::uint64_t{entropy()} << 32) ^ entropy()));
   catalog::register_control_gauges(registry_, controls_);
   register_process_metrics(registry_);
   dogstatsd_ = std::make_unique<DogStatsdSender>(threads_.context(0), registry_,
@@ -79,8 +141,11 @@ Service::~Service() {
 }
 
 result<void> Service::start() {
+  if (!setup_error_.empty()) return errc::invalid_argument;
   if (auto started = server_->start(); !started) return started;
   dogstatsd_->start();
+  if (traces_) traces_->start();
+  if (console_) console_->start(threads_.context(0), registry_, controls_);
   threads_.start();
   running_ = true;
   run_on_every_thread([](Worker& worker) { worker.redis.start(); });
@@ -102,9 +167,11 @@ void Service::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   run_on_every_thread([](Worker& worker) { worker.redis.stop(); });
   dogstatsd_->stop();
+  if (console_) console_->stop();
   pool_.close();
   threads_.stop();
   threads_.join();
+  if (traces_) traces_->stop();  // after the threads: their last traces go out too
 }
 
 // Runs `action` for each worker on that worker's own thread and waits until all have run.

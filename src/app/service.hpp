@@ -5,16 +5,20 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "app/dogstatsd_sender.hpp"
 #include "app/serve_config.hpp"
+#include "app/trace_pipeline.hpp"
 #include "catalog/catalog_metrics.hpp"
 #include "catalog/controls.hpp"
 #include "catalog/product_repository.hpp"
+#include "console/console.hpp"
 #include "core/clock.hpp"
 #include "http/io_threads.hpp"
 #include "postgres/pool.hpp"
+#include "telemetry/logger.hpp"
 #include "telemetry/registry.hpp"
 
 namespace srelab::app {
@@ -39,6 +43,11 @@ class Service {
   const catalog::PgProductRepository& repository() const { return repository_; }
   telemetry::Registry& registry() { return registry_; }
   const DogStatsdSender& dogstatsd() const { return *dogstatsd_; }
+  TracePipeline* traces() { return traces_.get(); }
+  console::Console* console() { return console_.get(); }  // null when the console is off
+  telemetry::Logger& logger() { return *logger_; }
+  // Why start() failed before listening, when it did for a reason of its own ("" otherwise).
+  const std::string& setup_error() const { return setup_error_; }
 
  private:
   struct Worker;
@@ -50,10 +59,15 @@ class Service {
   ServeConfig config_;
   SteadyClock clock_;
   telemetry::Registry registry_;
+  std::unique_ptr<telemetry::Logger> logger_;
+  std::string setup_error_;  // why start() must fail before listening (e.g. the log file)
   catalog::CatalogMetrics metrics_;
   postgres::Pool pool_;
   catalog::Controls controls_;
   catalog::PgProductRepository repository_;
+  // Before the pipeline and the threads: their last traces and the sampler still reach it.
+  std::unique_ptr<console::Console> console_;  // null when the console is off
+  std::unique_ptr<TracePipeline> traces_;      // null when tracing is off
   http::IoThreads threads_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<http::Server> server_;

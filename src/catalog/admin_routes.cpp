@@ -108,7 +108,7 @@ awaitable<http::Response> configure_chaos(Controls& controls, const http::Reques
   auto merged =
       chaos::merge_chaos_settings(controls.chaos().current(), request.request.body(), error);
   if (!merged) co_return field_error(error.status, error.key, error.detail);
-  controls.chaos().apply(*merged);
+  controls.configure_chaos(*merged);
   co_return json_ok(chaos_document(controls));
 }
 
@@ -175,7 +175,7 @@ void add_admin_routes(http::Router& router, Controls& controls, RedisProductCach
       [&controls](http::RequestContext& request) { return configure_chaos(controls, request); });
   add(http::Verb::post, "/chaos/reset",
       [&controls](http::RequestContext&) -> awaitable<http::Response> {
-        controls.chaos().reset();
+        controls.reset_chaos();
         co_return json_ok(chaos_document(controls));
       });
   add(http::Verb::post, "/chaos/clear_cache", [&controls, &cache](http::RequestContext& request) {

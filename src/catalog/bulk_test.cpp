@@ -37,6 +37,7 @@ double percentile(const std::vector<double>& sorted, double p) {
 // What the lookups share while they run: the next index to take and the rows.
 struct BulkRun {
   ProductService& products;
+  telemetry::Span* parent;  // the request's span: each lookup is a child of it
   std::vector<std::int32_t> ids;
   std::vector<BulkRow> rows;
   std::size_t next = 0;
@@ -51,6 +52,13 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
     const std::size_t index = run->next++;
     OperationContext context{};
     context.started = clock.now();
+    telemetry::Span lookup_span = run->parent ? run->parent->child("catalog.product.lookup",
+                                                                   "GET /products/{id}")
+                                              : telemetry::Span::inert();
+    if (lookup_span.recording()) {
+      lookup_span.set_metric("bulk.index", static_cast<double>(index));
+      context.span = &lookup_span;
+    }
     const LookupOutcome outcome = co_await lookup_product(run->products, run->ids[index], context);
     BulkRow& row = run->rows[index];
     row.index = static_cast<int>(index);
@@ -60,6 +68,11 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
     row.error = outcome.error;
     row.latency_ms =
         std::chrono::duration<double, std::milli>(clock.now() - context.started).count();
+    if (lookup_span.recording()) {
+      lookup_span.set_tag("http.status_code", std::to_string(row.status));
+      if (row.status >= 500) lookup_span.set_error(row.error, "lookup answered " + std::to_string(row.status));
+    }
+    lookup_span.finish();
     if (context.pool_observed)
       run->pool_high_water = std::max(run->pool_high_water, context.pool_active);
   }
@@ -134,7 +147,8 @@ BulkSummary summarize_latencies(const std::vector<BulkRow>& rows) {
 
 boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
                                                   const BulkParams& params,
-                                                  std::uint64_t fresh_seed) {
+                                                  std::uint64_t fresh_seed,
+                                                  telemetry::Span* parent) {
   auto executor = co_await boost::asio::this_coro::executor;
   resilience::CircuitBreaker& breaker = products.controls().breaker();
   const std::string breaker_before(resilience::to_string(breaker.state()));
@@ -142,7 +156,7 @@ boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
   const auto started = clock.now();
 
   auto run =
-      std::make_shared<BulkRun>(BulkRun{products, {}, {}, 0, 0, params.concurrency, nullptr});
+      std::make_shared<BulkRun>(BulkRun{products, parent, {}, {}, 0, 0, params.concurrency, nullptr});
   Random random(params.seed.value_or(fresh_seed));
   for (int i = 0; i < params.requests; ++i)
     run->ids.push_back(static_cast<std::int32_t>(random.between(

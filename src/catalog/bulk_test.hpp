@@ -49,6 +49,7 @@ BulkSummary summarize_latencies(const std::vector<BulkRow>& rows);
 // Runs the lookups and renders the whole JSON answer.
 boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
                                                   const BulkParams& params,
-                                                  std::uint64_t fresh_seed);
+                                                  std::uint64_t fresh_seed,
+                                                  telemetry::Span* parent = nullptr);
 
 }  // namespace srelab::catalog

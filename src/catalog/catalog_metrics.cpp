@@ -103,4 +103,11 @@ http::Handler instrumented(telemetry::Registry& registry, std::string_view route
   };
 }
 
+http::UnmatchedObserver unmatched_requests(telemetry::Registry& registry) {
+  auto metrics = std::make_shared<RouteMetrics>(registry, "unmatched");
+  return [metrics](http::Status status, std::chrono::steady_clock::duration took) {
+    metrics->record(status, took);
+  };
+}
+
 }  // namespace srelab::catalog

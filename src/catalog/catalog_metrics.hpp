@@ -1,8 +1,8 @@
 // The catalog's metrics, registered once and recorded lock-free on the request path: the guide's
 // catalog.cache.hit / catalog.cache.miss / catalog.db.query.duration /
-// catalog.app.memory_leak_size, the fallback count, HTTP requests by route and status, and gauges
-// sampled at scrape time from the controls (pool counts, breaker state and rejections, stale
-// copies).
+// catalog.app.memory_leak_size, the fallback count, HTTP requests by route and status (those
+// http/ answers without a handler under route "unmatched"), and gauges sampled at scrape time
+// from the controls (pool counts, breaker state and rejections, stale copies).
 #pragma once
 
 #include <array>
@@ -10,6 +10,7 @@
 
 #include "catalog/controls.hpp"
 #include "http/message.hpp"
+#include "http/router.hpp"
 #include "telemetry/registry.hpp"
 
 namespace srelab::catalog {
@@ -34,8 +35,8 @@ class RouteMetrics {
   void record(http::Status status, std::chrono::steady_clock::duration duration) noexcept;
 
  private:
-  static constexpr std::array<int, 14> statuses{200, 400, 401, 403, 404, 405, 408,
-                                                409, 413, 422, 500, 503, 504, 0};  // 0: other
+  static constexpr std::array<int, 15> statuses{200, 400, 401, 403, 404, 405, 408, 409,
+                                                413, 422, 431, 500, 503, 504, 0};  // 0: other
   std::array<telemetry::Counter*, statuses.size()> requests_{};
   telemetry::Histogram& duration_;
 };
@@ -43,5 +44,10 @@ class RouteMetrics {
 // `handler` with its requests counted and timed under `route`.
 http::Handler instrumented(telemetry::Registry& registry, std::string_view route,
                            http::Handler handler);
+
+// Counts and times what the router and the sessions answer without a handler (unknown path 404,
+// 405, malformed or over-limit requests) under route "unmatched": the path the client sent is
+// never a label, so a scan of random URLs cannot grow the series.
+http::UnmatchedObserver unmatched_requests(telemetry::Registry& registry);
 
 }  // namespace srelab::catalog

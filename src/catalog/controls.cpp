@@ -15,6 +15,16 @@ Controls::Controls(const ControlsSettings& settings, postgres::Pool& pool, const
   apply(settings_);
 }
 
+void Controls::configure_chaos(const chaos::ChaosSettings& settings) {
+  chaos_.apply(settings);
+  if (chaos_observer_) chaos_observer_(settings);
+}
+
+void Controls::reset_chaos() {
+  chaos_.reset();
+  if (chaos_observer_) chaos_observer_(chaos::ChaosSettings{});
+}
+
 resilience::ResilienceSettings Controls::resilience_settings() const {
   std::lock_guard lock(mutex_);
   return settings_;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 
 #include "catalog/stale_copies.hpp"
@@ -39,6 +40,14 @@ class Controls {
   const Clock& clock() const { return clock_; }
   bool fallback_enabled() const { return fallback_enabled_.load(std::memory_order_relaxed); }
 
+  // Told the chaos settings after every configure/reset (the console draws its chaos bands from
+  // it). Set at setup, before traffic; called on the request's thread, outside any lock.
+  using ChaosObserver = std::function<void(const chaos::ChaosSettings& settings)>;
+  void set_chaos_observer(ChaosObserver observer) { chaos_observer_ = std::move(observer); }
+  // chaos().apply / chaos().reset, then the observer: what the chaos endpoints call.
+  void configure_chaos(const chaos::ChaosSettings& settings);
+  void reset_chaos();
+
   resilience::ResilienceSettings resilience_settings() const;
   // Applies validated settings: breaker settings and mode, pool timeout, fallback switch.
   void apply(const resilience::ResilienceSettings& settings);
@@ -54,6 +63,7 @@ class Controls {
   resilience::Saturation saturation_;
   StaleCopies stale_copies_;
   std::atomic<bool> fallback_enabled_;
+  ChaosObserver chaos_observer_;
   mutable std::mutex mutex_;
   resilience::ResilienceSettings settings_;
 };

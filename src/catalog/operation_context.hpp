@@ -1,18 +1,24 @@
 // The context of one operation (an HTTP request, or one lookup of a bulk test) that travels down
-// the request path and collects what happened on the way: the pool as it stood, the faults that
-// were injected. The telemetry issue hangs the span here and tags it from these fields.
+// the request path: the span its steps hang their child spans on, and what happened on the way
+// (the pool as it stood, the faults that were injected), which becomes tags, error bodies and
+// log fields.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "core/clock.hpp"
+#include "telemetry/span.hpp"
 
-namespace srelab {
+namespace srelab::catalog {
 
 struct OperationContext {
   Clock::time_point started{};
+
+  // The operation's span (the request's root, or a bulk lookup's span); null when untraced.
+  telemetry::Span* span = nullptr;
 
   // The pool when this operation asked it for a connection (db.pool.* tags).
   bool pool_observed = false;
@@ -28,6 +34,11 @@ struct OperationContext {
 
   // The database's own words when a query failed (error.message).
   std::string db_error;
+
+  // A child of the operation's span, started now; an inert span when the operation is untraced.
+  telemetry::Span child_span(std::string_view name, std::string_view resource = {}) {
+    return span ? span->child(name, resource) : telemetry::Span::inert();
+  }
 };
 
-}  // namespace srelab
+}  // namespace srelab::catalog

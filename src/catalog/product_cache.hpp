@@ -13,7 +13,7 @@
 #include "chaos/chaos_state.hpp"
 #include "core/clock.hpp"
 #include "core/errc.hpp"
-#include "core/operation_context.hpp"
+#include "catalog/operation_context.hpp"
 #include "redis/client.hpp"
 
 namespace srelab::catalog {

@@ -30,6 +30,10 @@ boost::asio::awaitable<LookupOutcome> lookup_product(ProductService& products, s
                                                      OperationContext& context) {
   ProductFailure failure;
   auto view = co_await products.get(id, context, failure);
+  if (context.span && context.span->recording()) {
+    context.span->set_metric("product.id", id);
+    if (view) context.span->set_tag("app.source", to_string(view->source));
+  }
   if (view) {
     std::string body = view->source == Source::fallback_emergency
                            ? with_stale_source(view->json, view->stale_age_s)

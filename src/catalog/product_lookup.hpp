@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "catalog/product_service.hpp"
-#include "core/operation_context.hpp"
+#include "catalog/operation_context.hpp"
 #include "http/message.hpp"
 
 namespace srelab::catalog {

@@ -33,6 +33,13 @@ void observe_pool(const postgres::Pool& pool, OperationContext& context) {
   context.pool_waiting = counts.waiting;
 }
 
+void tag_pool(telemetry::Span& span, const OperationContext& context) {
+  if (!span.recording() || !context.pool_observed) return;
+  span.set_metric("db.pool.active", static_cast<double>(context.pool_active));
+  span.set_metric("db.pool.size", static_cast<double>(context.pool_size));
+  span.set_metric("db.pool.waiting", static_cast<double>(context.pool_waiting));
+}
+
 std::string seconds_text(std::chrono::microseconds latency) {
   char text[32];
   std::snprintf(text, sizeof text, "%.6f", static_cast<double>(latency.count()) / 1e6);
@@ -44,9 +51,16 @@ std::string seconds_text(std::chrono::microseconds latency) {
 boost::asio::awaitable<result<std::optional<Product>>> PgProductRepository::find(
     std::int32_t id, OperationContext& context) {
   const chaos::FaultVerdict verdict = chaos_.db_verdict();
+  telemetry::Span acquire_span = context.child_span("postgres.pool.acquire", "acquire");
   auto lease = co_await pool_.acquire();
   observe_pool(pool_, context);
-  if (!lease) co_return lease.error();
+  tag_pool(acquire_span, context);
+  if (!lease) {
+    acquire_span.set_error("pool_exhausted",
+                           "no database connection freed up within the pool timeout");
+    co_return lease.error();
+  }
+  acquire_span.finish();
 
   // Counted from the moment a connection is held, so saturation models load on the database
   // itself, not the queue in front of the pool.
@@ -57,6 +71,20 @@ boost::asio::awaitable<result<std::optional<Product>>> PgProductRepository::find
   context.injected_db_latency = latency;
   context.injected_db_failure = verdict.fail;
 
+  telemetry::Span query_span = context.child_span("postgres.query", product_by_id.name);
+  if (query_span.recording()) {
+    query_span.set_tag("span.kind", "client");
+    query_span.set_tag("db.system", "postgresql");
+    tag_pool(query_span, context);
+    if (verdict.latency.count() > 0)
+      query_span.set_metric("chaos.db_latency_ms",
+                            std::chrono::duration<double, std::milli>(verdict.latency).count());
+    if (latency > verdict.latency)
+      query_span.set_metric(
+          "chaos.saturation_ms",
+          std::chrono::duration<double, std::milli>(latency - verdict.latency).count());
+    if (verdict.fail) query_span.set_tag("chaos.injected_failure", "true");
+  }
   queries_sent_.fetch_add(1, std::memory_order_relaxed);
   const auto query_started = std::chrono::steady_clock::now();
   result<postgres::QueryResult> rows = errc::db_query_failed;
@@ -74,6 +102,7 @@ boost::asio::awaitable<result<std::optional<Product>>> PgProductRepository::find
     while (!context.db_error.empty() &&
            std::isspace(static_cast<unsigned char>(context.db_error.back())))
       context.db_error.pop_back();
+    query_span.set_error(rows.error().message(), context.db_error);
     co_return rows.error();
   }
   if (rows->rows() == 0 || rows->is_null(0, 0)) co_return std::optional<Product>{};

@@ -12,7 +12,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "catalog/catalog_metrics.hpp"
 #include "catalog/controls.hpp"
@@ -21,8 +24,9 @@
 #include "catalog/product_repository.hpp"
 #include "core/clock.hpp"
 #include "core/errc.hpp"
-#include "core/operation_context.hpp"
+#include "catalog/operation_context.hpp"
 #include "resilience/circuit_breaker.hpp"
+#include "telemetry/logger.hpp"
 
 namespace srelab::catalog {
 
@@ -48,14 +52,16 @@ struct ProductFailure {
 
 class ProductService {
  public:
-  // `metrics` may be null (unit tests that do not look at them).
+  // `metrics` and `logger` may be null (unit tests that do not look at them).
   ProductService(ProductRepository& repository, ProductCache& cache, Controls& controls,
-                 ProductServiceSettings settings, const CatalogMetrics* metrics = nullptr)
+                 ProductServiceSettings settings, const CatalogMetrics* metrics = nullptr,
+                 telemetry::Logger* logger = nullptr)
       : repository_(repository),
         cache_(cache),
         controls_(controls),
         settings_(settings),
-        metrics_(metrics) {}
+        metrics_(metrics),
+        logger_(logger) {}
 
   // On failure, `failure` says why: errc::not_found, errc::circuit_open (breaker rejected,
   // nothing stale), errc::pool_exhausted, or the database error.
@@ -70,12 +76,17 @@ class ProductService {
                                                        const std::string& reason,
                                                        OperationContext& context,
                                                        ProductFailure& failure);
+  // A stale copy of the product (Redis first, then the in-process copy) and where it came from.
+  boost::asio::awaitable<std::optional<std::pair<ProductView, std::string_view>>> stale_copy(
+      std::int32_t id, bool cache_reachable, OperationContext& context);
+  void log_breaker_change(resilience::BreakerState before, const OperationContext& context);
 
   ProductRepository& repository_;
   ProductCache& cache_;
   Controls& controls_;
   ProductServiceSettings settings_;
   const CatalogMetrics* metrics_;
+  telemetry::Logger* logger_;
 };
 
 }  // namespace srelab::catalog

@@ -21,6 +21,7 @@ boost::asio::awaitable<http::Response> get_product(ProductService& products, con
 
   OperationContext operation{};
   operation.started = clock.now();
+  operation.span = request.span;
   LookupOutcome outcome = co_await lookup_product(products, parsed.id, operation);
   co_return http::json_response(outcome.status, std::move(outcome.body));
 }
@@ -33,7 +34,7 @@ boost::asio::awaitable<http::Response> bulk_test(ProductService& products, const
   // A fresh seed per call unless one is given: the wall clock is entropy enough for a lab.
   const auto fresh_seed = static_cast<std::uint64_t>(clock.wall().time_since_epoch().count());
   co_return http::json_response(http::Status::ok,
-                                co_await run_bulk_test(products, *params, fresh_seed));
+                                co_await run_bulk_test(products, *params, fresh_seed, request.span));
 }
 
 }  // namespace
@@ -41,6 +42,7 @@ boost::asio::awaitable<http::Response> bulk_test(ProductService& products, const
 void add_catalog_routes(http::Router& router, ProductService& products, Readiness& readiness,
                         const Clock& clock, const AdminAccess& access,
                         telemetry::Registry& registry) {
+  router.set_unmatched_observer(unmatched_requests(registry));
   auto add = [&](http::Verb verb, std::string_view route, http::Handler handler) {
     router.add(verb, std::string(route), instrumented(registry, route, std::move(handler)));
   };

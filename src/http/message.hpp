@@ -1,6 +1,5 @@
 // The HTTP types every handler sees: a Beast request and response, and the per-request context
-// that travels down the request path (later issues hang the span, chaos verdicts and breaker on
-// it).
+// that travels down the request path, with the request's span when it is traced.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -12,6 +11,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "telemetry/span.hpp"
 
 namespace srelab::http {
 
@@ -43,6 +44,7 @@ struct RequestContext {
   std::string_view query;  // the target after '?', without it; empty when absent
   std::string_view route;  // the matched pattern, e.g. "/products/{id}"
   RouteParams params;
+  telemetry::Span* span = nullptr;  // the request's root span, when traced
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;

@@ -6,8 +6,11 @@
 // params of the route found (and the Allow list of a 405).
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "http/message.hpp"
@@ -23,13 +26,33 @@ struct RouteMatch {
   std::string allow;                 // "GET, HEAD" style list, when method_not_allowed
 };
 
+// Wraps every handler as it is added (the owner's cross-cutting concerns: tracing).
+using HandlerDecorator = std::function<Handler(Verb method, std::string_view pattern, Handler)>;
+
+// Told about every answer http/ gives without running a handler: the Router's 404 and 405 and
+// the session's protocol errors (400, 408, 413, 431, 503 over max_connections), so the owner can
+// count what its handlers never see. `took` runs from the complete request (404, 405) or its
+// first byte (protocol errors) to the answer. Called on the session's thread, once per answer;
+// it must not throw.
+using UnmatchedObserver =
+    std::function<void(Status status, std::chrono::steady_clock::duration took)>;
+
 class Router {
  public:
+  Router() = default;
+  explicit Router(HandlerDecorator decorate) : decorate_(std::move(decorate)) {}
+
   // Throws std::invalid_argument for a malformed pattern (not starting with '/', a brace that
   // is not a whole "{name}" segment) or a route that duplicates one already added: both are
   // bugs in the code that builds the router, found at startup.
   void add(Verb method, std::string pattern, Handler handler);
   RouteMatch match(Verb method, std::string_view path) const;
+
+  // Set while building the router, before the server starts; sessions call observe_unmatched.
+  void set_unmatched_observer(UnmatchedObserver observer) { unmatched_ = std::move(observer); }
+  void observe_unmatched(Status status, std::chrono::steady_clock::duration took) const {
+    if (unmatched_) unmatched_(status, took);
+  }
 
  private:
   struct Segment {
@@ -42,7 +65,9 @@ class Router {
     std::vector<Segment> segments;
     Handler handler;
   };
+  HandlerDecorator decorate_;
   std::vector<Route> routes_;  // most specific first, so the first match of a method wins
+  UnmatchedObserver unmatched_;
 };
 
 }  // namespace srelab::http

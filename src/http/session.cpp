@@ -105,6 +105,7 @@ asio::awaitable<void> Session::serve() {
       buffer_.commit(n);
     }
 
+    request_started_ = Clock::now();
     watch(Phase::request, settings.request_timeout);
     error_code ec = co_await read_request();
     if (ec) {
@@ -169,11 +170,13 @@ asio::awaitable<error_code> Session::read_request() {
 }
 
 asio::awaitable<Response> Session::dispatch(Request& request) {
+  const auto started = Clock::now();
   const Target target = *split_target(request.target());  // request_error() checked the target
   RouteMatch match = slot_.router->match(request.method(), target.path);
   if (match.kind == RouteMatch::Kind::not_found) {
     Response response =
         json_error(Status::not_found, "Not Found", "no route matches " + std::string(target.path));
+    slot_.router->observe_unmatched(response.result(), Clock::now() - started);
     co_return response;
   }
   if (match.kind == RouteMatch::Kind::method_not_allowed) {
@@ -181,6 +184,7 @@ asio::awaitable<Response> Session::dispatch(Request& request) {
                                    std::string(request.method_string()) + " is not allowed on " +
                                        std::string(target.path) + "; allowed: " + match.allow);
     response.set(beast_http::field::allow, match.allow);
+    slot_.router->observe_unmatched(response.result(), Clock::now() - started);
     co_return response;
   }
 
@@ -229,6 +233,7 @@ bool Session::finish(Response& response, const Request& request) const {
 }
 
 asio::awaitable<void> Session::answer_and_close(const RequestError& error) {
+  slot_.router->observe_unmatched(error.status, Clock::now() - request_started_);
   Response response = json_error(error.status, error.error, error.detail);
   response.keep_alive(false);
   response.set(beast_http::field::server, "sre-lab");

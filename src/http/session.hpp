@@ -60,6 +60,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const bool admitted_;
 
   Phase phase_ = Phase::idle;
+  // The current request's first byte (the accept, for a 503 over max_connections).
+  Clock::time_point request_started_ = Clock::now();
   Clock::time_point deadline_ = Clock::time_point::max();
   bool expired_ = false;  // the watchdog cancelled the current operation
   bool closed_ = false;

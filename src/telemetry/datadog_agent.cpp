@@ -178,6 +178,23 @@ DatadogAgentDestination::DatadogAgentDestination(DatadogAgentSettings settings)
 }
 
 ExportRequest DatadogAgentDestination::encode(const std::vector<TraceChunk>& traces) const {
+  ExportRequest request = request_for(traces.size());
+  request.body = encode_v04(traces);
+  return request;
+}
+
+bool DatadogAgentDestination::encode_chunk(const TraceChunk& chunk, std::string& out) const {
+  append_v04_trace(chunk, out);
+  return true;
+}
+
+ExportRequest DatadogAgentDestination::assemble(const std::vector<std::string>& pieces) const {
+  ExportRequest request = request_for(pieces.size());
+  request.body = join_v04_traces(pieces);
+  return request;
+}
+
+ExportRequest DatadogAgentDestination::request_for(std::size_t traces) const {
   ExportRequest request;
   request.method = "POST";
   request.url = traces_url_;
@@ -186,9 +203,8 @@ ExportRequest DatadogAgentDestination::encode(const std::vector<TraceChunk>& tra
       {"Datadog-Meta-Lang", "cpp"},
       {"Datadog-Meta-Lang-Version", cpp_language_version()},
       {"Datadog-Meta-Tracer-Version", settings_.tracer_version},
-      {"X-Datadog-Trace-Count", std::to_string(traces.size())},
+      {"X-Datadog-Trace-Count", std::to_string(traces)},
   };
-  request.body = encode_v04(traces);
   return request;
 }
 

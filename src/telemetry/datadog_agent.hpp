@@ -73,6 +73,8 @@ class DatadogAgentDestination final : public TraceDestination {
 
   std::string_view name() const override { return "datadog-agent"; }
   ExportRequest encode(const std::vector<TraceChunk>& traces) const override;
+  bool encode_chunk(const TraceChunk& chunk, std::string& out) const override;
+  ExportRequest assemble(const std::vector<std::string>& pieces) const override;
   // A 200's body updates rates(); other answers are left to the exporter.
   void on_response(const ExportResponse& response) override;
 
@@ -80,6 +82,8 @@ class DatadogAgentDestination final : public TraceDestination {
   const std::string& traces_url() const { return traces_url_; }  // <agent_url>/v0.4/traces
 
  private:
+  ExportRequest request_for(std::size_t traces) const;  // all but the body
+
   DatadogAgentSettings settings_;
   std::string traces_url_;
   AgentSamplingRates rates_;

@@ -53,4 +53,22 @@ std::string encode_v04(const std::vector<std::vector<SpanData>>& traces) {
   return w.take();
 }
 
+void append_v04_trace(const std::vector<SpanData>& trace, std::string& out) {
+  MsgpackWriter w;
+  w.array_header(static_cast<std::uint32_t>(trace.size()));
+  for (const auto& span : trace) encode_span(w, span);
+  out += w.bytes();
+}
+
+std::string join_v04_traces(const std::vector<std::string>& pieces) {
+  MsgpackWriter w;
+  w.array_header(static_cast<std::uint32_t>(pieces.size()));
+  std::size_t size = w.bytes().size();
+  for (const auto& piece : pieces) size += piece.size();
+  std::string body = w.take();
+  body.reserve(size);
+  for (const auto& piece : pieces) body += piece;
+  return body;
+}
+
 }  // namespace srelab::telemetry

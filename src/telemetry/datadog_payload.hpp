@@ -17,4 +17,9 @@ inline constexpr std::string_view kDatadogPayloadContentType = "application/msgp
 
 std::string encode_v04(const std::vector<std::vector<SpanData>>& traces);
 
+// The same body in pieces: one trace's array (appended to `out`), and the body made of such
+// pieces (the outer array header, then the pieces as they are).
+void append_v04_trace(const std::vector<SpanData>& trace, std::string& out);
+std::string join_v04_traces(const std::vector<std::string>& pieces);
+
 }  // namespace srelab::telemetry

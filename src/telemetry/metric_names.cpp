@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 namespace srelab::telemetry {
 
@@ -50,6 +51,16 @@ std::string_view to_string(MetricType type) {
 std::string_view to_string(Unit unit) {
   std::string_view suffix = unit_suffix(unit);
   return suffix.empty() ? suffix : suffix.substr(1);
+}
+
+MetricInfo metric_info(std::string name, std::string help, Unit unit,
+                       std::vector<std::string> labels) {
+  MetricInfo info;
+  info.name = std::move(name);
+  info.help = std::move(help);
+  info.unit = unit;
+  info.labels = std::move(labels);
+  return info;
 }
 
 std::string derive_prometheus_name(std::string_view dotted, Unit unit, MetricType type) {

@@ -31,6 +31,10 @@ struct MetricInfo {
   std::string prometheus_name;  // empty: derive_prometheus_name(name, unit, type)
 };
 
+// A MetricInfo from its parts, for registration code (the Prometheus name is derived).
+MetricInfo metric_info(std::string name, std::string help, Unit unit = Unit::none,
+                       std::vector<std::string> labels = {});
+
 // The Prometheus name for a dotted name: every character outside [A-Za-z0-9_:] becomes '_'
 // (a leading digit gets a '_' in front), then the unit suffix ("_seconds", "_bytes", "_ratio")
 // and, for counters, "_total" are appended unless the name already ends with them:

@@ -54,7 +54,7 @@ void Span::finish() {
 Span Span::child(std::string_view name, std::string_view resource) {
   // A finished (or moved-from) span has no segment; a child of it would be orphaned, so it
   // becomes an inert span that records nothing.
-  if (!segment_) return Span(nullptr, SpanData{}, Clock::time_point{});
+  if (!segment_) return inert();
   return segment_->make_span(name, resource, data_.span_id);
 }
 
@@ -73,7 +73,9 @@ TraceSegment::TraceSegment(const TracerSettings& settings, Random& random, const
       random_(random),
       clock_(clock),
       sink_(std::move(sink)),
-      context_(std::move(context)) {}
+      context_(std::move(context)) {
+  finished_.reserve(4);  // a cache hit's root and Redis span, without regrowing
+}
 
 TraceSegment::~TraceSegment() {
   if (sink_ && !finished_.empty()) sink_(std::move(finished_));
@@ -81,18 +83,33 @@ TraceSegment::~TraceSegment() {
 
 Span TraceSegment::start(const TracerSettings& settings, Random& random, const Clock& clock,
                          TraceSink sink, std::string_view name, std::string_view resource,
-                         const std::optional<TraceContext>& parent) {
+                         const std::optional<TraceContext>& parent, Sampler* sampler) {
   TraceContext context;
   if (parent && parent->trace_id.low != 0) {
     context = *parent;
   } else {
     context.trace_id = generate_trace_id(random);
   }
-  if (!context.sampling_priority) context.sampling_priority = 1;  // auto keep
+  std::optional<SamplingDecision> decision;
+  if (!context.sampling_priority) {
+    decision = sampler ? sampler->decide(context.trace_id, clock.now()) : SamplingDecision{};
+    context.sampling_priority = decision->priority;
+    // The decision maker travels with kept traces, as `_dd.p.dm` (e.g. "-3" for a rule).
+    if (decision->priority > 0 && !decision->mechanism.empty()) {
+      std::erase_if(context.propagation_tags,
+                    [](const auto& tag) { return tag.first == "_dd.p.dm"; });
+      context.propagation_tags.emplace_back("_dd.p.dm", "-" + std::string(decision->mechanism));
+    }
+  }
   auto segment = std::make_shared<TraceSegment>(settings, random, clock, std::move(sink), context);
   Span root = segment->make_span(name, resource, parent ? parent->parent_id : 0);
   auto& data = root.data();
   data.set_metric(kSamplingPriorityMetric, *context.sampling_priority);
+  if (decision) {
+    if (decision->rule_rate) data.set_metric("_dd.rule_psr", *decision->rule_rate);
+    if (decision->agent_rate) data.set_metric("_dd.agent_psr", *decision->agent_rate);
+    if (decision->limit_rate) data.set_metric("_dd.limit_psr", *decision->limit_rate);
+  }
   if (context.trace_id.high != 0) data.set_tag(kTraceIdHighTag, to_hex16(context.trace_id.high));
   if (!context.origin.empty()) data.set_tag("_dd.origin", context.origin);
   for (const auto& [key, value] : context.propagation_tags) data.set_tag(key, value);

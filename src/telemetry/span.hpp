@@ -22,6 +22,8 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "telemetry/propagation.hpp"
+#include "telemetry/sampler.hpp"
+#include "telemetry/tag_map.hpp"
 #include "telemetry/trace_id.hpp"
 
 namespace srelab::telemetry {
@@ -40,8 +42,8 @@ struct SpanData {
   std::int64_t start = 0;     // ns since the Unix epoch
   std::int64_t duration = 0;  // ns
   std::int32_t error = 0;     // 0 or 1
-  std::map<std::string, std::string, std::less<>> meta;
-  std::map<std::string, double, std::less<>> metrics;
+  TagMap<std::string> meta;
+  TagMap<double> metrics;
 
   void set_tag(std::string_view key, std::string_view value);
   void set_metric(std::string_view key, double value);
@@ -71,6 +73,11 @@ class Span {
   Span(const Span&) = delete;
   Span& operator=(const Span&) = delete;
   ~Span();
+
+  // A span that records nothing (for untraced operations); tagging it is harmless.
+  static Span inert() { return Span(nullptr, SpanData{}, Clock::time_point{}); }
+  // False for an inert, moved-from or finished span: callers skip building tags for it.
+  bool recording() const { return segment_ != nullptr; }
 
   // A child in the same trace, started now.
   Span child(std::string_view name, std::string_view resource = {});
@@ -104,11 +111,13 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
  public:
   // Starts the local root span: a new trace, or a continuation of `parent` (its trace id,
   // parent id, sampling priority, origin and _dd.p.* tags). The root carries
-  // _sampling_priority_v1 (the parent's, else 1 = auto keep) and _dd.p.tid when the trace id's
-  // high half is not 0.
+  // _sampling_priority_v1 (the parent's, else the sampler's decision with its _dd.*_psr
+  // metrics and _dd.p.dm, else 1 = auto keep) and _dd.p.tid when the trace id's high half is
+  // not 0.
   static Span start(const TracerSettings& settings, Random& random, const Clock& clock,
                     TraceSink sink, std::string_view name, std::string_view resource = {},
-                    const std::optional<TraceContext>& parent = std::nullopt);
+                    const std::optional<TraceContext>& parent = std::nullopt,
+                    Sampler* sampler = nullptr);
 
   TraceSegment(const TracerSettings& settings, Random& random, const Clock& clock, TraceSink sink,
                TraceContext context);
@@ -129,15 +138,17 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
   TraceContext context_;  // trace id, priority, origin, tags; parent_id unused here
 };
 
-// Convenience holder of what every segment needs.
+// What every segment of one thread needs: settings, that thread's Random, the clock, and the
+// (shared, thread-safe) sampler when there is one.
 class Tracer {
  public:
-  Tracer(TracerSettings settings, Random& random, const Clock& clock)
-      : settings_(std::move(settings)), random_(random), clock_(clock) {}
+  Tracer(TracerSettings settings, Random& random, const Clock& clock, Sampler* sampler = nullptr)
+      : settings_(std::move(settings)), random_(random), clock_(clock), sampler_(sampler) {}
 
   Span start_root(TraceSink sink, std::string_view name, std::string_view resource = {},
                   const std::optional<TraceContext>& parent = std::nullopt) {
-    return TraceSegment::start(settings_, random_, clock_, std::move(sink), name, resource, parent);
+    return TraceSegment::start(settings_, random_, clock_, std::move(sink), name, resource, parent,
+                               sampler_);
   }
   const TracerSettings& settings() const { return settings_; }
 
@@ -145,6 +156,7 @@ class Tracer {
   TracerSettings settings_;
   Random& random_;
   const Clock& clock_;
+  Sampler* sampler_;
 };
 
 }  // namespace srelab::telemetry

@@ -3,6 +3,7 @@
 // sampling rates); the TraceExporter owns the queue, the flush timer and the retries.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -16,6 +17,21 @@ class TraceDestination {
   virtual ~TraceDestination() = default;
   virtual std::string_view name() const = 0;  // "datadog-agent", "otlp" (logs, stats)
   virtual ExportRequest encode(const std::vector<TraceChunk>& traces) const = 0;
+
+  // A destination whose body is a concatenation of per-trace pieces can have each trace encoded
+  // when it is submitted, on the request thread: the spans are then built and freed by the same
+  // thread (the allocator's fast path), and the exporter's thread only joins bytes.
+  // encode_chunk() returns false when it does not do that (the default).
+  virtual bool encode_chunk(const TraceChunk& chunk, std::string& out) const {
+    (void)chunk;
+    (void)out;
+    return false;
+  }
+  // The request for pieces encode_chunk() made, in order.
+  virtual ExportRequest assemble(const std::vector<std::string>& pieces) const {
+    (void)pieces;
+    return {};
+  }
   // Called with every HTTP answer (any status), on the exporter's thread.
   virtual void on_response(const ExportResponse& response) { (void)response; }
 };

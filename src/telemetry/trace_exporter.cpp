@@ -45,6 +45,16 @@ TraceExporter::~TraceExporter() {
 void TraceExporter::submit(TraceChunk&& chunk) {
   const std::size_t spans = chunk.size();
   if (spans == 0) return;
+  Pending pending;
+  pending.spans = spans;
+  try {
+    pending.is_encoded = destination_.encode_chunk(chunk, pending.encoded);
+  } catch (const std::exception& e) {
+    rejected_traces_.fetch_add(1, std::memory_order_relaxed);
+    set_last_error(std::string(destination_.name()) + ": encoding failed: " + e.what());
+    return;
+  }
+  if (!pending.is_encoded) pending.chunk = std::move(chunk);
   const std::size_t half = (settings_.max_queued_spans + 1) / 2;
   bool accepted = false;
   bool wake = false;
@@ -53,7 +63,7 @@ void TraceExporter::submit(TraceChunk&& chunk) {
     // Only submit() adds, under this lock; the flusher only subtracts, so the bound holds.
     const std::uint64_t held = queued_spans_.load(std::memory_order_relaxed);
     if (accepting_ && held + spans <= settings_.max_queued_spans) {
-      queue_.push_back(std::move(chunk));
+      queue_.push_back(std::move(pending));
       queued_spans_.fetch_add(spans, std::memory_order_relaxed);
       accepted = true;
       wake = held < half && held + spans >= half;
@@ -163,26 +173,32 @@ void TraceExporter::take_queue() {
     std::lock_guard lock(queue_mutex_);
     queue_.swap(spare_);  // spare_ is empty here and keeps its capacity
   }
-  for (TraceChunk& chunk : spare_) backlog_.push_back(std::move(chunk));
+  for (Pending& pending : spare_) backlog_.push_back(std::move(pending));
   spare_.clear();
 }
 
 std::optional<TraceExporter::Batch> TraceExporter::next_batch() {
   const std::size_t max_traces = std::max<std::size_t>(settings_.max_traces_per_request, 1);
+  const bool encoded = !backlog_.empty() && backlog_.front().is_encoded;
   std::vector<TraceChunk> traces;
+  std::vector<std::string> pieces;
   Batch batch;
   std::size_t bytes = 0;
-  while (!backlog_.empty() && traces.size() < max_traces) {
-    const std::size_t size = estimated_encoded_size(backlog_.front());
-    if (!traces.empty() && bytes + size > settings_.max_request_bytes) break;
+  while (!backlog_.empty() && batch.traces < max_traces && backlog_.front().is_encoded == encoded) {
+    Pending& front = backlog_.front();
+    const std::size_t size = encoded ? front.encoded.size() : estimated_encoded_size(front.chunk);
+    if (batch.traces > 0 && bytes + size > settings_.max_request_bytes) break;
     bytes += size;
-    batch.spans += backlog_.front().size();
-    traces.push_back(std::move(backlog_.front()));
+    batch.spans += front.spans;
+    ++batch.traces;
+    if (encoded)
+      pieces.push_back(std::move(front.encoded));
+    else
+      traces.push_back(std::move(front.chunk));
     backlog_.pop_front();
   }
-  batch.traces = traces.size();
   try {
-    batch.request = destination_.encode(traces);
+    batch.request = encoded ? destination_.assemble(pieces) : destination_.encode(traces);
   } catch (const std::exception& e) {
     // A bug or out of memory; the thread must survive it and the bound must stay right.
     rejected_traces_.fetch_add(batch.traces);

@@ -97,6 +97,13 @@ class TraceExporter {
   const TraceExporterSettings& settings() const { return settings_; }
 
  private:
+  // A submitted trace: as spans, or already encoded by the destination on the submitting thread.
+  struct Pending {
+    TraceChunk chunk;
+    std::string encoded;
+    bool is_encoded = false;
+    std::size_t spans = 0;
+  };
   struct Batch {
     ExportRequest request;
     std::size_t traces = 0;
@@ -120,13 +127,13 @@ class TraceExporter {
   // The hot path: request threads push here. queue_ and spare_ swap on every flush, so both keep
   // their capacity and a push rarely allocates under the lock.
   std::mutex queue_mutex_;
-  std::vector<TraceChunk> queue_;
+  std::vector<Pending> queue_;
   bool accepting_ = true;
 
   // Flusher-side state, under flush_mutex_.
   std::mutex flush_mutex_;
-  std::vector<TraceChunk> spare_;
-  std::deque<TraceChunk> backlog_;  // taken from the queue, not yet in a request
+  std::vector<Pending> spare_;
+  std::deque<Pending> backlog_;  // taken from the queue, not yet in a request
   std::optional<Batch> retained_;   // the batch that failed, sent first next time
   Clock::time_point next_attempt_at_{};
 

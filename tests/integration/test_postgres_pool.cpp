@@ -69,9 +69,12 @@ void run(asio::io_context& io, asio::awaitable<void> task, std::chrono::seconds 
 }
 
 // Lets other coroutines on this executor run until `condition` holds (no sleeping).
+// Bounded by time, not by a count of turns: a real query's answer may take longer than any
+// fixed number of turns on a loaded machine.
 asio::awaitable<bool> yield_until(std::function<bool()> condition) {
   const auto executor = co_await asio::this_coro::executor;
-  for (int i = 0; i < 10'000; ++i) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < until) {
     if (condition()) co_return true;
     co_await asio::post(executor, asio::use_awaitable);
   }

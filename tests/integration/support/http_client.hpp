@@ -11,6 +11,8 @@
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace srelab::testing {
 
@@ -30,11 +32,13 @@ class HttpClient {
   explicit HttpClient(std::uint16_t port) : port_(port), socket_(context_) {}
 
   HttpReply request(boost::beast::http::verb method, const std::string& target,
-                    const std::string& body = {}) {
+                    const std::string& body = {},
+                    const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     namespace http = boost::beast::http;
     if (!socket_.is_open()) socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
     http::request<http::string_body> request{method, target, 11};
     request.set(http::field::host, "127.0.0.1");
+    for (const auto& [name, value] : headers) request.set(name, value);
     if (!body.empty()) {
       request.set(http::field::content_type, "application/json");
       request.body() = body;

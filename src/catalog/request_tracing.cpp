@@ -1,0 +1,71 @@
+#include "catalog/request_tracing.hpp"
+
+#include <boost/json/parse.hpp>
+#include <string>
+
+namespace srelab::catalog {
+namespace {
+
+std::string_view header(const http::Request& request, std::string_view name) {
+  const auto found = request.find(boost::beast::string_view(name.data(), name.size()));
+  if (found == request.end()) return {};
+  const auto value = found->value();
+  return {value.data(), value.size()};
+}
+
+// The answer's own words for a 5xx: {"error": …, "detail": …} as every error here is shaped.
+void tag_server_error(telemetry::Span& span, const http::Response& response) {
+  std::string type = "HTTP " + std::to_string(response.result_int());
+  std::string message;
+  boost::system::error_code ec;
+  const auto body = boost::json::parse(response.body(), ec);
+  if (!ec && body.is_object()) {
+    const auto& object = body.as_object();
+    if (const auto* error = object.if_contains("error"); error && error->is_string())
+      type = std::string(error->as_string());
+    if (const auto* detail = object.if_contains("detail"); detail && detail->is_string())
+      message = std::string(detail->as_string());
+  }
+  span.set_error(type, message);
+}
+
+}  // namespace
+
+http::Handler RequestTracing::traced(http::Verb method, std::string_view route,
+                                     http::Handler handler) {
+  auto resource = std::make_shared<const std::string>(
+      std::string(http::beast_http::to_string(method)) + " " + std::string(route));
+  return [this, resource, handler = std::move(handler)](
+             http::RequestContext& request) -> boost::asio::awaitable<http::Response> {
+    const http::Request& message = request.request;
+    const auto parent = telemetry::extract(
+        [&message](std::string_view name) -> std::optional<std::string_view> {
+          const auto found = message.find(boost::beast::string_view(name.data(), name.size()));
+          if (found == message.end()) return std::nullopt;
+          return std::string_view(found->value().data(), found->value().size());
+        });
+    telemetry::Span root = tracer_.start_root(sink_, "http.request", *resource, parent);
+    const std::string_view method_text = message.method_string();
+    const std::string_view target = message.target();
+    const std::string_view host = header(message, "host");
+    root.set_tag("span.kind", "server");
+    root.set_tag("http.method", method_text);
+    root.set_tag("http.route", request.route);
+    root.set_tag("http.url", host.empty() ? std::string(target)
+                                          : "http://" + std::string(host) + std::string(target));
+    request.span = &root;
+
+    http::Response response = co_await handler(request);
+
+    request.span = nullptr;
+    const int status = response.result_int();
+    root.set_tag("http.status_code", std::to_string(status));
+    if (status >= 500) tag_server_error(root, response);
+    const telemetry::TraceId& id = root.data().trace_id;
+    response.set("X-Trace-Id", telemetry::to_hex(id));
+    response.set("X-Datadog-Trace-Id", std::to_string(id.low));
+    co_return response;
+  };
+}
+
+}  // namespace srelab::catalog

@@ -1,0 +1,35 @@
+// A root span per request, as Datadog's web integrations make them: name `http.request` (so the
+// agent's trace metrics are trace.http.request.hits/errors/duration), resource
+// "<METHOD> <route>", span.kind server, http.method/route/url/status_code, error on 5xx with the
+// answer's own error and detail. The caller's trace is continued from Datadog or W3C headers;
+// the answer carries the trace id (X-Trace-Id: 32 hex, X-Datadog-Trace-Id: decimal low half) so
+// a learner with curl can find the trace. One per worker thread (its Tracer draws ids from that
+// thread's Random); `decorator()` goes to the worker's Router.
+#pragma once
+
+#include <memory>
+
+#include "http/router.hpp"
+#include "telemetry/span.hpp"
+
+namespace srelab::catalog {
+
+class RequestTracing {
+ public:
+  // `sink` takes every finished trace (exporters, the console); `tracer` must outlive this.
+  RequestTracing(telemetry::Tracer& tracer, telemetry::TraceSink sink)
+      : tracer_(tracer), sink_(std::move(sink)) {}
+
+  http::Handler traced(http::Verb method, std::string_view route, http::Handler handler);
+  http::HandlerDecorator decorator() {
+    return [this](http::Verb method, std::string_view route, http::Handler handler) {
+      return traced(method, route, std::move(handler));
+    };
+  }
+
+ private:
+  telemetry::Tracer& tracer_;
+  telemetry::TraceSink sink_;
+};
+
+}  // namespace srelab::catalog

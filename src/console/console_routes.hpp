@@ -1,0 +1,26 @@
+// The console API: read-only GETs over the Console's stores, for the console page (and curl):
+//   GET /console/api/timeline?since=          the dashboard's series and chaos bands
+//   GET /console/api/traces?status=&min_ms=&resource=&tag=&limit=   trace summaries, newest first
+//   GET /console/api/traces/{trace_id}        one trace's spans and its log lines (404: not held)
+//   GET /console/api/logs?level=&text=&trace_id=&after=&limit=      log lines, newest first
+//   GET /console/api/status                   pool, breaker, tracing, the stores' counts
+// Guarded like the admin endpoints (AdminAccess), counted and timed per route in the registry.
+// A bad query parameter → 422 {"error":"Unprocessable Entity","detail","key"} naming it
+// (console_query.hpp). The composition root adds them to each worker's router when the console
+// is on; `tracing` says whether the service makes spans at all (off: the trace store stays
+// empty, and the answers say why).
+#pragma once
+
+#include "catalog/admin_access.hpp"
+#include "catalog/controls.hpp"
+#include "console/console.hpp"
+#include "http/router.hpp"
+#include "telemetry/registry.hpp"
+
+namespace srelab::console {
+
+void add_console_routes(http::Router& router, Console& console, catalog::Controls& controls,
+                        bool tracing, const catalog::AdminAccess& access,
+                        telemetry::Registry& registry);
+
+}  // namespace srelab::console
