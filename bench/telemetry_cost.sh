@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# What telemetry costs on the cache-hit path. One lab (Postgres, Redis) and three services on it,
+# measured turn about with wrk on random cache-hit ids:
+#   telemetry-off  no tracing, no console (metrics are always recorded)
+#   telemetry-on   everything: 100 % sampling, traces to a stand-in agent on loopback, the
+#                  console recording, /metrics scraped every second
+#   console-off    the same without the console, to see what the console's recording costs
+# Prints each run, the medians and the ratios. Loopback only; stops what it started.
+#   bench/telemetry_cost.sh [seconds per run, default 10] [rounds, default 3]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+binary="$root/build/release/src/cli/sre-lab"
+duration="${1:-10}"
+rounds="${2:-3}"
+off_port="${BENCH_PORT:-18000}"
+on_port=$((off_port + 1))
+agent_port=$((off_port + 2))
+no_console_port=$((off_port + 3))
+pg_port="${BENCH_PG_PORT:-55442}"
+redis_port="${BENCH_REDIS_PORT:-56389}"
+state="$(mktemp -d /tmp/sre-lab-bench.XXXXXX)"
+chmod 755 "$state"
+
+[ -x "$binary" ] || { echo "bench: build first (./lab build)" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 2; }
+command -v node >/dev/null || { echo "bench: node is missing" >&2; exit 2; }
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$state"
+}
+trap cleanup EXIT
+
+node "$root/bench/trace_receiver.mjs" "$agent_port" >"$state/agent.log" 2>&1 &
+agent_pid=$!
+pids+=("$agent_pid")
+# Keys must outlive the whole run (the default TTL is 60 s): every measured request is a hit.
+export SRE_LAB_CACHE_TTL=86400
+SRE_LAB_TRACING=off SRE_LAB_CONSOLE=off "$binary" up --state-dir "$state/lab" --port "$off_port" --pg-port "$pg_port" \
+  --redis-port "$redis_port" >"$state/up.log" 2>&1 &
+pids+=($!)
+
+wait_ready() {
+  for _ in $(seq 1 300); do
+    curl -fs "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  cat "$state"/*.log >&2
+  exit 1
+}
+wait_ready "$off_port"
+serve_traced() {  # PORT CONSOLE
+  "$binary" serve --port "$1" --console "$2" --tracing on \
+    --trace-agent-url "http://127.0.0.1:$agent_port" \
+    --database-url "postgresql://srelab@127.0.0.1:$pg_port/srelab" \
+    --redis-url "redis://127.0.0.1:$redis_port/0" >"$state/serve-$1.log" 2>&1 &
+  pids+=($!)
+  wait_ready "$1"
+}
+serve_traced "$on_port" on
+serve_traced "$no_console_port" off
+
+curl -fs -o /dev/null "http://127.0.0.1:$off_port/products/[1-1000]"  # ids 1..1000 in Redis
+curl -fs "http://127.0.0.1:$on_port/products/1000" | grep -q '"source":"cache"' ||
+  { echo "bench: warm-up failed" >&2; exit 1; }
+
+# run NAME PORT: one wrk run, its req/s appended to $state/NAME
+run() {
+  local out rps p99
+  out="$(wrk -t2 -c64 -d"${duration}s" --latency -s "$root/bench/random_product.lua" \
+    "http://127.0.0.1:$2/")"
+  rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+  grep -q 'Non-2xx' <<<"$out" && echo "bench: $1 had non-2xx answers" >&2
+  printf '%-14s %12s req/s   p99 %8s\n' "$1" "$rps" "$p99"
+  echo "$rps" >>"$state/$1"
+}
+
+scrape() {  # /metrics of PORT every second, as Prometheus would
+  while true; do curl -fs -o /dev/null "http://127.0.0.1:$1/metrics" || true; sleep 1; done
+}
+
+run_scraped() {  # NAME PORT
+  scrape "$2" &
+  local scraper=$!
+  run "$1" "$2"
+  kill "$scraper" 2>/dev/null
+  wait "$scraper" 2>/dev/null || true
+}
+
+echo "wrk -t2 -c64 -d${duration}s x $rounds rounds, $(nproc) cores"
+for _ in $(seq 1 "$rounds"); do
+  run telemetry-off "$off_port"
+  run_scraped telemetry-on "$on_port"
+  run_scraped console-off "$no_console_port"
+done
+
+median() { sort -g "$state/$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+off="$(median telemetry-off)"
+on="$(median telemetry-on)"
+no_console="$(median console-off)"
+exported="$(curl -fs "http://127.0.0.1:$on_port/metrics" |
+  awk '/^trace_export_sent_total/ {s+=$2} /^trace_export_dropped_total/ {d+=$2} END {print s+0, d+0}')"
+printf 'median         telemetry-off %s, telemetry-on %s, console-off %s req/s\n' \
+  "$off" "$on" "$no_console"
+printf 'exported       sent %s traces, dropped %s (telemetry-on)\n' ${exported}
+awk -v on="$on" -v off="$off" -v nc="$no_console" 'BEGIN {
+  printf "ratio          telemetry on / off = %.2f\n", on / off
+  printf "ratio          console on / off (tracing on) = %.2f\n", on / nc }'
