@@ -40,11 +40,12 @@ double cpu_seconds() {
 void register_process_metrics(telemetry::Registry& registry) {
   registry
       .gauge(telemetry::metric_info("process.resident_memory", "Resident set size of the service.",
-                  telemetry::Unit::bytes))
+                                    telemetry::Unit::bytes))
       .with_callback({}, resident_bytes);
   registry
-      .counter(telemetry::metric_info("process.cpu", "CPU time used by the service, user and system.",
-                    telemetry::Unit::seconds))
+      .counter(telemetry::metric_info("process.cpu",
+                                      "CPU time used by the service, user and system.",
+                                      telemetry::Unit::seconds))
       .with_callback({}, cpu_seconds);
 }
 

@@ -140,7 +140,8 @@ class Lab {
     std::printf("  health     %s/healthz   readiness %s/readyz\n", base.c_str(), base.c_str());
     std::printf("  metrics    %s/metrics   (Prometheus text format)\n", base.c_str());
     if (serve.console.enabled)
-      std::printf("  console    %s/console   (dashboard, traces, logs, chaos panel)\n", base.c_str());
+      std::printf("  console    %s/console   (dashboard, traces, logs, chaos panel)\n",
+                  base.c_str());
     std::printf("  API docs   %s/docs\n", base.c_str());
     if (postgres_)
       std::printf("  Postgres   %s  (pid %d, log %s)\n", postgres_->url().c_str(), postgres_->pid(),

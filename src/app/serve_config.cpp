@@ -83,8 +83,8 @@ void finalize_tracing(OptionValues& values, const telemetry::DogStatsdSettings& 
   tracing.sampler.rate_limit =
       static_cast<double>(values.integer("trace-rate-limit", 100, 1, 1'000'000));
   tracing.flush_interval = values.seconds("trace-flush-interval", 1, 0.05, 60);
-  tracing.max_queued_spans = static_cast<std::size_t>(
-      values.integer("trace-queue-spans", 100000, 100, 10'000'000));
+  tracing.max_queued_spans =
+      static_cast<std::size_t>(values.integer("trace-queue-spans", 100000, 100, 10'000'000));
 
   // Traces go to an Agent only when one is named (host, port or URL), as DogStatsD does: a
   // lab without an Agent should not retry a missing localhost:8126 every second.

@@ -23,15 +23,15 @@ struct TracePipeline::Exporters {
   telemetry::DatadogAgentDestination* agent = nullptr;
   std::vector<Exporter> all;
 
-  void add(std::unique_ptr<telemetry::TraceDestination> destination,
-           const TracingConfig& config, const Clock& clock) {
+  void add(std::unique_ptr<telemetry::TraceDestination> destination, const TracingConfig& config,
+           const Clock& clock) {
     telemetry::TraceExporterSettings settings;
     settings.flush_interval = config.flush_interval;
     settings.max_queued_spans = config.max_queued_spans;
     Exporter entry;
     entry.transport = std::make_unique<http::HttpExportTransport>();
-    entry.exporter = std::make_unique<telemetry::TraceExporter>(settings, *destination,
-                                                                *entry.transport, clock);
+    entry.exporter =
+        std::make_unique<telemetry::TraceExporter>(settings, *destination, *entry.transport, clock);
     entry.destination = std::move(destination);
     all.push_back(std::move(entry));
   }
@@ -42,22 +42,21 @@ namespace {
 void register_exporter_metrics(telemetry::Registry& registry,
                                const std::vector<TracePipeline::ExporterView>& exporters) {
   using telemetry::metric_info;
-  auto& sent = registry.counter(
-      metric_info("trace.export.sent", "Traces the destination accepted.", telemetry::Unit::none,
-                  {"destination"}));
+  auto& sent = registry.counter(metric_info("trace.export.sent", "Traces the destination accepted.",
+                                            telemetry::Unit::none, {"destination"}));
   auto& dropped = registry.counter(metric_info(
       "trace.export.dropped",
       "Traces dropped because the export queue was full (the destination away or slow).",
       telemetry::Unit::none, {"destination"}));
-  auto& rejected = registry.counter(metric_info(
-      "trace.export.rejected", "Traces the destination refused (not retried).",
-      telemetry::Unit::none, {"destination"}));
-  auto& failed = registry.counter(metric_info(
-      "trace.export.failed_requests", "Export requests that failed and will be retried.",
-      telemetry::Unit::none, {"destination"}));
-  auto& queued = registry.gauge(metric_info("trace.export.queued_spans",
-                                            "Spans waiting to be sent (bounded).",
-                                            telemetry::Unit::none, {"destination"}));
+  auto& rejected = registry.counter(metric_info("trace.export.rejected",
+                                                "Traces the destination refused (not retried).",
+                                                telemetry::Unit::none, {"destination"}));
+  auto& failed = registry.counter(metric_info("trace.export.failed_requests",
+                                              "Export requests that failed and will be retried.",
+                                              telemetry::Unit::none, {"destination"}));
+  auto& queued =
+      registry.gauge(metric_info("trace.export.queued_spans", "Spans waiting to be sent (bounded).",
+                                 telemetry::Unit::none, {"destination"}));
   for (const auto& view : exporters) {
     const telemetry::TraceExporter* exporter = view.exporter;
     const std::string_view name = view.name;

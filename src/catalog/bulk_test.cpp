@@ -52,9 +52,9 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
     const std::size_t index = run->next++;
     OperationContext context{};
     context.started = clock.now();
-    telemetry::Span lookup_span = run->parent ? run->parent->child("catalog.product.lookup",
-                                                                   "GET /products/{id}")
-                                              : telemetry::Span::inert();
+    telemetry::Span lookup_span =
+        run->parent ? run->parent->child("catalog.product.lookup", "GET /products/{id}")
+                    : telemetry::Span::inert();
     if (lookup_span.recording()) {
       lookup_span.set_metric("bulk.index", static_cast<double>(index));
       context.span = &lookup_span;
@@ -70,7 +70,8 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
         std::chrono::duration<double, std::milli>(clock.now() - context.started).count();
     if (lookup_span.recording()) {
       lookup_span.set_tag("http.status_code", std::to_string(row.status));
-      if (row.status >= 500) lookup_span.set_error(row.error, "lookup answered " + std::to_string(row.status));
+      if (row.status >= 500)
+        lookup_span.set_error(row.error, "lookup answered " + std::to_string(row.status));
     }
     lookup_span.finish();
     if (context.pool_observed)
@@ -155,8 +156,8 @@ boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
   const Clock& clock = products.controls().clock();
   const auto started = clock.now();
 
-  auto run =
-      std::make_shared<BulkRun>(BulkRun{products, parent, {}, {}, 0, 0, params.concurrency, nullptr});
+  auto run = std::make_shared<BulkRun>(
+      BulkRun{products, parent, {}, {}, 0, 0, params.concurrency, nullptr});
   Random random(params.seed.value_or(fresh_seed));
   for (int i = 0; i < params.requests; ++i)
     run->ids.push_back(static_cast<std::int32_t>(random.between(

@@ -39,9 +39,9 @@ void finish_command_span(telemetry::Span& span, const OperationContext& context,
                          const boost::system::error_code& error) {
   if (!span.recording()) return;
   if (context.injected_cache_latency.count() > 0)
-    span.set_metric("chaos.cache_latency_ms",
-                    std::chrono::duration<double, std::milli>(context.injected_cache_latency)
-                        .count());
+    span.set_metric(
+        "chaos.cache_latency_ms",
+        std::chrono::duration<double, std::milli>(context.injected_cache_latency).count());
   if (context.injected_cache_failure) span.set_tag("chaos.injected_failure", "true");
   if (error) span.set_error("redis.error", error.message());
   span.finish();

@@ -10,10 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include "catalog/operation_context.hpp"
 #include "chaos/chaos_state.hpp"
 #include "core/clock.hpp"
 #include "core/errc.hpp"
-#include "catalog/operation_context.hpp"
 #include "redis/client.hpp"
 
 namespace srelab::catalog {

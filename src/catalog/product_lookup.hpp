@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "catalog/product_service.hpp"
 #include "catalog/operation_context.hpp"
+#include "catalog/product_service.hpp"
 #include "http/message.hpp"
 
 namespace srelab::catalog {

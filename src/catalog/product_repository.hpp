@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <optional>
 
+#include "catalog/operation_context.hpp"
 #include "catalog/product.hpp"
 #include "chaos/chaos_state.hpp"
 #include "core/errc.hpp"
-#include "catalog/operation_context.hpp"
 #include "postgres/pool.hpp"
 #include "resilience/saturation.hpp"
 #include "telemetry/histogram.hpp"

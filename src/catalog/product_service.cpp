@@ -47,13 +47,12 @@ void ProductService::log_breaker_change(resilience::BreakerState before,
   if (after == before) return;
   const std::string message = "circuit breaker " + std::string(resilience::to_string(before)) +
                               " -> " + std::string(resilience::to_string(after));
-  logger_->log(after == resilience::BreakerState::closed ? telemetry::LogLevel::info
-                                                         : telemetry::LogLevel::warning,
-               kLogger, message, context.span,
-               {telemetry::string_field("resilience.circuit_breaker.from",
-                                        resilience::to_string(before)),
-                telemetry::string_field("resilience.circuit_breaker.state",
-                                        resilience::to_string(after))});
+  logger_->log(
+      after == resilience::BreakerState::closed ? telemetry::LogLevel::info
+                                                : telemetry::LogLevel::warning,
+      kLogger, message, context.span,
+      {telemetry::string_field("resilience.circuit_breaker.from", resilience::to_string(before)),
+       telemetry::string_field("resilience.circuit_breaker.state", resilience::to_string(after))});
 }
 
 boost::asio::awaitable<result<ProductView>> ProductService::get(std::int32_t id,
@@ -89,14 +88,14 @@ boost::asio::awaitable<result<ProductView>> ProductService::get(std::int32_t id,
       breaker.release();
       failure = {found.error(), "no database connection freed up within the pool timeout"};
       if (logger_)
-        logger_->warning(kLogger, "database pool exhausted", context.span,
-                         {telemetry::integer_field("product.id", id),
-                          telemetry::integer_field("db.pool.active",
-                                                   static_cast<std::int64_t>(context.pool_active)),
-                          telemetry::integer_field("db.pool.size",
-                                                   static_cast<std::int64_t>(context.pool_size)),
-                          telemetry::integer_field(
-                              "db.pool.waiting", static_cast<std::int64_t>(context.pool_waiting))});
+        logger_->warning(
+            kLogger, "database pool exhausted", context.span,
+            {telemetry::integer_field("product.id", id),
+             telemetry::integer_field("db.pool.active",
+                                      static_cast<std::int64_t>(context.pool_active)),
+             telemetry::integer_field("db.pool.size", static_cast<std::int64_t>(context.pool_size)),
+             telemetry::integer_field("db.pool.waiting",
+                                      static_cast<std::int64_t>(context.pool_waiting))});
       co_return found.error();
     }
     const resilience::BreakerState before_record = breaker.state();
@@ -175,14 +174,20 @@ ProductService::stale_copy(std::int32_t id, bool cache_reachable, OperationConte
   if (cache_reachable) {
     auto stale = co_await cache_.get_stale(id, context);
     if (stale && *stale) {
-      ProductView view{std::move((*stale)->json), Source::fallback_emergency, {},
-                       seconds_between((*stale)->fetched_at, clock.wall()), {}};
+      ProductView view{std::move((*stale)->json),
+                       Source::fallback_emergency,
+                       {},
+                       seconds_between((*stale)->fetched_at, clock.wall()),
+                       {}};
       co_return std::make_pair(std::move(view), std::string_view("redis"));
     }
   }
   if (auto copy = controls_.stale_copies().get(id)) {
-    ProductView view{std::move(copy->json), Source::fallback_emergency, {},
-                     seconds_between(copy->fetched_at, clock.now()), {}};
+    ProductView view{std::move(copy->json),
+                     Source::fallback_emergency,
+                     {},
+                     seconds_between(copy->fetched_at, clock.now()),
+                     {}};
     co_return std::make_pair(std::move(view), std::string_view("memory"));
   }
   co_return std::nullopt;

@@ -19,12 +19,12 @@
 
 #include "catalog/catalog_metrics.hpp"
 #include "catalog/controls.hpp"
+#include "catalog/operation_context.hpp"
 #include "catalog/product.hpp"
 #include "catalog/product_cache.hpp"
 #include "catalog/product_repository.hpp"
 #include "core/clock.hpp"
 #include "core/errc.hpp"
-#include "catalog/operation_context.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "telemetry/logger.hpp"
 

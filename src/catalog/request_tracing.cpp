@@ -38,8 +38,8 @@ http::Handler RequestTracing::traced(http::Verb method, std::string_view route,
   return [this, resource, handler = std::move(handler)](
              http::RequestContext& request) -> boost::asio::awaitable<http::Response> {
     const http::Request& message = request.request;
-    const auto parent = telemetry::extract(
-        [&message](std::string_view name) -> std::optional<std::string_view> {
+    const auto parent =
+        telemetry::extract([&message](std::string_view name) -> std::optional<std::string_view> {
           const auto found = message.find(boost::beast::string_view(name.data(), name.size()));
           if (found == message.end()) return std::nullopt;
           return std::string_view(found->value().data(), found->value().size());

@@ -33,8 +33,8 @@ boost::asio::awaitable<http::Response> bulk_test(ProductService& products, const
   if (!params) co_return field_error(422, error.key, error.detail);
   // A fresh seed per call unless one is given: the wall clock is entropy enough for a lab.
   const auto fresh_seed = static_cast<std::uint64_t>(clock.wall().time_since_epoch().count());
-  co_return http::json_response(http::Status::ok,
-                                co_await run_bulk_test(products, *params, fresh_seed, request.span));
+  co_return http::json_response(
+      http::Status::ok, co_await run_bulk_test(products, *params, fresh_seed, request.span));
 }
 
 }  // namespace

@@ -14,8 +14,8 @@
 namespace srelab::telemetry {
 
 struct ExportRequest {
-  std::string method = "POST";  // "POST" or "PUT"
-  std::string url;              // absolute: http://host:port/path
+  std::string method = "POST";                               // "POST" or "PUT"
+  std::string url;                                           // absolute: http://host:port/path
   std::vector<std::pair<std::string, std::string>> headers;  // Content-Type among them
   std::string body;
 };

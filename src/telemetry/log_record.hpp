@@ -20,9 +20,9 @@ std::string_view to_string(LogLevel level);  // "debug", "info", "warning", "err
 struct LogRecord {
   Clock::wall_time time{};
   LogLevel level = LogLevel::info;
-  std::string logger;   // e.g. "catalog.product_service"
+  std::string logger;  // e.g. "catalog.product_service"
   std::string message;
-  TraceId trace_id;     // low 64 bits are dd.trace_id
+  TraceId trace_id;  // low 64 bits are dd.trace_id
   SpanId span_id = 0;
   // Extra attributes, values already JSON text (a quoted string, a number, true/false).
   std::vector<std::pair<std::string, std::string>> fields;

@@ -65,12 +65,14 @@ class TagMap {
   static constexpr std::size_t kFirstCapacity = 8;
 
   const_iterator lower_bound(std::string_view key) const {
-    return std::lower_bound(items_.begin(), items_.end(), key,
-                            [](const value_type& item, std::string_view k) { return item.first < k; });
+    return std::lower_bound(
+        items_.begin(), items_.end(), key,
+        [](const value_type& item, std::string_view k) { return item.first < k; });
   }
   iterator lower_bound(std::string_view key) {
-    return std::lower_bound(items_.begin(), items_.end(), key,
-                            [](const value_type& item, std::string_view k) { return item.first < k; });
+    return std::lower_bound(
+        items_.begin(), items_.end(), key,
+        [](const value_type& item, std::string_view k) { return item.first < k; });
   }
 
   std::vector<value_type> items_;

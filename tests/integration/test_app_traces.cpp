@@ -4,7 +4,6 @@
 // names and tags on a cache hit, a miss, a pool-exhausted 503, a breaker-open fallback and a
 // bulk test; plus propagation from the caller and an agent that goes away and comes back.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -183,8 +182,8 @@ TEST_F(TracesTest, PoolExhaustedIsAnErrorTraceWithThePoolOnItsSpans) {
   ASSERT_EQ(post("/resilience/configure", R"({"db_pool_timeout_s": 0})").status, 200);
   ASSERT_EQ(post("/chaos/configure", R"({"db_latency": 1, "saturation_ms_per_query": 0})").status,
             200);
-  auto bulk = std::async(std::launch::async,
-                         [&] { return get("/products/bulk/test?requests=5&seed=3"); });
+  auto bulk =
+      std::async(std::launch::async, [&] { return get("/products/bulk/test?requests=5&seed=3"); });
   std::this_thread::sleep_for(400ms);
   const HttpReply exhausted = get("/products/9999");
   ASSERT_EQ(exhausted.status, 503) << exhausted.body;
@@ -205,9 +204,8 @@ TEST_F(TracesTest, PoolExhaustedIsAnErrorTraceWithThePoolOnItsSpans) {
   EXPECT_EQ(find_span(*trace, "postgres.query"), nullptr) << "no query without a connection";
 
   // The bulk lookups that did hold a connection carry the injected latency on their query.
-  const auto bulk_trace = trace_where("GET /products/bulk/test", [](const TraceChunk&) {
-    return true;
-  });
+  const auto bulk_trace =
+      trace_where("GET /products/bulk/test", [](const TraceChunk&) { return true; });
   ASSERT_TRUE(bulk_trace);
   const SpanData* slow_query = find_span(*bulk_trace, "postgres.query");
   ASSERT_NE(slow_query, nullptr);
@@ -286,9 +284,9 @@ TEST_F(TracesTest, ContinuesTheCallersTraceFromDatadogAndW3CHeaders) {
   EXPECT_EQ(root_of(*dd_trace).parent_id, 777u);
   EXPECT_EQ(metric(&root_of(*dd_trace), "_sampling_priority_v1"), 2.0);
 
-  const HttpReply w3c = client.request(
-      boost::beast::http::verb::get, "/products/4", {},
-      {{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}});
+  const HttpReply w3c =
+      client.request(boost::beast::http::verb::get, "/products/4", {},
+                     {{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}});
   ASSERT_EQ(w3c.status, 200);
   EXPECT_EQ(w3c.header("x-trace-id"), "0af7651916cd43dd8448eb211c80319c");
   const auto w3c_trace = trace_where("GET /products/{id}", [](const TraceChunk& chunk) {
@@ -324,9 +322,9 @@ class LogsTest : public TracesTest {
 };
 
 TEST_F(LogsTest, AFailingRequestsLogLineCarriesItsTraceAndSpanIds) {
-  ASSERT_EQ(post("/resilience/configure", R"({"mode": "disabled", "fallback_enabled": false})")
-                .status,
-            200);
+  ASSERT_EQ(
+      post("/resilience/configure", R"({"mode": "disabled", "fallback_enabled": false})").status,
+      200);
   ASSERT_EQ(post("/chaos/configure", R"({"db_failure_rate": 1.0})").status, 200);
   const HttpReply failed = get("/products/7");
   ASSERT_EQ(failed.status, 500) << failed.body;
@@ -354,8 +352,7 @@ TEST_F(LogsTest, AFailingRequestsLogLineCarriesItsTraceAndSpanIds) {
   EXPECT_EQ(text(*line, "dd.service"), "sre-lab");
   EXPECT_EQ(text(*line, "dd.env"), "lab-test");
   EXPECT_EQ(text(*line, "dd.version"), "9.9.9");
-  EXPECT_NE(text(*line, "error.message").find("chaos: injected"),
-            std::string::npos);
+  EXPECT_NE(text(*line, "error.message").find("chaos: injected"), std::string::npos);
 
   // A storm of the same failure is rate-limited: far fewer lines than failures.
   for (int i = 0; i < 30; ++i) get("/products/7");

@@ -1,8 +1,8 @@
-#include "telemetry/tag_map.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "telemetry/tag_map.hpp"
 
 namespace srelab::telemetry {
 namespace {
