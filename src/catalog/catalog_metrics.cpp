@@ -6,18 +6,8 @@
 namespace srelab::catalog {
 namespace {
 
-using telemetry::MetricInfo;
+using telemetry::metric_info;
 using telemetry::Unit;
-
-MetricInfo info(std::string name, std::string help, Unit unit = Unit::none,
-                std::vector<std::string> labels = {}) {
-  MetricInfo metric;
-  metric.name = std::move(name);
-  metric.help = std::move(help);
-  metric.unit = unit;
-  metric.labels = std::move(labels);
-  return metric;
-}
 
 double breaker_state_value(resilience::BreakerState state) {
   return static_cast<double>(static_cast<int>(state));
@@ -27,56 +17,63 @@ double breaker_state_value(resilience::BreakerState state) {
 
 CatalogMetrics register_catalog_metrics(telemetry::Registry& registry) {
   return CatalogMetrics{
-      registry.counter(info("catalog.cache.hit", "Product lookups answered from Redis.")).get(),
-      registry.counter(info("catalog.cache.miss", "Product lookups Redis could not answer.")).get(),
-      registry
-          .counter(
-              info("catalog.fallback", "Lookups answered with a stale copy (fallback_emergency)."))
+      registry.counter(metric_info("catalog.cache.hit", "Product lookups answered from Redis."))
+          .get(),
+      registry.counter(metric_info("catalog.cache.miss", "Product lookups Redis could not answer."))
           .get(),
       registry
-          .histogram(info("catalog.db.query.duration",
-                          "Time of the product query in Postgres, injected latency included.",
-                          Unit::seconds))
+          .counter(metric_info("catalog.fallback",
+                               "Lookups answered with a stale copy (fallback_emergency)."))
+          .get(),
+      registry
+          .histogram(metric_info(
+              "catalog.db.query.duration",
+              "Time of the product query in Postgres, injected latency included.", Unit::seconds))
           .get(),
   };
 }
 
 void register_control_gauges(telemetry::Registry& registry, Controls& controls) {
   registry
-      .gauge(info("catalog.app.memory_leak_size", "Memory held by POST /chaos/leak.", Unit::bytes))
+      .gauge(metric_info("catalog.app.memory_leak_size", "Memory held by POST /chaos/leak.",
+                         Unit::bytes))
       .with_callback({},
                      [&controls] { return static_cast<double>(controls.ballast().size_bytes()); });
-  auto& pool = registry.gauge(info("catalog.db.pool.connections",
-                                   "Postgres pool connections by state (active, idle, waiting "
-                                   "acquirers, size).",
-                                   Unit::none, {"state"}));
+  auto& pool =
+      registry.gauge(metric_info("catalog.db.pool.connections",
+                                 "Postgres pool connections by state (active, idle, waiting "
+                                 "acquirers, size).",
+                                 Unit::none, {"state"}));
   pool.with_callback({"active"}, [&controls] { return double(controls.pool().counts().active); });
   pool.with_callback({"idle"}, [&controls] { return double(controls.pool().counts().idle); });
   pool.with_callback({"waiting"}, [&controls] { return double(controls.pool().counts().waiting); });
   pool.with_callback({"size"}, [&controls] { return double(controls.pool().counts().size); });
   registry
-      .gauge(info("resilience.circuit_breaker.state",
-                  "Breaker state: 0 CLOSED, 1 OPEN, 2 HALF_OPEN, 3 FORCED_OPEN, 4 DISABLED."))
+      .gauge(
+          metric_info("resilience.circuit_breaker.state",
+                      "Breaker state: 0 CLOSED, 1 OPEN, 2 HALF_OPEN, 3 FORCED_OPEN, 4 DISABLED."))
       .with_callback({}, [&controls] { return breaker_state_value(controls.breaker().state()); });
   registry
-      .counter(info("resilience.circuit_breaker.rejected",
-                    "Calls the breaker rejected without touching the database."))
+      .counter(metric_info("resilience.circuit_breaker.rejected",
+                           "Calls the breaker rejected without touching the database."))
       .with_callback({}, [&controls] {
         return static_cast<double>(controls.breaker().snapshot().rejected_calls);
       });
-  registry.gauge(info("catalog.fallback.stale_copies", "Stale product copies kept in process."))
+  registry
+      .gauge(metric_info("catalog.fallback.stale_copies", "Stale product copies kept in process."))
       .with_callback({}, [&controls] { return double(controls.stale_copies().size()); });
 }
 
 RouteMetrics::RouteMetrics(telemetry::Registry& registry, std::string_view route)
-    : duration_(registry
-                    .histogram(info("http.server.request.duration",
-                                    "Time from a complete request to its response, by route.",
-                                    Unit::seconds, {"route"}))
-                    .with({route})) {
-  auto& requests =
-      registry.counter(info("http.server.requests", "Requests answered, by route and status.",
-                            Unit::none, {"route", "status"}));
+    : duration_(
+          registry
+              .histogram(metric_info("http.server.request.duration",
+                                     "Time from a complete request to its response, by route.",
+                                     Unit::seconds, {"route"}))
+              .with({route})) {
+  auto& requests = registry.counter(metric_info("http.server.requests",
+                                                "Requests answered, by route and status.",
+                                                Unit::none, {"route", "status"}));
   for (std::size_t i = 0; i < statuses.size(); ++i)
     requests_[i] = &requests.with(
         {route, statuses[i] == 0 ? std::string_view("other") : std::to_string(statuses[i])});

@@ -1,16 +1,17 @@
 #include "catalog/request_tracing.hpp"
 
 #include <boost/json/parse.hpp>
+#include <optional>
 #include <string>
 
 namespace srelab::catalog {
 namespace {
 
-std::string_view header(const http::Request& request, std::string_view name) {
+// A header's value; nullopt when the request has none.
+std::optional<std::string_view> header(const http::Request& request, std::string_view name) {
   const auto found = request.find(boost::beast::string_view(name.data(), name.size()));
-  if (found == request.end()) return {};
-  const auto value = found->value();
-  return {value.data(), value.size()};
+  if (found == request.end()) return std::nullopt;
+  return std::string_view(found->value().data(), found->value().size());
 }
 
 // The answer's own words for a 5xx: {"error": …, "detail": …} as every error here is shaped.
@@ -39,15 +40,11 @@ http::Handler RequestTracing::traced(http::Verb method, std::string_view route,
              http::RequestContext& request) -> boost::asio::awaitable<http::Response> {
     const http::Request& message = request.request;
     const auto parent =
-        telemetry::extract([&message](std::string_view name) -> std::optional<std::string_view> {
-          const auto found = message.find(boost::beast::string_view(name.data(), name.size()));
-          if (found == message.end()) return std::nullopt;
-          return std::string_view(found->value().data(), found->value().size());
-        });
+        telemetry::extract([&message](std::string_view name) { return header(message, name); });
     telemetry::Span root = tracer_.start_root(sink_, "http.request", *resource, parent);
     const std::string_view method_text = message.method_string();
     const std::string_view target = message.target();
-    const std::string_view host = header(message, "host");
+    const std::string_view host = header(message, "host").value_or(std::string_view{});
     root.set_tag("span.kind", "server");
     root.set_tag("http.method", method_text);
     root.set_tag("http.route", request.route);
