@@ -1,6 +1,7 @@
 #include "catalog/request_tracing.hpp"
 
 #include <boost/json/parse.hpp>
+#include <charconv>
 #include <optional>
 #include <string>
 
@@ -48,8 +49,9 @@ http::Handler RequestTracing::traced(http::Verb method, std::string_view route,
     root.set_tag("span.kind", "server");
     root.set_tag("http.method", method_text);
     root.set_tag("http.route", request.route);
-    root.set_tag("http.url", host.empty() ? std::string(target)
-                                          : "http://" + std::string(host) + std::string(target));
+    std::string& url = root.data().meta["http.url"];  // filled in place: no temporary strings
+    if (!host.empty()) url.append("http://").append(host);
+    url.append(target);
     request.span = &root;
 
     http::Response response = co_await handler(request);
@@ -59,8 +61,10 @@ http::Handler RequestTracing::traced(http::Verb method, std::string_view route,
     root.set_tag("http.status_code", std::to_string(status));
     if (status >= 500) tag_server_error(root, response);
     const telemetry::TraceId& id = root.data().trace_id;
-    response.set("X-Trace-Id", telemetry::to_hex(id));
-    response.set("X-Datadog-Trace-Id", std::to_string(id.low));
+    response.set("X-Trace-Id", telemetry::hex_text(id).view());
+    char decimal[20];
+    const auto written = std::to_chars(decimal, decimal + sizeof decimal, id.low).ptr;
+    response.set("X-Datadog-Trace-Id", std::string_view(decimal, std::size_t(written - decimal)));
     co_return response;
   };
 }

@@ -188,9 +188,10 @@ bool DatadogAgentDestination::encode_chunk(const TraceChunk& chunk, std::string&
   return true;
 }
 
-ExportRequest DatadogAgentDestination::assemble(const std::vector<std::string>& pieces) const {
-  ExportRequest request = request_for(pieces.size());
-  request.body = join_v04_traces(pieces);
+ExportRequest DatadogAgentDestination::assemble(std::vector<std::string>& pieces,
+                                                std::size_t traces) const {
+  ExportRequest request = request_for(traces);
+  request.body = join_v04_traces(pieces, traces);
   return request;
 }
 

@@ -54,15 +54,20 @@ std::string encode_v04(const std::vector<std::vector<SpanData>>& traces) {
 }
 
 void append_v04_trace(const std::vector<SpanData>& trace, std::string& out) {
-  MsgpackWriter w;
+  MsgpackWriter w(out);
   w.array_header(static_cast<std::uint32_t>(trace.size()));
   for (const auto& span : trace) encode_span(w, span);
-  out += w.bytes();
 }
 
-std::string join_v04_traces(const std::vector<std::string>& pieces) {
+std::string join_v04_traces(std::vector<std::string>& pieces, std::size_t traces) {
   MsgpackWriter w;
-  w.array_header(static_cast<std::uint32_t>(pieces.size()));
+  w.array_header(static_cast<std::uint32_t>(traces));
+  if (pieces.size() == 1) {
+    std::string body = std::move(pieces.front());
+    pieces.front().clear();
+    body.insert(0, w.bytes());
+    return body;
+  }
   std::size_t size = w.bytes().size();
   for (const auto& piece : pieces) size += piece.size();
   std::string body = w.take();

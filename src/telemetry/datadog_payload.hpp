@@ -18,8 +18,10 @@ inline constexpr std::string_view kDatadogPayloadContentType = "application/msgp
 std::string encode_v04(const std::vector<std::vector<SpanData>>& traces);
 
 // The same body in pieces: one trace's array (appended to `out`), and the body made of such
-// pieces (the outer array header, then the pieces as they are).
+// pieces (the outer array header for `traces` traces, then the pieces as they are; a piece may
+// hold several traces' arrays back to back). A single piece becomes the body in place (its
+// buffer is taken; the header goes in front of it).
 void append_v04_trace(const std::vector<SpanData>& trace, std::string& out);
-std::string join_v04_traces(const std::vector<std::string>& pieces);
+std::string join_v04_traces(std::vector<std::string>& pieces, std::size_t traces);
 
 }  // namespace srelab::telemetry

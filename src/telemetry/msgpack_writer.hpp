@@ -14,6 +14,13 @@ namespace srelab::telemetry {
 
 class MsgpackWriter {
  public:
+  // Writes into its own buffer (bytes(), take()).
+  MsgpackWriter() : out_(&own_) {}
+  // Appends to `target`, which must outlive the writer (no intermediate copy).
+  explicit MsgpackWriter(std::string& target) : out_(&target) {}
+  MsgpackWriter(const MsgpackWriter&) = delete;
+  MsgpackWriter& operator=(const MsgpackWriter&) = delete;
+
   // fixmap (< 16), map16 (< 65536), else map32; followed by `count` key/value pairs.
   void map_header(std::uint32_t count);
   // fixarray (< 16), array16 (< 65536), else array32; followed by `count` values.
@@ -27,15 +34,17 @@ class MsgpackWriter {
   void boolean(bool value);          // 0xc3 / 0xc2
   void nil();                        // 0xc0
 
-  const std::string& bytes() const { return out_; }
-  std::string take() { return std::move(out_); }
+  const std::string& bytes() const { return *out_; }
+  std::string take() { return std::move(*out_); }
 
  private:
-  void big_endian(std::uint64_t value, int byte_count);
+  // A format byte and `byte_count` big-endian bytes of `value`, in one append.
+  void tagged(std::uint8_t code, std::uint64_t value, int byte_count);
   void container_header(std::uint32_t count, std::uint8_t fix_base, std::uint8_t code16,
                         std::uint8_t code32);
 
-  std::string out_;
+  std::string own_;
+  std::string* out_;
 };
 
 }  // namespace srelab::telemetry

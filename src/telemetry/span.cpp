@@ -4,13 +4,70 @@
 #include <utility>
 
 namespace srelab::telemetry {
+namespace {
+
+// The memory finished traces leave behind, kept per thread for the next ones: a traced request
+// then fills strings and tag maps that already have their capacity instead of allocating a
+// dozen times. Bounded in count, and a span that grew large (a long error message) is let go.
+struct Recycled {
+  std::vector<SpanData> spans;
+  std::vector<TraceChunk> chunks;
+};
+constexpr std::size_t kMaxRecycledSpans = 32;
+constexpr std::size_t kMaxRecycledChunks = 8;
+constexpr std::size_t kMaxRecycledSpanBytes = 4096;
+
+Recycled& recycled() {
+  thread_local Recycled cache;
+  return cache;
+}
+
+std::size_t retained_bytes(const SpanData& span) {
+  return span.service.capacity() + span.name.capacity() + span.resource.capacity() +
+         span.type.capacity() + span.meta.retained_bytes() + span.metrics.retained_bytes();
+}
+
+SpanData take_span() {
+  auto& spans = recycled().spans;
+  if (spans.empty()) return SpanData{};
+  SpanData span = std::move(spans.back());
+  spans.pop_back();
+  return span;
+}
+
+TraceChunk take_chunk() {
+  auto& chunks = recycled().chunks;
+  if (chunks.empty()) {
+    TraceChunk chunk;
+    chunk.reserve(4);  // a cache hit's root and Redis span, without regrowing
+    return chunk;
+  }
+  TraceChunk chunk = std::move(chunks.back());
+  chunks.pop_back();
+  return chunk;
+}
+
+// Takes back what the sink left of a chunk (spans it moved away are empty shells).
+void give_back(TraceChunk& chunk) {
+  auto& cache = recycled();
+  for (SpanData& span : chunk) {
+    if (cache.spans.size() >= kMaxRecycledSpans) break;
+    if (retained_bytes(span) > kMaxRecycledSpanBytes) continue;
+    cache.spans.push_back(std::move(span));
+  }
+  chunk.clear();
+  if (cache.chunks.size() < kMaxRecycledChunks && chunk.capacity() > 0)
+    cache.chunks.push_back(std::move(chunk));
+}
+
+}  // namespace
 
 void SpanData::set_tag(std::string_view key, std::string_view value) {
-  meta.insert_or_assign(std::string(key), std::string(value));
+  meta[key].assign(value);
 }
 
 void SpanData::set_metric(std::string_view key, double value) {
-  metrics.insert_or_assign(std::string(key), value);
+  metrics[key] = value;
 }
 
 void SpanData::set_error(std::string_view type, std::string_view message) {
@@ -73,12 +130,13 @@ TraceSegment::TraceSegment(const TracerSettings& settings, Random& random, const
       random_(random),
       clock_(clock),
       sink_(std::move(sink)),
-      context_(std::move(context)) {
-  finished_.reserve(4);  // a cache hit's root and Redis span, without regrowing
-}
+      finished_(take_chunk()),
+      context_(std::move(context)) {}
 
 TraceSegment::~TraceSegment() {
+  // The sink may move the chunk (or some spans) away or leave it: what is left is reused.
   if (sink_ && !finished_.empty()) sink_(std::move(finished_));
+  give_back(finished_);
 }
 
 Span TraceSegment::start(const TracerSettings& settings, Random& random, const Clock& clock,
@@ -101,29 +159,38 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
       context.propagation_tags.emplace_back("_dd.p.dm", "-" + std::string(decision->mechanism));
     }
   }
-  auto segment = std::make_shared<TraceSegment>(settings, random, clock, std::move(sink), context);
+  const TraceId trace_id = context.trace_id;
+  const int priority = *context.sampling_priority;
+  auto segment =
+      std::make_shared<TraceSegment>(settings, random, clock, std::move(sink), std::move(context));
+  const TraceContext& kept = segment->context_;
   Span root = segment->make_span(name, resource, parent ? parent->parent_id : 0);
   auto& data = root.data();
-  data.set_metric(kSamplingPriorityMetric, *context.sampling_priority);
+  data.set_metric(kSamplingPriorityMetric, priority);
   if (decision) {
     if (decision->rule_rate) data.set_metric("_dd.rule_psr", *decision->rule_rate);
     if (decision->agent_rate) data.set_metric("_dd.agent_psr", *decision->agent_rate);
     if (decision->limit_rate) data.set_metric("_dd.limit_psr", *decision->limit_rate);
   }
-  if (context.trace_id.high != 0) data.set_tag(kTraceIdHighTag, to_hex16(context.trace_id.high));
-  if (!context.origin.empty()) data.set_tag("_dd.origin", context.origin);
-  for (const auto& [key, value] : context.propagation_tags) data.set_tag(key, value);
+  if (trace_id.high != 0) data.set_tag(kTraceIdHighTag, hex_text(trace_id.high).view());
+  if (!kept.origin.empty()) data.set_tag("_dd.origin", kept.origin);
+  for (const auto& [key, value] : kept.propagation_tags) data.set_tag(key, value);
   if (parent && parent->last_datadog_parent) {
-    data.set_tag("_dd.parent_id", to_hex16(*parent->last_datadog_parent));
+    data.set_tag("_dd.parent_id", hex_text(*parent->last_datadog_parent).view());
   }
   return root;
 }
 
 Span TraceSegment::make_span(std::string_view name, std::string_view resource, SpanId parent_id) {
-  SpanData data;
-  data.service = settings_.service;
-  data.name = std::string(name);
-  data.resource = resource.empty() ? std::string(name) : std::string(resource);
+  SpanData data = take_span();
+  data.service.assign(settings_.service);
+  data.name.assign(name);
+  data.resource.assign(resource.empty() ? name : resource);
+  data.type.clear();
+  data.meta.clear();
+  data.metrics.clear();
+  data.error = 0;
+  data.duration = 0;
   data.trace_id = context_.trace_id;
   data.span_id = generate_span_id(random_);
   data.parent_id = parent_id;

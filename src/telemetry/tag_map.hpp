@@ -3,6 +3,8 @@
 // vector costs one allocation where a std::map costs one per tag, and iterates in the same key
 // order. The part of std::map's interface that spans use: find/at/contains/insert_or_assign,
 // iteration over pair<string, V> (`first`, `second`), size/empty/clear.
+// clear() keeps the entries' strings (only the count drops), so a map that the tracer reuses for
+// the next span refills them without allocating: the hot path of a traced request.
 #pragma once
 
 #include <algorithm>
@@ -21,22 +23,46 @@ class TagMap {
   using const_iterator = typename std::vector<value_type>::const_iterator;
   using iterator = typename std::vector<value_type>::iterator;
 
+  TagMap() = default;
+  // A copy holds only the live entries (and no spare ones).
+  TagMap(const TagMap& other) : items_(other.begin(), other.end()), size_(other.size_) {}
+  TagMap& operator=(const TagMap& other) {
+    if (this != &other) {
+      items_.assign(other.begin(), other.end());
+      size_ = other.size_;
+    }
+    return *this;
+  }
+  TagMap(TagMap&& other) noexcept
+      : items_(std::move(other.items_)), size_(std::exchange(other.size_, 0)) {}
+  TagMap& operator=(TagMap&& other) noexcept {
+    items_ = std::move(other.items_);
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
+
   const_iterator begin() const { return items_.begin(); }
-  const_iterator end() const { return items_.end(); }
+  const_iterator end() const { return items_.begin() + static_cast<std::ptrdiff_t>(size_); }
   iterator begin() { return items_.begin(); }
-  iterator end() { return items_.end(); }
-  std::size_t size() const { return items_.size(); }
-  bool empty() const { return items_.empty(); }
-  void clear() { items_.clear(); }
+  iterator end() { return items_.begin() + static_cast<std::ptrdiff_t>(size_); }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { size_ = 0; }
   void reserve(std::size_t count) { items_.reserve(count); }
+  // Bytes held beyond the entries themselves (strings' capacity): for callers that bound memory.
+  std::size_t retained_bytes() const {
+    std::size_t bytes = items_.capacity() * sizeof(value_type);
+    for (const auto& item : items_) bytes += item.first.capacity() + extra_capacity(item.second);
+    return bytes;
+  }
 
   const_iterator find(std::string_view key) const {
     auto found = lower_bound(key);
-    return found != items_.end() && found->first == key ? found : items_.end();
+    return found != end() && found->first == key ? found : end();
   }
   iterator find(std::string_view key) {
     auto found = lower_bound(key);
-    return found != items_.end() && found->first == key ? found : items_.end();
+    return found != end() && found->first == key ? found : end();
   }
   bool contains(std::string_view key) const { return find(key) != end(); }
   const V& at(std::string_view key) const {
@@ -52,30 +78,47 @@ class TagMap {
 
   // The value for `key`, inserted default-constructed when absent.
   V& operator[](std::string_view key) {
-    if (items_.capacity() == 0) items_.reserve(kFirstCapacity);  // before taking a position
     auto position = lower_bound(key);
-    if (position == items_.end() || position->first != key)
-      position = items_.emplace(position, std::string(key), V{});
-    return position->second;
+    if (position != end() && position->first == key) return position->second;
+    const auto index = position - begin();
+    if (size_ == items_.size()) {
+      if (items_.capacity() == 0) items_.reserve(kFirstCapacity);
+      items_.emplace_back();
+    }
+    // The first spare entry takes the key (its string keeps its capacity) and rotates into place.
+    value_type& spare = items_[size_];
+    spare.first.assign(key);
+    reset(spare.second);
+    ++size_;
+    std::rotate(begin() + index, end() - 1, end());
+    return items_[static_cast<std::size_t>(index)].second;
   }
 
-  friend bool operator==(const TagMap&, const TagMap&) = default;
+  friend bool operator==(const TagMap& a, const TagMap& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
 
  private:
   static constexpr std::size_t kFirstCapacity = 8;
 
+  static std::size_t extra_capacity(const std::string& value) { return value.capacity(); }
+  static std::size_t extra_capacity(double) { return 0; }
+  static void reset(std::string& value) { value.clear(); }  // keeps the capacity
+  static void reset(double& value) { value = 0; }
+
   const_iterator lower_bound(std::string_view key) const {
-    return std::lower_bound(
-        items_.begin(), items_.end(), key,
-        [](const value_type& item, std::string_view k) { return item.first < k; });
+    return std::lower_bound(begin(), end(), key, [](const value_type& item, std::string_view k) {
+      return item.first < k;
+    });
   }
   iterator lower_bound(std::string_view key) {
-    return std::lower_bound(
-        items_.begin(), items_.end(), key,
-        [](const value_type& item, std::string_view k) { return item.first < k; });
+    return std::lower_bound(begin(), end(), key, [](const value_type& item, std::string_view k) {
+      return item.first < k;
+    });
   }
 
-  std::vector<value_type> items_;
+  std::vector<value_type> items_;  // [0, size_) live and sorted; the rest spare
+  std::size_t size_ = 0;
 };
 
 }  // namespace srelab::telemetry

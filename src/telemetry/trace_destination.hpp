@@ -27,9 +27,12 @@ class TraceDestination {
     (void)out;
     return false;
   }
-  // The request for pieces encode_chunk() made, in order.
-  virtual ExportRequest assemble(const std::vector<std::string>& pieces) const {
+  // The request for `traces` traces that encode_chunk() made, in order; each piece is one or
+  // more of its outputs joined. It may take a piece's buffer for the body (the caller reuses
+  // whatever buffers are left).
+  virtual ExportRequest assemble(std::vector<std::string>& pieces, std::size_t traces) const {
     (void)pieces;
+    (void)traces;
     return {};
   }
   // Called with every HTTP answer (any status), on the exporter's thread.

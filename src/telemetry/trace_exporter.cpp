@@ -9,6 +9,10 @@ namespace {
 
 constexpr std::size_t kInitialQueueCapacity = 1024;
 constexpr std::size_t kErrorBodyChars = 200;
+constexpr std::size_t kMaxScratchBytes = 64 * 1024;
+constexpr std::size_t kMaxReservedBytes = 1024 * 1024;
+constexpr std::size_t kMinRecycledBytes = 4096;
+constexpr std::size_t kMaxSpareBuffers = 4;
 
 bool retryable(int status) {
   return status < 200 || status >= 500 || status == 408 || status == 429;
@@ -45,16 +49,18 @@ TraceExporter::~TraceExporter() {
 void TraceExporter::submit(TraceChunk&& chunk) {
   const std::size_t spans = chunk.size();
   if (spans == 0) return;
-  Pending pending;
-  pending.spans = spans;
+  // Encoded on this thread without the lock, into a buffer the thread keeps; only the append
+  // to the open batch happens under the lock.
+  thread_local std::string scratch;
+  scratch.clear();
+  bool is_encoded = false;
   try {
-    pending.is_encoded = destination_.encode_chunk(chunk, pending.encoded);
+    is_encoded = destination_.encode_chunk(chunk, scratch);
   } catch (const std::exception& e) {
     rejected_traces_.fetch_add(1, std::memory_order_relaxed);
     set_last_error(std::string(destination_.name()) + ": encoding failed: " + e.what());
     return;
   }
-  if (!pending.is_encoded) pending.chunk = std::move(chunk);
   const std::size_t half = (settings_.max_queued_spans + 1) / 2;
   bool accepted = false;
   bool wake = false;
@@ -63,12 +69,21 @@ void TraceExporter::submit(TraceChunk&& chunk) {
     // Only submit() adds, under this lock; the flusher only subtracts, so the bound holds.
     const std::uint64_t held = queued_spans_.load(std::memory_order_relaxed);
     if (accepting_ && held + spans <= settings_.max_queued_spans) {
-      queue_.push_back(std::move(pending));
+      if (is_encoded) {
+        append_encoded(scratch, spans);
+      } else {
+        Pending pending;
+        pending.chunk = std::move(chunk);
+        pending.spans = spans;
+        pending.traces = 1;
+        queue_.push_back(std::move(pending));
+      }
       queued_spans_.fetch_add(spans, std::memory_order_relaxed);
       accepted = true;
       wake = held < half && held + spans >= half;
     }
   }
+  if (scratch.capacity() > kMaxScratchBytes) std::string().swap(scratch);  // one huge trace
   if (!accepted) {
     dropped_traces_.fetch_add(1, std::memory_order_relaxed);
     dropped_spans_.fetch_add(spans, std::memory_order_relaxed);
@@ -79,6 +94,33 @@ void TraceExporter::submit(TraceChunk&& chunk) {
     wake_requested_ = true;
     wake_.notify_one();
   }
+}
+
+// Encoded traces join the last queued entry while it has room for one request's worth, so a
+// flush finds a few large pieces (one allocation per request's worth, not one per trace).
+void TraceExporter::append_encoded(std::string_view piece, std::size_t spans) {
+  const bool open = !queue_.empty() && queue_.back().is_encoded &&
+                    queue_.back().traces < settings_.max_traces_per_request &&
+                    queue_.back().encoded.size() + piece.size() <= settings_.max_request_bytes;
+  if (!open) {
+    Pending pending;
+    pending.is_encoded = true;
+    if (!spare_buffers_.empty()) {
+      pending.encoded = std::move(spare_buffers_.back());
+      spare_buffers_.pop_back();
+    } else {
+      const std::size_t expected =
+          piece.size() * std::max<std::size_t>(settings_.max_traces_per_request, 1);
+      // Room for the request's array header too: the destination may put it in front in place.
+      pending.encoded.reserve(std::min({expected, settings_.max_request_bytes, kMaxReservedBytes}) +
+                              16);
+    }
+    queue_.push_back(std::move(pending));
+  }
+  Pending& last = queue_.back();
+  last.encoded.append(piece);
+  last.spans += spans;
+  ++last.traces;
 }
 
 void TraceExporter::start() {
@@ -163,6 +205,7 @@ FlushResult TraceExporter::flush(std::optional<Clock::time_point> deadline) {
     }
     if (send(*retained_, timeout) == Outcome::failed) return FlushResult::failed;
     queued_spans_.fetch_sub(retained_->spans, std::memory_order_relaxed);
+    recycle(std::move(retained_->request.body));
     retained_.reset();
   }
   return FlushResult::sent;
@@ -184,13 +227,15 @@ std::optional<TraceExporter::Batch> TraceExporter::next_batch() {
   std::vector<std::string> pieces;
   Batch batch;
   std::size_t bytes = 0;
-  while (!backlog_.empty() && batch.traces < max_traces && backlog_.front().is_encoded == encoded) {
+  while (!backlog_.empty() && backlog_.front().is_encoded == encoded) {
     Pending& front = backlog_.front();
     const std::size_t size = encoded ? front.encoded.size() : estimated_encoded_size(front.chunk);
-    if (batch.traces > 0 && bytes + size > settings_.max_request_bytes) break;
+    if (batch.traces > 0 &&
+        (batch.traces + front.traces > max_traces || bytes + size > settings_.max_request_bytes))
+      break;
     bytes += size;
     batch.spans += front.spans;
-    ++batch.traces;
+    batch.traces += front.traces;
     if (encoded)
       pieces.push_back(std::move(front.encoded));
     else
@@ -198,7 +243,9 @@ std::optional<TraceExporter::Batch> TraceExporter::next_batch() {
     backlog_.pop_front();
   }
   try {
-    batch.request = encoded ? destination_.assemble(pieces) : destination_.encode(traces);
+    batch.request =
+        encoded ? destination_.assemble(pieces, batch.traces) : destination_.encode(traces);
+    for (std::string& piece : pieces) recycle(std::move(piece));
   } catch (const std::exception& e) {
     // A bug or out of memory; the thread must survive it and the bound must stay right.
     rejected_traces_.fetch_add(batch.traces);
@@ -207,6 +254,15 @@ std::optional<TraceExporter::Batch> TraceExporter::next_batch() {
     return std::nullopt;
   }
   return batch;
+}
+
+// A large buffer that carried encoded traces goes back for the next ones: allocating (and
+// faulting in) a fresh request's worth of memory every time costs more than the copy itself.
+void TraceExporter::recycle(std::string buffer) {
+  if (buffer.capacity() < kMinRecycledBytes || buffer.capacity() > 2 * kMaxReservedBytes) return;
+  buffer.clear();
+  std::lock_guard lock(queue_mutex_);
+  if (spare_buffers_.size() < kMaxSpareBuffers) spare_buffers_.push_back(std::move(buffer));
 }
 
 TraceExporter::Outcome TraceExporter::send(const Batch& batch, std::chrono::milliseconds timeout) {

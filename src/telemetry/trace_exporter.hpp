@@ -97,12 +97,14 @@ class TraceExporter {
   const TraceExporterSettings& settings() const { return settings_; }
 
  private:
-  // A submitted trace: as spans, or already encoded by the destination on the submitting thread.
+  // A submitted trace as spans, or traces already encoded by the destination on the submitting
+  // threads (joined: `traces` of them, at most one request's worth).
   struct Pending {
     TraceChunk chunk;
     std::string encoded;
     bool is_encoded = false;
     std::size_t spans = 0;
+    std::size_t traces = 0;
   };
   struct Batch {
     ExportRequest request;
@@ -111,6 +113,8 @@ class TraceExporter {
   };
   enum class Outcome { sent, rejected, failed };
 
+  void append_encoded(std::string_view piece, std::size_t spans);  // under queue_mutex_
+  void recycle(std::string buffer);
   void run();
   FlushResult flush(std::optional<Clock::time_point> deadline);
   void take_queue();
@@ -128,6 +132,7 @@ class TraceExporter {
   // their capacity and a push rarely allocates under the lock.
   std::mutex queue_mutex_;
   std::vector<Pending> queue_;
+  std::vector<std::string> spare_buffers_;  // emptied request buffers, capacity kept
   bool accepting_ = true;
 
   // Flusher-side state, under flush_mutex_.

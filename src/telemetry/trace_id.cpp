@@ -19,18 +19,37 @@ SpanId generate_span_id(Random& random) {
   return id;
 }
 
-std::string to_hex16(std::uint64_t value) {
+namespace {
+
+void write_hex16(std::uint64_t value, char* out) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(16, '0');
   for (int i = 15; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = kDigits[value & 0xf];
+    out[i] = kDigits[value & 0xf];
     value >>= 4;
   }
-  return out;
+}
+
+}  // namespace
+
+HexText<16> hex_text(std::uint64_t value) {
+  HexText<16> text;
+  write_hex16(value, text.chars);
+  return text;
+}
+
+HexText<32> hex_text(const TraceId& id) {
+  HexText<32> text;
+  write_hex16(id.high, text.chars);
+  write_hex16(id.low, text.chars + 16);
+  return text;
+}
+
+std::string to_hex16(std::uint64_t value) {
+  return std::string(hex_text(value).view());
 }
 
 std::string to_hex(const TraceId& id) {
-  return to_hex16(id.high) + to_hex16(id.low);
+  return std::string(hex_text(id).view());
 }
 
 std::optional<std::uint64_t> parse_hex16(std::string_view text) {

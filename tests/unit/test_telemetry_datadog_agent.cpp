@@ -97,18 +97,18 @@ TEST(DatadogAgentDestination, TraceCountFollowsTheBatch) {
   EXPECT_EQ(msgpack_decode(request.body)->array().size(), 20u);
 }
 
-TEST(DatadogAgentDestination, TracesEncodedOneByOneMakeTheSameRequest) {
+TEST(DatadogAgentDestination, TracesEncodedOneByOneAndJoinedMakeTheSameRequest) {
   DatadogAgentDestination destination({"http://localhost:8126", "0.1.0"});
   std::vector<TraceChunk> traces{{span(1, 10, 11), span(1, 11, 0)}};
   for (std::uint64_t t = 2; t < 40; ++t) traces.push_back({span(t, t * 10, 0)});  // array16
+  // Pieces of one to three traces each, as the exporter joins them.
   std::vector<std::string> pieces;
-  for (const auto& trace : traces) {
-    std::string piece;
-    ASSERT_TRUE(destination.encode_chunk(trace, piece));
-    pieces.push_back(std::move(piece));
+  for (std::size_t i = 0; i < traces.size(); ++i) {
+    if (i % 3 == 0) pieces.emplace_back();
+    ASSERT_TRUE(destination.encode_chunk(traces[i], pieces.back()));
   }
   const ExportRequest whole = destination.encode(traces);
-  const ExportRequest joined = destination.assemble(pieces);
+  const ExportRequest joined = destination.assemble(pieces, traces.size());
   EXPECT_EQ(joined.body, whole.body);
   EXPECT_EQ(joined.headers, whole.headers);
   EXPECT_EQ(joined.url, whole.url);

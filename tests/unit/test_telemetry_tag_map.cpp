@@ -38,5 +38,37 @@ TEST(TagMap, SubscriptInsertsDefaultAndAssigns) {
   EXPECT_TRUE(metrics.empty());
 }
 
+TEST(TagMap, ClearedEntriesAreReusedWithoutTheirOldValues) {
+  TagMap<std::string> map;
+  for (const char* key : {"c", "a", "b"}) map.insert_or_assign(key, std::string(40, *key));
+  map.clear();
+  EXPECT_TRUE(map.empty());
+  EXPECT_EQ(map.find("a"), map.end());
+  map["z"].append("new");  // takes a spare entry: its value starts empty
+  map["b"];
+  ASSERT_EQ(map.size(), 2u);
+  EXPECT_EQ(map.begin()->first, "b");
+  EXPECT_EQ(map.at("b"), "");
+  EXPECT_EQ(map.at("z"), "new");
+  EXPECT_FALSE(map.contains("a"));
+  EXPECT_FALSE(map.contains("c"));
+}
+
+TEST(TagMap, CopiesAndComparisonsSeeOnlyLiveEntries) {
+  TagMap<double> map;
+  map["a"] = 1;
+  map["b"] = 2;
+  map.clear();
+  map["a"] = 1;
+  TagMap<double> fresh;
+  fresh["a"] = 1;
+  EXPECT_EQ(map, fresh);
+  const TagMap<double> copy = map;
+  EXPECT_EQ(copy.size(), 1u);
+  EXPECT_EQ(copy, fresh);
+  TagMap<double> moved = std::move(map);
+  EXPECT_EQ(moved, fresh);
+}
+
 }  // namespace
 }  // namespace srelab::telemetry

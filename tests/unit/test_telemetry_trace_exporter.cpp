@@ -84,6 +84,26 @@ class FakeDestination final : public TraceDestination {
   std::vector<int> statuses;
 };
 
+// Encodes each trace on submit (as the Datadog destination does): a piece is the resources of
+// the traces it holds, each followed by ';'; a body is "<traces>:" and the pieces.
+class PieceDestination final : public TraceDestination {
+ public:
+  std::string_view name() const override { return "pieces"; }
+  ExportRequest encode(const std::vector<TraceChunk>&) const override {
+    throw std::logic_error("whole batches are not encoded here");
+  }
+  bool encode_chunk(const TraceChunk& chunk, std::string& out) const override {
+    out += chunk.front().resource + ";";
+    return true;
+  }
+  ExportRequest assemble(std::vector<std::string>& pieces, std::size_t traces) const override {
+    ExportRequest request;
+    request.body = std::to_string(traces) + ":";
+    for (const auto& piece : pieces) request.body += piece;
+    return request;
+  }
+};
+
 TraceChunk chunk(const std::string& resource, std::size_t spans = 1) {
   TraceChunk c(spans);
   for (auto& span : c) {
@@ -481,6 +501,47 @@ TEST_F(ExporterTest, ConcurrentSubmitsAreAllAccountedFor) {
     in_bodies += static_cast<std::size_t>(std::count(body.begin(), body.end(), 'x'));
   }
   EXPECT_EQ(in_bodies, stats.sent_traces);
+}
+
+TEST_F(ExporterTest, TracesEncodedOnSubmitAreJoinedUpToARequestsWorth) {
+  PieceDestination pieces;
+  auto s = settings();
+  s.max_traces_per_request = 2;
+  TraceExporter exporter(s, pieces, transport, clock);
+  for (const char* r : {"a", "b", "c", "d", "e"}) exporter.submit(chunk(r, 2));
+  EXPECT_EQ(exporter.stats().queued_spans, 10u);
+  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
+  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"2:a;b;", "2:c;d;", "1:e;"}));
+  EXPECT_EQ(exporter.stats().sent_traces, 5u);
+  EXPECT_EQ(exporter.stats().queued_spans, 0u);
+
+  // The next flush reuses the buffers of the last: nothing of the earlier traces comes back.
+  exporter.submit(chunk("f"));
+  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
+  EXPECT_EQ(transport.bodies().back(), "1:f;");
+}
+
+TEST_F(ExporterTest, EncodedTracesAreSplitByEncodedSize) {
+  PieceDestination pieces;
+  auto s = settings();
+  s.max_request_bytes = 5;  // "aa;" twice is 6 bytes: one trace a request
+  TraceExporter exporter(s, pieces, transport, clock);
+  for (const char* r : {"aa", "bb", "cc"}) exporter.submit(chunk(r));
+  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
+  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"1:aa;", "1:bb;", "1:cc;"}));
+}
+
+TEST_F(ExporterTest, AFailedEncodedBatchIsResentAsItWas) {
+  PieceDestination pieces;
+  TraceExporter exporter(settings(), pieces, transport, clock);
+  exporter.submit(chunk("a"));
+  exporter.submit(chunk("b"));
+  transport.answer(503);
+  EXPECT_EQ(exporter.flush_once(), FlushResult::failed);
+  exporter.submit(chunk("c"));
+  clock.advance(1s);
+  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
+  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"2:a;b;", "2:a;b;", "1:c;"}));
 }
 
 }  // namespace

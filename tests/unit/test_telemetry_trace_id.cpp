@@ -153,6 +153,41 @@ TEST_F(TracerTest, RootAndChildSpansRecordDurationsFromTheClock) {
   EXPECT_EQ(child.meta.at("env"), "lab");
 }
 
+// A sink that leaves the chunk where it is: the tracer reuses those spans for the next trace,
+// which must start from nothing.
+TEST_F(TracerTest, AReusedSpanCarriesNothingFromTheTraceBefore) {
+  std::vector<TraceChunk> seen;
+  const TraceSink copying = [&seen](TraceChunk&& chunk) { seen.push_back(chunk); };
+  {
+    Span root = tracer_.start_root(copying, "first", "first resource");
+    root.set_tag("leftover", std::string(100, 'x'));
+    root.set_metric("leftover.metric", 7);
+    root.data().type = "web";
+    Span child = root.child("first.child");
+    child.set_error("boom", "it broke");
+  }
+  for (int i = 0; i < 3; ++i) {
+    Span root = tracer_.start_root(copying, "second");
+    Span child = root.child("second.child");
+  }
+  ASSERT_EQ(seen.size(), 4u);
+  for (std::size_t t = 1; t < seen.size(); ++t) {
+    const SpanData& child = seen[t][0];
+    const SpanData& root = seen[t][1];
+    EXPECT_EQ(root.name, "second");
+    EXPECT_EQ(root.resource, "second");
+    EXPECT_EQ(root.type, "");
+    EXPECT_EQ(root.error, 0);
+    EXPECT_FALSE(root.meta.contains("leftover"));
+    EXPECT_FALSE(root.metrics.contains("leftover.metric"));
+    EXPECT_EQ(child.name, "second.child");
+    EXPECT_EQ(child.error, 0);
+    EXPECT_FALSE(child.meta.contains("error.type"));
+    EXPECT_EQ(child.meta.size(), 3u);  // env, version, team
+    EXPECT_EQ(child.parent_id, root.span_id);
+  }
+}
+
 TEST_F(TracerTest, FinishIsIdempotentAndMovedFromSpansRecordNothing) {
   Span root = tracer_.start_root(sink(), "op");
   EXPECT_EQ(root.data().resource, "op");  // empty resource falls back to the name
