@@ -48,11 +48,11 @@ struct Service::Worker {
         tracer(config.tracing.tracer, random, controls.clock(),
                traces ? &traces->sampler() : nullptr),
         tracing(tracer, traces ? traces->sink() : telemetry::TraceSink{}),
-        router(traces ? tracing.decorator() : http::HandlerDecorator{}),
         redis(context.get_executor(), config.redis),
         cache(redis, controls.chaos()),
         products(repository, cache, controls, config.products, &metrics, &logger),
         readiness(controls.pool(), redis) {
+    if (traces) router.set_request_observer(&tracing);
     catalog::add_catalog_routes(router, products, readiness, controls.clock(), config.admin,
                                 registry);
     catalog::add_admin_routes(router, controls, cache, config.admin, registry);

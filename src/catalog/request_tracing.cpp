@@ -31,42 +31,70 @@ void tag_server_error(telemetry::Span& span, const http::Response& response) {
   span.set_error(type, message);
 }
 
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    const char c = text[i];
+    if ((c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c) != prefix[i]) return false;
+  }
+  return true;
+}
+
+// Whether any header could continue a caller's trace (x-datadog-*, traceparent, tracestate):
+// one pass over the few headers a request has, instead of looking each name up when, as with
+// most requests, none is there.
+bool may_carry_context(const http::Request& request) {
+  for (const auto& field : request) {
+    const std::string_view name(field.name_string().data(), field.name_string().size());
+    if (starts_with_ignoring_case(name, "x-datadog-") || starts_with_ignoring_case(name, "trace"))
+      return true;
+  }
+  return false;
+}
+
+// `value` in decimal, written into `out`.
+template <class Integer>
+std::string_view decimal(char (&out)[20], Integer value) {
+  const auto end = std::to_chars(out, out + sizeof out, value).ptr;
+  return {out, static_cast<std::size_t>(end - out)};
+}
+
 }  // namespace
 
-http::Handler RequestTracing::traced(http::Verb method, std::string_view route,
-                                     http::Handler handler) {
-  auto resource = std::make_shared<const std::string>(
-      std::string(http::beast_http::to_string(method)) + " " + std::string(route));
-  return [this, resource, handler = std::move(handler)](
-             http::RequestContext& request) -> boost::asio::awaitable<http::Response> {
-    const http::Request& message = request.request;
-    const auto parent =
+void RequestTracing::started(http::RequestContext& context) {
+  const http::Request& message = context.request;
+  std::optional<telemetry::TraceContext> parent;
+  if (may_carry_context(message))
+    parent =
         telemetry::extract([&message](std::string_view name) { return header(message, name); });
-    telemetry::Span root = tracer_.start_root(sink_, "http.request", *resource, parent);
-    const std::string_view method_text = message.method_string();
-    const std::string_view target = message.target();
-    const std::string_view host = header(message, "host").value_or(std::string_view{});
-    root.set_tag("span.kind", "server");
-    root.set_tag("http.method", method_text);
-    root.set_tag("http.route", request.route);
-    std::string& url = root.data().meta["http.url"];  // filled in place: no temporary strings
-    if (!host.empty()) url.append("http://").append(host);
-    url.append(target);
-    request.span = &root;
+  telemetry::Span& root = context.root_span;
+  root = tracer_.start_root(sink_, "http.request", {}, parent);
+  const std::string_view method = message.method_string();
+  // Filled in place (the span's recycled strings): no temporaries on every request.
+  root.data().resource.assign(method).append(" ").append(context.route);
+  const std::string_view target = message.target();
+  const std::string_view host = header(message, "host").value_or(std::string_view{});
+  root.set_tag("span.kind", "server");
+  root.set_tag("http.method", method);
+  root.set_tag("http.route", context.route);
+  std::string& url = root.data().meta["http.url"];
+  if (!host.empty()) url.append("http://").append(host);
+  url.append(target);
+  context.span = &root;
+}
 
-    http::Response response = co_await handler(request);
-
-    request.span = nullptr;
-    const int status = response.result_int();
-    root.set_tag("http.status_code", std::to_string(status));
-    if (status >= 500) tag_server_error(root, response);
-    const telemetry::TraceId& id = root.data().trace_id;
-    response.set("X-Trace-Id", telemetry::hex_text(id).view());
-    char decimal[20];
-    const auto written = std::to_chars(decimal, decimal + sizeof decimal, id.low).ptr;
-    response.set("X-Datadog-Trace-Id", std::string_view(decimal, std::size_t(written - decimal)));
-    co_return response;
-  };
+void RequestTracing::finished(http::RequestContext& context, http::Response& response) {
+  context.span = nullptr;
+  telemetry::Span& root = context.root_span;
+  if (!root.recording()) return;
+  const int status = response.result_int();
+  char digits[20];
+  root.set_tag("http.status_code", decimal(digits, status));
+  if (status >= 500) tag_server_error(root, response);
+  const telemetry::TraceId& id = root.data().trace_id;
+  response.set("X-Trace-Id", telemetry::hex_text(id).view());
+  response.set("X-Datadog-Trace-Id", decimal(digits, id.low));
+  root.finish();  // the trace goes to the sink now, before the answer is written
 }
 
 }  // namespace srelab::catalog

@@ -4,28 +4,22 @@
 // answer's own error and detail. The caller's trace is continued from Datadog or W3C headers;
 // the answer carries the trace id (X-Trace-Id: 32 hex, X-Datadog-Trace-Id: decimal low half) so
 // a learner with curl can find the trace. One per worker thread (its Tracer draws ids from that
-// thread's Random); `decorator()` goes to the worker's Router.
+// thread's Random), set as its Router's request observer.
 #pragma once
-
-#include <memory>
 
 #include "http/router.hpp"
 #include "telemetry/span.hpp"
 
 namespace srelab::catalog {
 
-class RequestTracing {
+class RequestTracing final : public http::RequestObserver {
  public:
   // `sink` takes every finished trace (exporters, the console); `tracer` must outlive this.
   RequestTracing(telemetry::Tracer& tracer, telemetry::TraceSink sink)
       : tracer_(tracer), sink_(std::move(sink)) {}
 
-  http::Handler traced(http::Verb method, std::string_view route, http::Handler handler);
-  http::HandlerDecorator decorator() {
-    return [this](http::Verb method, std::string_view route, http::Handler handler) {
-      return traced(method, route, std::move(handler));
-    };
-  }
+  void started(http::RequestContext& context) override;
+  void finished(http::RequestContext& context, http::Response& response) override;
 
  private:
   telemetry::Tracer& tracer_;

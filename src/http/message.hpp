@@ -45,6 +45,8 @@ struct RequestContext {
   std::string_view route;  // the matched pattern, e.g. "/products/{id}"
   RouteParams params;
   telemetry::Span* span = nullptr;  // the request's root span, when traced
+  // Where a RequestObserver keeps the root span `span` points to, for the handler's duration.
+  telemetry::Span root_span = telemetry::Span::inert();
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;

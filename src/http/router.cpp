@@ -33,7 +33,6 @@ void append_method(std::string& allow, std::string_view method) {
 void Router::add(Verb method, std::string pattern, Handler handler) {
   if (pattern.empty() || pattern.front() != '/')
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
-  if (decorate_) handler = decorate_(method, pattern, std::move(handler));
   Route route{method, std::move(pattern), {}, std::move(handler)};
   for_each_segment(route.pattern, [&](std::size_t, std::string_view text, bool) {
     const bool capture = text.size() >= 2 && text.front() == '{' && text.back() == '}';

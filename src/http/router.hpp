@@ -26,8 +26,17 @@ struct RouteMatch {
   std::string allow;                 // "GET, HEAD" style list, when method_not_allowed
 };
 
-// Wraps every handler as it is added (the owner's cross-cutting concerns: tracing).
-using HandlerDecorator = std::function<Handler(Verb method, std::string_view pattern, Handler)>;
+// Told about every request a route's handler serves, on the session's thread, without a
+// coroutine of its own (a wrapping coroutine costs a frame and a resumption on every request):
+// started() before the handler runs, finished() with its answer before the session sends it —
+// also the 500 the session makes when the handler throws. The owner's cross-cutting concern:
+// tracing. Neither may throw.
+class RequestObserver {
+ public:
+  virtual ~RequestObserver() = default;
+  virtual void started(RequestContext& context) = 0;
+  virtual void finished(RequestContext& context, Response& response) = 0;
+};
 
 // Told about every answer http/ gives without running a handler: the Router's 404 and 405 and
 // the session's protocol errors (400, 408, 413, 431, 503 over max_connections), so the owner can
@@ -40,7 +49,6 @@ using UnmatchedObserver =
 class Router {
  public:
   Router() = default;
-  explicit Router(HandlerDecorator decorate) : decorate_(std::move(decorate)) {}
 
   // Throws std::invalid_argument for a malformed pattern (not starting with '/', a brace that
   // is not a whole "{name}" segment) or a route that duplicates one already added: both are
@@ -53,6 +61,9 @@ class Router {
   void observe_unmatched(Status status, std::chrono::steady_clock::duration took) const {
     if (unmatched_) unmatched_(status, took);
   }
+  // Set while building the router (null: none); it must outlive the router's sessions.
+  void set_request_observer(RequestObserver* observer) { observer_ = observer; }
+  RequestObserver* request_observer() const { return observer_; }
 
  private:
   struct Segment {
@@ -65,9 +76,9 @@ class Router {
     std::vector<Segment> segments;
     Handler handler;
   };
-  HandlerDecorator decorate_;
   std::vector<Route> routes_;  // most specific first, so the first match of a method wins
   UnmatchedObserver unmatched_;
+  RequestObserver* observer_ = nullptr;
 };
 
 }  // namespace srelab::http

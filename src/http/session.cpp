@@ -189,10 +189,13 @@ asio::awaitable<Response> Session::dispatch(Request& request) {
   }
 
   RequestContext context{request, target.path, target.query, match.route, std::move(match.params)};
+  RequestObserver* const observer = slot_.router->request_observer();
+  if (observer) observer->started(context);
   // A handler that throws has a bug; the client gets a 500 and the connection stays usable.
   std::string failure;
   try {
     Response response = co_await (*match.handler)(context);
+    if (observer) observer->finished(context, response);
     co_return response;
   } catch (const std::exception& e) {
     failure = e.what();
@@ -204,6 +207,7 @@ asio::awaitable<Response> Session::dispatch(Request& request) {
                static_cast<int>(match.route.size()), match.route.data(), failure.c_str());
   Response response = json_error(Status::internal_server_error, "Internal Server Error",
                                  "the handler of " + std::string(match.route) + " failed");
+  if (observer) observer->finished(context, response);
   co_return response;
 }
 

@@ -1,5 +1,6 @@
 #include "telemetry/datadog_agent.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
@@ -137,9 +138,37 @@ boost::system::result<std::string, AgentUrlError> validate_url(std::string_view 
 
 // ---- AgentSamplingRates ----
 
-AgentSamplingRates::AgentSamplingRates() : rates_(std::make_shared<const Rates>()) {}
+namespace {
+
+std::atomic<std::uint64_t> rates_versions{0};
+
+std::uint64_t next_rates_version() {
+  return rates_versions.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+}  // namespace
+
+AgentSamplingRates::AgentSamplingRates()
+    : rates_(std::make_shared<const Rates>()), version_(next_rates_version()) {}
 
 double AgentSamplingRates::rate_for(std::string_view service, std::string_view env) const {
+  struct Remembered {
+    std::uint64_t version = 0;  // 0: nothing remembered (versions start at 1)
+    std::string service;
+    std::string env;
+    double rate = 1.0;
+  };
+  thread_local Remembered last;
+  const std::uint64_t version = version_.load(std::memory_order_acquire);
+  if (last.version == version && last.service == service && last.env == env) return last.rate;
+  last.rate = look_up(service, env);
+  last.version = version;
+  last.service.assign(service);
+  last.env.assign(env);
+  return last.rate;
+}
+
+double AgentSamplingRates::look_up(std::string_view service, std::string_view env) const {
   const std::shared_ptr<const Rates> rates = rates_.load(std::memory_order_acquire);
   if (auto it = rates->find(RateKeyView{service, env}); it != rates->end()) return it->second;
   if (auto it = rates->find(RateKeyView{}); it != rates->end()) return it->second;
@@ -160,7 +189,17 @@ bool AgentSamplingRates::update_from_json(std::string_view body) {
     if (!(rate >= 0.0 && rate <= 1.0)) continue;  // NaN fails too
     (*rates)[Key{std::string(parsed->service), std::string(parsed->env)}] = rate;
   }
+  const std::shared_ptr<const Rates> current = rates_.load(std::memory_order_acquire);
+  const bool same = current->size() == rates->size() &&
+                    std::equal(current->begin(), current->end(), rates->begin(),
+                               [](const auto& a, const auto& b) {
+                                 return a.first.service == b.first.service &&
+                                        a.first.env == b.first.env && a.second == b.second;
+                               });
+  if (same) return true;
+  // The rates first, then the version: a reader that sees the new version loads the new rates.
   rates_.store(std::move(rates), std::memory_order_release);
+  version_.store(next_rates_version(), std::memory_order_release);
   return true;
 }
 

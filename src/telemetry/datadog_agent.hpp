@@ -12,6 +12,7 @@
 #include <boost/assert/source_location.hpp>
 #include <boost/system/result.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -58,8 +59,14 @@ class AgentSamplingRates {
     }
   };
   using Rates = std::map<Key, double, KeyLess>;
+  double look_up(std::string_view service, std::string_view env) const;
 
   std::atomic<std::shared_ptr<const Rates>> rates_;
+  // Changes only when the rates do (the agent repeats them in every answer). Every request
+  // thread asks for its rate on every trace: each keeps its last answer and the version it came
+  // from, so the shared pointer (whose count every load writes) is touched only after a change.
+  // Versions come from one process-wide sequence, so no two instances ever share one.
+  std::atomic<std::uint64_t> version_;
 };
 
 struct DatadogAgentSettings {

@@ -7,37 +7,37 @@ namespace {
 
 void encode_span(MsgpackWriter& w, const SpanData& span) {
   w.map_header(12);
-  w.string("service");
+  w.literal("service");
   w.string(span.service);
-  w.string("name");
+  w.literal("name");
   w.string(span.name);
-  w.string("resource");
+  w.literal("resource");
   w.string(span.resource);
-  w.string("trace_id");
+  w.literal("trace_id");
   w.uint64(span.trace_id.low);
-  w.string("span_id");
+  w.literal("span_id");
   w.uint64(span.span_id);
-  w.string("parent_id");
+  w.literal("parent_id");
   w.uint64(span.parent_id);
-  w.string("start");
+  w.literal("start");
   w.int64(span.start);
-  w.string("duration");
+  w.literal("duration");
   w.int64(span.duration);
-  w.string("error");
+  w.literal("error");
   w.int32(span.error);
-  w.string("meta");
+  w.literal("meta");
   w.map_header(static_cast<std::uint32_t>(span.meta.size()));
   for (const auto& [key, value] : span.meta) {
     w.string(key);
     w.string(value);
   }
-  w.string("metrics");
+  w.literal("metrics");
   w.map_header(static_cast<std::uint32_t>(span.metrics.size()));
   for (const auto& [key, value] : span.metrics) {
     w.string(key);
     w.float64(value);
   }
-  w.string("type");
+  w.literal("type");
   w.string(span.type);
 }
 

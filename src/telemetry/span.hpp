@@ -30,6 +30,7 @@ namespace srelab::telemetry {
 
 inline constexpr std::string_view kSamplingPriorityMetric = "_sampling_priority_v1";
 inline constexpr std::string_view kTraceIdHighTag = "_dd.p.tid";
+inline constexpr std::string_view kDecisionMakerTag = "_dd.p.dm";
 
 struct SpanData {
   std::string service;
@@ -135,7 +136,11 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
   const Clock& clock_;
   TraceSink sink_;
   TraceChunk finished_;
-  TraceContext context_;  // trace id, priority, origin, tags; parent_id unused here
+  TraceContext context_;        // trace id, priority, origin, tags; parent_id unused here
+  std::string decision_maker_;  // `_dd.p.dm` when this process decided the priority, else ""
+  bool anchored_ = false;       // the first span read the wall clock: anchor_wall_ns_ at anchor_
+  std::int64_t anchor_wall_ns_ = 0;
+  Clock::time_point anchor_{};
 };
 
 // What every segment of one thread needs: settings, that thread's Random, the clock, and the

@@ -17,9 +17,11 @@
 #include <cerrno>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -485,6 +487,46 @@ TEST_F(HttpServerTest, HandlerExceptionBecomes500AndTheConnectionLives) {
   auto after = client.read_response();
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 200u);
+}
+
+// Records what it is told; marks the answer so the test sees finished() ran before the send.
+class RecordingObserver final : public RequestObserver {
+ public:
+  void started(RequestContext& context) override {
+    std::lock_guard lock(mutex);
+    events.push_back("started " + std::string(context.route));
+  }
+  void finished(RequestContext& context, Response& response) override {
+    response.set("X-Observed", std::to_string(response.result_int()));
+    std::lock_guard lock(mutex);
+    events.push_back("finished " + std::string(context.route) + " " +
+                     std::to_string(response.result_int()));
+  }
+  std::vector<std::string> seen() {
+    std::lock_guard lock(mutex);
+    return events;
+  }
+  std::mutex mutex;
+  std::vector<std::string> events;
+};
+
+TEST_F(HttpServerTest, TheRequestObserverSeesEveryHandledRequestAndItsAnswer) {
+  RecordingObserver observer;
+  router_.set_request_observer(&observer);
+  start();
+  Client client(port());
+  for (const char* path : {"/hello", "/throw", "/nowhere"}) {
+    ASSERT_TRUE(client.send(get(path)));
+    auto reply = client.read_response();
+    ASSERT_TRUE(reply) << path;
+    const bool handled = std::string_view(path) != "/nowhere";
+    EXPECT_EQ(std::string(reply->message["X-Observed"]),
+              handled ? std::to_string(reply->status) : "")
+        << path;
+  }
+  // A handler that throws is seen with the session's 500; a request no route serves is not.
+  EXPECT_EQ(observer.seen(), (std::vector<std::string>{"started /hello", "finished /hello 200",
+                                                       "started /throw", "finished /throw 500"}));
 }
 
 TEST_F(HttpServerTest, ConcurrentClientsOnBothContexts) {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -137,6 +138,26 @@ TEST(AgentSamplingRates, ExactKeyThenDefaultThenOne) {
   ASSERT_TRUE(rates.update_from_json(R"({"rate_by_service":{"service:catalog,env:lab":1}})"));
   EXPECT_EQ(rates.rate_for("catalog", "lab"), 1.0);  // an integer is a number
   EXPECT_EQ(rates.rate_for("other", "lab"), 1.0);    // replaced, not merged: no default now
+}
+
+// Each thread remembers its last answer; that memory must follow every change of the rates and
+// never mix two instances up.
+TEST(AgentSamplingRates, RememberedAnswersFollowChangesAndInstances) {
+  AgentSamplingRates first;
+  AgentSamplingRates second;
+  ASSERT_TRUE(first.update_from_json(R"({"rate_by_service":{"service:s,env:e":0.25}})"));
+  ASSERT_TRUE(second.update_from_json(R"({"rate_by_service":{"service:s,env:e":0.75}})"));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(first.rate_for("s", "e"), 0.25);
+    EXPECT_EQ(second.rate_for("s", "e"), 0.75);
+    EXPECT_EQ(first.rate_for("s", "other"), 1.0);
+  }
+  ASSERT_TRUE(first.update_from_json(R"({"rate_by_service":{"service:s,env:e":0.25}})"));
+  EXPECT_EQ(first.rate_for("s", "e"), 0.25);  // the same rates again: nothing changes
+  ASSERT_TRUE(first.update_from_json(R"({"rate_by_service":{"service:s,env:e":0.5}})"));
+  EXPECT_EQ(first.rate_for("s", "e"), 0.5);
+  std::thread other([&] { EXPECT_EQ(first.rate_for("s", "e"), 0.5); });
+  other.join();
 }
 
 TEST(AgentSamplingRates, GarbageChangesNothing) {

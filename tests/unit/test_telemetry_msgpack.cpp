@@ -39,6 +39,29 @@ TEST(MsgpackWriter, NumbersUseTheNamedFormatWithExactBytes) {
                               0xc3, 0xc2, 0xc0}));
 }
 
+TEST(MsgpackWriter, ALiteralIsWrittenAsTheSameStringWouldBe) {
+  MsgpackWriter by_literal;
+  by_literal.literal("trace_id");
+  by_literal.literal("");
+  MsgpackWriter by_string;
+  by_string.string("trace_id");
+  by_string.string("");
+  EXPECT_EQ(by_literal.bytes(), by_string.bytes());
+  EXPECT_EQ(by_literal.bytes().size(), 10u);
+}
+
+TEST(MsgpackWriter, AppendsToATargetAndLeavesExactlyWhatWasWritten) {
+  std::string target = "head";
+  {
+    MsgpackWriter w(target);
+    for (int i = 0; i < 200; ++i) w.uint64(static_cast<std::uint64_t>(i));  // grows several times
+  }
+  ASSERT_EQ(target.size(), 4u + 200u * 9u);
+  EXPECT_EQ(target.substr(0, 4), "head");
+  EXPECT_EQ(static_cast<unsigned char>(target[4]), 0xcfu);
+  EXPECT_EQ(static_cast<unsigned char>(target.back()), 199u);
+}
+
 TEST(MsgpackRoundTrip, Numbers) {
   for (std::uint64_t v : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{0x7f},
                           std::uint64_t{0x80}, std::numeric_limits<std::uint64_t>::max()}) {
