@@ -8,9 +8,12 @@ namespace {
 
 // The memory finished traces leave behind, kept per thread for the next ones: a traced request
 // then fills strings and tag maps that already have their capacity instead of allocating a
-// dozen times. Bounded in count, and a span that grew large (a long error message) is let go.
+// dozen times. `ready` holds spans with that capacity; `shells` the heap objects a Span held
+// after its contents went into a chunk. Bounded in count, and a span that grew large (a long
+// error message) is let go.
 struct Recycled {
-  std::vector<SpanData> spans;
+  std::vector<std::unique_ptr<SpanData>> ready;
+  std::vector<std::unique_ptr<SpanData>> shells;
   std::vector<TraceChunk> chunks;
 };
 constexpr std::size_t kMaxRecycledSpans = 32;
@@ -27,12 +30,22 @@ std::size_t retained_bytes(const SpanData& span) {
          span.type.capacity() + span.meta.retained_bytes() + span.metrics.retained_bytes();
 }
 
-SpanData take_span() {
-  auto& spans = recycled().spans;
-  if (spans.empty()) return SpanData{};
-  SpanData span = std::move(spans.back());
-  spans.pop_back();
+std::unique_ptr<SpanData> pop(std::vector<std::unique_ptr<SpanData>>& from) {
+  std::unique_ptr<SpanData> span = std::move(from.back());
+  from.pop_back();
   return span;
+}
+
+std::unique_ptr<SpanData> take_span() {
+  auto& cache = recycled();
+  if (!cache.ready.empty()) return pop(cache.ready);
+  if (!cache.shells.empty()) return pop(cache.shells);
+  return std::make_unique<SpanData>();
+}
+
+void give_back_shell(std::unique_ptr<SpanData> shell) {
+  auto& shells = recycled().shells;
+  if (shells.size() < kMaxRecycledSpans) shells.push_back(std::move(shell));
 }
 
 TraceChunk take_chunk() {
@@ -47,17 +60,26 @@ TraceChunk take_chunk() {
   return chunk;
 }
 
-// Takes back what the sink left of a chunk (spans it moved away are empty shells).
+// Takes back what the sink left of a chunk (spans it moved away are empty).
 void give_back(TraceChunk& chunk) {
   auto& cache = recycled();
   for (SpanData& span : chunk) {
-    if (cache.spans.size() >= kMaxRecycledSpans) break;
+    if (cache.ready.size() >= kMaxRecycledSpans) break;
     if (retained_bytes(span) > kMaxRecycledSpanBytes) continue;
-    cache.spans.push_back(std::move(span));
+    std::unique_ptr<SpanData> holder =
+        cache.shells.empty() ? std::make_unique<SpanData>() : pop(cache.shells);
+    *holder = std::move(span);
+    cache.ready.push_back(std::move(holder));
   }
   chunk.clear();
   if (cache.chunks.size() < kMaxRecycledChunks && chunk.capacity() > 0)
     cache.chunks.push_back(std::move(chunk));
+}
+
+SpanData& scratch_data() {
+  thread_local SpanData scratch;
+  scratch = SpanData{};
+  return scratch;
 }
 
 }  // namespace
@@ -76,17 +98,14 @@ void SpanData::set_error(std::string_view type, std::string_view message) {
   set_tag("error.message", message);
 }
 
-Span::Span(std::shared_ptr<TraceSegment> segment, SpanData data, Clock::time_point started)
+Span::Span(std::shared_ptr<TraceSegment> segment, std::unique_ptr<SpanData> data,
+           Clock::time_point started)
     : segment_(std::move(segment)), data_(std::move(data)), started_(started) {}
-
-Span::Span(Span&& other) noexcept
-    : segment_(std::move(other.segment_)),
-      data_(std::move(other.data_)),
-      started_(other.started_) {}
 
 Span& Span::operator=(Span&& other) noexcept {
   if (this != &other) {
     finish();
+    if (data_) give_back_shell(std::move(data_));
     segment_ = std::move(other.segment_);
     data_ = std::move(other.data_);
     started_ = other.started_;
@@ -96,6 +115,15 @@ Span& Span::operator=(Span&& other) noexcept {
 
 Span::~Span() {
   finish();
+  if (data_) give_back_shell(std::move(data_));
+}
+
+SpanData& Span::data() {
+  return data_ ? *data_ : scratch_data();
+}
+
+const SpanData& Span::data() const {
+  return data_ ? *data_ : scratch_data();
 }
 
 void Span::finish() {
@@ -103,16 +131,17 @@ void Span::finish() {
   auto segment = std::move(segment_);
   segment_.reset();
   const auto elapsed = segment->clock_.now() - started_;
-  data_.duration = std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
-  if (data_.duration < 0) data_.duration = 0;
-  segment->finished_.push_back(std::move(data_));
+  data_->duration = std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+  if (data_->duration < 0) data_->duration = 0;
+  // The contents go into the chunk; the ids stay readable here (they are copied, not moved).
+  segment->finished_.push_back(std::move(*data_));
 }
 
 Span Span::child(std::string_view name, std::string_view resource) {
   // A finished (or moved-from) span has no segment; a child of it would be orphaned, so it
   // becomes an inert span that records nothing.
   if (!segment_) return inert();
-  return segment_->make_span(name, resource, data_.span_id);
+  return segment_->make_span(name, resource, data_->span_id);
 }
 
 TraceContext Span::context() const {
@@ -122,8 +151,8 @@ TraceContext Span::context() const {
     if (!segment_->decision_maker_.empty())
       out.propagation_tags.emplace_back(kDecisionMakerTag, segment_->decision_maker_);
   }
-  out.trace_id = data_.trace_id;
-  out.parent_id = data_.span_id;
+  out.trace_id = data().trace_id;
+  out.parent_id = data().span_id;
   out.last_datadog_parent.reset();
   return out;
 }
@@ -189,7 +218,8 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
 }
 
 Span TraceSegment::make_span(std::string_view name, std::string_view resource, SpanId parent_id) {
-  SpanData data = take_span();
+  std::unique_ptr<SpanData> held = take_span();
+  SpanData& data = *held;
   data.service.assign(settings_.service);
   data.name.assign(name);
   data.resource.assign(resource.empty() ? name : resource);
@@ -216,7 +246,7 @@ Span TraceSegment::make_span(std::string_view name, std::string_view resource, S
   for (const auto& [key, value] : settings_.tags) data.set_tag(key, value);
   if (!settings_.env.empty()) data.set_tag("env", settings_.env);
   if (!settings_.version.empty()) data.set_tag("version", settings_.version);
-  return Span(shared_from_this(), std::move(data), now);
+  return Span(shared_from_this(), std::move(held), now);
 }
 
 }  // namespace srelab::telemetry

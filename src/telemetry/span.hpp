@@ -66,29 +66,37 @@ struct TracerSettings {
 class TraceSegment;
 
 // A span in progress; finishing (explicitly or on destruction) stamps its duration and sends it
-// to the segment's sink. Move-only; a moved-from Span does nothing.
+// to the segment's sink. Move-only and small (its SpanData lives on the heap, reused from trace
+// to trace); a moved-from Span does nothing.
 class Span {
  public:
-  Span(Span&& other) noexcept;
+  Span(Span&& other) noexcept = default;
   Span& operator=(Span&& other) noexcept;
   Span(const Span&) = delete;
   Span& operator=(const Span&) = delete;
   ~Span();
 
-  // A span that records nothing (for untraced operations); tagging it is harmless.
-  static Span inert() { return Span(nullptr, SpanData{}, Clock::time_point{}); }
+  // A span that records nothing (for untraced operations); tagging it is harmless, and making
+  // one costs nothing.
+  static Span inert() { return Span(); }
   // False for an inert, moved-from or finished span: callers skip building tags for it.
   bool recording() const { return segment_ != nullptr; }
 
   // A child in the same trace, started now.
   Span child(std::string_view name, std::string_view resource = {});
 
-  SpanData& data() { return data_; }
-  const SpanData& data() const { return data_; }
-  void set_tag(std::string_view key, std::string_view value) { data_.set_tag(key, value); }
-  void set_metric(std::string_view key, double value) { data_.set_metric(key, value); }
+  // The span's fields. A finished span keeps its ids (its tags went to the sink); an inert or
+  // moved-from span answers with an empty SpanData of its thread, whose contents mean nothing.
+  SpanData& data();
+  const SpanData& data() const;
+  void set_tag(std::string_view key, std::string_view value) {
+    if (data_) data_->set_tag(key, value);
+  }
+  void set_metric(std::string_view key, double value) {
+    if (data_) data_->set_metric(key, value);
+  }
   void set_error(std::string_view type, std::string_view message) {
-    data_.set_error(type, message);
+    if (data_) data_->set_error(type, message);
   }
 
   // The context to inject into an outgoing request made under this span. Call it before the
@@ -100,11 +108,13 @@ class Span {
 
  private:
   friend class TraceSegment;
-  Span(std::shared_ptr<TraceSegment> segment, SpanData data, Clock::time_point started);
+  Span() = default;
+  Span(std::shared_ptr<TraceSegment> segment, std::unique_ptr<SpanData> data,
+       Clock::time_point started);
 
   std::shared_ptr<TraceSegment> segment_;
-  SpanData data_;
-  Clock::time_point started_;
+  std::unique_ptr<SpanData> data_;
+  Clock::time_point started_{};
 };
 
 // What a request's spans share: the sink, the ids source, the clock, the sampling decision.
