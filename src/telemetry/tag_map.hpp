@@ -1,8 +1,9 @@
 // The meta (string → string) and metrics (string → double) of a span: a small map kept as a
-// vector sorted by key. A span has a dozen tags at most, set once and read once, so a sorted
-// vector costs one allocation where a std::map costs one per tag, and iterates in the same key
-// order. The part of std::map's interface that spans use: find/at/contains/insert_or_assign,
-// iteration over pair<string, V> (`first`, `second`), size/empty/clear.
+// vector in the order keys were first set. A span has a dozen tags at most, set once and read
+// once: a lookup is a scan that compares lengths before bytes, an insertion an append, and the
+// whole map one allocation where a std::map costs one per tag. The part of std::map's interface
+// that spans use: find/at/contains/insert_or_assign, iteration over pair<string, V> (`first`,
+// `second`; insertion order, not key order), size/empty/clear; == ignores the order.
 // clear() keeps the entries' strings (only the count drops), so a map that the tracer reuses for
 // the next span refills them without allocating: the hot path of a traced request.
 #pragma once
@@ -57,12 +58,10 @@ class TagMap {
   }
 
   const_iterator find(std::string_view key) const {
-    auto found = lower_bound(key);
-    return found != end() && found->first == key ? found : end();
+    return std::find_if(begin(), end(), [key](const value_type& item) { return same(item, key); });
   }
   iterator find(std::string_view key) {
-    auto found = lower_bound(key);
-    return found != end() && found->first == key ? found : end();
+    return std::find_if(begin(), end(), [key](const value_type& item) { return same(item, key); });
   }
   bool contains(std::string_view key) const { return find(key) != end(); }
   const V& at(std::string_view key) const {
@@ -78,24 +77,25 @@ class TagMap {
 
   // The value for `key`, inserted default-constructed when absent.
   V& operator[](std::string_view key) {
-    auto position = lower_bound(key);
-    if (position != end() && position->first == key) return position->second;
-    const auto index = position - begin();
+    if (auto found = find(key); found != end()) return found->second;
     if (size_ == items_.size()) {
       if (items_.capacity() == 0) items_.reserve(kFirstCapacity);
       items_.emplace_back();
     }
-    // The first spare entry takes the key (its string keeps its capacity) and rotates into place.
-    value_type& spare = items_[size_];
+    // The first spare entry takes the key (its string keeps its capacity).
+    value_type& spare = items_[size_++];
     spare.first.assign(key);
     reset(spare.second);
-    ++size_;
-    std::rotate(begin() + index, end() - 1, end());
-    return items_[static_cast<std::size_t>(index)].second;
+    return spare.second;
   }
 
   friend bool operator==(const TagMap& a, const TagMap& b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+    if (a.size() != b.size()) return false;
+    for (const auto& [key, value] : a) {
+      const auto found = b.find(key);
+      if (found == b.end() || !(found->second == value)) return false;
+    }
+    return true;
   }
 
  private:
@@ -105,19 +105,11 @@ class TagMap {
   static std::size_t extra_capacity(double) { return 0; }
   static void reset(std::string& value) { value.clear(); }  // keeps the capacity
   static void reset(double& value) { value = 0; }
-
-  const_iterator lower_bound(std::string_view key) const {
-    return std::lower_bound(begin(), end(), key, [](const value_type& item, std::string_view k) {
-      return item.first < k;
-    });
-  }
-  iterator lower_bound(std::string_view key) {
-    return std::lower_bound(begin(), end(), key, [](const value_type& item, std::string_view k) {
-      return item.first < k;
-    });
+  static bool same(const value_type& item, std::string_view key) {
+    return item.first.size() == key.size() && std::string_view(item.first) == key;
   }
 
-  std::vector<value_type> items_;  // [0, size_) live and sorted; the rest spare
+  std::vector<value_type> items_;  // [0, size_) live, in insertion order; the rest spare
   std::size_t size_ = 0;
 };
 
