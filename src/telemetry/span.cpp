@@ -76,6 +76,50 @@ void give_back(TraceChunk& chunk) {
     cache.chunks.push_back(std::move(chunk));
 }
 
+// The allocator of segments (one per trace, held by shared_ptr): blocks of the one size it is
+// asked for come back to a short list of this thread's, so a traced request does not go to
+// malloc for its segment. Blocks freed on another thread join that thread's list.
+template <class T>
+struct RecyclingAllocator {
+  using value_type = T;
+  RecyclingAllocator() = default;
+  template <class U>
+  RecyclingAllocator(const RecyclingAllocator<U>&) noexcept {}
+
+  T* allocate(std::size_t n) {
+    auto& blocks = free_blocks();
+    if (n == 1 && !blocks.empty()) {
+      void* block = blocks.back();
+      blocks.pop_back();
+      return static_cast<T*>(block);
+    }
+    return std::allocator<T>().allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    auto& blocks = free_blocks();
+    if (n == 1 && blocks.size() < kMaxBlocks) {
+      blocks.push_back(p);  // capacity reserved up front: no allocation here
+      return;
+    }
+    std::allocator<T>().deallocate(p, n);
+  }
+  friend bool operator==(const RecyclingAllocator&, const RecyclingAllocator&) { return true; }
+
+ private:
+  static constexpr std::size_t kMaxBlocks = 64;
+  struct Blocks {
+    std::vector<void*> free;
+    Blocks() { free.reserve(kMaxBlocks); }
+    ~Blocks() {
+      for (void* block : free) std::allocator<T>().deallocate(static_cast<T*>(block), 1);
+    }
+  };
+  static std::vector<void*>& free_blocks() {
+    thread_local Blocks blocks;
+    return blocks.free;
+  }
+};
+
 SpanData& scratch_data() {
   thread_local SpanData scratch;
   scratch = SpanData{};
@@ -194,8 +238,9 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
   }
   const TraceId trace_id = context.trace_id;
   const int priority = *context.sampling_priority;
-  auto segment =
-      std::make_shared<TraceSegment>(settings, random, clock, std::move(sink), std::move(context));
+  auto segment = std::allocate_shared<TraceSegment>(RecyclingAllocator<TraceSegment>(), settings,
+                                                   random, clock, std::move(sink),
+                                                   std::move(context));
   if (decision && decision->priority > 0 && !decision->mechanism.empty())
     segment->decision_maker_.assign("-").append(decision->mechanism);
   const TraceContext& kept = segment->context_;
