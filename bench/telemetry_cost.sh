@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # What telemetry costs on the cache-hit path. One lab (Postgres, Redis) and three services on it,
 # measured turn about with wrk on random cache-hit ids:
-#   telemetry-off  no tracing, no console (metrics are always recorded)
-#   telemetry-on   everything: 100 % sampling, traces to a stand-in agent on loopback, the
-#                  console recording, /metrics scraped every second
-#   console-off    the same without the console, to see what the console's recording costs
-# Prints each run, the medians and the ratios. Loopback only; stops what it started.
+#   off                no tracing, no console (metrics are always recorded)
+#   telemetry          every request traced (100 % sampling), traces sent to a stand-in agent on
+#                      loopback, /metrics scraped every second; no console
+#   telemetry+console  the same with the console recording (what `up` runs by default)
+# Prints each run, the medians and the ratios: telemetry / off is the telemetry issue's measure,
+# telemetry+console / telemetry the console's own cost. Loopback only; stops what it started.
 #   bench/telemetry_cost.sh [seconds per run, default 10] [rounds, default 3]
 set -euo pipefail
 
@@ -75,7 +76,7 @@ run() {
   rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
   grep -q 'Non-2xx' <<<"$out" && echo "bench: $1 had non-2xx answers" >&2
-  printf '%-14s %12s req/s   p99 %8s\n' "$1" "$rps" "$p99"
+  printf '%-18s %12s req/s   p99 %8s\n' "$1" "$rps" "$p99"
   echo "$rps" >>"$state/$1"
 }
 
@@ -93,20 +94,24 @@ run_scraped() {  # NAME PORT
 
 echo "wrk -t2 -c64 -d${duration}s x $rounds rounds, $(nproc) cores"
 for _ in $(seq 1 "$rounds"); do
-  run telemetry-off "$off_port"
-  run_scraped telemetry-on "$on_port"
-  run_scraped console-off "$no_console_port"
+  run off "$off_port"
+  run_scraped telemetry "$no_console_port"
+  run_scraped telemetry+console "$on_port"
 done
 
 median() { sort -g "$state/$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-off="$(median telemetry-off)"
-on="$(median telemetry-on)"
-no_console="$(median console-off)"
-exported="$(curl -fs "http://127.0.0.1:$on_port/metrics" |
-  awk '/^trace_export_sent_total/ {s+=$2} /^trace_export_dropped_total/ {d+=$2} END {print s+0, d+0}')"
-printf 'median         telemetry-off %s, telemetry-on %s, console-off %s req/s\n' \
-  "$off" "$on" "$no_console"
-printf 'exported       sent %s traces, dropped %s (telemetry-on)\n' ${exported}
-awk -v on="$on" -v off="$off" -v nc="$no_console" 'BEGIN {
-  printf "ratio          telemetry on / off = %.2f\n", on / off
-  printf "ratio          console on / off (tracing on) = %.2f\n", on / nc }'
+off="$(median off)"
+traced="$(median telemetry)"
+with_console="$(median telemetry+console)"
+exported() {  # PORT: "sent dropped" traces
+  curl -fs "http://127.0.0.1:$1/metrics" |
+    awk '/^trace_export_sent_total/ {s+=$2} /^trace_export_dropped_total/ {d+=$2} END {print s+0, d+0}'
+}
+printf 'median         off %s, telemetry %s, telemetry+console %s req/s\n' \
+  "$off" "$traced" "$with_console"
+printf 'exported       sent %s traces, dropped %s (telemetry)\n' $(exported "$no_console_port")
+printf 'exported       sent %s traces, dropped %s (telemetry+console)\n' $(exported "$on_port")
+awk -v off="$off" -v t="$traced" -v c="$with_console" 'BEGIN {
+  printf "ratio          telemetry / off = %.2f\n", t / off
+  printf "ratio          telemetry+console / telemetry = %.2f\n", c / t
+  printf "ratio          telemetry+console / off = %.2f\n", c / off }'

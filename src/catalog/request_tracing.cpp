@@ -91,9 +91,8 @@ void RequestTracing::finished(http::RequestContext& context, http::Response& res
   char digits[20];
   root.set_tag("http.status_code", decimal(digits, status));
   if (status >= 500) tag_server_error(root, response);
-  const telemetry::TraceId& id = root.data().trace_id;
-  response.set("X-Trace-Id", telemetry::hex_text(id).view());
-  response.set("X-Datadog-Trace-Id", decimal(digits, id.low));
+  // One header: every field an answer carries costs its serialization on every request.
+  response.insert("X-Trace-Id", telemetry::hex_text(root.data().trace_id).view());
   root.finish();  // the trace goes to the sink now, before the answer is written
 }
 

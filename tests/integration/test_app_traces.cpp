@@ -102,9 +102,9 @@ class TracesTest : public ServiceTest {
   }
 
   std::optional<TraceChunk> trace_with_id(const HttpReply& reply, std::string_view resource) {
-    const std::string id = reply.header("x-datadog-trace-id");
+    const std::string id = reply.header("x-trace-id");
     return trace_where(resource, [&](const TraceChunk& chunk) {
-      return std::to_string(root_of(chunk).trace_id.low) == id;
+      return telemetry::to_hex(root_of(chunk).trace_id) == id;
     });
   }
 
@@ -347,7 +347,10 @@ TEST_F(LogsTest, AFailingRequestsLogLineCarriesItsTraceAndSpanIds) {
   EXPECT_EQ(text(*line, "level"), "error");
   EXPECT_EQ(text(*line, "logger"), "catalog.product_service");
   EXPECT_EQ(text(*line, "dd.trace_id"), std::to_string(root.trace_id.low));
-  EXPECT_EQ(text(*line, "dd.trace_id"), failed.header("x-datadog-trace-id"));
+  // The log's decimal id is the low half of the answer's X-Trace-Id.
+  const auto low = telemetry::parse_hex16(std::string_view(failed.header("x-trace-id")).substr(16));
+  ASSERT_TRUE(low);
+  EXPECT_EQ(text(*line, "dd.trace_id"), std::to_string(*low));
   EXPECT_EQ(text(*line, "dd.span_id"), std::to_string(root.span_id));
   EXPECT_EQ(text(*line, "dd.service"), "sre-lab");
   EXPECT_EQ(text(*line, "dd.env"), "lab-test");
