@@ -3,8 +3,8 @@
 // "<METHOD> <route>", span.kind server, http.method/route/url/status_code, error on 5xx with the
 // answer's own error and detail. The caller's trace is continued from Datadog or W3C headers;
 // the answer carries the trace id (X-Trace-Id: 32 hex, the W3C form; its low 16 digits are the
-// 64-bit id Datadog shows, in hex) so a learner with curl can find the trace. One per worker thread (its Tracer draws ids from that
-// thread's Random), set as its Router's request observer.
+// 64-bit id Datadog shows, in hex) so a learner with curl can find the trace. One per worker
+// thread (its Tracer draws ids from that thread's Random), set as its Router's request observer.
 #pragma once
 
 #include "http/router.hpp"

@@ -283,7 +283,9 @@ void Session::watch(Phase phase, Clock::duration timeout) {
 
 void Session::wait_timer(std::shared_ptr<Session> self) {
   timer_.async_wait([self = std::move(self)](error_code ec) mutable {
-    if (!ec) self->on_timer(std::move(self));
+    if (ec) return;
+    Session& session = *self;  // named first: the call below gives `self` away
+    session.on_timer(std::move(self));
   });
 }
 

@@ -238,9 +238,9 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
   }
   const TraceId trace_id = context.trace_id;
   const int priority = *context.sampling_priority;
-  auto segment = std::allocate_shared<TraceSegment>(RecyclingAllocator<TraceSegment>(), settings,
-                                                   random, clock, std::move(sink),
-                                                   std::move(context));
+  auto segment =
+      std::allocate_shared<TraceSegment>(RecyclingAllocator<TraceSegment>(), settings, random,
+                                         clock, std::move(sink), std::move(context));
   if (decision && decision->priority > 0 && !decision->mechanism.empty())
     segment->decision_maker_.assign("-").append(decision->mechanism);
   const TraceContext& kept = segment->context_;
