@@ -3,130 +3,10 @@
 #include <chrono>
 #include <utility>
 
+#include "telemetry/span_recycling.hpp"
+
 namespace srelab::telemetry {
-namespace {
-
-// The memory finished traces leave behind, kept per thread for the next ones: a traced request
-// then fills strings and tag maps that already have their capacity instead of allocating a
-// dozen times. `ready` holds spans with that capacity; `shells` the heap objects a Span held
-// after its contents went into a chunk. Bounded in count, and a span that grew large (a long
-// error message) is let go.
-struct Recycled {
-  std::vector<std::unique_ptr<SpanData>> ready;
-  std::vector<std::unique_ptr<SpanData>> shells;
-  std::vector<TraceChunk> chunks;
-};
-constexpr std::size_t kMaxRecycledSpans = 32;
-constexpr std::size_t kMaxRecycledChunks = 8;
-constexpr std::size_t kMaxRecycledSpanBytes = 4096;
-
-Recycled& recycled() {
-  thread_local Recycled cache;
-  return cache;
-}
-
-std::size_t retained_bytes(const SpanData& span) {
-  return span.service.capacity() + span.name.capacity() + span.resource.capacity() +
-         span.type.capacity() + span.meta.retained_bytes() + span.metrics.retained_bytes();
-}
-
-std::unique_ptr<SpanData> pop(std::vector<std::unique_ptr<SpanData>>& from) {
-  std::unique_ptr<SpanData> span = std::move(from.back());
-  from.pop_back();
-  return span;
-}
-
-std::unique_ptr<SpanData> take_span() {
-  auto& cache = recycled();
-  if (!cache.ready.empty()) return pop(cache.ready);
-  if (!cache.shells.empty()) return pop(cache.shells);
-  return std::make_unique<SpanData>();
-}
-
-void give_back_shell(std::unique_ptr<SpanData> shell) {
-  auto& shells = recycled().shells;
-  if (shells.size() < kMaxRecycledSpans) shells.push_back(std::move(shell));
-}
-
-TraceChunk take_chunk() {
-  auto& chunks = recycled().chunks;
-  if (chunks.empty()) {
-    TraceChunk chunk;
-    chunk.reserve(4);  // a cache hit's root and Redis span, without regrowing
-    return chunk;
-  }
-  TraceChunk chunk = std::move(chunks.back());
-  chunks.pop_back();
-  return chunk;
-}
-
-// Takes back what the sink left of a chunk (spans it moved away are empty).
-void give_back(TraceChunk& chunk) {
-  auto& cache = recycled();
-  for (SpanData& span : chunk) {
-    if (cache.ready.size() >= kMaxRecycledSpans) break;
-    if (retained_bytes(span) > kMaxRecycledSpanBytes) continue;
-    std::unique_ptr<SpanData> holder =
-        cache.shells.empty() ? std::make_unique<SpanData>() : pop(cache.shells);
-    *holder = std::move(span);
-    cache.ready.push_back(std::move(holder));
-  }
-  chunk.clear();
-  if (cache.chunks.size() < kMaxRecycledChunks && chunk.capacity() > 0)
-    cache.chunks.push_back(std::move(chunk));
-}
-
-// The allocator of segments (one per trace, held by shared_ptr): blocks of the one size it is
-// asked for come back to a short list of this thread's, so a traced request does not go to
-// malloc for its segment. Blocks freed on another thread join that thread's list.
-template <class T>
-struct RecyclingAllocator {
-  using value_type = T;
-  RecyclingAllocator() = default;
-  template <class U>
-  RecyclingAllocator(const RecyclingAllocator<U>&) noexcept {}
-
-  T* allocate(std::size_t n) {
-    auto& blocks = free_blocks();
-    if (n == 1 && !blocks.empty()) {
-      void* block = blocks.back();
-      blocks.pop_back();
-      return static_cast<T*>(block);
-    }
-    return std::allocator<T>().allocate(n);
-  }
-  void deallocate(T* p, std::size_t n) noexcept {
-    auto& blocks = free_blocks();
-    if (n == 1 && blocks.size() < kMaxBlocks) {
-      blocks.push_back(p);  // capacity reserved up front: no allocation here
-      return;
-    }
-    std::allocator<T>().deallocate(p, n);
-  }
-  friend bool operator==(const RecyclingAllocator&, const RecyclingAllocator&) { return true; }
-
- private:
-  static constexpr std::size_t kMaxBlocks = 64;
-  struct Blocks {
-    std::vector<void*> free;
-    Blocks() { free.reserve(kMaxBlocks); }
-    ~Blocks() {
-      for (void* block : free) std::allocator<T>().deallocate(static_cast<T*>(block), 1);
-    }
-  };
-  static std::vector<void*>& free_blocks() {
-    thread_local Blocks blocks;
-    return blocks.free;
-  }
-};
-
-SpanData& scratch_data() {
-  thread_local SpanData scratch;
-  scratch = SpanData{};
-  return scratch;
-}
-
-}  // namespace
+namespace recycling = span_recycling;
 
 void SpanData::set_tag(std::string_view key, std::string_view value) {
   meta[key].assign(value);
@@ -149,7 +29,7 @@ Span::Span(std::shared_ptr<TraceSegment> segment, std::unique_ptr<SpanData> data
 Span& Span::operator=(Span&& other) noexcept {
   if (this != &other) {
     finish();
-    if (data_) give_back_shell(std::move(data_));
+    if (data_) recycling::give_back_shell(std::move(data_));
     segment_ = std::move(other.segment_);
     data_ = std::move(other.data_);
     started_ = other.started_;
@@ -159,15 +39,15 @@ Span& Span::operator=(Span&& other) noexcept {
 
 Span::~Span() {
   finish();
-  if (data_) give_back_shell(std::move(data_));
+  if (data_) recycling::give_back_shell(std::move(data_));
 }
 
 SpanData& Span::data() {
-  return data_ ? *data_ : scratch_data();
+  return data_ ? *data_ : recycling::scratch();
 }
 
 const SpanData& Span::data() const {
-  return data_ ? *data_ : scratch_data();
+  return data_ ? *data_ : recycling::scratch();
 }
 
 void Span::finish() {
@@ -207,13 +87,13 @@ TraceSegment::TraceSegment(const TracerSettings& settings, Random& random, const
       random_(random),
       clock_(clock),
       sink_(std::move(sink)),
-      finished_(take_chunk()),
+      finished_(recycling::take_chunk()),
       context_(std::move(context)) {}
 
 TraceSegment::~TraceSegment() {
   // The sink may move the chunk (or some spans) away or leave it: what is left is reused.
   if (sink_ && !finished_.empty()) sink_(std::move(finished_));
-  give_back(finished_);
+  recycling::give_back(finished_);
 }
 
 Span TraceSegment::start(const TracerSettings& settings, Random& random, const Clock& clock,
@@ -239,8 +119,8 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
   const TraceId trace_id = context.trace_id;
   const int priority = *context.sampling_priority;
   auto segment =
-      std::allocate_shared<TraceSegment>(RecyclingAllocator<TraceSegment>(), settings, random,
-                                         clock, std::move(sink), std::move(context));
+      std::allocate_shared<TraceSegment>(recycling::RecyclingAllocator<TraceSegment>(), settings,
+                                         random, clock, std::move(sink), std::move(context));
   if (decision && decision->priority > 0 && !decision->mechanism.empty())
     segment->decision_maker_.assign("-").append(decision->mechanism);
   const TraceContext& kept = segment->context_;
@@ -263,7 +143,7 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
 }
 
 Span TraceSegment::make_span(std::string_view name, std::string_view resource, SpanId parent_id) {
-  std::unique_ptr<SpanData> held = take_span();
+  std::unique_ptr<SpanData> held = recycling::take_span();
   SpanData& data = *held;
   data.service.assign(settings_.service);
   data.name.assign(name);

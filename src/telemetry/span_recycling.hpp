@@ -1,0 +1,71 @@
+// The memory finished traces leave behind, kept per thread for the next ones (span.cpp's, not
+// a public interface): a traced request then fills strings and tag maps that already have their
+// capacity, and takes its segment from a list of blocks, instead of going to malloc a dozen
+// times. Everything here belongs to the calling thread; what one thread gives back, only it
+// takes again. Bounded in count, and a span that grew large (a long error message) is let go.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "telemetry/span.hpp"
+
+namespace srelab::telemetry::span_recycling {
+
+// A SpanData for a new span: one that kept its capacity, else an empty one. Its contents are
+// whatever the last trace left: the caller sets every field.
+std::unique_ptr<SpanData> take_span();
+// The heap object of a Span whose contents went into a chunk.
+void give_back_shell(std::unique_ptr<SpanData> shell);
+// An empty chunk (with room for a few spans), and back what a sink left of one (spans it moved
+// away are empty): the chunk is emptied.
+TraceChunk take_chunk();
+void give_back(TraceChunk& chunk);
+// An empty SpanData of this thread, for spans that record nothing to answer data() with.
+SpanData& scratch();
+
+// The allocator of segments (one per trace, held by shared_ptr): blocks of one object come back
+// to a short list of this thread's. Blocks freed on another thread join that thread's list.
+template <class T>
+struct RecyclingAllocator {
+  using value_type = T;
+  RecyclingAllocator() = default;
+  template <class U>
+  RecyclingAllocator(const RecyclingAllocator<U>&) noexcept {}
+
+  T* allocate(std::size_t n) {
+    auto& blocks = free_blocks();
+    if (n == 1 && !blocks.empty()) {
+      void* block = blocks.back();
+      blocks.pop_back();
+      return static_cast<T*>(block);
+    }
+    return std::allocator<T>().allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    auto& blocks = free_blocks();
+    if (n == 1 && blocks.size() < kMaxBlocks) {
+      blocks.push_back(p);  // capacity reserved up front: no allocation here
+      return;
+    }
+    std::allocator<T>().deallocate(p, n);
+  }
+  friend bool operator==(const RecyclingAllocator&, const RecyclingAllocator&) { return true; }
+
+ private:
+  static constexpr std::size_t kMaxBlocks = 64;
+  struct Blocks {
+    std::vector<void*> free;
+    Blocks() { free.reserve(kMaxBlocks); }
+    ~Blocks() {
+      for (void* block : free) std::allocator<T>().deallocate(static_cast<T*>(block), 1);
+    }
+  };
+  static std::vector<void*>& free_blocks() {
+    thread_local Blocks blocks;
+    return blocks.free;
+  }
+};
+
+}  // namespace srelab::telemetry::span_recycling
