@@ -1,7 +1,7 @@
 #include "catalog/request_tracing.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
-#include <charconv>
 #include <optional>
 #include <string>
 
@@ -32,12 +32,8 @@ void tag_server_error(telemetry::Span& span, const http::Response& response) {
 }
 
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    const char c = text[i];
-    if ((c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c) != prefix[i]) return false;
-  }
-  return true;
+  return text.size() >= prefix.size() &&
+         boost::beast::iequals(text.substr(0, prefix.size()), prefix);
 }
 
 // Whether any header could continue a caller's trace (x-datadog-*, traceparent, tracestate):
@@ -50,13 +46,6 @@ bool may_carry_context(const http::Request& request) {
       return true;
   }
   return false;
-}
-
-// `value` in decimal, written into `out`.
-template <class Integer>
-std::string_view decimal(char (&out)[20], Integer value) {
-  const auto end = std::to_chars(out, out + sizeof out, value).ptr;
-  return {out, static_cast<std::size_t>(end - out)};
 }
 
 }  // namespace
@@ -88,8 +77,7 @@ void RequestTracing::finished(http::RequestContext& context, http::Response& res
   telemetry::Span& root = context.root_span;
   if (!root.recording()) return;
   const int status = response.result_int();
-  char digits[20];
-  root.set_tag("http.status_code", decimal(digits, status));
+  root.set_tag("http.status_code", std::to_string(status));  // three digits: no allocation
   if (status >= 500) tag_server_error(root, response);
   // One header: every field an answer carries costs its serialization on every request.
   response.insert("X-Trace-Id", telemetry::hex_text(root.data().trace_id).view());
