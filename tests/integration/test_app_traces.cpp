@@ -144,6 +144,7 @@ TEST_F(TracesTest, CacheHitIsARootAndOneRedisGet) {
   EXPECT_EQ(meta(redis, "db.system"), "redis");
   EXPECT_EQ(meta(redis, "span.kind"), "client");
   EXPECT_EQ(meta(redis, "cache.hit"), "true");
+  EXPECT_EQ(meta(redis, "redis.raw_command"), "GET product:1");
   EXPECT_GE(redis->start, root.start);
   EXPECT_LE(redis->start + redis->duration, root.start + root.duration);
 }
