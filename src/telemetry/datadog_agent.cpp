@@ -222,9 +222,8 @@ ExportRequest DatadogAgentDestination::encode(const std::vector<TraceChunk>& tra
   return request;
 }
 
-bool DatadogAgentDestination::encode_chunk(const TraceChunk& chunk, std::string& out) const {
+void DatadogAgentDestination::encode_chunk(const TraceChunk& chunk, std::string& out) const {
   append_v04_trace(chunk, out);
-  return true;
 }
 
 ExportRequest DatadogAgentDestination::assemble(std::vector<std::string>& pieces,

@@ -80,7 +80,8 @@ class DatadogAgentDestination final : public TraceDestination {
 
   std::string_view name() const override { return "datadog-agent"; }
   ExportRequest encode(const std::vector<TraceChunk>& traces) const override;
-  bool encode_chunk(const TraceChunk& chunk, std::string& out) const override;
+  bool encodes_chunks() const override { return true; }
+  void encode_chunk(const TraceChunk& chunk, std::string& out) const override;
   ExportRequest assemble(std::vector<std::string>& pieces, std::size_t traces) const override;
   // A 200's body updates rates(); other answers are left to the exporter.
   void on_response(const ExportResponse& response) override;

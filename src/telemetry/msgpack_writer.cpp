@@ -5,10 +5,12 @@
 namespace srelab::telemetry {
 
 void MsgpackWriter::grow(std::size_t count) {
-  // Doubling (from a span's worth) keeps the zero-filling resize and any reallocation rare.
+  // The room doubles with what this writer wrote (from a span's worth), so resizes are rare; it
+  // is measured from the writer's start, not the target's: resize zero-fills, and a target that
+  // is a large batch being appended to must not be filled to its end for every trace.
   constexpr std::size_t kFirstRoom = 512;
-  const std::size_t wanted = std::max({size_ + count, out_->size() * 2, size_ + kFirstRoom});
-  out_->resize(std::max(wanted, out_->capacity()));
+  const std::size_t room = std::max(size_ - start_, kFirstRoom);
+  out_->resize(size_ + std::max(count, room));
 }
 
 }  // namespace srelab::telemetry

@@ -20,10 +20,11 @@ namespace srelab::telemetry {
 class MsgpackWriter {
  public:
   // Writes into its own buffer (bytes(), take()).
-  MsgpackWriter() : out_(&own_), size_(0) {}
+  MsgpackWriter() : out_(&own_), start_(0), size_(0) {}
   // Appends to `target`, which must outlive the writer; it holds exactly what was written once
   // the writer is gone.
-  explicit MsgpackWriter(std::string& target) : out_(&target), size_(target.size()) {}
+  explicit MsgpackWriter(std::string& target)
+      : out_(&target), start_(target.size()), size_(target.size()) {}
   MsgpackWriter(const MsgpackWriter&) = delete;
   MsgpackWriter& operator=(const MsgpackWriter&) = delete;
   ~MsgpackWriter() { settle(); }
@@ -113,7 +114,8 @@ class MsgpackWriter {
 
   std::string own_;
   std::string* out_;
-  std::size_t size_;  // bytes written (the target may be longer: room grown ahead)
+  std::size_t start_;  // the target's size when the writer took it
+  std::size_t size_;   // the target's bytes so far (it may be longer: room grown ahead)
 };
 
 }  // namespace srelab::telemetry

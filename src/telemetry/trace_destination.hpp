@@ -19,13 +19,14 @@ class TraceDestination {
   virtual ExportRequest encode(const std::vector<TraceChunk>& traces) const = 0;
 
   // A destination whose body is a concatenation of per-trace pieces can have each trace encoded
-  // when it is submitted, on the request thread: the spans are then built and freed by the same
-  // thread (the allocator's fast path), and the exporter's thread only joins bytes.
-  // encode_chunk() returns false when it does not do that (the default).
-  virtual bool encode_chunk(const TraceChunk& chunk, std::string& out) const {
+  // when it is submitted, on the request thread, straight into the batch that thread is filling:
+  // the spans are then built, read and freed by the same thread (warm in its cache, and the
+  // allocator's fast path), and the exporter's thread only sends bytes. encodes_chunks() says so
+  // (the default: no); encode_chunk() then appends one trace to `out`.
+  virtual bool encodes_chunks() const { return false; }
+  virtual void encode_chunk(const TraceChunk& chunk, std::string& out) const {
     (void)chunk;
     (void)out;
-    return false;
   }
   // The request for `traces` traces that encode_chunk() made, in order; each piece is one or
   // more of its outputs joined. It may take a piece's buffer for the body (the caller reuses

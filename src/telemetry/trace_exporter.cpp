@@ -1,6 +1,8 @@
 #include "telemetry/trace_exporter.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <exception>
 #include <utility>
 
@@ -9,10 +11,11 @@ namespace {
 
 constexpr std::size_t kInitialQueueCapacity = 1024;
 constexpr std::size_t kErrorBodyChars = 200;
-constexpr std::size_t kMaxScratchBytes = 64 * 1024;
 constexpr std::size_t kMaxReservedBytes = 1024 * 1024;
 constexpr std::size_t kMinRecycledBytes = 4096;
 constexpr std::size_t kMaxSpareBuffers = 4;
+
+std::atomic<std::uint64_t> next_exporter_id{0};
 
 bool retryable(int status) {
   return status < 200 || status >= 500 || status == 408 || status == 429;
@@ -36,6 +39,8 @@ TraceExporter::TraceExporter(TraceExporterSettings settings, TraceDestination& d
       destination_(destination),
       transport_(transport),
       clock_(clock),
+      id_(next_exporter_id.fetch_add(1) + 1),
+      encodes_chunks_(destination.encodes_chunks()),
       next_attempt_at_(clock.now()) {
   const std::size_t capacity = std::min(settings_.max_queued_spans, kInitialQueueCapacity);
   queue_.reserve(capacity);
@@ -49,46 +54,16 @@ TraceExporter::~TraceExporter() {
 void TraceExporter::submit(TraceChunk&& chunk) {
   const std::size_t spans = chunk.size();
   if (spans == 0) return;
-  // Encoded on this thread without the lock, into a buffer the thread keeps; only the append
-  // to the open batch happens under the lock.
-  thread_local std::string scratch;
-  scratch.clear();
-  bool is_encoded = false;
-  try {
-    is_encoded = destination_.encode_chunk(chunk, scratch);
-  } catch (const std::exception& e) {
-    rejected_traces_.fetch_add(1, std::memory_order_relaxed);
-    set_last_error(std::string(destination_.name()) + ": encoding failed: " + e.what());
-    return;
-  }
-  const std::size_t half = (settings_.max_queued_spans + 1) / 2;
-  bool accepted = false;
   bool wake = false;
-  {
-    std::lock_guard lock(queue_mutex_);
-    // Only submit() adds, under this lock; the flusher only subtracts, so the bound holds.
-    const std::uint64_t held = queued_spans_.load(std::memory_order_relaxed);
-    if (accepting_ && held + spans <= settings_.max_queued_spans) {
-      if (is_encoded) {
-        append_encoded(scratch, spans);
-      } else {
-        Pending pending;
-        pending.chunk = std::move(chunk);
-        pending.spans = spans;
-        pending.traces = 1;
-        queue_.push_back(std::move(pending));
-      }
-      queued_spans_.fetch_add(spans, std::memory_order_relaxed);
-      accepted = true;
-      wake = held < half && held + spans >= half;
-    }
-  }
-  if (scratch.capacity() > kMaxScratchBytes) std::string().swap(scratch);  // one huge trace
-  if (!accepted) {
+  if (!reserve(spans, wake)) {
     dropped_traces_.fetch_add(1, std::memory_order_relaxed);
     dropped_spans_.fetch_add(spans, std::memory_order_relaxed);
     return;
   }
+  if (encodes_chunks_)
+    submit_encoded(chunk, spans);
+  else
+    queue_chunk(std::move(chunk), spans);
   if (wake) {  // once per crossing of half the bound, not per submit
     std::lock_guard lock(wake_mutex_);
     wake_requested_ = true;
@@ -96,31 +71,141 @@ void TraceExporter::submit(TraceChunk&& chunk) {
   }
 }
 
-// Encoded traces join the last queued entry while it has room for one request's worth, so a
-// flush finds a few large pieces (one allocation per request's worth, not one per trace).
-void TraceExporter::append_encoded(std::string_view piece, std::size_t spans) {
-  const bool open = !queue_.empty() && queue_.back().is_encoded &&
-                    queue_.back().traces < settings_.max_traces_per_request &&
-                    queue_.back().encoded.size() + piece.size() <= settings_.max_request_bytes;
-  if (!open) {
-    Pending pending;
-    pending.is_encoded = true;
-    if (!spare_buffers_.empty()) {
-      pending.encoded = std::move(spare_buffers_.back());
-      spare_buffers_.pop_back();
-    } else {
-      const std::size_t expected =
-          piece.size() * std::max<std::size_t>(settings_.max_traces_per_request, 1);
-      // Room for the request's array header too: the destination may put it in front in place.
-      pending.encoded.reserve(std::min({expected, settings_.max_request_bytes, kMaxReservedBytes}) +
-                              16);
-    }
-    queue_.push_back(std::move(pending));
+// Only submit() adds to queued_spans_; the flusher only subtracts, so the bound holds.
+bool TraceExporter::reserve(std::size_t spans, bool& wake) {
+  const std::size_t half = (settings_.max_queued_spans + 1) / 2;
+  std::uint64_t held = queued_spans_.load(std::memory_order_relaxed);
+  do {
+    if (held + spans > settings_.max_queued_spans) return false;
+  } while (!queued_spans_.compare_exchange_weak(held, held + spans, std::memory_order_relaxed));
+  wake = held < half && held + spans >= half;
+  return true;
+}
+
+void TraceExporter::submit_encoded(const TraceChunk& chunk, std::size_t spans) {
+  Lane& lane = this_threads_lane();
+  std::lock_guard lock(lane.mutex);
+  // Read under the lane's mutex: stop()'s last flush takes every lane after accepting_ is
+  // false, so a trace is either in that flush or dropped here, never stranded in a lane.
+  if (!accepting_.load()) {
+    queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
+    dropped_traces_.fetch_add(1, std::memory_order_relaxed);
+    dropped_spans_.fetch_add(spans, std::memory_order_relaxed);
+    return;
   }
-  Pending& last = queue_.back();
-  last.encoded.append(piece);
-  last.spans += spans;
-  ++last.traces;
+  if (lane.encoded.capacity() == 0) start_lane_buffer(lane, chunk);
+  const std::size_t before = lane.encoded.size();
+  try {
+    destination_.encode_chunk(chunk, lane.encoded);
+  } catch (const std::exception& e) {
+    lane.encoded.resize(before);
+    queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
+    rejected_traces_.fetch_add(1, std::memory_order_relaxed);
+    set_last_error(std::string(destination_.name()) + ": encoding failed: " + e.what());
+    return;
+  }
+  if (lane.traces > 0 && lane.encoded.size() > settings_.max_request_bytes) {
+    // This trace would pass the request's size: it opens the next batch.
+    std::string next = spare_buffer();
+    next.append(lane.encoded, before);
+    lane.encoded.resize(before);
+    hand_over(lane, std::move(next));
+  }
+  lane.spans += spans;
+  ++lane.traces;
+  if (lane.traces >= std::max<std::size_t>(settings_.max_traces_per_request, 1))
+    hand_over(lane, spare_buffer());
+}
+
+void TraceExporter::queue_chunk(TraceChunk&& chunk, std::size_t spans) {
+  std::lock_guard lock(queue_mutex_);
+  if (!accepting_.load()) {
+    queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
+    dropped_traces_.fetch_add(1, std::memory_order_relaxed);
+    dropped_spans_.fetch_add(spans, std::memory_order_relaxed);
+    return;
+  }
+  Pending pending;
+  pending.chunk = std::move(chunk);
+  pending.spans = spans;
+  pending.traces = 1;
+  queue_.push_back(std::move(pending));
+}
+
+TraceExporter::Lane& TraceExporter::this_threads_lane() {
+  struct Cached {
+    std::uint64_t exporter = 0;
+    Lane* lane = nullptr;
+  };
+  thread_local std::array<Cached, 4> cache{};
+  thread_local std::size_t next_slot = 0;
+  for (const Cached& cached : cache) {
+    if (cached.exporter == id_) return *cached.lane;
+  }
+  Lane* lane = nullptr;
+  {
+    // A thread that fell out of the cache (more than four exporters in turn) finds its lane
+    // again by its id, so lanes stay one per thread.
+    std::lock_guard lock(lanes_mutex_);
+    const std::thread::id me = std::this_thread::get_id();
+    for (const auto& existing : lanes_) {
+      if (existing->owner == me) lane = existing.get();
+    }
+    if (lane == nullptr) {
+      lanes_.push_back(std::make_unique<Lane>());
+      lane = lanes_.back().get();
+      lane->owner = me;
+    }
+  }
+  cache[next_slot++ % cache.size()] = Cached{id_, lane};
+  return *lane;
+}
+
+// Room for a request's worth up front (and the array header a destination may put in front in
+// place), so appends do not move the batch as it grows.
+void TraceExporter::start_lane_buffer(Lane& lane, const TraceChunk& chunk) {
+  lane.encoded = spare_buffer();
+  if (lane.encoded.capacity() >= kMinRecycledBytes) return;
+  const std::size_t expected =
+      estimated_encoded_size(chunk) * std::max<std::size_t>(settings_.max_traces_per_request, 1);
+  lane.encoded.reserve(std::min({expected, settings_.max_request_bytes, kMaxReservedBytes}) + 16);
+}
+
+void TraceExporter::hand_over(Lane& lane, std::string next) {
+  Pending full;
+  full.is_encoded = true;
+  full.encoded = std::exchange(lane.encoded, std::move(next));
+  full.spans = std::exchange(lane.spans, 0);
+  full.traces = std::exchange(lane.traces, 0);
+  std::lock_guard lock(queue_mutex_);
+  queue_.push_back(std::move(full));
+}
+
+void TraceExporter::take_lanes(std::vector<Pending>& out) {
+  std::vector<Lane*> lanes;
+  {
+    std::lock_guard lock(lanes_mutex_);
+    for (const auto& lane : lanes_) lanes.push_back(lane.get());
+  }
+  for (Lane* lane : lanes) {
+    std::lock_guard lock(lane->mutex);
+    if (lane->traces == 0) continue;
+    Pending open;
+    open.is_encoded = true;
+    open.encoded = std::move(lane->encoded);
+    lane->encoded = std::string();  // the thread takes a spare buffer on its next trace
+    open.spans = std::exchange(lane->spans, 0);
+    open.traces = std::exchange(lane->traces, 0);
+    out.push_back(std::move(open));
+  }
+}
+
+std::string TraceExporter::spare_buffer() {
+  std::lock_guard lock(queue_mutex_);
+  if (spare_buffers_.empty()) return {};
+  std::string buffer = std::move(spare_buffers_.back());
+  spare_buffers_.pop_back();
+  return buffer;
 }
 
 void TraceExporter::start() {
@@ -138,7 +223,7 @@ void TraceExporter::stop(std::chrono::milliseconds deadline) {
   }
   {
     std::lock_guard lock(queue_mutex_);
-    accepting_ = false;
+    accepting_.store(false);
   }
   if (!thread_.joinable()) return;
   {
@@ -216,6 +301,7 @@ void TraceExporter::take_queue() {
     std::lock_guard lock(queue_mutex_);
     queue_.swap(spare_);  // spare_ is empty here and keeps its capacity
   }
+  take_lanes(spare_);  // behind the full lanes: the open ones hold the newer traces
   for (Pending& pending : spare_) backlog_.push_back(std::move(pending));
   spare_.clear();
 }

@@ -1,5 +1,5 @@
-// The trace exporter: request threads submit() finished chunks into a bounded queue (no I/O, a
-// short mutex push), and one background thread every flush_interval asks the TraceDestination to
+// The trace exporter: request threads submit() finished chunks into a bounded queue (no I/O),
+// and one background thread every flush_interval asks the TraceDestination to
 // encode what is queued and sends it through the ExportTransport. The app makes one per
 // destination (Datadog agent, OTLP collector); unit tests drive flush_once() on a ManualClock.
 //
@@ -7,6 +7,11 @@
 // chunk that would pass it is dropped and counted (the newest loses; the queue never grows).
 // When the queue passes half the bound the thread is woken early, so a burst is sent before the
 // interval ends rather than dropped.
+//
+// Lanes: a destination that encodes_chunks() has each trace encoded by the submitting thread
+// into that thread's lane (the batch it is filling: no copy, and no lock another request thread
+// takes). A full lane (max_traces_per_request, max_request_bytes) joins the shared queue; the
+// flusher takes what the lanes hold at each flush. Other destinations queue the chunks.
 //
 // Answers: 2xx sent; transport error, 5xx, 408, 429 (and any status below 200) keep the batch
 // and retry it first, after a backoff of 1 s doubling up to 30 s, or the answer's Retry-After
@@ -24,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -113,7 +119,24 @@ class TraceExporter {
   };
   enum class Outcome { sent, rejected, failed };
 
-  void append_encoded(std::string_view piece, std::size_t spans);  // under queue_mutex_
+  // One submitting thread's open batch, encoded in place. Its mutex is taken by that thread on
+  // every submit and by the flusher once per flush, so it is almost never contended.
+  struct Lane {
+    std::mutex mutex;
+    std::string encoded;
+    std::size_t spans = 0;
+    std::size_t traces = 0;
+    std::thread::id owner;
+  };
+
+  bool reserve(std::size_t spans, bool& wake);  // room in the bound; false: drop
+  void submit_encoded(const TraceChunk& chunk, std::size_t spans);
+  void queue_chunk(TraceChunk&& chunk, std::size_t spans);
+  Lane& this_threads_lane();
+  void start_lane_buffer(Lane& lane, const TraceChunk& chunk);  // under the lane's mutex
+  void hand_over(Lane& lane, std::string next);                 // under the lane's mutex
+  void take_lanes(std::vector<Pending>& out);
+  std::string spare_buffer();
   void recycle(std::string buffer);
   void run();
   FlushResult flush(std::optional<Clock::time_point> deadline);
@@ -128,12 +151,19 @@ class TraceExporter {
   ExportTransport& transport_;
   const Clock& clock_;
 
-  // The hot path: request threads push here. queue_ and spare_ swap on every flush, so both keep
-  // their capacity and a push rarely allocates under the lock.
+  // Request threads push here: unencoded chunks, and full lanes. queue_ and spare_ swap on every
+  // flush, so both keep their capacity and a push rarely allocates under the lock.
   std::mutex queue_mutex_;
   std::vector<Pending> queue_;
   std::vector<std::string> spare_buffers_;  // emptied request buffers, capacity kept
-  bool accepting_ = true;
+  std::atomic<bool> accepting_{true};
+
+  // Lanes live as long as the exporter (one per thread that ever submitted); a thread finds its
+  // own through a small thread-local cache keyed by id_, which no other exporter ever has.
+  const std::uint64_t id_;
+  const bool encodes_chunks_;
+  std::mutex lanes_mutex_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
 
   // Flusher-side state, under flush_mutex_.
   std::mutex flush_mutex_;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -92,9 +93,10 @@ class PieceDestination final : public TraceDestination {
   ExportRequest encode(const std::vector<TraceChunk>&) const override {
     throw std::logic_error("whole batches are not encoded here");
   }
-  bool encode_chunk(const TraceChunk& chunk, std::string& out) const override {
+  bool encodes_chunks() const override { return true; }
+  void encode_chunk(const TraceChunk& chunk, std::string& out) const override {
+    if (chunk.front().resource == "unencodable") throw std::runtime_error("cannot encode");
     out += chunk.front().resource + ";";
-    return true;
   }
   ExportRequest assemble(std::vector<std::string>& pieces, std::size_t traces) const override {
     ExportRequest request;
@@ -542,6 +544,82 @@ TEST_F(ExporterTest, AFailedEncodedBatchIsResentAsItWas) {
   clock.advance(1s);
   EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
   EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"2:a;b;", "2:a;b;", "1:c;"}));
+}
+
+TEST_F(ExporterTest, AnEncodingExceptionOnSubmitLosesOnlyThatTrace) {
+  PieceDestination pieces;
+  TraceExporter exporter(settings(), pieces, transport, clock);
+  exporter.submit(chunk("a"));
+  exporter.submit(chunk("unencodable", 3));
+  exporter.submit(chunk("b"));
+  EXPECT_EQ(exporter.stats().rejected_traces, 1u);
+  EXPECT_EQ(exporter.stats().queued_spans, 2u);  // the rejected trace's room is given back
+  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
+  EXPECT_EQ(transport.bodies(), std::vector<std::string>{"2:a;b;"});
+}
+
+// Each thread fills its own lane; the flusher takes full and open lanes alike.
+TEST_F(ExporterTest, ConcurrentEncodedSubmitsAreAllAccountedFor) {
+  PieceDestination pieces;
+  auto s = settings();
+  s.max_queued_spans = 500;
+  s.max_traces_per_request = 7;
+  TraceExporter exporter(s, pieces, transport, clock);
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 2000;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kPerThread; ++i) exporter.submit(chunk("x", 2));
+    });
+  }
+  std::uint64_t max_seen = 0;
+  for (int i = 0; i < 200; ++i) {
+    max_seen = std::max(max_seen, exporter.stats().queued_spans);
+    exporter.flush_once();
+  }
+  for (auto& t : threads) t.join();
+  exporter.flush_once();
+  const auto stats = exporter.stats();
+  EXPECT_LE(max_seen, 500u);
+  EXPECT_EQ(stats.queued_spans, 0u);
+  EXPECT_EQ(stats.sent_traces + stats.dropped_traces,
+            static_cast<std::uint64_t>(kThreads * kPerThread));
+  std::size_t in_bodies = 0;
+  for (const auto& body : transport.bodies()) {
+    // "<count>:" then that many "x;" pieces, never more than a request's worth.
+    const std::size_t count = std::stoul(body.substr(0, body.find(':')));
+    const auto xs = static_cast<std::size_t>(std::count(body.begin(), body.end(), 'x'));
+    EXPECT_EQ(xs, count) << body;
+    EXPECT_LE(count, 7u);
+    in_bodies += xs;
+  }
+  EXPECT_EQ(in_bodies, stats.sent_traces);
+}
+
+// Traces submitted while stop() runs are sent by its last flush or dropped, never left behind.
+TEST_F(ExporterTest, StopLeavesNoTraceInALane) {
+  PieceDestination pieces;
+  auto s = settings();
+  s.max_queued_spans = 100'000;
+  TraceExporter exporter(s, pieces, transport, clock);
+  exporter.start();
+  std::atomic<bool> go{true};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&] {
+      while (go.load()) exporter.submit(chunk("x"));
+    });
+  }
+  std::this_thread::sleep_for(20ms);
+  exporter.stop(5s);
+  exporter.submit(chunk("late"));  // dropped, as are the threads' submits after stop()
+  go.store(false);
+  for (auto& t : threads) t.join();
+  const auto stats = exporter.stats();
+  EXPECT_GT(stats.sent_traces, 0u);
+  EXPECT_GE(stats.dropped_traces, 1u);
+  EXPECT_EQ(stats.queued_spans, 0u);
 }
 
 }  // namespace
