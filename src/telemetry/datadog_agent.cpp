@@ -222,6 +222,10 @@ ExportRequest DatadogAgentDestination::encode(const std::vector<TraceChunk>& tra
   return request;
 }
 
+void DatadogAgentDestination::open_batch(std::string& out) const {
+  open_v04_batch(out);
+}
+
 void DatadogAgentDestination::encode_chunk(const TraceChunk& chunk, std::string& out) const {
   append_v04_trace(chunk, out);
 }

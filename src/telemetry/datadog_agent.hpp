@@ -81,6 +81,7 @@ class DatadogAgentDestination final : public TraceDestination {
   std::string_view name() const override { return "datadog-agent"; }
   ExportRequest encode(const std::vector<TraceChunk>& traces) const override;
   bool encodes_chunks() const override { return true; }
+  void open_batch(std::string& out) const override;
   void encode_chunk(const TraceChunk& chunk, std::string& out) const override;
   ExportRequest assemble(std::vector<std::string>& pieces, std::size_t traces) const override;
   // A 200's body updates rates(); other answers are left to the exporter.

@@ -5,6 +5,8 @@
 namespace srelab::telemetry {
 namespace {
 
+constexpr std::size_t kBatchHeaderBytes = 5;  // array32: 0xdd and a big-endian uint32 count
+
 void encode_span(MsgpackWriter& w, const SpanData& span) {
   w.map_header(12);
   w.literal("service");
@@ -59,20 +61,27 @@ void append_v04_trace(const std::vector<SpanData>& trace, std::string& out) {
   for (const auto& span : trace) encode_span(w, span);
 }
 
+void open_v04_batch(std::string& out) {
+  out.append(kBatchHeaderBytes, '\0');
+}
+
 std::string join_v04_traces(std::vector<std::string>& pieces, std::size_t traces) {
-  MsgpackWriter w;
-  w.array_header(static_cast<std::uint32_t>(traces));
-  if (pieces.size() == 1) {
-    std::string body = std::move(pieces.front());
+  std::string body;
+  if (pieces.empty()) {
+    open_v04_batch(body);
+  } else {
+    body = std::move(pieces.front());
     pieces.front().clear();
-    body.insert(0, w.bytes());
-    return body;
   }
-  std::size_t size = w.bytes().size();
-  for (const auto& piece : pieces) size += piece.size();
-  std::string body = w.take();
+  std::size_t size = body.size();
+  for (std::size_t i = 1; i < pieces.size(); ++i) size += pieces[i].size() - kBatchHeaderBytes;
   body.reserve(size);
-  for (const auto& piece : pieces) body += piece;
+  for (std::size_t i = 1; i < pieces.size(); ++i)
+    body.append(pieces[i], kBatchHeaderBytes, std::string::npos);
+  const auto count = static_cast<std::uint32_t>(traces);
+  body[0] = static_cast<char>(0xdd);
+  for (int byte = 0; byte < 4; ++byte)
+    body[static_cast<std::size_t>(1 + byte)] = static_cast<char>(count >> (24 - 8 * byte));
   return body;
 }
 

@@ -17,10 +17,13 @@ inline constexpr std::string_view kDatadogPayloadContentType = "application/msgp
 
 std::string encode_v04(const std::vector<std::vector<SpanData>>& traces);
 
-// The same body in pieces: one trace's array (appended to `out`), and the body made of such
-// pieces (the outer array header for `traces` traces, then the pieces as they are; a piece may
-// hold several traces' arrays back to back). A single piece becomes the body in place (its
-// buffer is taken; the header goes in front of it).
+// The same body in pieces, for traces encoded one by one into a batch buffer: open_v04_batch()
+// starts a buffer (room for the outer array header), append_v04_trace() adds one trace's array,
+// and join_v04_traces() makes the body of such buffers (each may hold several traces): the first
+// buffer becomes the body in place, its header written into the room kept for it, the others'
+// traces appended. Here the outer header is always an array32 (0xdd, 5 bytes): valid msgpack for
+// any count, and a fixed size is what lets the body be made without moving the traces.
+void open_v04_batch(std::string& out);
 void append_v04_trace(const std::vector<SpanData>& trace, std::string& out);
 std::string join_v04_traces(std::vector<std::string>& pieces, std::size_t traces);
 

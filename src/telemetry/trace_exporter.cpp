@@ -93,7 +93,7 @@ void TraceExporter::submit_encoded(const TraceChunk& chunk, std::size_t spans) {
     dropped_spans_.fetch_add(spans, std::memory_order_relaxed);
     return;
   }
-  if (lane.encoded.capacity() == 0) start_lane_buffer(lane, chunk);
+  if (lane.encoded.empty()) start_lane_buffer(lane);
   const std::size_t before = lane.encoded.size();
   try {
     destination_.encode_chunk(chunk, lane.encoded);
@@ -107,6 +107,7 @@ void TraceExporter::submit_encoded(const TraceChunk& chunk, std::size_t spans) {
   if (lane.traces > 0 && lane.encoded.size() > settings_.max_request_bytes) {
     // This trace would pass the request's size: it opens the next batch.
     std::string next = spare_buffer();
+    destination_.open_batch(next);
     next.append(lane.encoded, before);
     lane.encoded.resize(before);
     hand_over(lane, std::move(next));
@@ -161,14 +162,12 @@ TraceExporter::Lane& TraceExporter::this_threads_lane() {
   return *lane;
 }
 
-// Room for a request's worth up front (and the array header a destination may put in front in
-// place), so appends do not move the batch as it grows.
-void TraceExporter::start_lane_buffer(Lane& lane, const TraceChunk& chunk) {
-  lane.encoded = spare_buffer();
-  if (lane.encoded.capacity() >= kMinRecycledBytes) return;
-  const std::size_t expected =
-      estimated_encoded_size(chunk) * std::max<std::size_t>(settings_.max_traces_per_request, 1);
-  lane.encoded.reserve(std::min({expected, settings_.max_request_bytes, kMaxReservedBytes}) + 16);
+// Room for a request's worth up front, so appends do not move the batch as it grows.
+void TraceExporter::start_lane_buffer(Lane& lane) {
+  if (lane.encoded.capacity() == 0) lane.encoded = spare_buffer();
+  if (lane.encoded.capacity() < kMinRecycledBytes)
+    lane.encoded.reserve(std::min(settings_.max_request_bytes, kMaxReservedBytes) + 64);
+  destination_.open_batch(lane.encoded);
 }
 
 void TraceExporter::hand_over(Lane& lane, std::string next) {

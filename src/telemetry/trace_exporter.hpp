@@ -133,7 +133,7 @@ class TraceExporter {
   void submit_encoded(const TraceChunk& chunk, std::size_t spans);
   void queue_chunk(TraceChunk&& chunk, std::size_t spans);
   Lane& this_threads_lane();
-  void start_lane_buffer(Lane& lane, const TraceChunk& chunk);  // under the lane's mutex
+  void start_lane_buffer(Lane& lane);  // under the lane's mutex
   void hand_over(Lane& lane, std::string next);                 // under the lane's mutex
   void take_lanes(std::vector<Pending>& out);
   std::string spare_buffer();

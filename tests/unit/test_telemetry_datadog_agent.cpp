@@ -105,12 +105,21 @@ TEST(DatadogAgentDestination, TracesEncodedOneByOneAndJoinedMakeTheSameRequest) 
   // Pieces of one to three traces each, as the exporter joins them.
   std::vector<std::string> pieces;
   for (std::size_t i = 0; i < traces.size(); ++i) {
-    if (i % 3 == 0) pieces.emplace_back();
+    if (i % 3 == 0) {
+      pieces.emplace_back();
+      destination.open_batch(pieces.back());
+    }
     destination.encode_chunk(traces[i], pieces.back());
   }
   const ExportRequest whole = destination.encode(traces);
   const ExportRequest joined = destination.assemble(pieces, traces.size());
-  EXPECT_EQ(joined.body, whole.body);
+  // The same traces, byte for byte, behind an array32 header (the whole body's is an array16).
+  ASSERT_EQ(whole.body.substr(0, 3), std::string("\xdc\x00\x27", 3));
+  EXPECT_EQ(joined.body.substr(0, 5), std::string("\xdd\x00\x00\x00\x27", 5));
+  EXPECT_EQ(joined.body.substr(5), whole.body.substr(3));
+  const auto decoded = msgpack_decode(joined.body);
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->array().size(), traces.size());
   EXPECT_EQ(joined.headers, whole.headers);
   EXPECT_EQ(joined.url, whole.url);
 }
