@@ -31,8 +31,8 @@ class TraceDestination {
     (void)out;
   }
   // The request for `traces` traces that encode_chunk() made, in order; each piece is a batch
-  // buffer (open_batch(), then one or more traces). It may take a piece's buffer for the body (the caller reuses
-  // whatever buffers are left).
+  // buffer (open_batch(), then one or more traces). It may take a piece's buffer for the body (the
+  // caller reuses whatever buffers are left).
   virtual ExportRequest assemble(std::vector<std::string>& pieces, std::size_t traces) const {
     (void)pieces;
     (void)traces;

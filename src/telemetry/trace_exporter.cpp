@@ -56,19 +56,24 @@ void TraceExporter::submit(TraceChunk&& chunk) {
   if (spans == 0) return;
   bool wake = false;
   if (!reserve(spans, wake)) {
-    dropped_traces_.fetch_add(1, std::memory_order_relaxed);
-    dropped_spans_.fetch_add(spans, std::memory_order_relaxed);
+    count_dropped(spans);
     return;
   }
-  if (encodes_chunks_)
-    submit_encoded(chunk, spans);
-  else
+  if (encodes_chunks_) {
+    if (submit_encoded(chunk, spans)) wake = true;
+  } else {
     queue_chunk(std::move(chunk), spans);
-  if (wake) {  // once per crossing of half the bound, not per submit
+  }
+  if (wake) {  // once per crossing of half the bound or per full batch, not per submit
     std::lock_guard lock(wake_mutex_);
     wake_requested_ = true;
     wake_.notify_one();
   }
+}
+
+void TraceExporter::count_dropped(std::size_t spans) {
+  dropped_traces_.fetch_add(1, std::memory_order_relaxed);
+  dropped_spans_.fetch_add(spans, std::memory_order_relaxed);
 }
 
 // Only submit() adds to queued_spans_; the flusher only subtracts, so the bound holds.
@@ -82,16 +87,17 @@ bool TraceExporter::reserve(std::size_t spans, bool& wake) {
   return true;
 }
 
-void TraceExporter::submit_encoded(const TraceChunk& chunk, std::size_t spans) {
+// True when a request's worth is ready: it is sent at once, so the few batch buffers in flight
+// come back for reuse instead of a flush interval's worth being allocated (and faulted in).
+bool TraceExporter::submit_encoded(const TraceChunk& chunk, std::size_t spans) {
   Lane& lane = this_threads_lane();
   std::lock_guard lock(lane.mutex);
   // Read under the lane's mutex: stop()'s last flush takes every lane after accepting_ is
   // false, so a trace is either in that flush or dropped here, never stranded in a lane.
   if (!accepting_.load()) {
     queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
-    dropped_traces_.fetch_add(1, std::memory_order_relaxed);
-    dropped_spans_.fetch_add(spans, std::memory_order_relaxed);
-    return;
+    count_dropped(spans);
+    return false;
   }
   if (lane.encoded.empty()) start_lane_buffer(lane);
   const std::size_t before = lane.encoded.size();
@@ -102,8 +108,9 @@ void TraceExporter::submit_encoded(const TraceChunk& chunk, std::size_t spans) {
     queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
     rejected_traces_.fetch_add(1, std::memory_order_relaxed);
     set_last_error(std::string(destination_.name()) + ": encoding failed: " + e.what());
-    return;
+    return false;
   }
+  bool full = false;
   if (lane.traces > 0 && lane.encoded.size() > settings_.max_request_bytes) {
     // This trace would pass the request's size: it opens the next batch.
     std::string next = spare_buffer();
@@ -111,19 +118,22 @@ void TraceExporter::submit_encoded(const TraceChunk& chunk, std::size_t spans) {
     next.append(lane.encoded, before);
     lane.encoded.resize(before);
     hand_over(lane, std::move(next));
+    full = true;
   }
   lane.spans += spans;
   ++lane.traces;
-  if (lane.traces >= std::max<std::size_t>(settings_.max_traces_per_request, 1))
+  if (lane.traces >= std::max<std::size_t>(settings_.max_traces_per_request, 1)) {
     hand_over(lane, spare_buffer());
+    full = true;
+  }
+  return full;
 }
 
 void TraceExporter::queue_chunk(TraceChunk&& chunk, std::size_t spans) {
   std::lock_guard lock(queue_mutex_);
   if (!accepting_.load()) {
     queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
-    dropped_traces_.fetch_add(1, std::memory_order_relaxed);
-    dropped_spans_.fetch_add(spans, std::memory_order_relaxed);
+    count_dropped(spans);
     return;
   }
   Pending pending;

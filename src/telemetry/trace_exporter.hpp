@@ -5,8 +5,8 @@
 //
 // Bound: at most max_queued_spans spans are held — queued, being sent, or kept for a retry. A
 // chunk that would pass it is dropped and counted (the newest loses; the queue never grows).
-// When the queue passes half the bound the thread is woken early, so a burst is sent before the
-// interval ends rather than dropped.
+// When the queue passes half the bound, or a lane fills a request, the thread is woken early: a
+// burst is sent before the interval ends rather than dropped.
 //
 // Lanes: a destination that encodes_chunks() has each trace encoded by the submitting thread
 // into that thread's lane (the batch it is filling: no copy, and no lock another request thread
@@ -130,11 +130,12 @@ class TraceExporter {
   };
 
   bool reserve(std::size_t spans, bool& wake);  // room in the bound; false: drop
-  void submit_encoded(const TraceChunk& chunk, std::size_t spans);
+  void count_dropped(std::size_t spans);
+  bool submit_encoded(const TraceChunk& chunk, std::size_t spans);
   void queue_chunk(TraceChunk&& chunk, std::size_t spans);
   Lane& this_threads_lane();
-  void start_lane_buffer(Lane& lane);  // under the lane's mutex
-  void hand_over(Lane& lane, std::string next);                 // under the lane's mutex
+  void start_lane_buffer(Lane& lane);            // under the lane's mutex
+  void hand_over(Lane& lane, std::string next);  // under the lane's mutex
   void take_lanes(std::vector<Pending>& out);
   std::string spare_buffer();
   void recycle(std::string buffer);

@@ -474,6 +474,28 @@ TEST_F(ExporterTest, TheThreadFlushesEarlyWhenHalfTheBoundIsQueued) {
   EXPECT_EQ(exporter.stats().sent_traces, 2u);
 }
 
+TEST_F(ExporterTest, AFullRequestIsSentWithoutWaitingForTheInterval) {
+  PieceDestination pieces;
+  auto s = settings();
+  s.flush_interval = std::chrono::hours(1);
+  s.max_traces_per_request = 2;
+  TraceExporter exporter(s, pieces, transport, clock);
+  std::mutex mutex;
+  std::condition_variable sent;
+  transport.on_send = [&] {
+    std::lock_guard lock(mutex);
+    sent.notify_all();
+  };
+  exporter.start();
+  std::unique_lock lock(mutex);
+  exporter.submit(chunk("a"));
+  exporter.submit(chunk("b"));  // 2 of 100 spans: far from half the bound, but a full request
+  ASSERT_TRUE(sent.wait_for(lock, 30s, [&] { return transport.bodies().size() == 1; }));
+  lock.unlock();
+  exporter.stop(1s);
+  EXPECT_EQ(transport.bodies(), std::vector<std::string>{"2:a;b;"});
+}
+
 TEST_F(ExporterTest, ConcurrentSubmitsAreAllAccountedFor) {
   auto s = settings();
   s.max_queued_spans = 500;
