@@ -32,14 +32,14 @@ bool Sampler::take_token(Clock::time_point now) {
   return true;
 }
 
-SamplingDecision Sampler::decide(const TraceId& id, Clock::time_point now) {
+SamplingDecision Sampler::decide(const TraceId& id, const Clock& clock) {
   SamplingDecision decision;
   if (settings_.sample_rate) {
     const double rate = *settings_.sample_rate;
     decision.mechanism = "3";
     decision.rule_rate = rate;
     decision.priority = sampled_at_rate(id, rate) ? 2 : -1;
-    if (decision.priority > 0 && !take_token(now)) {
+    if (decision.priority > 0 && !take_token(clock.now())) {
       decision.priority = -1;
       decision.limit_rate = settings_.rate_limit;
     }

@@ -40,7 +40,8 @@ class Sampler {
   // `agent_rate` may be empty: the rate is then 1.
   Sampler(SamplerSettings settings, std::function<double()> agent_rate);
 
-  SamplingDecision decide(const TraceId& id, Clock::time_point now);
+  // The clock is read only when a rule's rate limit needs the time.
+  SamplingDecision decide(const TraceId& id, const Clock& clock);
 
  private:
   bool take_token(Clock::time_point now);

@@ -107,7 +107,7 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
   }
   std::optional<SamplingDecision> decision;
   if (!context.sampling_priority) {
-    decision = sampler ? sampler->decide(context.trace_id, clock.now()) : SamplingDecision{};
+    decision = sampler ? sampler->decide(context.trace_id, clock) : SamplingDecision{};
     context.sampling_priority = decision->priority;
     // The decision maker travels with kept traces, as `_dd.p.dm` (e.g. "-3" for a rule); it is
     // kept beside the propagation tags (not in them: no list to allocate on every trace).
@@ -161,7 +161,7 @@ Span TraceSegment::make_span(std::string_view name, std::string_view resource, S
   const Clock::time_point now = clock_.now();
   if (!anchored_) {
     anchor_wall_ns_ =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.wall().time_since_epoch())
+        std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.wall_at(now).time_since_epoch())
             .count();
     anchor_ = now;
     anchored_ = true;
