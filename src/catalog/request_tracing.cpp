@@ -36,24 +36,36 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
          boost::beast::iequals(text.substr(0, prefix.size()), prefix);
 }
 
-// Whether any header could continue a caller's trace (x-datadog-*, traceparent, tracestate):
-// one pass over the few headers a request has, instead of looking each name up when, as with
-// most requests, none is there.
-bool may_carry_context(const http::Request& request) {
+// What the span needs from the request's headers, in one pass over the few it has: the Host,
+// and whether any header could continue a caller's trace (x-datadog-*, traceparent,
+// tracestate; most requests have none).
+struct HeaderScan {
+  std::string_view host;
+  bool may_carry_context = false;
+};
+
+HeaderScan scan_headers(const http::Request& request) {
+  HeaderScan scan;
   for (const auto& field : request) {
+    if (field.name() == boost::beast::http::field::host) {
+      if (scan.host.empty())
+        scan.host = std::string_view(field.value().data(), field.value().size());
+      continue;
+    }
     const std::string_view name(field.name_string().data(), field.name_string().size());
     if (starts_with_ignoring_case(name, "x-datadog-") || starts_with_ignoring_case(name, "trace"))
-      return true;
+      scan.may_carry_context = true;
   }
-  return false;
+  return scan;
 }
 
 }  // namespace
 
 void RequestTracing::started(http::RequestContext& context) {
   const http::Request& message = context.request;
+  const HeaderScan headers = scan_headers(message);
   std::optional<telemetry::TraceContext> parent;
-  if (may_carry_context(message))
+  if (headers.may_carry_context)
     parent =
         telemetry::extract([&message](std::string_view name) { return header(message, name); });
   telemetry::Span& root = context.root_span;
@@ -62,12 +74,11 @@ void RequestTracing::started(http::RequestContext& context) {
   // Filled in place (the span's recycled strings): no temporaries on every request.
   root.data().resource.assign(method).append(" ").append(context.route);
   const std::string_view target = message.target();
-  const std::string_view host = header(message, "host").value_or(std::string_view{});
   root.set_tag("span.kind", "server");
   root.set_tag("http.method", method);
   root.set_tag("http.route", context.route);
   std::string& url = root.data().meta["http.url"];
-  if (!host.empty()) url.append("http://").append(host);
+  if (!headers.host.empty()) url.append("http://").append(headers.host);
   url.append(target);
   context.span = &root;
 }
