@@ -6,7 +6,10 @@
 #                      loopback, /metrics scraped every second; no console
 #   telemetry+console  the same with the console recording (what `up` runs by default)
 # Prints each run, the medians and the ratios: telemetry / off is the telemetry issue's measure,
-# telemetry+console / telemetry the console's own cost. Loopback only; stops what it started.
+# telemetry+console / telemetry the console's own cost. A ratio is taken within each round (its
+# runs are minutes apart at most, while this machine's speed drifts by ±15 % over longer) and
+# the median over rounds is reported; the order of the runs reverses every other round, so
+# neither side always runs first. Loopback only; stops what it started.
 #   bench/telemetry_cost.sh [seconds per run, default 10] [rounds, default 3]
 set -euo pipefail
 
@@ -93,16 +96,24 @@ run_scraped() {  # NAME PORT
 }
 
 echo "wrk -t2 -c64 -d${duration}s x $rounds rounds, $(nproc) cores"
-for _ in $(seq 1 "$rounds"); do
-  run off "$off_port"
-  run_scraped telemetry "$no_console_port"
-  run_scraped telemetry+console "$on_port"
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then
+    run off "$off_port"
+    run_scraped telemetry "$no_console_port"
+    run_scraped telemetry+console "$on_port"
+  else
+    run_scraped telemetry+console "$on_port"
+    run_scraped telemetry "$no_console_port"
+    run off "$off_port"
+  fi
 done
 
-median() { sort -g "$state/$1" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-off="$(median off)"
-traced="$(median telemetry)"
-with_console="$(median telemetry+console)"
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+off="$(median <"$state/off")"
+traced="$(median <"$state/telemetry")"
+with_console="$(median <"$state/telemetry+console")"
+# ratio A B: the median over rounds of A's run / B's run
+ratio() { paste "$state/$1" "$state/$2" | awk '{printf "%.4f\n", $1 / $2}' | median; }
 exported() {  # PORT: "sent dropped" traces
   curl -fs "http://127.0.0.1:$1/metrics" |
     awk '/^trace_export_sent_total/ {s+=$2} /^trace_export_dropped_total/ {d+=$2} END {print s+0, d+0}'
@@ -111,7 +122,9 @@ printf 'median         off %s, telemetry %s, telemetry+console %s req/s\n' \
   "$off" "$traced" "$with_console"
 printf 'exported       sent %s traces, dropped %s (telemetry)\n' $(exported "$no_console_port")
 printf 'exported       sent %s traces, dropped %s (telemetry+console)\n' $(exported "$on_port")
-awk -v off="$off" -v t="$traced" -v c="$with_console" 'BEGIN {
-  printf "ratio          telemetry / off = %.2f\n", t / off
-  printf "ratio          telemetry+console / telemetry = %.2f\n", c / t
-  printf "ratio          telemetry+console / off = %.2f\n", c / off }'
+printf 'per round      telemetry / off: %s\n' "$(paste "$state/telemetry" "$state/off" |
+  awk '{printf "%.2f ", $1 / $2}')"
+printf 'ratio          telemetry / off = %.2f   (ratio of the medians %.2f)\n' \
+  "$(ratio telemetry off)" "$(awk -v a="$traced" -v b="$off" 'BEGIN {print a / b}')"
+printf 'ratio          telemetry+console / telemetry = %.2f\n' "$(ratio telemetry+console telemetry)"
+printf 'ratio          telemetry+console / off = %.2f\n' "$(ratio telemetry+console off)"
