@@ -54,19 +54,23 @@ TraceExporter::~TraceExporter() {
 void TraceExporter::submit(TraceChunk&& chunk) {
   const std::size_t spans = chunk.size();
   if (spans == 0) return;
-  bool wake = false;
-  if (!reserve(spans, wake)) {
+  bool half_full = false;
+  if (!reserve(spans, half_full)) {
     count_dropped(spans);
     return;
   }
-  if (encodes_chunks_) {
-    if (submit_encoded(chunk, spans)) wake = true;
-  } else {
+  bool batch_full = false;
+  if (encodes_chunks_)
+    batch_full = submit_encoded(chunk, spans);
+  else
     queue_chunk(std::move(chunk), spans);
-  }
-  if (wake) {  // once per crossing of half the bound or per full batch, not per submit
+  // Once per crossing of half the bound (everything goes: the bound needs room) or per full
+  // batch (only full batches go: sending the lanes' few traces too would make many small
+  // requests); never per submit.
+  if (half_full || batch_full) {
     std::lock_guard lock(wake_mutex_);
     wake_requested_ = true;
+    if (half_full) whole_flush_requested_ = true;
     wake_.notify_one();
   }
 }
@@ -245,7 +249,7 @@ void TraceExporter::stop(std::chrono::milliseconds deadline) {
 }
 
 FlushResult TraceExporter::flush_once() {
-  return flush(std::nullopt);
+  return flush(std::nullopt, true);
 }
 
 TraceExporterStats TraceExporter::stats() const {
@@ -265,25 +269,30 @@ TraceExporterStats TraceExporter::stats() const {
 
 void TraceExporter::run() {
   std::unique_lock lock(wake_mutex_);
+  auto whole_flush_at = std::chrono::steady_clock::now() + settings_.flush_interval;
   while (!stopping_) {
-    wake_.wait_for(lock, settings_.flush_interval, [this] { return stopping_ || wake_requested_; });
+    wake_.wait_until(lock, whole_flush_at, [this] { return stopping_ || wake_requested_; });
     if (stopping_) break;
+    const auto now = std::chrono::steady_clock::now();
+    const bool whole = whole_flush_requested_ || now >= whole_flush_at;
+    if (whole) whole_flush_at = now + settings_.flush_interval;
     wake_requested_ = false;
+    whole_flush_requested_ = false;
     lock.unlock();
-    flush(std::nullopt);
+    flush(std::nullopt, whole);
     lock.lock();
   }
   const auto budget = stop_deadline_;
   lock.unlock();
-  flush(clock_.now() + budget);
+  flush(clock_.now() + budget, true);
 }
 
 // With a deadline (the final flush) the backoff is ignored and each request gets at most what is
 // left of the deadline.
-FlushResult TraceExporter::flush(std::optional<Clock::time_point> deadline) {
+FlushResult TraceExporter::flush(std::optional<Clock::time_point> deadline, bool with_lanes) {
   std::lock_guard lock(flush_mutex_);
   if (!deadline && clock_.now() < next_attempt_at_) return FlushResult::backing_off;
-  take_queue();
+  take_queue(with_lanes);
   if (!retained_ && backlog_.empty()) return FlushResult::idle;
   while (retained_ || !backlog_.empty()) {
     auto timeout = settings_.request_timeout;
@@ -305,12 +314,12 @@ FlushResult TraceExporter::flush(std::optional<Clock::time_point> deadline) {
   return FlushResult::sent;
 }
 
-void TraceExporter::take_queue() {
+void TraceExporter::take_queue(bool with_lanes) {
   {
     std::lock_guard lock(queue_mutex_);
     queue_.swap(spare_);  // spare_ is empty here and keeps its capacity
   }
-  take_lanes(spare_);  // behind the full lanes: the open ones hold the newer traces
+  if (with_lanes) take_lanes(spare_);  // behind the full ones: open lanes hold newer traces
   for (Pending& pending : spare_) backlog_.push_back(std::move(pending));
   spare_.clear();
 }

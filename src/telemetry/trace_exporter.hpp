@@ -5,13 +5,14 @@
 //
 // Bound: at most max_queued_spans spans are held — queued, being sent, or kept for a retry. A
 // chunk that would pass it is dropped and counted (the newest loses; the queue never grows).
-// When the queue passes half the bound, or a lane fills a request, the thread is woken early: a
-// burst is sent before the interval ends rather than dropped.
+// When the queue passes half the bound the thread is woken early and sends everything: a burst
+// is sent before the interval ends rather than dropped.
 //
 // Lanes: a destination that encodes_chunks() has each trace encoded by the submitting thread
 // into that thread's lane (the batch it is filling: no copy, and no lock another request thread
-// takes). A full lane (max_traces_per_request, max_request_bytes) joins the shared queue; the
-// flusher takes what the lanes hold at each flush. Other destinations queue the chunks.
+// takes). A full lane (max_traces_per_request, max_request_bytes) joins the shared queue and
+// wakes the thread, which sends full batches only; what the lanes hold goes at each interval
+// (and on half the bound, stop() and flush_once()). Other destinations queue the chunks.
 //
 // Answers: 2xx sent; transport error, 5xx, 408, 429 (and any status below 200) keep the batch
 // and retry it first, after a backoff of 1 s doubling up to 30 s, or the answer's Retry-After
@@ -140,8 +141,9 @@ class TraceExporter {
   std::string spare_buffer();
   void recycle(std::string buffer);
   void run();
-  FlushResult flush(std::optional<Clock::time_point> deadline);
-  void take_queue();
+  // with_lanes: also what the lanes hold (else only full batches and queued chunks).
+  FlushResult flush(std::optional<Clock::time_point> deadline, bool with_lanes);
+  void take_queue(bool with_lanes);
   std::optional<Batch> next_batch();
   Outcome send(const Batch& batch, std::chrono::milliseconds timeout);
   void record_failure(std::string error, std::optional<std::chrono::seconds> retry_after);
@@ -177,6 +179,7 @@ class TraceExporter {
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool wake_requested_ = false;
+  bool whole_flush_requested_ = false;
   bool stopping_ = false;
   std::chrono::milliseconds stop_deadline_{0};
   std::mutex lifecycle_mutex_;

@@ -491,9 +491,20 @@ TEST_F(ExporterTest, AFullRequestIsSentWithoutWaitingForTheInterval) {
   exporter.submit(chunk("a"));
   exporter.submit(chunk("b"));  // 2 of 100 spans: far from half the bound, but a full request
   ASSERT_TRUE(sent.wait_for(lock, 30s, [&] { return transport.bodies().size() == 1; }));
+  // A lone trace waits in its lane for the interval (here: stop()); another thread's full
+  // batch is sent without it.
+  exporter.submit(chunk("c"));
+  std::thread([&] {
+    exporter.submit(chunk("d"));
+    exporter.submit(chunk("e"));
+  }).join();
+  ASSERT_TRUE(sent.wait_for(lock, 30s, [&] { return transport.bodies().size() == 2; }));
   lock.unlock();
+  std::this_thread::sleep_for(50ms);  // time enough for a flush that took "c" to send it
+  EXPECT_EQ(transport.bodies().size(), 2u);
+  EXPECT_EQ(exporter.stats().queued_spans, 1u);
   exporter.stop(1s);
-  EXPECT_EQ(transport.bodies(), std::vector<std::string>{"2:a;b;"});
+  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"2:a;b;", "2:d;e;", "1:c;"}));
 }
 
 TEST_F(ExporterTest, ConcurrentSubmitsAreAllAccountedFor) {
