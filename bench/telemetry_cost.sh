@@ -3,7 +3,8 @@
 # measured turn about with wrk on random cache-hit ids:
 #   off                no tracing, no console (metrics are always recorded)
 #   telemetry          every request traced (100 % sampling), traces sent to a stand-in agent on
-#                      loopback, /metrics scraped every second; no console
+#                      loopback (bench/trace_sink.cpp; BENCH_RECEIVER=node uses the JavaScript
+#                      bench/trace_receiver.mjs instead), /metrics scraped every second; no console
 #   telemetry+console  the same with the console recording (what `up` runs by default)
 # Prints each run, the medians and the ratios: telemetry / off is the telemetry issue's measure,
 # telemetry+console / telemetry the console's own cost. A ratio is taken within each round (its
@@ -23,12 +24,17 @@ agent_port=$((off_port + 2))
 no_console_port=$((off_port + 3))
 pg_port="${BENCH_PG_PORT:-55442}"
 redis_port="${BENCH_REDIS_PORT:-56389}"
+sink="$root/build/release/bench/trace_sink"
+receiver="${BENCH_RECEIVER:-sink}"
+[ -x "$binary" ] && [ -x "$sink" ] || { echo "bench: build first (./lab build)" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 2; }
+case "$receiver" in
+  sink) ;;
+  node) command -v node >/dev/null || { echo "bench: node is missing" >&2; exit 2; } ;;
+  *) echo "bench: BENCH_RECEIVER must be sink or node, not '$receiver'" >&2; exit 2 ;;
+esac
 state="$(mktemp -d /tmp/sre-lab-bench.XXXXXX)"
 chmod 755 "$state"
-
-[ -x "$binary" ] || { echo "bench: build first (./lab build)" >&2; exit 2; }
-command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 2; }
-command -v node >/dev/null || { echo "bench: node is missing" >&2; exit 2; }
 
 pids=()
 cleanup() {
@@ -38,7 +44,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-node "$root/bench/trace_receiver.mjs" "$agent_port" >"$state/agent.log" 2>&1 &
+if [ "$receiver" = node ]; then
+  node "$root/bench/trace_receiver.mjs" "$agent_port" >"$state/agent.log" 2>&1 &
+else
+  "$sink" "$agent_port" >"$state/agent.log" 2>&1 &
+fi
 agent_pid=$!
 pids+=("$agent_pid")
 # Keys must outlive the whole run (the default TTL is 60 s): every measured request is a hit.
@@ -95,7 +105,7 @@ run_scraped() {  # NAME PORT
   wait "$scraper" 2>/dev/null || true
 }
 
-echo "wrk -t2 -c64 -d${duration}s x $rounds rounds, $(nproc) cores"
+echo "wrk -t2 -c64 -d${duration}s x $rounds rounds, $(nproc) cores, receiver: $receiver"
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then
     run off "$off_port"
@@ -122,6 +132,12 @@ printf 'median         off %s, telemetry %s, telemetry+console %s req/s\n' \
   "$off" "$traced" "$with_console"
 printf 'exported       sent %s traces, dropped %s (telemetry)\n' $(exported "$no_console_port")
 printf 'exported       sent %s traces, dropped %s (telemetry+console)\n' $(exported "$on_port")
+# The stand-in agent's own CPU (it shares the machine's two cores with the services and wrk).
+receiver_ticks="$(awk '{print $14 + $15}' "/proc/$agent_pid/stat")"
+printf 'receiver       %s, %.2f us of CPU per trace received\n' "$receiver" "$(
+  awk -v t="$receiver_ticks" -v hz="$(getconf CLK_TCK)" -v a="$(exported "$no_console_port")" \
+    -v b="$(exported "$on_port")" 'BEGIN {split(a, x, " "); split(b, y, " ");
+      n = x[1] + y[1]; print (n > 0 ? t / hz * 1e6 / n : 0)}')"
 printf 'per round      telemetry / off: %s\n' "$(paste "$state/telemetry" "$state/off" |
   awk '{printf "%.2f ", $1 / $2}')"
 printf 'ratio          telemetry / off = %.2f   (ratio of the medians %.2f)\n' \
