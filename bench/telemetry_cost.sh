@@ -22,6 +22,7 @@ off_port="${BENCH_PORT:-18000}"
 on_port=$((off_port + 1))
 agent_port=$((off_port + 2))
 no_console_port=$((off_port + 3))
+lab_port=$((off_port + 4))
 pg_port="${BENCH_PG_PORT:-55442}"
 redis_port="${BENCH_REDIS_PORT:-56389}"
 sink="$root/build/release/bench/trace_sink"
@@ -53,8 +54,10 @@ agent_pid=$!
 pids+=("$agent_pid")
 # Keys must outlive the whole run (the default TTL is 60 s): every measured request is a hit.
 export SRE_LAB_CACHE_TTL=86400
-SRE_LAB_TRACING=off SRE_LAB_CONSOLE=off "$binary" up --state-dir "$state/lab" --port "$off_port" --pg-port "$pg_port" \
-  --redis-port "$redis_port" >"$state/up.log" 2>&1 &
+# The lab (Postgres, Redis) comes from `up`, whose own service is not measured: all three
+# measured services are started the same way, by `serve`.
+SRE_LAB_TRACING=off SRE_LAB_CONSOLE=off "$binary" up --state-dir "$state/lab" --port "$lab_port" \
+  --pg-port "$pg_port" --redis-port "$redis_port" >"$state/up.log" 2>&1 &
 pids+=($!)
 
 wait_ready() {
@@ -65,17 +68,18 @@ wait_ready() {
   cat "$state"/*.log >&2
   exit 1
 }
-wait_ready "$off_port"
-serve_traced() {  # PORT CONSOLE
-  "$binary" serve --port "$1" --console "$2" --tracing on \
+wait_ready "$lab_port"
+serve() {  # PORT TRACING CONSOLE
+  "$binary" serve --port "$1" --tracing "$2" --console "$3" \
     --trace-agent-url "http://127.0.0.1:$agent_port" \
     --database-url "postgresql://srelab@127.0.0.1:$pg_port/srelab" \
     --redis-url "redis://127.0.0.1:$redis_port/0" >"$state/serve-$1.log" 2>&1 &
   pids+=($!)
   wait_ready "$1"
 }
-serve_traced "$on_port" on
-serve_traced "$no_console_port" off
+serve "$off_port" off off
+serve "$no_console_port" on off
+serve "$on_port" on on
 
 curl -fs -o /dev/null "http://127.0.0.1:$off_port/products/[1-1000]"  # ids 1..1000 in Redis
 curl -fs "http://127.0.0.1:$on_port/products/1000" | grep -q '"source":"cache"' ||
