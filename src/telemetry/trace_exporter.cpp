@@ -164,7 +164,10 @@ TraceExporter::Lane& TraceExporter::this_threads_lane() {
     std::lock_guard lock(lanes_mutex_);
     const std::thread::id me = std::this_thread::get_id();
     for (const auto& existing : lanes_) {
-      if (existing->owner == me) lane = existing.get();
+      if (existing->owner == me) {
+        lane = existing.get();
+        break;
+      }
     }
     if (lane == nullptr) {
       lanes_.push_back(std::make_unique<Lane>());
