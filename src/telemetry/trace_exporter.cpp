@@ -318,13 +318,18 @@ FlushResult TraceExporter::flush(std::optional<Clock::time_point> deadline, bool
 }
 
 void TraceExporter::take_queue(bool with_lanes) {
+  // The lanes first: a thread that filled its lane while this flush waited for the lane's mutex
+  // has handed the batch to the queue by then, so stop()'s last flush misses none. They are
+  // sent after the queue's full batches all the same (the open lanes hold the newer traces).
+  if (with_lanes) take_lanes(open_lanes_);
   {
     std::lock_guard lock(queue_mutex_);
     queue_.swap(spare_);  // spare_ is empty here and keeps its capacity
   }
-  if (with_lanes) take_lanes(spare_);  // behind the full ones: open lanes hold newer traces
   for (Pending& pending : spare_) backlog_.push_back(std::move(pending));
+  for (Pending& pending : open_lanes_) backlog_.push_back(std::move(pending));
   spare_.clear();
+  open_lanes_.clear();
 }
 
 std::optional<TraceExporter::Batch> TraceExporter::next_batch() {

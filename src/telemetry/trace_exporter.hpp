@@ -171,8 +171,9 @@ class TraceExporter {
   // Flusher-side state, under flush_mutex_.
   std::mutex flush_mutex_;
   std::vector<Pending> spare_;
-  std::deque<Pending> backlog_;    // taken from the queue, not yet in a request
-  std::optional<Batch> retained_;  // the batch that failed, sent first next time
+  std::vector<Pending> open_lanes_;  // what take_lanes() found, before it joins the backlog
+  std::deque<Pending> backlog_;      // taken from the queue, not yet in a request
+  std::optional<Batch> retained_;    // the batch that failed, sent first next time
   Clock::time_point next_attempt_at_{};
 
   // The flush thread.
