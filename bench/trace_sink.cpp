@@ -75,19 +75,23 @@ std::uint64_t number(std::string_view text) {
 
 // One keep-alive connection: requests with a Content-Length body (what the exporter sends).
 void serve(int fd) {
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
   std::string buffer;
   char chunk[64 * 1024];
   for (;;) {
     std::size_t head_end;
     while ((head_end = buffer.find("\r\n\r\n")) == std::string::npos) {
       const ssize_t got = ::recv(fd, chunk, sizeof chunk, 0);
-      if (got <= 0) return (void)::close(fd);
+      if (got <= 0) return;
       buffer.append(chunk, static_cast<std::size_t>(got));
     }
     const std::string_view head(buffer.data(), head_end);
     if (!header(head, "transfer-encoding").empty()) {
       send_all(fd, kRefusal);
-      return (void)::close(fd);
+      return;
     }
     std::uint64_t left = number(header(head, "content-length"));
     traces += number(header(head, "x-datadog-trace-count"));
@@ -101,11 +105,11 @@ void serve(int fd) {
       buffer.clear();
       while (left > 0) {
         const ssize_t got = ::recv(fd, chunk, left < sizeof chunk ? left : sizeof chunk, 0);
-        if (got <= 0) return (void)::close(fd);
+        if (got <= 0) return;
         left -= static_cast<std::uint64_t>(got);
       }
     }
-    if (!send_all(fd, kAnswer)) return (void)::close(fd);
+    if (!send_all(fd, kAnswer)) return;
   }
 }
 
