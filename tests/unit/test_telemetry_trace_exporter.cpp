@@ -38,6 +38,7 @@ class FakeTransport final : public ExportTransport {
       }
       hook = on_send;
     }
+    sent.notify_all();
     if (hook) hook();
     return answer;
   }
@@ -49,6 +50,11 @@ class FakeTransport final : public ExportTransport {
   void fail(errc code) {
     std::lock_guard lock(mutex);
     script.push_back(make_error_code(code));
+  }
+  // For a test with the exporter's thread running: true once `count` requests were sent.
+  bool wait_for_requests(std::size_t count, milliseconds timeout) {
+    std::unique_lock lock(mutex);
+    return sent.wait_for(lock, timeout, [&] { return requests.size() >= count; });
   }
   std::vector<std::string> bodies() {
     std::lock_guard lock(mutex);
@@ -62,6 +68,7 @@ class FakeTransport final : public ExportTransport {
   std::vector<milliseconds> timeouts;
   std::deque<result<ExportResponse>> script;
   std::function<void()> on_send;
+  std::condition_variable sent;
 };
 
 // Encodes a batch as its traces' resources joined by ',', so tests read what went in a request.
@@ -457,18 +464,10 @@ TEST_F(ExporterTest, TheThreadFlushesEarlyWhenHalfTheBoundIsQueued) {
   s.flush_interval = std::chrono::hours(1);
   s.max_queued_spans = 10;
   TraceExporter exporter(s, destination, transport, clock);
-  std::mutex mutex;
-  std::condition_variable sent;
-  transport.on_send = [&] {
-    std::lock_guard lock(mutex);
-    sent.notify_all();
-  };
   exporter.start();
-  std::unique_lock lock(mutex);
   exporter.submit(chunk("a", 4));
   exporter.submit(chunk("b", 1));  // reaches 5 of 10: wakes the thread long before the hour
-  ASSERT_TRUE(sent.wait_for(lock, 30s, [&] { return transport.bodies().size() == 1; }));
-  lock.unlock();
+  ASSERT_TRUE(transport.wait_for_requests(1, 30s));
   exporter.stop(1s);
   EXPECT_EQ(transport.bodies(), std::vector<std::string>{"a,b"});
   EXPECT_EQ(exporter.stats().sent_traces, 2u);
@@ -480,17 +479,10 @@ TEST_F(ExporterTest, AFullRequestIsSentWithoutWaitingForTheInterval) {
   s.flush_interval = std::chrono::hours(1);
   s.max_traces_per_request = 2;
   TraceExporter exporter(s, pieces, transport, clock);
-  std::mutex mutex;
-  std::condition_variable sent;
-  transport.on_send = [&] {
-    std::lock_guard lock(mutex);
-    sent.notify_all();
-  };
   exporter.start();
-  std::unique_lock lock(mutex);
   exporter.submit(chunk("a"));
   exporter.submit(chunk("b"));  // 2 of 100 spans: far from half the bound, but a full request
-  ASSERT_TRUE(sent.wait_for(lock, 30s, [&] { return transport.bodies().size() == 1; }));
+  ASSERT_TRUE(transport.wait_for_requests(1, 30s));
   // A lone trace waits in its lane for the interval (here: stop()); another thread's full
   // batch is sent without it.
   exporter.submit(chunk("c"));
@@ -498,8 +490,7 @@ TEST_F(ExporterTest, AFullRequestIsSentWithoutWaitingForTheInterval) {
     exporter.submit(chunk("d"));
     exporter.submit(chunk("e"));
   }).join();
-  ASSERT_TRUE(sent.wait_for(lock, 30s, [&] { return transport.bodies().size() == 2; }));
-  lock.unlock();
+  ASSERT_TRUE(transport.wait_for_requests(2, 30s));
   std::this_thread::sleep_for(50ms);  // time enough for a flush that took "c" to send it
   EXPECT_EQ(transport.bodies().size(), 2u);
   EXPECT_EQ(exporter.stats().queued_spans, 1u);
