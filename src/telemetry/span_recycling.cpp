@@ -12,9 +12,6 @@ struct Recycled {
   std::vector<std::unique_ptr<SpanData>> shells;
   std::vector<TraceChunk> chunks;
 };
-constexpr std::size_t kMaxRecycledSpans = 32;
-constexpr std::size_t kMaxRecycledChunks = 8;
-constexpr std::size_t kMaxRecycledSpanBytes = 4096;
 
 Recycled& recycled() {
   thread_local Recycled cache;

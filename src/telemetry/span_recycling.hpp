@@ -13,6 +13,17 @@
 
 namespace srelab::telemetry::span_recycling {
 
+// The bounds of what one thread keeps. A thread has as many traces open as it has requests in
+// flight (each waits on Redis or Postgres with its spans held), so the pools must cover that
+// concurrency: a pool smaller than it runs dry under load, and every request beyond it goes to
+// malloc for its spans and gives them to free again (seen with a pool of 32 spans at 64
+// connections on two threads). Spans over kMaxRecycledSpanBytes are let go: ~2 MB a thread at
+// most.
+inline constexpr std::size_t kMaxRecycledSpans = 512;
+inline constexpr std::size_t kMaxRecycledChunks = 256;
+inline constexpr std::size_t kMaxRecycledSegments = 256;
+inline constexpr std::size_t kMaxRecycledSpanBytes = 4096;
+
 // A SpanData for a new span: one that kept its capacity, else an empty one. Its contents are
 // whatever the last trace left: the caller sets every field.
 std::unique_ptr<SpanData> take_span();
@@ -54,7 +65,7 @@ struct RecyclingAllocator {
   friend bool operator==(const RecyclingAllocator&, const RecyclingAllocator&) { return true; }
 
  private:
-  static constexpr std::size_t kMaxBlocks = 64;
+  static constexpr std::size_t kMaxBlocks = kMaxRecycledSegments;
   struct Blocks {
     std::vector<void*> free;
     Blocks() { free.reserve(kMaxBlocks); }

@@ -28,7 +28,7 @@ TEST(SpanRecycling, ASpanGivenBackKeepsItsCapacityForTheNextTake) {
 TEST(SpanRecycling, ALargeSpanIsLetGo) {
   // Empty what this thread holds, so the next take tells what give_back kept.
   std::vector<std::unique_ptr<SpanData>> drained;
-  for (int i = 0; i < 64; ++i) drained.push_back(take_span());
+  for (std::size_t i = 0; i < 2 * kMaxRecycledSpans; ++i) drained.push_back(take_span());
   drained.clear();  // destroyed, not given back
 
   TraceChunk chunk = take_chunk();
