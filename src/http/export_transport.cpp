@@ -12,6 +12,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
@@ -70,9 +71,11 @@ result<Target> parse_target(std::string_view url) {
   return target;
 }
 
-bhttp::request<bhttp::string_body> make_request(const ExportRequest& request,
-                                                const Target& target) {
-  bhttp::request<bhttp::string_body> message;
+// The body is the caller's: a batch of traces is up to megabytes, sent as it is, not copied.
+using ExportMessage = bhttp::request<bhttp::span_body<const char>>;
+
+ExportMessage make_request(const ExportRequest& request, const Target& target) {
+  ExportMessage message;
   const bhttp::verb verb = bhttp::string_to_verb(request.method);
   if (verb == bhttp::verb::unknown) {
     message.method_string(request.method);
@@ -84,7 +87,7 @@ bhttp::request<bhttp::string_body> make_request(const ExportRequest& request,
   message.set(bhttp::field::host, target.host_header);
   message.set(bhttp::field::user_agent, kUserAgent);
   for (const auto& [name, value] : request.headers) message.set(name, value);
-  message.body() = request.body;
+  message.body() = {request.body.data(), request.body.size()};
   message.prepare_payload();
   return message;
 }
@@ -130,11 +133,9 @@ struct HttpExportTransport::Impl {
   beast::flat_buffer buffer;
   std::mutex mutex;
 
-  result<ExportResponse> exchange(const Target& target,
-                                  const bhttp::request<bhttp::string_body>& message,
+  result<ExportResponse> exchange(const Target& target, const ExportMessage& message,
                                   SteadyTime deadline);
-  asio::awaitable<result<ExportResponse>> run(const Target& target,
-                                              const bhttp::request<bhttp::string_body>& message,
+  asio::awaitable<result<ExportResponse>> run(const Target& target, const ExportMessage& message,
                                               SteadyTime deadline);
   void close();
 };
@@ -166,8 +167,9 @@ result<ExportResponse> HttpExportTransport::send(const ExportRequest& request,
 
 // Runs one request on the private context until it completes or the deadline passes; any
 // failure leaves no connection behind.
-result<ExportResponse> HttpExportTransport::Impl::exchange(
-    const Target& target, const bhttp::request<bhttp::string_body>& message, SteadyTime deadline) {
+result<ExportResponse> HttpExportTransport::Impl::exchange(const Target& target,
+                                                           const ExportMessage& message,
+                                                           SteadyTime deadline) {
   std::optional<result<ExportResponse>> outcome;
   asio::co_spawn(context, run(target, message, deadline),
                  [&outcome](std::exception_ptr error, result<ExportResponse> response) {
@@ -190,8 +192,9 @@ result<ExportResponse> HttpExportTransport::Impl::exchange(
   return std::move(*outcome);
 }
 
-asio::awaitable<result<ExportResponse>> HttpExportTransport::Impl::run(
-    const Target& target, const bhttp::request<bhttp::string_body>& message, SteadyTime deadline) {
+asio::awaitable<result<ExportResponse>> HttpExportTransport::Impl::run(const Target& target,
+                                                                       const ExportMessage& message,
+                                                                       SteadyTime deadline) {
   boost::system::error_code ec;
   auto token = asio::redirect_error(asio::use_awaitable, ec);
   if (!stream) {
