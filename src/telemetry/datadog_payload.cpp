@@ -1,64 +1,107 @@
 #include "telemetry/datadog_payload.hpp"
 
-#include "telemetry/msgpack_writer.hpp"
+#include <cassert>
+
+#include "telemetry/msgpack_bytes.hpp"
 
 namespace srelab::telemetry {
 namespace {
 
 constexpr std::size_t kBatchHeaderBytes = 5;  // array32: 0xdd and a big-endian uint32 count
 
-void encode_span(MsgpackWriter& w, const SpanData& span) {
-  w.map_header(12);
-  w.literal("service");
-  w.string(span.service);
-  w.literal("name");
-  w.string(span.name);
-  w.literal("resource");
-  w.string(span.resource);
-  w.literal("trace_id");
-  w.uint64(span.trace_id.low);
-  w.literal("span_id");
-  w.uint64(span.span_id);
-  w.literal("parent_id");
-  w.uint64(span.parent_id);
-  w.literal("start");
-  w.int64(span.start);
-  w.literal("duration");
-  w.int64(span.duration);
-  w.literal("error");
-  w.int32(span.error);
-  w.literal("meta");
-  w.map_header(static_cast<std::uint32_t>(span.meta.size()));
+// The span's keys, in the order they are written.
+constexpr std::size_t kSpanKeysSize =
+    msgpack_bytes::literal_size("service") + msgpack_bytes::literal_size("name") +
+    msgpack_bytes::literal_size("resource") + msgpack_bytes::literal_size("trace_id") +
+    msgpack_bytes::literal_size("span_id") + msgpack_bytes::literal_size("parent_id") +
+    msgpack_bytes::literal_size("start") + msgpack_bytes::literal_size("duration") +
+    msgpack_bytes::literal_size("error") + msgpack_bytes::literal_size("meta") +
+    msgpack_bytes::literal_size("metrics") + msgpack_bytes::literal_size("type");
+
+// Exactly the bytes encode_span writes.
+std::size_t encoded_span_size(const SpanData& span) {
+  using namespace msgpack_bytes;
+  std::size_t size = container_size(12) + kSpanKeysSize + string_size(span.service.size()) +
+                     string_size(span.name.size()) + string_size(span.resource.size()) +
+                     string_size(span.type.size()) + 5 * kFixed64Size + kFixed32Size +
+                     container_size(static_cast<std::uint32_t>(span.meta.size())) +
+                     container_size(static_cast<std::uint32_t>(span.metrics.size()));
+  for (const auto& [key, value] : span.meta)
+    size += string_size(key.size()) + string_size(value.size());
+  for (const auto& [key, value] : span.metrics) size += string_size(key.size()) + kFixed64Size;
+  return size;
+}
+
+// Writes the span at `at`, where encoded_span_size(span) bytes are ready; returns the end.
+char* encode_span(char* at, const SpanData& span) {
+  using namespace msgpack_bytes;
+  at = put_map_header(at, 12);
+  at = put_literal(at, "service");
+  at = put_string(at, span.service);
+  at = put_literal(at, "name");
+  at = put_string(at, span.name);
+  at = put_literal(at, "resource");
+  at = put_string(at, span.resource);
+  at = put_literal(at, "trace_id");
+  at = put_uint64(at, span.trace_id.low);
+  at = put_literal(at, "span_id");
+  at = put_uint64(at, span.span_id);
+  at = put_literal(at, "parent_id");
+  at = put_uint64(at, span.parent_id);
+  at = put_literal(at, "start");
+  at = put_int64(at, span.start);
+  at = put_literal(at, "duration");
+  at = put_int64(at, span.duration);
+  at = put_literal(at, "error");
+  at = put_int32(at, span.error);
+  at = put_literal(at, "meta");
+  at = put_map_header(at, static_cast<std::uint32_t>(span.meta.size()));
   for (const auto& [key, value] : span.meta) {
-    w.string(key);
-    w.string(value);
+    at = put_string(at, key);
+    at = put_string(at, value);
   }
-  w.literal("metrics");
-  w.map_header(static_cast<std::uint32_t>(span.metrics.size()));
+  at = put_literal(at, "metrics");
+  at = put_map_header(at, static_cast<std::uint32_t>(span.metrics.size()));
   for (const auto& [key, value] : span.metrics) {
-    w.string(key);
-    w.float64(value);
+    at = put_string(at, key);
+    at = put_float64(at, value);
   }
-  w.literal("type");
-  w.string(span.type);
+  at = put_literal(at, "type");
+  return put_string(at, span.type);
+}
+
+std::size_t encoded_trace_size(const std::vector<SpanData>& trace) {
+  std::size_t size = msgpack_bytes::container_size(static_cast<std::uint32_t>(trace.size()));
+  for (const auto& span : trace) size += encoded_span_size(span);
+  return size;
+}
+
+char* encode_trace(char* at, const std::vector<SpanData>& trace) {
+  at = msgpack_bytes::put_array_header(at, static_cast<std::uint32_t>(trace.size()));
+  for (const auto& span : trace) at = encode_span(at, span);
+  return at;
 }
 
 }  // namespace
 
+// The size of what is encoded is counted first, so the bytes are written through a cursor into
+// room made once (see msgpack_bytes.hpp): no bounds check per value, no buffer growing.
 std::string encode_v04(const std::vector<std::vector<SpanData>>& traces) {
-  MsgpackWriter w;
-  w.array_header(static_cast<std::uint32_t>(traces.size()));
-  for (const auto& trace : traces) {
-    w.array_header(static_cast<std::uint32_t>(trace.size()));
-    for (const auto& span : trace) encode_span(w, span);
-  }
-  return w.take();
+  std::size_t size = msgpack_bytes::container_size(static_cast<std::uint32_t>(traces.size()));
+  for (const auto& trace : traces) size += encoded_trace_size(trace);
+  std::string body(size, '\0');
+  char* at =
+      msgpack_bytes::put_array_header(body.data(), static_cast<std::uint32_t>(traces.size()));
+  for (const auto& trace : traces) at = encode_trace(at, trace);
+  assert(at == body.data() + body.size());
+  return body;
 }
 
 void append_v04_trace(const std::vector<SpanData>& trace, std::string& out) {
-  MsgpackWriter w(out);
-  w.array_header(static_cast<std::uint32_t>(trace.size()));
-  for (const auto& span : trace) encode_span(w, span);
+  const std::size_t before = out.size();
+  out.resize(before + encoded_trace_size(trace));
+  [[maybe_unused]] const char* end = encode_trace(out.data() + before, trace);
+  assert(end == out.data() + out.size());
 }
 
 void open_v04_batch(std::string& out) {

@@ -5,11 +5,13 @@
 #include <limits>
 #include <string>
 
+#include "telemetry/msgpack_bytes.hpp"
 #include "telemetry/msgpack_reader.hpp"
-#include "telemetry/msgpack_writer.hpp"
 
 namespace srelab::telemetry {
 namespace {
+
+using namespace msgpack_bytes;
 
 std::string bytes(std::initializer_list<int> list) {
   std::string out;
@@ -23,81 +25,72 @@ MsgpackValue decode_ok(const std::string& wire) {
   return r.has_value() ? *r : MsgpackValue{};
 }
 
-TEST(MsgpackWriter, NumbersUseTheNamedFormatWithExactBytes) {
-  MsgpackWriter w;
-  w.uint64(1);
-  w.int64(-2);
-  w.int32(1);
-  w.float64(1.5);
-  w.boolean(true);
-  w.boolean(false);
-  w.nil();
-  EXPECT_EQ(w.bytes(), bytes({0xcf, 0,    0,    0,    0,    0,    0,    0,    1,     //
-                              0xd3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,  //
-                              0xd2, 0,    0,    0,    1,                             //
-                              0xcb, 0x3f, 0xf8, 0,    0,    0,    0,    0,    0,     //
-                              0xc3, 0xc2, 0xc0}));
+// What put_* functions write into room counted beforehand with the *_size functions, as the
+// payload encoder does; the count and the bytes written must agree exactly.
+template <class Put>
+std::string written(std::size_t size, Put put) {
+  std::string out(size + 8, '\x5a');  // room past the count stays untouched
+  const char* end = put(out.data());
+  EXPECT_EQ(end, out.data() + size) << "counted " << size << " bytes";
+  EXPECT_EQ(out.substr(size), std::string(8, '\x5a')) << "written past the counted room";
+  out.resize(size);
+  return out;
 }
 
-TEST(MsgpackWriter, ALiteralIsWrittenAsTheSameStringWouldBe) {
-  MsgpackWriter by_literal;
-  by_literal.literal("trace_id");
-  by_literal.literal("");
-  MsgpackWriter by_string;
-  by_string.string("trace_id");
-  by_string.string("");
-  EXPECT_EQ(by_literal.bytes(), by_string.bytes());
-  EXPECT_EQ(by_literal.bytes().size(), 10u);
+TEST(MsgpackBytes, NumbersUseTheNamedFormatWithExactBytes) {
+  const std::string out = written(3 * kFixed64Size + kFixed32Size, [](char* at) {
+    at = put_uint64(at, 1);
+    at = put_int64(at, -2);
+    at = put_int32(at, 1);
+    return put_float64(at, 1.5);
+  });
+  EXPECT_EQ(out, bytes({0xcf, 0,    0,    0,    0,    0,    0,    0,    1,     //
+                        0xd3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,  //
+                        0xd2, 0,    0,    0,    1,                             //
+                        0xcb, 0x3f, 0xf8, 0,    0,    0,    0,    0,    0}));
 }
 
-TEST(MsgpackWriter, AppendsToATargetAndLeavesExactlyWhatWasWritten) {
-  std::string target = "head";
-  {
-    MsgpackWriter w(target);
-    for (int i = 0; i < 200; ++i) w.uint64(static_cast<std::uint64_t>(i));  // grows several times
-  }
-  ASSERT_EQ(target.size(), 4u + 200u * 9u);
-  EXPECT_EQ(target.substr(0, 4), "head");
-  EXPECT_EQ(static_cast<unsigned char>(target[4]), 0xcfu);
-  EXPECT_EQ(static_cast<unsigned char>(target.back()), 199u);
+TEST(MsgpackBytes, ALiteralIsWrittenAsTheSameStringWouldBe) {
+  const std::string by_literal = written(literal_size("trace_id") + literal_size(""), [](char* at) {
+    return put_literal(put_literal(at, "trace_id"), "");
+  });
+  const std::string by_string = written(string_size(8) + string_size(0), [](char* at) {
+    return put_string(put_string(at, "trace_id"), "");
+  });
+  EXPECT_EQ(by_literal, by_string);
+  EXPECT_EQ(by_literal.size(), 10u);
 }
 
 TEST(MsgpackRoundTrip, Numbers) {
   for (std::uint64_t v : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{0x7f},
                           std::uint64_t{0x80}, std::numeric_limits<std::uint64_t>::max()}) {
-    MsgpackWriter w;
-    w.uint64(v);
-    const auto d = decode_ok(w.bytes());
+    const auto d = decode_ok(written(kFixed64Size, [v](char* at) { return put_uint64(at, v); }));
     EXPECT_EQ(d.wire, MsgpackWire::uint64);
     EXPECT_EQ(std::get<std::uint64_t>(d.data), v);
   }
   for (std::int64_t v :
        {std::int64_t{0}, std::int64_t{-1}, std::numeric_limits<std::int64_t>::min(),
         std::numeric_limits<std::int64_t>::max()}) {
-    MsgpackWriter w;
-    w.int64(v);
-    const auto d = decode_ok(w.bytes());
+    const auto d = decode_ok(written(kFixed64Size, [v](char* at) { return put_int64(at, v); }));
     EXPECT_EQ(d.wire, MsgpackWire::int64);
     EXPECT_EQ(std::get<std::int64_t>(d.data), v);
   }
   for (std::int32_t v : {0, -1, 1, std::numeric_limits<std::int32_t>::min(),
                          std::numeric_limits<std::int32_t>::max()}) {
-    MsgpackWriter w;
-    w.int32(v);
-    const auto d = decode_ok(w.bytes());
+    const auto d = decode_ok(written(kFixed32Size, [v](char* at) { return put_int32(at, v); }));
     EXPECT_EQ(d.wire, MsgpackWire::int32);
     EXPECT_EQ(std::get<std::int64_t>(d.data), v);
   }
-  for (double v : {0.0, -0.5, 1e300, std::numeric_limits<double>::infinity()}) {
-    MsgpackWriter w;
-    w.float64(v);
-    const auto d = decode_ok(w.bytes());
+  for (double v : {0.0, -0.5, 1e300, std::numeric_limits<double>::infinity(), std::nan("")}) {
+    const auto d = decode_ok(written(kFixed64Size, [v](char* at) { return put_float64(at, v); }));
     EXPECT_EQ(d.wire, MsgpackWire::float64);
-    EXPECT_EQ(std::get<double>(d.data), v);
+    const double decoded = std::get<double>(d.data);
+    if (std::isnan(v)) {
+      EXPECT_TRUE(std::isnan(decoded));
+    } else {
+      EXPECT_EQ(decoded, v);
+    }
   }
-  MsgpackWriter w;
-  w.float64(std::nan(""));
-  EXPECT_TRUE(std::isnan(std::get<double>(decode_ok(w.bytes()).data)));
 }
 
 TEST(MsgpackRoundTrip, StringHeaderBoundaries) {
@@ -112,10 +105,10 @@ TEST(MsgpackRoundTrip, StringHeaderBoundaries) {
                         Case{65536, MsgpackWire::str32, 5}}) {
     std::string s(c.size, 'x');
     if (!s.empty()) s.back() = 'y';
-    MsgpackWriter w;
-    w.string(s);
-    EXPECT_EQ(w.bytes().size(), c.header + c.size) << c.size;
-    const auto d = decode_ok(w.bytes());
+    EXPECT_EQ(string_size(c.size), c.header + c.size) << c.size;
+    const std::string out =
+        written(string_size(c.size), [&s](char* at) { return put_string(at, s); });
+    const auto d = decode_ok(out);
     EXPECT_EQ(d.wire, c.wire) << c.size << " got " << to_string(d.wire);
     EXPECT_EQ(d.str(), s);
   }
@@ -132,23 +125,31 @@ TEST(MsgpackRoundTrip, ArrayAndMapHeaderBoundaries) {
                         Case{16, MsgpackWire::array16, MsgpackWire::map16},
                         Case{65535, MsgpackWire::array16, MsgpackWire::map16},
                         Case{65536, MsgpackWire::array32, MsgpackWire::map32}}) {
-    MsgpackWriter a;
-    a.array_header(c.count);
-    for (std::uint32_t i = 0; i < c.count; ++i) a.uint64(i);
-    const auto da = decode_ok(a.bytes());
+    const std::string array =
+        written(container_size(c.count) + c.count * kFixed64Size, [&c](char* at) {
+          at = put_array_header(at, c.count);
+          for (std::uint32_t i = 0; i < c.count; ++i) at = put_uint64(at, i);
+          return at;
+        });
+    const auto da = decode_ok(array);
     EXPECT_EQ(da.wire, c.array_wire) << c.count;
     ASSERT_EQ(da.array().size(), c.count);
     if (c.count > 0) {
       EXPECT_EQ(std::get<std::uint64_t>(da.array().back().data), c.count - 1);
     }
 
-    MsgpackWriter m;
-    m.map_header(c.count);
-    for (std::uint32_t i = 0; i < c.count; ++i) {
-      m.string("k" + std::to_string(i));
-      m.int32(static_cast<std::int32_t>(i));
-    }
-    const auto dm = decode_ok(m.bytes());
+    std::size_t map_size = container_size(c.count);
+    for (std::uint32_t i = 0; i < c.count; ++i)
+      map_size += string_size(1 + std::to_string(i).size()) + kFixed32Size;
+    const std::string map = written(map_size, [&c](char* at) {
+      at = put_map_header(at, c.count);
+      for (std::uint32_t i = 0; i < c.count; ++i) {
+        at = put_string(at, "k" + std::to_string(i));
+        at = put_int32(at, static_cast<std::int32_t>(i));
+      }
+      return at;
+    });
+    const auto dm = decode_ok(map);
     EXPECT_EQ(dm.wire, c.map_wire) << c.count;
     ASSERT_EQ(dm.map().size(), c.count);
     if (c.count > 0) {
@@ -160,15 +161,18 @@ TEST(MsgpackRoundTrip, ArrayAndMapHeaderBoundaries) {
 }
 
 TEST(MsgpackRoundTrip, NestedKeepsOrder) {
-  MsgpackWriter w;
-  w.map_header(2);
-  w.string("z");
-  w.array_header(2);
-  w.string("a");
-  w.nil();
-  w.string("a");
-  w.boolean(true);
-  const auto d = decode_ok(w.bytes());
+  // {"z": ["a", nil], "a": true}; nil and true as raw bytes (the encoder never writes them).
+  const std::string out = written(10, [](char* at) {
+    at = put_map_header(at, 2);
+    at = put_string(at, "z");
+    at = put_array_header(at, 2);
+    at = put_string(at, "a");
+    *at++ = static_cast<char>(0xc0);
+    at = put_string(at, "a");
+    *at++ = static_cast<char>(0xc3);
+    return at;
+  });
+  const auto d = decode_ok(out);
   ASSERT_TRUE(d.is_map());
   ASSERT_EQ(d.map().size(), 2u);
   EXPECT_EQ(d.map()[0].key.str(), "z");  // wire order, not sorted
@@ -178,7 +182,7 @@ TEST(MsgpackRoundTrip, NestedKeepsOrder) {
   EXPECT_EQ(d.find("missing"), nullptr);
 }
 
-TEST(MsgpackReader, DecodesFormatsTheWriterNeverUses) {
+TEST(MsgpackReader, DecodesFormatsTheEncoderNeverUses) {
   EXPECT_EQ(decode_ok(bytes({0x05})).wire, MsgpackWire::positive_fixint);
   EXPECT_EQ(std::get<std::uint64_t>(decode_ok(bytes({0x7f})).data), 127u);
   const auto neg = decode_ok(bytes({0xff}));
