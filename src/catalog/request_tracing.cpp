@@ -77,9 +77,11 @@ void RequestTracing::started(http::RequestContext& context) {
   root.set_tag("span.kind", "server");
   root.set_tag("http.method", method);
   root.set_tag("http.route", context.route);
-  std::string& url = root.data().meta["http.url"];
-  if (!headers.host.empty()) url.append("http://").append(headers.host);
-  url.append(target);
+  if (headers.host.empty()) {
+    root.set_tag("http.url", target);
+  } else {
+    root.data().meta.set_joined("http.url", {"http://", headers.host, target});
+  }
   context.span = &root;
 }
 

@@ -45,7 +45,7 @@ int status_code_of(const telemetry::SpanData& span) {
     return it->second >= 0 && it->second < 1000 ? static_cast<int>(it->second) : 0;
   if (auto it = span.meta.find(kStatusCodeTag); it != span.meta.end()) {
     int code = 0;
-    const auto& text = it->second;
+    const std::string_view text = it->second;
     std::from_chars(text.data(), text.data() + text.size(), code);
     return code;
   }
@@ -68,7 +68,7 @@ bool contains_ignoring_case(std::string_view text, std::string_view part) {
 
 // The tag's value as text: meta as it is, a metric as its number.
 std::optional<std::string> tag_value(const telemetry::SpanData& span, std::string_view key) {
-  if (auto it = span.meta.find(key); it != span.meta.end()) return it->second;
+  if (auto it = span.meta.find(key); it != span.meta.end()) return std::string(it->second);
   if (auto it = span.metrics.find(key); it != span.metrics.end())
     return srelab::format_number(it->second);
   return std::nullopt;

@@ -240,7 +240,7 @@ std::int64_t end_time(const SpanData& span) {
 int span_kind(const SpanData& span) {
   const auto found = span.meta.find(std::string_view("span.kind"));
   if (found == span.meta.end()) return 1;
-  const std::string& kind = found->second;
+  const std::string_view kind = found->second;
   if (kind == "server") return 2;
   if (kind == "client") return 3;
   if (kind == "producer") return 4;

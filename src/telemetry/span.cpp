@@ -9,11 +9,11 @@ namespace srelab::telemetry {
 namespace recycling = span_recycling;
 
 void SpanData::set_tag(std::string_view key, std::string_view value) {
-  meta[key].assign(value);
+  meta.set(key, value);
 }
 
 void SpanData::set_metric(std::string_view key, double value) {
-  metrics[key] = value;
+  metrics.set(key, value);
 }
 
 void SpanData::set_error(std::string_view type, std::string_view message) {

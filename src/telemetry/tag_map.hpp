@@ -1,17 +1,27 @@
-// The meta (string → string) and metrics (string → double) of a span: a small map kept as a
-// vector in the order keys were first set. A span has a dozen tags at most, set once and read
-// once: a lookup is a scan that compares lengths before bytes, an insertion an append, and the
-// whole map one allocation where a std::map costs one per tag. The part of std::map's interface
-// that spans use: find/at/contains/insert_or_assign, iteration over pair<string, V> (`first`,
-// `second`; insertion order, not key order), size/empty/clear; == ignores the order.
-// clear() keeps the entries' strings (only the count drops), so a map that the tracer reuses for
-// the next span refills them without allocating: the hot path of a traced request.
+// The meta (string → string) and metrics (string → double) of a span: a small map in the order
+// keys were first set. A span has a dozen tags at most, set once and read once, on every traced
+// request, so the map is two buffers: the keys' and values' bytes back to back, and one small
+// entry (offsets and sizes, or the number) per tag. Setting a tag is a scan that compares
+// lengths before bytes and a copy or two into room the buffer has; clear() keeps both buffers'
+// capacity, so a map the tracer reuses for the next span refills them without allocating, and
+// moving a span moves two buffers (where a string per key and per value cost a move each, and their
+// copies). Reads give views into the map: valid until it is next changed. The part of std::map's
+// interface spans use: find/at/contains, iteration over pair<string_view, value> (`first`,
+// `second`; insertion order, not key order), size/empty/clear; == ignores the order. set() inserts
+// or replaces; set_joined() sets a value made of parts (a URL from scheme, host and target) without
+// a temporary string.
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -19,75 +29,142 @@ namespace srelab::telemetry {
 
 template <class V>
 class TagMap {
+  static_assert(std::is_same_v<V, std::string> || std::is_same_v<V, double>,
+                "tags are text (meta) or numbers (metrics)");
+  static constexpr bool kText = std::is_same_v<V, std::string>;
+  struct TextEntry {
+    std::uint32_t key_at, key_size, value_at, value_size;
+  };
+  struct NumberEntry {
+    std::uint32_t key_at, key_size;
+    double value;
+  };
+  using Entry = std::conditional_t<kText, TextEntry, NumberEntry>;
+
  public:
-  using value_type = std::pair<std::string, V>;
-  using const_iterator = typename std::vector<value_type>::const_iterator;
-  using iterator = typename std::vector<value_type>::iterator;
+  // What a read gives: a view of the text, or the number.
+  using mapped_type = std::conditional_t<kText, std::string_view, double>;
+  using value_type = std::pair<std::string_view, mapped_type>;
+
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = TagMap::value_type;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = value_type;
+
+    const_iterator() = default;
+    value_type operator*() const { return map_->entry_pair(*at_); }
+    // it->first, it->second: the pair lives as long as the expression.
+    struct Arrow {
+      value_type pair;
+      const value_type* operator->() const { return &pair; }
+    };
+    Arrow operator->() const { return Arrow{**this}; }
+    const_iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    const_iterator operator++(int) {
+      const_iterator before = *this;
+      ++at_;
+      return before;
+    }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) {
+      return a.at_ == b.at_;
+    }
+
+   private:
+    friend class TagMap;
+    const_iterator(const TagMap* map, const Entry* at) : map_(map), at_(at) {}
+    const TagMap* map_ = nullptr;
+    const Entry* at_ = nullptr;
+  };
+  using iterator = const_iterator;
 
   TagMap() = default;
-  // A copy holds only the live entries (and no spare ones).
-  TagMap(const TagMap& other) : items_(other.begin(), other.end()), size_(other.size_) {}
-  TagMap& operator=(const TagMap& other) {
-    if (this != &other) {
-      items_.assign(other.begin(), other.end());
-      size_ = other.size_;
+  // A copy holds the live bytes only.
+  TagMap(const TagMap& other) : entries_(other.entries_) {
+    if (other.used_ != 0) {
+      make_room(other.used_);
+      append_bytes({other.bytes_.get(), other.used_});
     }
+  }
+  TagMap& operator=(const TagMap& other) {
+    if (this != &other) *this = TagMap(other);
     return *this;
   }
   TagMap(TagMap&& other) noexcept
-      : items_(std::move(other.items_)), size_(std::exchange(other.size_, 0)) {}
+      : bytes_(std::move(other.bytes_)),
+        used_(std::exchange(other.used_, 0)),
+        room_(std::exchange(other.room_, 0)),
+        entries_(std::move(other.entries_)) {
+    other.entries_.clear();
+  }
   TagMap& operator=(TagMap&& other) noexcept {
-    items_ = std::move(other.items_);
-    size_ = std::exchange(other.size_, 0);
+    bytes_ = std::move(other.bytes_);
+    used_ = std::exchange(other.used_, 0);
+    room_ = std::exchange(other.room_, 0);
+    entries_ = std::move(other.entries_);
+    other.entries_.clear();
     return *this;
   }
+  ~TagMap() = default;
 
-  const_iterator begin() const { return items_.begin(); }
-  const_iterator end() const { return items_.begin() + static_cast<std::ptrdiff_t>(size_); }
-  iterator begin() { return items_.begin(); }
-  iterator end() { return items_.begin() + static_cast<std::ptrdiff_t>(size_); }
-  std::size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  void clear() { size_ = 0; }
-  void reserve(std::size_t count) { items_.reserve(count); }
-  // Bytes held beyond the entries themselves (strings' capacity): for callers that bound memory.
-  std::size_t retained_bytes() const {
-    std::size_t bytes = items_.capacity() * sizeof(value_type);
-    for (const auto& item : items_) bytes += item.first.capacity() + extra_capacity(item.second);
-    return bytes;
+  const_iterator begin() const { return {this, entries_.data()}; }
+  const_iterator end() const { return {this, entries_.data() + entries_.size()}; }
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  // Keeps both buffers' capacity.
+  void clear() {
+    entries_.clear();
+    used_ = 0;
   }
+  // Bytes held (the buffers' capacity): for callers that bound memory.
+  std::size_t retained_bytes() const { return room_ + entries_.capacity() * sizeof(Entry); }
 
   const_iterator find(std::string_view key) const {
-    return std::find_if(begin(), end(), [key](const value_type& item) { return same(item, key); });
-  }
-  iterator find(std::string_view key) {
-    return std::find_if(begin(), end(), [key](const value_type& item) { return same(item, key); });
+    const Entry* found = find_entry(key);
+    return found != nullptr ? const_iterator(this, found) : end();
   }
   bool contains(std::string_view key) const { return find(key) != end(); }
-  const V& at(std::string_view key) const {
-    auto found = find(key);
+  mapped_type at(std::string_view key) const {
+    const auto found = find(key);
     if (found == end()) throw std::out_of_range("no tag " + std::string(key));
-    return found->second;
+    return value_of(*found.at_);
   }
 
-  template <class Value>
-  void insert_or_assign(std::string_view key, Value&& value) {
-    (*this)[key] = std::forward<Value>(value);
-  }
-
-  // The value for `key`, inserted default-constructed when absent.
-  V& operator[](std::string_view key) {
-    if (auto found = find(key); found != end()) return found->second;
-    if (size_ == items_.size()) {
-      if (items_.capacity() == 0) items_.reserve(kFirstCapacity);
-      items_.emplace_back();
+  // Inserts `key` or replaces its value.
+  void set(std::string_view key, mapped_type value) {
+    if constexpr (kText) {
+      set_joined(key, {value});
+    } else {
+      Entry* entry = find_mutable(key);
+      if (entry == nullptr) {
+        const std::unique_ptr<char[]> old = make_room(key.size());
+        entry = &append_key(key);
+      }
+      entry->value = value;
     }
-    // The first spare entry takes the key (its string keeps its capacity).
-    value_type& spare = items_[size_++];
-    spare.first.assign(key);
-    reset(spare.second);
-    return spare.second;
   }
+  // Inserts `key` or replaces its value, with the parts written one after the other.
+  void set_joined(std::string_view key,
+                  std::initializer_list<std::string_view> parts) requires kText {
+    Entry* entry = find_mutable(key);
+    std::size_t size = 0;
+    for (std::string_view part : parts) size += part.size();
+    // The parts (and the key) may be this map's own bytes: the old buffer stays alive until
+    // they are copied.
+    const std::unique_ptr<char[]> old = make_room((entry == nullptr ? key.size() : 0) + size);
+    if (entry == nullptr) entry = &append_key(key);
+    // A replaced value's old bytes stay behind, unused until clear(): tags are set about once.
+    entry->value_at = static_cast<std::uint32_t>(used_);
+    entry->value_size = static_cast<std::uint32_t>(size);
+    for (std::string_view part : parts) append_bytes(part);
+  }
+  // std::map's name for set().
+  void insert_or_assign(std::string_view key, mapped_type value) { set(key, value); }
 
   friend bool operator==(const TagMap& a, const TagMap& b) {
     if (a.size() != b.size()) return false;
@@ -101,16 +178,54 @@ class TagMap {
  private:
   static constexpr std::size_t kFirstCapacity = 8;
 
-  static std::size_t extra_capacity(const std::string& value) { return value.capacity(); }
-  static std::size_t extra_capacity(double) { return 0; }
-  static void reset(std::string& value) { value.clear(); }  // keeps the capacity
-  static void reset(double& value) { value = 0; }
-  static bool same(const value_type& item, std::string_view key) {
-    return item.first.size() == key.size() && std::string_view(item.first) == key;
+  std::string_view key_of(const Entry& entry) const {
+    return {bytes_.get() + entry.key_at, entry.key_size};
+  }
+  mapped_type value_of(const Entry& entry) const {
+    if constexpr (kText) {
+      return {bytes_.get() + entry.value_at, entry.value_size};
+    } else {
+      return entry.value;
+    }
+  }
+  value_type entry_pair(const Entry& entry) const { return {key_of(entry), value_of(entry)}; }
+
+  const Entry* find_entry(std::string_view key) const {
+    for (const Entry& entry : entries_) {
+      if (entry.key_size == key.size() && key_of(entry) == key) return &entry;
+    }
+    return nullptr;
+  }
+  Entry* find_mutable(std::string_view key) { return const_cast<Entry*>(find_entry(key)); }
+  // Room for `count` more bytes; when the buffer had to move, the old one (still readable).
+  std::unique_ptr<char[]> make_room(std::size_t count) {
+    if (room_ - used_ >= count) return nullptr;
+    const std::size_t room = std::max({2 * room_, used_ + count, kFirstRoom});
+    auto fresh = std::make_unique_for_overwrite<char[]>(room);
+    if (used_ != 0) std::memcpy(fresh.get(), bytes_.get(), used_);
+    room_ = room;
+    return std::exchange(bytes_, std::move(fresh));
+  }
+  // Within room made beforehand.
+  void append_bytes(std::string_view text) {
+    if (!text.empty()) std::memcpy(bytes_.get() + used_, text.data(), text.size());
+    used_ += text.size();
+  }
+  Entry& append_key(std::string_view key) {
+    if (entries_.capacity() == 0) entries_.reserve(kFirstCapacity);
+    Entry& entry = entries_.emplace_back();
+    entry.key_at = static_cast<std::uint32_t>(used_);
+    entry.key_size = static_cast<std::uint32_t>(key.size());
+    append_bytes(key);
+    return entry;
   }
 
-  std::vector<value_type> items_;  // [0, size_) live, in insertion order; the rest spare
-  std::size_t size_ = 0;
+  static constexpr std::size_t kFirstRoom = 128;
+
+  std::unique_ptr<char[]> bytes_;  // keys and values, back to back: [0, used_) of room_
+  std::size_t used_ = 0;
+  std::size_t room_ = 0;
+  std::vector<Entry> entries_;  // in insertion order
 };
 
 }  // namespace srelab::telemetry

@@ -39,7 +39,7 @@ const SpanData& root_of(const TraceChunk& chunk) {
 std::string meta(const SpanData* span, const std::string& key) {
   if (span == nullptr) return "<no span>";
   const auto found = span->meta.find(key);
-  return found == span->meta.end() ? "<unset>" : found->second;
+  return found == span->meta.end() ? "<unset>" : std::string(found->second);
 }
 
 double metric(const SpanData* span, const std::string& key) {

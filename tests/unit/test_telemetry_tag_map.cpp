@@ -34,55 +34,83 @@ TEST(TagMap, KeepsKeysUniqueInInsertionOrderAcrossGrowth) {
   EXPECT_THROW((void)map.at("p"), std::out_of_range);
 }
 
-TEST(TagMap, SubscriptInsertsDefaultAndAssigns) {
+TEST(TagMap, NumbersKeepInsertionOrderAndAreReplacedInPlace) {
   TagMap<double> metrics;
-  metrics["b"] = 2;
-  metrics["a"] += 1;
-  EXPECT_EQ(metrics.at("a"), 1.0);
-  EXPECT_EQ(metrics.begin()->first, "b");  // insertion order
+  metrics.set("b", 2);
+  metrics.set("a", 1);
+  metrics.set("b", 3);
+  ASSERT_EQ(metrics.size(), 2u);
+  EXPECT_EQ(metrics.at("b"), 3.0);
+  EXPECT_EQ(metrics.begin()->first, "b");  // insertion order, replaced where it was
   metrics.clear();
   EXPECT_TRUE(metrics.empty());
+  EXPECT_FALSE(metrics.contains("a"));
 }
 
-TEST(TagMap, ClearedEntriesAreReusedWithoutTheirOldValues) {
+TEST(TagMap, AClearedMapIsRefilledWithoutItsOldEntriesAndKeepsItsRoom) {
   TagMap<std::string> map;
-  for (const char* key : {"c", "a", "b"}) map.insert_or_assign(key, std::string(40, *key));
+  for (const char* key : {"c", "a", "b"}) map.set(key, std::string(40, *key));
+  const std::size_t room = map.retained_bytes();
   map.clear();
   EXPECT_TRUE(map.empty());
   EXPECT_EQ(map.find("a"), map.end());
-  map["z"].append("new");  // takes a spare entry: its value starts empty
-  map["b"];
+  EXPECT_EQ(map.retained_bytes(), room);
+  map.set_joined("z", {"n", "", "ew"});
+  map.set("b", "");
   ASSERT_EQ(map.size(), 2u);
   EXPECT_EQ(map.begin()->first, "z");
   EXPECT_EQ(map.at("b"), "");
   EXPECT_EQ(map.at("z"), "new");
   EXPECT_FALSE(map.contains("a"));
   EXPECT_FALSE(map.contains("c"));
+  EXPECT_EQ(map.retained_bytes(), room) << "refilled within the room it had";
+}
+
+TEST(TagMap, AValueTakenFromTheMapItselfIsCopiedSafely) {
+  TagMap<std::string> map;
+  map.set("source", std::string(100, 's'));
+  // Each set appends to the map's buffer, which grows (and moves) as it goes.
+  for (int i = 0; i < 50; ++i) map.set("copy" + std::to_string(i), map.at("source"));
+  map.set_joined("joined", {map.at("copy49"), "+", map.at("source")});
+  EXPECT_EQ(map.at("copy0"), std::string(100, 's'));
+  EXPECT_EQ(map.at("copy49"), std::string(100, 's'));
+  EXPECT_EQ(map.at("joined"), std::string(100, 's') + "+" + std::string(100, 's'));
+  const auto first = map.begin();
+  map.set(first->first, "own key");  // the key, too, is the map's own bytes
+  EXPECT_EQ(map.at("source"), "own key");
+  EXPECT_EQ(map.size(), 52u);
 }
 
 TEST(TagMap, CopiesAndComparisonsSeeOnlyLiveEntries) {
   TagMap<double> map;
-  map["a"] = 1;
-  map["b"] = 2;
+  map.set("a", 1);
+  map.set("b", 2);
   map.clear();
-  map["a"] = 1;
+  map.set("a", 1);
   TagMap<double> fresh;
-  fresh["a"] = 1;
+  fresh.set("a", 1);
   EXPECT_EQ(map, fresh);
   TagMap<double> two;
-  two["x"] = 1;
-  two["y"] = 2;
+  two.set("x", 1);
+  two.set("y", 2);
   TagMap<double> reversed;
-  reversed["y"] = 2;
-  reversed["x"] = 1;
+  reversed.set("y", 2);
+  reversed.set("x", 1);
   EXPECT_EQ(two, reversed);  // the order does not matter
-  reversed["x"] = 3;
+  reversed.set("x", 3);
   EXPECT_FALSE(two == reversed);
   const TagMap<double> copy = map;
   EXPECT_EQ(copy.size(), 1u);
   EXPECT_EQ(copy, fresh);
   TagMap<double> moved = std::move(map);
   EXPECT_EQ(moved, fresh);
+  TagMap<std::string> text;
+  text.set("k", "old value");
+  text.set("k", "v");  // the old bytes stay behind, unseen
+  TagMap<std::string> other;
+  other.set("k", "v");
+  EXPECT_EQ(text, other);
+  EXPECT_EQ(TagMap<std::string>(text).at("k"), "v");
 }
 
 }  // namespace

@@ -353,7 +353,7 @@ TEST_F(ExporterTest, LargeBatchesAreSplitByEncodedSize) {
   TraceExporter exporter(s, destination, transport, clock);
   for (const char* r : {"a", "b", "c", "d"}) exporter.submit(chunk(r, 4));
   TraceChunk big = chunk("big", 4);
-  big[0].meta["blob"] = std::string(3 * one, 'x');  // over the limit alone: sent alone
+  big[0].meta.set("blob", std::string(3 * one, 'x'));  // over the limit alone: sent alone
   exporter.submit(std::move(big));
   EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
   EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"a,b", "c,d", "big"}));
@@ -362,8 +362,8 @@ TEST_F(ExporterTest, LargeBatchesAreSplitByEncodedSize) {
 TEST_F(ExporterTest, TheEstimateGrowsWithTheSpanContents) {
   const TraceChunk small = chunk("a");
   TraceChunk tagged = chunk("a");
-  tagged[0].meta["http.url"] = std::string(1000, 'u');
-  tagged[0].metrics["_sampling_priority_v1"] = 1;
+  tagged[0].meta.set("http.url", std::string(1000, 'u'));
+  tagged[0].metrics.set("_sampling_priority_v1", 1);
   EXPECT_GT(estimated_encoded_size(small), 100u);
   EXPECT_GT(estimated_encoded_size(tagged), estimated_encoded_size(small) + 1000);
   EXPECT_GT(estimated_encoded_size(chunk("a", 10)), 9 * estimated_encoded_size(small));

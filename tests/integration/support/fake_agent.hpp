@@ -395,13 +395,13 @@ inline std::optional<std::vector<telemetry::TraceChunk>> decode_v04(std::string_
       span.error = static_cast<std::int32_t>(*error);
       for (const auto& e : meta->map()) {
         if (!e.key.is_string() || !e.value.is_string()) return std::nullopt;
-        span.meta[e.key.str()] = e.value.str();
+        span.meta.set(e.key.str(), e.value.str());
       }
       for (const auto& e : metrics->map()) {
         if (!e.key.is_string() || !std::holds_alternative<double>(e.value.data)) {
           return std::nullopt;
         }
-        span.metrics[e.key.str()] = std::get<double>(e.value.data);
+        span.metrics.set(e.key.str(), std::get<double>(e.value.data));
       }
       chunk.push_back(std::move(span));
     }
