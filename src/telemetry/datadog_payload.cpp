@@ -18,21 +18,19 @@ constexpr std::size_t kSpanKeysSize =
     msgpack_bytes::literal_size("error") + msgpack_bytes::literal_size("meta") +
     msgpack_bytes::literal_size("metrics") + msgpack_bytes::literal_size("type");
 
-// Exactly the bytes encode_span writes.
-std::size_t encoded_span_size(const SpanData& span) {
+// At least the bytes encode_span writes, without walking the tags: each string takes its bytes
+// and a header of at most kMaxHeaderSize.
+std::size_t max_encoded_span_size(const SpanData& span) {
   using namespace msgpack_bytes;
-  std::size_t size = container_size(12) + kSpanKeysSize + string_size(span.service.size()) +
-                     string_size(span.name.size()) + string_size(span.resource.size()) +
-                     string_size(span.type.size()) + 5 * kFixed64Size + kFixed32Size +
-                     container_size(static_cast<std::uint32_t>(span.meta.size())) +
-                     container_size(static_cast<std::uint32_t>(span.metrics.size()));
-  for (const auto& [key, value] : span.meta)
-    size += string_size(key.size()) + string_size(value.size());
-  for (const auto& [key, value] : span.metrics) size += string_size(key.size()) + kFixed64Size;
-  return size;
+  constexpr std::size_t kStrings = 4;  // service, name, resource, type
+  return container_size(12) + kSpanKeysSize + kStrings * kMaxHeaderSize + span.service.size() +
+         span.name.size() + span.resource.size() + span.type.size() + 5 * kFixed64Size +
+         kFixed32Size + 2 * kMaxHeaderSize + span.meta.stored_bytes() +
+         2 * kMaxHeaderSize * span.meta.size() + span.metrics.stored_bytes() +
+         (kMaxHeaderSize + kFixed64Size) * span.metrics.size();
 }
 
-// Writes the span at `at`, where encoded_span_size(span) bytes are ready; returns the end.
+// Writes the span at `at`, where max_encoded_span_size(span) bytes are ready; returns the end.
 char* encode_span(char* at, const SpanData& span) {
   using namespace msgpack_bytes;
   at = put_map_header(at, 12);
@@ -70,9 +68,9 @@ char* encode_span(char* at, const SpanData& span) {
   return put_string(at, span.type);
 }
 
-std::size_t encoded_trace_size(const std::vector<SpanData>& trace) {
-  std::size_t size = msgpack_bytes::container_size(static_cast<std::uint32_t>(trace.size()));
-  for (const auto& span : trace) size += encoded_span_size(span);
+std::size_t max_encoded_trace_size(const std::vector<SpanData>& trace) {
+  std::size_t size = msgpack_bytes::kMaxHeaderSize;
+  for (const auto& span : trace) size += max_encoded_span_size(span);
   return size;
 }
 
@@ -84,24 +82,27 @@ char* encode_trace(char* at, const std::vector<SpanData>& trace) {
 
 }  // namespace
 
-// The size of what is encoded is counted first, so the bytes are written through a cursor into
-// room made once (see msgpack_bytes.hpp): no bounds check per value, no buffer growing.
+// Room for the most the traces can take is made once, the bytes are written through a cursor
+// (see msgpack_bytes.hpp: no bounds check per value, no buffer growing) and the room left over
+// is cut.
 std::string encode_v04(const std::vector<std::vector<SpanData>>& traces) {
-  std::size_t size = msgpack_bytes::container_size(static_cast<std::uint32_t>(traces.size()));
-  for (const auto& trace : traces) size += encoded_trace_size(trace);
-  std::string body(size, '\0');
+  std::size_t room = msgpack_bytes::kMaxHeaderSize;
+  for (const auto& trace : traces) room += max_encoded_trace_size(trace);
+  std::string body(room, '\0');
   char* at =
       msgpack_bytes::put_array_header(body.data(), static_cast<std::uint32_t>(traces.size()));
   for (const auto& trace : traces) at = encode_trace(at, trace);
-  assert(at == body.data() + body.size());
+  assert(at <= body.data() + body.size());
+  body.resize(static_cast<std::size_t>(at - body.data()));
   return body;
 }
 
 void append_v04_trace(const std::vector<SpanData>& trace, std::string& out) {
   const std::size_t before = out.size();
-  out.resize(before + encoded_trace_size(trace));
-  [[maybe_unused]] const char* end = encode_trace(out.data() + before, trace);
-  assert(end == out.data() + out.size());
+  out.resize(before + max_encoded_trace_size(trace));
+  const char* end = encode_trace(out.data() + before, trace);
+  assert(end <= out.data() + out.size());
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 void open_v04_batch(std::string& out) {

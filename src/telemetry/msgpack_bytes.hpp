@@ -31,6 +31,7 @@ template <std::size_t N>
 constexpr std::size_t literal_size(const char (&)[N]) {
   return N;  // the fixstr byte and N - 1 characters
 }
+inline constexpr std::size_t kMaxHeaderSize = 5;  // a str32, array32 or map32 header
 inline constexpr std::size_t kFixed64Size = 9;
 inline constexpr std::size_t kFixed32Size = 5;
 

@@ -121,6 +121,9 @@ class TagMap {
     entries_.clear();
     used_ = 0;
   }
+  // The keys' and values' bytes (values since replaced among them): with a header per key and
+  // value, a bound on what the map takes encoded, known without walking it.
+  std::size_t stored_bytes() const { return used_; }
   // Bytes held (the buffers' capacity): for callers that bound memory.
   std::size_t retained_bytes() const { return room_ + entries_.capacity() * sizeof(Entry); }
 

@@ -181,5 +181,52 @@ TEST(DatadogPayload, ManyTracesAndSpansFromTheTracer) {
   EXPECT_EQ(decoded->array()[0].array()[0].find("meta")->wire, MsgpackWire::map16);
 }
 
+// The encoder makes room for a bound worked out from the span's sizes, not byte by byte: strings
+// on each side of every header size, many tags, replaced values and a trace appended to a batch
+// all come out whole, and the batch holds exactly what was written.
+TEST(DatadogPayload, StringsOfEveryHeaderSizeComeOutWhole) {
+  std::vector<SpanData> trace;
+  for (std::size_t size : {0u, 31u, 32u, 255u, 256u, 65535u, 65536u}) {
+    SpanData s = sample_span();
+    s.service.assign(size, 's');
+    s.resource.assign(size, 'r');
+    s.set_tag(std::string(size, 'k'), std::string(size, 'v'));
+    s.set_tag("replaced", std::string(size, 'o'));
+    s.set_tag("replaced", "new");
+    for (int i = 0; i < 20; ++i) s.set_metric("m" + std::to_string(i), i);
+    trace.push_back(s);
+  }
+  std::string batch;
+  open_v04_batch(batch);
+  append_v04_trace(trace, batch);
+  const std::size_t one = batch.size();
+  append_v04_trace(trace, batch);
+  ASSERT_EQ(batch.size(), 2 * one - 5) << "the room left over is cut";
+  std::vector<std::string> pieces{batch};
+  const auto joined = msgpack_decode(join_v04_traces(pieces, 2));
+  ASSERT_TRUE(joined.has_value());
+  const auto whole = msgpack_decode(encode_v04({trace, trace}));
+  ASSERT_TRUE(whole.has_value());
+  for (const MsgpackValue* decoded : {&*joined, &*whole}) {
+    expect_strict_v04(*decoded);
+    ASSERT_EQ(decoded->array().size(), 2u);
+    for (const auto& chunk : decoded->array()) {
+      ASSERT_EQ(chunk.array().size(), trace.size());
+      for (std::size_t i = 0; i < trace.size(); ++i) {
+        const auto& span = chunk.array()[i];
+        EXPECT_EQ(span.find("service")->str(), trace[i].service);
+        EXPECT_EQ(span.find("resource")->str(), trace[i].resource);
+        const auto& meta = *span.find("meta");
+        EXPECT_EQ(meta.map().size(), trace[i].meta.size());
+        for (const auto& [key, value] : trace[i].meta) {
+          ASSERT_NE(meta.find(std::string(key)), nullptr) << key.size();
+          EXPECT_EQ(meta.find(std::string(key))->str(), value);
+        }
+        EXPECT_EQ(span.find("metrics")->map().size(), trace[i].metrics.size());
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace srelab::telemetry
