@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "telemetry/byte_copy.hpp"
+
 namespace srelab::telemetry {
 
 namespace msgpack_bytes {
@@ -82,7 +84,7 @@ inline char* put_string(char* at, std::string_view value) {
     // Callers never come near 4 GiB; the payload is capped far below.
     at = put_fixed(at, 0xdb, static_cast<std::uint32_t>(size));
   }
-  if (size != 0) std::memcpy(at, value.data(), size);
+  copy_bytes(at, value.data(), size);
   return at + size;
 }
 // A short literal (a map key): the same bytes as put_string, with a size known when compiling

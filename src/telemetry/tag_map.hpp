@@ -25,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "telemetry/byte_copy.hpp"
+
 namespace srelab::telemetry {
 
 template <class V>
@@ -211,7 +213,7 @@ class TagMap {
   }
   // Within room made beforehand.
   void append_bytes(std::string_view text) {
-    if (!text.empty()) std::memcpy(bytes_.get() + used_, text.data(), text.size());
+    copy_bytes(bytes_.get() + used_, text.data(), text.size());
     used_ += text.size();
   }
   Entry& append_key(std::string_view key) {
