@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "telemetry/byte_copy.hpp"
+#include "telemetry/short_strings.hpp"
 
 namespace srelab::telemetry {
 

@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include "telemetry/byte_copy.hpp"
+#include "telemetry/short_strings.hpp"
 
 namespace srelab::telemetry {
 
@@ -89,7 +89,7 @@ class TagMap {
   // A copy holds the live bytes only.
   TagMap(const TagMap& other) : entries_(other.entries_) {
     if (other.used_ != 0) {
-      make_room(other.used_);
+      grow(other.used_);
       append_bytes({other.bytes_.get(), other.used_});
     }
   }
@@ -142,12 +142,16 @@ class TagMap {
 
   // Inserts `key` or replaces its value.
   void set(std::string_view key, mapped_type value) {
+    Entry* entry = find_mutable(key);
+    std::unique_ptr<char[]> old;  // see set_joined
     if constexpr (kText) {
-      set_joined(key, {value});
+      if (room_ - used_ < (entry == nullptr ? key.size() : 0) + value.size())
+        old = grow((entry == nullptr ? key.size() : 0) + value.size());
+      if (entry == nullptr) entry = &append_key(key);
+      append_value(*entry, value);
     } else {
-      Entry* entry = find_mutable(key);
       if (entry == nullptr) {
-        const std::unique_ptr<char[]> old = make_room(key.size());
+        if (room_ - used_ < key.size()) old = grow(key.size());
         entry = &append_key(key);
       }
       entry->value = value;
@@ -159,11 +163,12 @@ class TagMap {
     Entry* entry = find_mutable(key);
     std::size_t size = 0;
     for (std::string_view part : parts) size += part.size();
-    // The parts (and the key) may be this map's own bytes: the old buffer stays alive until
-    // they are copied.
-    const std::unique_ptr<char[]> old = make_room((entry == nullptr ? key.size() : 0) + size);
+    // The parts (and the key) may be this map's own bytes: a buffer that has to move stays
+    // alive until they are copied.
+    std::unique_ptr<char[]> old;
+    if (room_ - used_ < (entry == nullptr ? key.size() : 0) + size)
+      old = grow((entry == nullptr ? key.size() : 0) + size);
     if (entry == nullptr) entry = &append_key(key);
-    // A replaced value's old bytes stay behind, unused until clear(): tags are set about once.
     entry->value_at = static_cast<std::uint32_t>(used_);
     entry->value_size = static_cast<std::uint32_t>(size);
     for (std::string_view part : parts) append_bytes(part);
@@ -197,19 +202,26 @@ class TagMap {
 
   const Entry* find_entry(std::string_view key) const {
     for (const Entry& entry : entries_) {
-      if (entry.key_size == key.size() && key_of(entry) == key) return &entry;
+      if (entry.key_size == key.size() &&
+          same_bytes(bytes_.get() + entry.key_at, key.data(), key.size()))
+        return &entry;
     }
     return nullptr;
   }
   Entry* find_mutable(std::string_view key) { return const_cast<Entry*>(find_entry(key)); }
-  // Room for `count` more bytes; when the buffer had to move, the old one (still readable).
-  std::unique_ptr<char[]> make_room(std::size_t count) {
-    if (room_ - used_ >= count) return nullptr;
+  // A buffer with room for `count` more bytes; the old one is handed back, still readable.
+  std::unique_ptr<char[]> grow(std::size_t count) {
     const std::size_t room = std::max({2 * room_, used_ + count, kFirstRoom});
     auto fresh = std::make_unique_for_overwrite<char[]>(room);
     if (used_ != 0) std::memcpy(fresh.get(), bytes_.get(), used_);
     room_ = room;
     return std::exchange(bytes_, std::move(fresh));
+  }
+  // A replaced value's old bytes stay behind, unused until clear(): tags are set about once.
+  void append_value(Entry& entry, std::string_view value) requires kText {
+    entry.value_at = static_cast<std::uint32_t>(used_);
+    entry.value_size = static_cast<std::uint32_t>(value.size());
+    append_bytes(value);
   }
   // Within room made beforehand.
   void append_bytes(std::string_view text) {
