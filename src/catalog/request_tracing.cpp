@@ -93,7 +93,12 @@ void RequestTracing::finished(http::RequestContext& context, http::Response& res
   root.set_tag("http.status_code", std::to_string(status));  // three digits: no allocation
   if (status >= 500) tag_server_error(root, response);
   // One header: every field an answer carries costs its serialization on every request.
-  response.insert("X-Trace-Id", telemetry::hex_text(root.data().trace_id).view());
+  const auto id = telemetry::hex_text(root.data().trace_id);
+  if (context.extra_head != nullptr) {
+    context.extra_head->append("X-Trace-Id: ").append(id.view()).append("\r\n");
+  } else {
+    response.insert("X-Trace-Id", id.view());
+  }
   root.finish();  // the trace goes to the sink now, before the answer is written
 }
 

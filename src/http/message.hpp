@@ -45,6 +45,11 @@ struct RequestContext {
   std::string_view route;  // the matched pattern, e.g. "/products/{id}"
   RouteParams params;
   telemetry::Span* span = nullptr;  // the request's root span, when traced
+  // Header lines for the answer ("Name: value\r\n" each) that a RequestObserver appends; the
+  // session writes them after the answer's own fields. Beast's field list costs an allocation
+  // and a tree insertion per header, and a traced answer carries its trace id on every request.
+  // Set by the session; null where no session writes the answer.
+  std::string* extra_head = nullptr;
   // Where a RequestObserver keeps the root span `span` points to, for the handler's duration.
   telemetry::Span root_span = telemetry::Span::inert();
 };

@@ -38,7 +38,7 @@ std::string_view as_view(asio::const_buffer buffer, std::size_t size) {
 // The status line and fields of a finished response, as Beast would write them, in one buffer:
 // Beast's serializer hands the socket one buffer per field through a generic buffer sequence,
 // which on a small answer costs more than the bytes (every header would add to every request).
-void write_head(const Response& response, std::string& out) {
+void write_head(const Response& response, std::string_view extra, std::string& out) {
   out.clear();
   const unsigned version = response.version();
   out.append("HTTP/");
@@ -58,6 +58,7 @@ void write_head(const Response& response, std::string& out) {
     out.append(field.value().data(), field.value().size());
     out.append("\r\n");
   }
+  out.append(extra);
   out.append("\r\n");
 }
 
@@ -216,6 +217,8 @@ asio::awaitable<Response> Session::dispatch(Request& request) {
   }
 
   RequestContext context{request, target.path, target.query, match.route, std::move(match.params)};
+  extra_head_.clear();
+  context.extra_head = &extra_head_;
   RequestObserver* const observer = slot_.router->request_observer();
   if (observer) observer->started(context);
   // A handler that throws has a bug; the client gets a 500 and the connection stays usable.
@@ -275,7 +278,8 @@ asio::awaitable<void> Session::answer_and_close(const RequestError& error) {
 }
 
 asio::awaitable<std::tuple<error_code, std::size_t>> Session::write(const Response& response) {
-  write_head(response, head_);
+  write_head(response, extra_head_, head_);
+  extra_head_.clear();  // this answer's only
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_),
                                                   asio::buffer(response.body())};
   co_return co_await asio::async_write(socket_, buffers, use_tuple);

@@ -60,6 +60,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::steady_timer timer_;
   boost::beast::flat_buffer buffer_;  // reused across the requests of the connection
   std::string head_;                  // the same, for the answers' status line and fields
+  std::string extra_head_;            // the current answer's RequestContext::extra_head lines
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   std::shared_ptr<ServerState> state_;
   ContextSlot& slot_;
