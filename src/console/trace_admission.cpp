@@ -24,11 +24,11 @@ TraceAdmission::TraceAdmission(TraceAdmissionSettings settings) : settings_(std:
 
 bool TraceAdmission::admit(const telemetry::TraceChunk& chunk) {
   Shard& counts = shard();
-  if (chunk.empty() || ignored(chunk.back())) {
+  if (chunk.empty() || ignored(chunk.front())) {  // a chunk starts with its local root
     counts.ignored.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
-  const telemetry::SpanData& root = chunk.back();
+  const telemetry::SpanData& root = chunk.front();
   if (!always_kept(chunk, root, settings_.slow) && !take_place(root.start + root.duration)) {
     counts.sampled_out.fetch_add(1, std::memory_order_relaxed);
     return false;

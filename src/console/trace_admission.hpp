@@ -41,7 +41,7 @@ class TraceAdmission {
   TraceAdmission(const TraceAdmission&) = delete;
   TraceAdmission& operator=(const TraceAdmission&) = delete;
 
-  // Whether the console takes `chunk` (its local root last, as the tracer hands it over). A
+  // Whether the console takes `chunk` (its local root first, as the tracer hands it over). A
   // sampled trace takes one of its second's places, so call it once per chunk.
   bool admit(const telemetry::TraceChunk& chunk);
 

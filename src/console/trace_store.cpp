@@ -170,7 +170,7 @@ void TraceStore::add(telemetry::TraceChunk chunk) {
   if (!chunk.empty()) {
     trace = std::make_shared<StoredTrace>();
     trace->spans = std::move(chunk);
-    measure(*trace, trace->spans.size() - 1);  // a chunk ends with its local root
+    measure(*trace, 0);  // a chunk starts with its local root
   }
   std::lock_guard lock(mutex_);
   if (!trace || trace->bytes > pool_byte_share_) {

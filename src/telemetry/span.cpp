@@ -1,5 +1,6 @@
 #include "telemetry/span.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -22,16 +23,20 @@ void SpanData::set_error(std::string_view type, std::string_view message) {
   set_tag("error.message", message);
 }
 
-Span::Span(std::shared_ptr<TraceSegment> segment, std::unique_ptr<SpanData> data,
-           Clock::time_point started)
-    : segment_(std::move(segment)), data_(std::move(data)), started_(started) {}
+Span::Span(std::shared_ptr<TraceSegment> segment, std::size_t index, Clock::time_point started)
+    : segment_(std::move(segment)), index_(index), started_(started) {
+  const SpanData& data = segment_->spans_[index];
+  trace_id_ = data.trace_id;
+  span_id_ = data.span_id;
+}
 
 Span& Span::operator=(Span&& other) noexcept {
   if (this != &other) {
     finish();
-    if (data_) recycling::give_back_shell(std::move(data_));
     segment_ = std::move(other.segment_);
-    data_ = std::move(other.data_);
+    index_ = other.index_;
+    trace_id_ = other.trace_id_;
+    span_id_ = other.span_id_;
     started_ = other.started_;
   }
   return *this;
@@ -39,33 +44,30 @@ Span& Span::operator=(Span&& other) noexcept {
 
 Span::~Span() {
   finish();
-  if (data_) recycling::give_back_shell(std::move(data_));
 }
 
-SpanData& Span::data() {
-  return data_ ? *data_ : recycling::scratch();
-}
-
-const SpanData& Span::data() const {
-  return data_ ? *data_ : recycling::scratch();
+SpanData& Span::scratch() const {
+  SpanData& empty = recycling::scratch();
+  empty.trace_id = trace_id_;
+  empty.span_id = span_id_;
+  return empty;
 }
 
 void Span::finish() {
   if (!segment_) return;
-  auto segment = std::move(segment_);
-  segment_.reset();
+  // The last span of the segment to finish takes the segment with it (the chunk to the sink).
+  const std::shared_ptr<TraceSegment> segment = std::move(segment_);
+  SpanData& data = segment->spans_[index_];
   const auto elapsed = segment->clock_.now() - started_;
-  data_->duration = std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
-  if (data_->duration < 0) data_->duration = 0;
-  // The contents go into the chunk; the ids stay readable here (they are copied, not moved).
-  segment->finished_.push_back(std::move(*data_));
+  data.duration = std::max<std::int64_t>(
+      0, std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
 }
 
 Span Span::child(std::string_view name, std::string_view resource) {
   // A finished (or moved-from) span has no segment; a child of it would be orphaned, so it
   // becomes an inert span that records nothing.
   if (!segment_) return inert();
-  return segment_->make_span(name, resource, data_->span_id);
+  return segment_->make_span(name, resource, span_id_);
 }
 
 TraceContext Span::context() const {
@@ -75,8 +77,8 @@ TraceContext Span::context() const {
     if (!segment_->decision_maker_.empty())
       out.propagation_tags.emplace_back(kDecisionMakerTag, segment_->decision_maker_);
   }
-  out.trace_id = data().trace_id;
-  out.parent_id = data().span_id;
+  out.trace_id = trace_id_;
+  out.parent_id = span_id_;
   out.last_datadog_parent.reset();
   return out;
 }
@@ -87,13 +89,15 @@ TraceSegment::TraceSegment(const TracerSettings& settings, Random& random, const
       random_(random),
       clock_(clock),
       sink_(std::move(sink)),
-      finished_(recycling::take_chunk()),
+      spans_(recycling::take_chunk()),
       context_(std::move(context)) {}
 
 TraceSegment::~TraceSegment() {
+  // The sink sees this trace's spans only; spans kept from an earlier, longer trace wait aside.
+  TraceChunk kept = recycling::set_aside(spans_, started_);
   // The sink may move the chunk (or some spans) away or leave it: what is left is reused.
-  if (sink_ && !finished_.empty()) sink_(std::move(finished_));
-  recycling::give_back(finished_);
+  if (sink_ && !spans_.empty()) sink_(std::move(spans_));
+  recycling::give_back(spans_, kept);
 }
 
 Span TraceSegment::start(const TracerSettings& settings, Random& random, const Clock& clock,
@@ -143,8 +147,9 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
 }
 
 Span TraceSegment::make_span(std::string_view name, std::string_view resource, SpanId parent_id) {
-  std::unique_ptr<SpanData> held = recycling::take_span();
-  SpanData& data = *held;
+  if (started_ == spans_.size()) spans_.emplace_back();
+  const std::size_t index = started_++;
+  SpanData& data = spans_[index];
   data.service.assign(settings_.service);
   data.name.assign(name);
   data.resource.assign(resource.empty() ? name : resource);
@@ -171,7 +176,7 @@ Span TraceSegment::make_span(std::string_view name, std::string_view resource, S
   for (const auto& [key, value] : settings_.tags) data.set_tag(key, value);
   if (!settings_.env.empty()) data.set_tag("env", settings_.env);
   if (!settings_.version.empty()) data.set_tag("version", settings_.version);
-  return Span(shared_from_this(), std::move(held), now);
+  return Span(shared_from_this(), index, now);
 }
 
 }  // namespace srelab::telemetry

@@ -1,9 +1,10 @@
 // Spans as the Datadog agent sees them (SpanData, the fields of a v0.4 payload span) and a
 // small tracer that makes them: one TraceSegment per request, on one thread, whose RAII Spans
-// take their start (wall, ns since epoch) and duration (steady) from the injected Clock. Finished
-// spans gather in their segment; when the last span of a segment is gone, the whole chunk (the
-// agent's unit: one trace's spans from this process) goes to the sink (exporters, the console,
-// a vector in tests), so a sink sees complete traces and nothing per span.
+// take their start (wall, ns since epoch) and duration (steady) from the injected Clock. A span's
+// fields live in its segment's chunk from the start (a Span is a handle to its place there), so
+// finishing a span moves nothing; when the last span of a segment is finished, the whole chunk
+// (the agent's unit: one trace's spans from this process) goes to the sink (exporters, the
+// console, a vector in tests), so a sink sees complete traces and nothing per span.
 // Ids come from the injected Random. Thread-compatible, not thread-safe: a segment and its spans
 // belong to the request's thread. The settings, Random and Clock are held by reference and must
 // outlive every span (the app's Tracer owns the settings and lives as long as the server).
@@ -52,7 +53,7 @@ struct SpanData {
   void set_error(std::string_view type, std::string_view message);
 };
 
-// One trace's spans from this process, in the order they finished (the local root last).
+// One trace's spans from this process, in the order they started (the local root first).
 using TraceChunk = std::vector<SpanData>;
 using TraceSink = std::function<void(TraceChunk&&)>;
 
@@ -65,9 +66,9 @@ struct TracerSettings {
 
 class TraceSegment;
 
-// A span in progress; finishing (explicitly or on destruction) stamps its duration and sends it
-// to the segment's sink. Move-only and small (its SpanData lives on the heap, reused from trace
-// to trace); a moved-from Span does nothing.
+// A span in progress; finishing (explicitly or on destruction) stamps its duration, and the
+// last span of a segment to finish sends the chunk to the sink. Move-only and small (its
+// SpanData is its segment's, reused from trace to trace); a moved-from Span does nothing.
 class Span {
  public:
   Span(Span&& other) noexcept = default;
@@ -85,18 +86,20 @@ class Span {
   // A child in the same trace, started now.
   Span child(std::string_view name, std::string_view resource = {});
 
-  // The span's fields. A finished span keeps its ids (its tags went to the sink); an inert or
-  // moved-from span answers with an empty SpanData of its thread, whose contents mean nothing.
+  // The span's fields, in its segment's chunk: valid until the span finishes or a child span
+  // starts (the chunk may grow). A finished span answers with its ids only (its tags went to the
+  // sink), and an inert or moved-from span with an empty SpanData of its thread: either is
+  // scratch whose other contents mean nothing.
   SpanData& data();
   const SpanData& data() const;
   void set_tag(std::string_view key, std::string_view value) {
-    if (data_) data_->set_tag(key, value);
+    if (segment_) data().set_tag(key, value);
   }
   void set_metric(std::string_view key, double value) {
-    if (data_) data_->set_metric(key, value);
+    if (segment_) data().set_metric(key, value);
   }
   void set_error(std::string_view type, std::string_view message) {
-    if (data_) data_->set_error(type, message);
+    if (segment_) data().set_error(type, message);
   }
 
   // The context to inject into an outgoing request made under this span. Call it before the
@@ -109,11 +112,13 @@ class Span {
  private:
   friend class TraceSegment;
   Span() = default;
-  Span(std::shared_ptr<TraceSegment> segment, std::unique_ptr<SpanData> data,
-       Clock::time_point started);
+  Span(std::shared_ptr<TraceSegment> segment, std::size_t index, Clock::time_point started);
+  SpanData& scratch() const;  // ids only (finished), or nothing (inert)
 
-  std::shared_ptr<TraceSegment> segment_;
-  std::unique_ptr<SpanData> data_;
+  std::shared_ptr<TraceSegment> segment_;  // null once finished (or inert, or moved from)
+  std::size_t index_ = 0;                  // in the segment's chunk
+  TraceId trace_id_;                       // kept for data() once finished
+  SpanId span_id_ = 0;
   Clock::time_point started_{};
 };
 
@@ -134,7 +139,7 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
                TraceContext context);
   TraceSegment(const TraceSegment&) = delete;
   TraceSegment& operator=(const TraceSegment&) = delete;
-  // Hands the finished spans to the sink.
+  // Hands the spans to the sink.
   ~TraceSegment();
 
  private:
@@ -145,13 +150,22 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
   Random& random_;
   const Clock& clock_;
   TraceSink sink_;
-  TraceChunk finished_;
+  TraceChunk spans_;  // [0, started_) this trace's; the rest kept from an earlier one
+  std::size_t started_ = 0;
   TraceContext context_;        // trace id, priority, origin, tags; parent_id unused here
   std::string decision_maker_;  // `_dd.p.dm` when this process decided the priority, else ""
   bool anchored_ = false;       // the first span read the wall clock: anchor_wall_ns_ at anchor_
   std::int64_t anchor_wall_ns_ = 0;
   Clock::time_point anchor_{};
 };
+
+inline SpanData& Span::data() {
+  return segment_ ? segment_->spans_[index_] : scratch();
+}
+
+inline const SpanData& Span::data() const {
+  return segment_ ? segment_->spans_[index_] : scratch();
+}
 
 // What every segment of one thread needs: settings, that thread's Random, the clock, and the
 // (shared, thread-safe) sampler when there is one.

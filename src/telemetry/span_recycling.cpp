@@ -1,16 +1,14 @@
 #include "telemetry/span_recycling.hpp"
 
+#include <iterator>
 #include <utility>
 
 namespace srelab::telemetry::span_recycling {
 namespace {
 
-// `ready` holds spans with their capacity; `shells` the heap objects Spans held after their
-// contents went into a chunk.
 struct Recycled {
-  std::vector<std::unique_ptr<SpanData>> ready;
-  std::vector<std::unique_ptr<SpanData>> shells;
   std::vector<TraceChunk> chunks;
+  std::size_t spans = 0;  // in `chunks`
 };
 
 Recycled& recycled() {
@@ -23,51 +21,45 @@ std::size_t retained_bytes(const SpanData& span) {
          span.type.capacity() + span.meta.retained_bytes() + span.metrics.retained_bytes();
 }
 
-std::unique_ptr<SpanData> pop(std::vector<std::unique_ptr<SpanData>>& from) {
-  std::unique_ptr<SpanData> span = std::move(from.back());
-  from.pop_back();
-  return span;
-}
-
 }  // namespace
 
-std::unique_ptr<SpanData> take_span() {
-  auto& cache = recycled();
-  if (!cache.ready.empty()) return pop(cache.ready);
-  if (!cache.shells.empty()) return pop(cache.shells);
-  return std::make_unique<SpanData>();
-}
-
-void give_back_shell(std::unique_ptr<SpanData> shell) {
-  auto& shells = recycled().shells;
-  if (shells.size() < kMaxRecycledSpans) shells.push_back(std::move(shell));
-}
-
 TraceChunk take_chunk() {
-  auto& chunks = recycled().chunks;
-  if (chunks.empty()) {
+  auto& cache = recycled();
+  if (cache.chunks.empty()) {
     TraceChunk chunk;
     chunk.reserve(4);  // a cache hit's root and Redis span, without regrowing
     return chunk;
   }
-  TraceChunk chunk = std::move(chunks.back());
-  chunks.pop_back();
+  TraceChunk chunk = std::move(cache.chunks.back());
+  cache.chunks.pop_back();
+  cache.spans -= chunk.size();
   return chunk;
 }
 
-void give_back(TraceChunk& chunk) {
+TraceChunk set_aside(TraceChunk& chunk, std::size_t used) {
+  TraceChunk aside;
+  if (used >= chunk.size()) return aside;
+  aside.assign(std::make_move_iterator(chunk.begin() + static_cast<std::ptrdiff_t>(used)),
+               std::make_move_iterator(chunk.end()));
+  chunk.resize(used);
+  return aside;
+}
+
+void give_back(TraceChunk& chunk, TraceChunk& set_aside) {
   auto& cache = recycled();
-  for (SpanData& span : chunk) {
-    if (cache.ready.size() >= kMaxRecycledSpans) break;
-    if (retained_bytes(span) > kMaxRecycledSpanBytes) continue;
-    std::unique_ptr<SpanData> holder =
-        cache.shells.empty() ? std::make_unique<SpanData>() : pop(cache.shells);
-    *holder = std::move(span);
-    cache.ready.push_back(std::move(holder));
+  for (SpanData& span : set_aside) chunk.push_back(std::move(span));
+  set_aside.clear();
+  if (chunk.empty() || cache.chunks.size() >= kMaxRecycledChunks) return;
+  if (cache.spans + chunk.size() > kMaxRecycledSpans) {
+    if (cache.spans >= kMaxRecycledSpans) return;
+    chunk.resize(kMaxRecycledSpans - cache.spans);
   }
-  chunk.clear();
-  if (cache.chunks.size() < kMaxRecycledChunks && chunk.capacity() > 0)
-    cache.chunks.push_back(std::move(chunk));
+  for (SpanData& span : chunk) {
+    if (retained_bytes(span) > kMaxRecycledSpanBytes) span = SpanData{};  // a long error message
+  }
+  cache.spans += chunk.size();
+  cache.chunks.push_back(std::move(chunk));
+  chunk = TraceChunk{};
 }
 
 SpanData& scratch() {

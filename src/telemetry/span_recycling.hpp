@@ -1,8 +1,9 @@
 // The memory finished traces leave behind, kept per thread for the next ones (span.cpp's, not
-// a public interface): a traced request then fills strings and tag maps that already have their
-// capacity, and takes its segment from a list of blocks, instead of going to malloc a dozen
-// times. Everything here belongs to the calling thread; what one thread gives back, only it
-// takes again. Bounded in count, and a span that grew large (a long error message) is let go.
+// a public interface): a traced request then fills a chunk whose spans' strings and tag maps
+// already have their capacity, and takes its segment from a list of blocks, instead of going to
+// malloc a dozen times. Everything here belongs to the calling thread; what one thread gives back,
+// only it takes again. Bounded in count, and a span that grew large (a long error message) is let
+// go.
 #pragma once
 
 #include <cstddef>
@@ -13,8 +14,9 @@
 
 namespace srelab::telemetry::span_recycling {
 
-// The bounds of what one thread keeps. A thread has as many traces open as it has requests in
-// flight (each waits on Redis or Postgres with its spans held), so the pools must cover that
+// The bounds of what one thread keeps (spans counted in the chunks kept). A thread has as many
+// traces open as it has requests in flight (each waits on Redis or Postgres with its spans
+// held), so the pools must cover that
 // concurrency: a pool smaller than it runs dry under load, and every request beyond it goes to
 // malloc for its spans and gives them to free again (seen with a pool of 32 spans at 64
 // connections on two threads). Spans over kMaxRecycledSpanBytes are let go: ~2 MB a thread at
@@ -24,15 +26,16 @@ inline constexpr std::size_t kMaxRecycledChunks = 256;
 inline constexpr std::size_t kMaxRecycledSegments = 256;
 inline constexpr std::size_t kMaxRecycledSpanBytes = 4096;
 
-// A SpanData for a new span: one that kept its capacity, else an empty one. Its contents are
-// whatever the last trace left: the caller sets every field.
-std::unique_ptr<SpanData> take_span();
-// The heap object of a Span whose contents went into a chunk.
-void give_back_shell(std::unique_ptr<SpanData> shell);
-// An empty chunk (with room for a few spans), and back what a sink left of one (spans it moved
-// away are empty): the chunk is emptied.
+// A chunk for a new segment: one an earlier trace left, its spans still holding their capacity
+// (the segment refills them in order, and adds spans past its end), else an empty one with
+// room for a few spans.
 TraceChunk take_chunk();
-void give_back(TraceChunk& chunk);
+// Before the sink sees `chunk`: the spans past the first `used` (kept from an earlier, longer
+// trace) are moved out, to join the chunk again in give_back(). Usually none: nothing moves.
+TraceChunk set_aside(TraceChunk& chunk, std::size_t used);
+// What a sink left of a chunk (spans it moved away are empty), with what was set aside: kept
+// for take_chunk() within the bounds above, else let go.
+void give_back(TraceChunk& chunk, TraceChunk& set_aside);
 // An empty SpanData of this thread, for spans that record nothing to answer data() with.
 SpanData& scratch();
 

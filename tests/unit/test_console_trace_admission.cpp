@@ -17,7 +17,7 @@ using telemetry::TraceChunk;
 constexpr std::int64_t kSecond = 1'000'000'000;
 constexpr std::int64_t kBase = 1'767'225'600 * kSecond;  // a whole second
 
-// A chunk as the tracer hands it over: a child span, then the local root last.
+// A chunk as the tracer hands it over: the local root first, then a child span.
 TraceChunk trace(std::string resource, std::int64_t start, std::int64_t duration,
                  std::int32_t child_error = 0) {
   SpanData child;
@@ -30,7 +30,7 @@ TraceChunk trace(std::string resource, std::int64_t start, std::int64_t duration
   root.resource = std::move(resource);
   root.start = start;
   root.duration = duration;
-  return {child, root};
+  return {root, child};
 }
 
 TraceChunk fast_ok(std::int64_t start) {
@@ -65,7 +65,7 @@ TEST(TraceAdmission, ErrorsSlowTracesAndFallbacksAreAlwaysKept) {
   fallback.front().set_tag("app.fallback_used", "true");
   EXPECT_TRUE(admission.admit(fallback));
   TraceChunk failed_root = fast_ok(kBase);
-  failed_root.back().set_error("HTTP 503", "pool exhausted");
+  failed_root.front().set_error("HTTP 503", "pool exhausted");
   EXPECT_TRUE(admission.admit(failed_root));
 }
 

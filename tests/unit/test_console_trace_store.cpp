@@ -49,7 +49,7 @@ SpanData make_span(TraceId trace, telemetry::SpanId id, telemetry::SpanId parent
   return span;
 }
 
-// A request's chunk as the tracer hands it over: the cache child, then the root (last).
+// A request's chunk as the tracer hands it over: the root first, then the cache child.
 TraceChunk make_trace(const TraceSpec& spec) {
   const TraceId id{0x1234, spec.id};
   SpanData cache = make_span(id, spec.id * 10 + 1, spec.id * 10, "redis.command", "GET",
@@ -59,7 +59,7 @@ TraceChunk make_trace(const TraceSpec& spec) {
   root.set_metric("http.status_code", spec.status);
   if (spec.error) root.set_error("db_error", "connection refused");
   if (spec.padding) root.set_tag("padding", std::string(spec.padding, 'x'));
-  return {cache, root};
+  return {root, cache};
 }
 
 std::string hex_of(std::uint64_t id) {
@@ -263,7 +263,7 @@ TEST(TraceStoreSummaries, DescribeTheRootSpanAndTheKeyTags) {
   fallback.set_tag("resilience.circuit_breaker.state", "OPEN");
   SpanData root = make_span(id, 1, 0, "http.request", "GET /products/{id}", kEpoch, 45 * kMs);
   root.set_tag("http.status_code", "200");  // as meta this time
-  store.add({db, fallback, root});
+  store.add({root, db, fallback});
 
   const auto summaries = store.list({});
   ASSERT_EQ(summaries.size(), 1u);
@@ -290,9 +290,9 @@ TEST(TraceStoreSummaries, DurationSpansFromTheEarliestStartToTheLatestEnd) {
   SpanData child = make_span(id, 2, 1, "redis.command", "SET", kEpoch + 10 * kMs, 50 * kMs);
   SpanData root = make_span(id, 1, 99, "http.request", "GET /products/{id}", kEpoch, 20 * kMs);
   root.set_metric("http.status_code", 503);
-  store.add({child, root});
+  store.add({root, child});
   const auto summary = store.list({}).at(0);
-  EXPECT_EQ(summary.name, "http.request");  // the local root: the chunk's last span
+  EXPECT_EQ(summary.name, "http.request");  // the local root: the chunk's first span
   EXPECT_EQ(summary.duration, 60 * kMs);
   EXPECT_TRUE(summary.error) << "a 5xx answer is an error even without the span flag";
   EXPECT_EQ(summary.status_code, 503);
@@ -315,7 +315,7 @@ class TraceStoreFilters : public ::testing::Test {
                                    .status = status,
                                    .error = error,
                                    .resource = std::move(resource)});
-    if (!tag_key.empty()) chunk.front().set_tag(tag_key, tag_value);  // on the child span
+    if (!tag_key.empty()) chunk.back().set_tag(tag_key, tag_value);  // on the child span
     store.add(std::move(chunk));
   }
   std::vector<std::uint64_t> ids(const TraceFilter& filter) const {
@@ -377,9 +377,9 @@ TEST(TraceStoreGet, ReturnsTheWholeChunkOrNothing) {
   const auto found = store.get(hex_of(9));
   ASSERT_TRUE(found);
   ASSERT_EQ(found->size(), 2u);
-  EXPECT_EQ((*found)[1].name, "http.request");
-  EXPECT_EQ((*found)[1].meta.at("error.message"), "connection refused");
-  EXPECT_EQ((*found)[0].span_id, chunk[0].span_id);
+  EXPECT_EQ((*found)[0].name, "http.request");
+  EXPECT_EQ((*found)[0].meta.at("error.message"), "connection refused");
+  EXPECT_EQ((*found)[1].span_id, chunk[1].span_id);
   EXPECT_FALSE(store.get(hex_of(10)));
   EXPECT_FALSE(store.get("not-hex"));
   EXPECT_FALSE(store.get(hex_of(9).substr(16))) << "16 digits are not a whole trace id";

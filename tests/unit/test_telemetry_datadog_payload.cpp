@@ -172,7 +172,7 @@ TEST(DatadogPayload, ManyTracesAndSpansFromTheTracer) {
     const auto& chunk = decoded->array()[t];
     EXPECT_EQ(chunk.wire, MsgpackWire::array16);
     ASSERT_EQ(chunk.array().size(), 18u);
-    const auto& root = chunk.array().back();  // the root finishes last
+    const auto& root = chunk.array().front();  // the local root starts first
     EXPECT_EQ(std::get<std::uint64_t>(root.find("parent_id")->data), 0u);
     EXPECT_EQ(std::get<std::int64_t>(root.find("error")->data), 1);
     EXPECT_EQ(std::get<std::int64_t>(root.find("duration")->data), 170'000);

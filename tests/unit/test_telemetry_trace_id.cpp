@@ -127,8 +127,8 @@ TEST_F(TracerTest, RootAndChildSpansRecordDurationsFromTheClock) {
   }
   EXPECT_EQ(chunks_, 1);
   ASSERT_EQ(finished_.size(), 2u);
-  const SpanData& child = finished_[0];
-  const SpanData& root = finished_[1];
+  const SpanData& root = finished_[0];  // in the order they started
+  const SpanData& child = finished_[1];
 
   EXPECT_EQ(root.name, "http.request");
   EXPECT_EQ(root.resource, "GET /products/{id}");
@@ -172,8 +172,8 @@ TEST_F(TracerTest, AReusedSpanCarriesNothingFromTheTraceBefore) {
   }
   ASSERT_EQ(seen.size(), 4u);
   for (std::size_t t = 1; t < seen.size(); ++t) {
-    const SpanData& child = seen[t][0];
-    const SpanData& root = seen[t][1];
+    const SpanData& root = seen[t][0];
+    const SpanData& child = seen[t][1];
     EXPECT_EQ(root.name, "second");
     EXPECT_EQ(root.resource, "second");
     EXPECT_EQ(root.type, "");
