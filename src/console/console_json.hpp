@@ -34,7 +34,7 @@ std::string render_trace_list(const std::vector<TraceSummary>& traces, const Tra
 
 // {"trace_id","spans":[{"span_id","parent_id"|null,"name","resource","service","type",
 //   "start_ms","duration_ms","error","meta":{…},"metrics":{…}}…],"logs":[…]}; spans in the
-// order they finished, logs oldest first.
+// order the tracer listed them (started, chunk by chunk), logs oldest first.
 std::string render_trace(std::string_view trace_id, const telemetry::TraceChunk& spans,
                          const std::vector<StoredLog>& logs);
 
