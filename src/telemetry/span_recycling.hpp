@@ -1,9 +1,9 @@
 // The memory finished traces leave behind, kept per thread for the next ones (span.cpp's, not
 // a public interface): a traced request then fills a chunk whose spans' strings and tag maps
 // already have their capacity, and takes its segment from a list of blocks, instead of going to
-// malloc a dozen times. Everything here belongs to the calling thread; what one thread gives back,
-// only it takes again. Bounded in count, and a span that grew large (a long error message) is let
-// go.
+// malloc a dozen times. Everything here belongs to the calling thread; what one thread gives
+// back, only it takes again. Bounded in count, and a span that grew large (a long error message)
+// is let go.
 #pragma once
 
 #include <cstddef>
@@ -16,11 +16,10 @@ namespace srelab::telemetry::span_recycling {
 
 // The bounds of what one thread keeps (spans counted in the chunks kept). A thread has as many
 // traces open as it has requests in flight (each waits on Redis or Postgres with its spans
-// held), so the pools must cover that
-// concurrency: a pool smaller than it runs dry under load, and every request beyond it goes to
-// malloc for its spans and gives them to free again (seen with a pool of 32 spans at 64
-// connections on two threads). Spans over kMaxRecycledSpanBytes are let go: ~2 MB a thread at
-// most.
+// held), so the pools must cover that concurrency: a pool smaller than it runs dry under load,
+// and every request beyond it goes to malloc for its spans and gives them to free again (seen
+// with a pool of 32 spans at 64 connections on two threads). Spans over kMaxRecycledSpanBytes
+// are let go: ~2 MB a thread at most.
 inline constexpr std::size_t kMaxRecycledSpans = 512;
 inline constexpr std::size_t kMaxRecycledChunks = 256;
 inline constexpr std::size_t kMaxRecycledSegments = 256;

@@ -4,12 +4,12 @@
 // entry (offsets and sizes, or the number) per tag. Setting a tag is a scan that compares
 // lengths before bytes and a copy or two into room the buffer has; clear() keeps both buffers'
 // capacity, so a map the tracer reuses for the next span refills them without allocating, and
-// moving a span moves two buffers (where a string per key and per value cost a move each, and their
-// copies). Reads give views into the map: valid until it is next changed. The part of std::map's
-// interface spans use: find/at/contains, iteration over pair<string_view, value> (`first`,
-// `second`; insertion order, not key order), size/empty/clear; == ignores the order. set() inserts
-// or replaces; set_joined() sets a value made of parts (a URL from scheme, host and target) without
-// a temporary string.
+// moving a span moves two buffers (a string per key and per value cost a move each). Reads give
+// views into the map, valid until it is next changed. The part of std::map's interface spans
+// use: find/at/contains, iteration over pair<string_view, value> (`first`, `second`; insertion
+// order, not key order), size/empty/clear; == ignores the order. set() inserts or replaces;
+// set_joined() sets a value made of parts (a URL from scheme, host and target) without a
+// temporary string.
 #pragma once
 
 #include <algorithm>
@@ -173,8 +173,6 @@ class TagMap {
     entry->value_size = static_cast<std::uint32_t>(size);
     for (std::string_view part : parts) append_bytes(part);
   }
-  // std::map's name for set().
-  void insert_or_assign(std::string_view key, mapped_type value) { set(key, value); }
 
   friend bool operator==(const TagMap& a, const TagMap& b) {
     if (a.size() != b.size()) return false;
