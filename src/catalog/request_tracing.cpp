@@ -77,11 +77,8 @@ void RequestTracing::started(http::RequestContext& context) {
   root.set_tag("span.kind", "server");
   root.set_tag("http.method", method);
   root.set_tag("http.route", context.route);
-  if (headers.host.empty()) {
-    root.set_tag("http.url", target);
-  } else {
-    root.data().meta.set_joined("http.url", {"http://", headers.host, target});
-  }
+  const std::string_view scheme = headers.host.empty() ? "" : "http://";
+  root.data().meta.set_joined("http.url", {scheme, headers.host, target});
   context.span = &root;
 }
 

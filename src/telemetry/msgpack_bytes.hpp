@@ -4,10 +4,10 @@
 // wire types (uint64 ids, int64 times, int32 error, float64 metrics), not only values.
 // (msgpack-cxx is not usable here: Debian's package conflicts with Boost 1.81.)
 // It runs on the request thread for every traced request, so it is a set of put_* functions on
-// a raw cursor: the caller counts a record's bytes first (the *_size functions), makes room once
-// and writes through a local pointer — no bounds check per value, and a cursor the compiler
-// keeps in a register (a writer object's member would be reloaded after every store through
-// char*, which may alias it).
+// a raw cursor: the caller bounds a record's bytes first (the *_size constants: a string is its
+// bytes and a header of at most kMaxHeaderSize), makes room once and writes through a local
+// pointer — no bounds check per value, and a cursor the compiler keeps in a register (a writer
+// object's member would be reloaded after every store through char*, which may alias it).
 #pragma once
 
 #include <bit>
@@ -23,9 +23,6 @@ namespace srelab::telemetry {
 namespace msgpack_bytes {
 
 // Bytes a value takes, header included.
-constexpr std::size_t string_size(std::size_t size) {
-  return size + (size < 32 ? 1 : size < 256 ? 2 : size < 65536 ? 3 : 5);
-}
 constexpr std::size_t container_size(std::uint32_t count) {
   return count < 16 ? 1 : count < 65536 ? 3 : 5;
 }

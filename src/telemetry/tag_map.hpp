@@ -142,35 +142,25 @@ class TagMap {
 
   // Inserts `key` or replaces its value.
   void set(std::string_view key, mapped_type value) {
-    Entry* entry = find_mutable(key);
-    std::unique_ptr<char[]> old;  // see set_joined
+    std::unique_ptr<char[]> old;  // see entry_with_room
     if constexpr (kText) {
-      if (room_ - used_ < (entry == nullptr ? key.size() : 0) + value.size())
-        old = grow((entry == nullptr ? key.size() : 0) + value.size());
-      if (entry == nullptr) entry = &append_key(key);
-      append_value(*entry, value);
+      Entry& entry = entry_with_room(key, value.size(), old);
+      entry.value_at = static_cast<std::uint32_t>(used_);
+      entry.value_size = static_cast<std::uint32_t>(value.size());
+      append_bytes(value);
     } else {
-      if (entry == nullptr) {
-        if (room_ - used_ < key.size()) old = grow(key.size());
-        entry = &append_key(key);
-      }
-      entry->value = value;
+      entry_with_room(key, 0, old).value = value;
     }
   }
   // Inserts `key` or replaces its value, with the parts written one after the other.
   void set_joined(std::string_view key,
                   std::initializer_list<std::string_view> parts) requires kText {
-    Entry* entry = find_mutable(key);
     std::size_t size = 0;
     for (std::string_view part : parts) size += part.size();
-    // The parts (and the key) may be this map's own bytes: a buffer that has to move stays
-    // alive until they are copied.
     std::unique_ptr<char[]> old;
-    if (room_ - used_ < (entry == nullptr ? key.size() : 0) + size)
-      old = grow((entry == nullptr ? key.size() : 0) + size);
-    if (entry == nullptr) entry = &append_key(key);
-    entry->value_at = static_cast<std::uint32_t>(used_);
-    entry->value_size = static_cast<std::uint32_t>(size);
+    Entry& entry = entry_with_room(key, size, old);
+    entry.value_at = static_cast<std::uint32_t>(used_);
+    entry.value_size = static_cast<std::uint32_t>(size);
     for (std::string_view part : parts) append_bytes(part);
   }
 
@@ -206,7 +196,18 @@ class TagMap {
     }
     return nullptr;
   }
-  Entry* find_mutable(std::string_view key) { return const_cast<Entry*>(find_entry(key)); }
+  // The entry of `key` (appended, with the key's bytes, when absent), with room after it for a
+  // value of `value_size` bytes. The value may be this map's own bytes (copied from another
+  // tag): when the buffer has to move, the old one goes to `old`, alive until the caller has
+  // copied the value. A replaced value's old bytes stay behind, unused until clear(): tags are
+  // set about once.
+  Entry& entry_with_room(std::string_view key, std::size_t value_size,
+                         std::unique_ptr<char[]>& old) {
+    Entry* entry = const_cast<Entry*>(find_entry(key));
+    const std::size_t needed = (entry == nullptr ? key.size() : 0) + value_size;
+    if (room_ - used_ < needed) old = grow(needed);
+    return entry != nullptr ? *entry : append_key(key);
+  }
   // A buffer with room for `count` more bytes; the old one is handed back, still readable.
   std::unique_ptr<char[]> grow(std::size_t count) {
     const std::size_t room = std::max({2 * room_, used_ + count, kFirstRoom});
@@ -214,12 +215,6 @@ class TagMap {
     if (used_ != 0) std::memcpy(fresh.get(), bytes_.get(), used_);
     room_ = room;
     return std::exchange(bytes_, std::move(fresh));
-  }
-  // A replaced value's old bytes stay behind, unused until clear(): tags are set about once.
-  void append_value(Entry& entry, std::string_view value) requires kText {
-    entry.value_at = static_cast<std::uint32_t>(used_);
-    entry.value_size = static_cast<std::uint32_t>(value.size());
-    append_bytes(value);
   }
   // Within room made beforehand.
   void append_bytes(std::string_view text) {
