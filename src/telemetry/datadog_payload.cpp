@@ -19,15 +19,13 @@ constexpr std::size_t kSpanKeysSize =
     msgpack_bytes::literal_size("metrics") + msgpack_bytes::literal_size("type");
 
 // At least the bytes encode_span writes, without walking the tags: each string takes its bytes
-// and a header of at most kMaxHeaderSize.
+// and a header of at most kMaxHeaderSize; the tags, no more than their maps store.
 std::size_t max_encoded_span_size(const SpanData& span) {
   using namespace msgpack_bytes;
   constexpr std::size_t kStrings = 4;  // service, name, resource, type
   return container_size(12) + kSpanKeysSize + kStrings * kMaxHeaderSize + span.service.size() +
          span.name.size() + span.resource.size() + span.type.size() + 5 * kFixed64Size +
-         kFixed32Size + 2 * kMaxHeaderSize + span.meta.stored_bytes() +
-         2 * kMaxHeaderSize * span.meta.size() + span.metrics.stored_bytes() +
-         (kMaxHeaderSize + kFixed64Size) * span.metrics.size();
+         kFixed32Size + 2 * kMaxHeaderSize + span.meta.stored_bytes() + span.metrics.stored_bytes();
 }
 
 // Writes the span at `at`, where max_encoded_span_size(span) bytes are ready; returns the end.
@@ -54,16 +52,17 @@ char* encode_span(char* at, const SpanData& span) {
   at = put_int32(at, span.error);
   at = put_literal(at, "meta");
   at = put_map_header(at, static_cast<std::uint32_t>(span.meta.size()));
-  for (const auto& [key, value] : span.meta) {
-    at = put_string(at, key);
-    at = put_string(at, value);
+  if (const auto pairs = span.meta.packed_pairs()) {
+    at = put_bytes(at, *pairs);
+  } else {
+    for (const auto& [key, value] : span.meta) {
+      at = put_string(at, key);
+      at = put_string(at, value);
+    }
   }
   at = put_literal(at, "metrics");
   at = put_map_header(at, static_cast<std::uint32_t>(span.metrics.size()));
-  for (const auto& [key, value] : span.metrics) {
-    at = put_string(at, key);
-    at = put_float64(at, value);
-  }
+  at = put_bytes(at, *span.metrics.packed_pairs());  // numbers are replaced in place
   at = put_literal(at, "type");
   return put_string(at, span.type);
 }

@@ -67,22 +67,30 @@ inline char* put_map_header(char* at, std::uint32_t count) {
 inline char* put_array_header(char* at, std::uint32_t count) {
   return put_container(at, count, 0x90, 0xdc, 0xdd);
 }
-// fixstr (< 32 bytes), str8 (< 256), str16 (< 65536), else str32. Bytes are copied as given.
-inline char* put_string(char* at, std::string_view value) {
-  const std::size_t size = value.size();
+// The header of a string of `size` bytes: fixstr (< 32 bytes), str8 (< 256), str16 (< 65536),
+// else str32.
+constexpr std::size_t string_header_size(std::size_t size) {
+  return size < 32 ? 1 : size < 256 ? 2 : size < 65536 ? 3 : 5;
+}
+[[gnu::always_inline]] inline char* put_string_header(char* at, std::size_t size) {
   if (size < 32) {
-    *at++ = static_cast<char>(0xa0 | size);
-  } else if (size < 256) {
-    *at++ = static_cast<char>(0xd9);
-    *at++ = static_cast<char>(size);
-  } else if (size < 65536) {
-    at = put_fixed(at, 0xda, static_cast<std::uint16_t>(size));
-  } else {
-    // Callers never come near 4 GiB; the payload is capped far below.
-    at = put_fixed(at, 0xdb, static_cast<std::uint32_t>(size));
+    *at = static_cast<char>(0xa0 | size);
+    return at + 1;
   }
-  copy_bytes(at, value.data(), size);
-  return at + size;
+  if (size < 256) {
+    at[0] = static_cast<char>(0xd9);
+    at[1] = static_cast<char>(size);
+    return at + 2;
+  }
+  if (size < 65536) return put_fixed(at, 0xda, static_cast<std::uint16_t>(size));
+  // Callers never come near 4 GiB; the payload is capped far below.
+  return put_fixed(at, 0xdb, static_cast<std::uint32_t>(size));
+}
+// A string: its header, then its bytes as given.
+inline char* put_string(char* at, std::string_view value) {
+  at = put_string_header(at, value.size());
+  copy_bytes(at, value.data(), value.size());
+  return at + value.size();
 }
 // A short literal (a map key): the same bytes as put_string, with a size known when compiling
 // (a copy of N bytes, no call).
@@ -92,6 +100,11 @@ char* put_literal(char* at, const char (&text)[N]) {
   *at = static_cast<char>(0xa0 | (N - 1));
   std::memcpy(at + 1, text, N - 1);
   return at + N;
+}
+// Bytes already in MessagePack form (a tag map's packed pairs).
+inline char* put_bytes(char* at, std::string_view encoded) {
+  if (!encoded.empty()) std::memcpy(at, encoded.data(), encoded.size());
+  return at + encoded.size();
 }
 inline char* put_uint64(char* at, std::uint64_t value) {  // always 0xcf + 8 bytes
   return put_fixed(at, 0xcf, value);

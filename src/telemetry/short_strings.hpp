@@ -41,7 +41,7 @@ inline bool same_overlapping(const char* a, const char* b, std::size_t n) {
 }
 }  // namespace short_strings_detail
 
-inline void copy_bytes(char* to, const char* from, std::size_t n) {
+[[gnu::always_inline]] inline void copy_bytes(char* to, const char* from, std::size_t n) {
   using short_strings_detail::copy_overlapping;
   if (n >= 16) {
     if (n <= 32) {

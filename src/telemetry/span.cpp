@@ -9,14 +9,6 @@
 namespace srelab::telemetry {
 namespace recycling = span_recycling;
 
-void SpanData::set_tag(std::string_view key, std::string_view value) {
-  meta.set(key, value);
-}
-
-void SpanData::set_metric(std::string_view key, double value) {
-  metrics.set(key, value);
-}
-
 void SpanData::set_error(std::string_view type, std::string_view message) {
   error = 1;
   set_tag("error.type", type);

@@ -47,8 +47,13 @@ struct SpanData {
   TagMap<std::string> meta;
   TagMap<double> metrics;
 
-  void set_tag(std::string_view key, std::string_view value);
-  void set_metric(std::string_view key, double value);
+  // Inline: most keys are literals, and the tag map's append folds them when compiling.
+  [[gnu::always_inline]] void set_tag(std::string_view key, std::string_view value) {
+    meta.set(key, value);
+  }
+  [[gnu::always_inline]] void set_metric(std::string_view key, double value) {
+    metrics.set(key, value);
+  }
   // error = 1, meta error.type and error.message.
   void set_error(std::string_view type, std::string_view message);
 };
@@ -92,10 +97,10 @@ class Span {
   // scratch whose other contents mean nothing.
   SpanData& data();
   const SpanData& data() const;
-  void set_tag(std::string_view key, std::string_view value) {
+  [[gnu::always_inline]] void set_tag(std::string_view key, std::string_view value) {
     if (segment_) data().set_tag(key, value);
   }
-  void set_metric(std::string_view key, double value) {
+  [[gnu::always_inline]] void set_metric(std::string_view key, double value) {
     if (segment_) data().set_metric(key, value);
   }
   void set_error(std::string_view type, std::string_view message) {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "telemetry/msgpack_reader.hpp"
 #include "telemetry/tag_map.hpp"
 
 namespace srelab::telemetry {
@@ -111,6 +112,76 @@ TEST(TagMap, CopiesAndComparisonsSeeOnlyLiveEntries) {
   other.set("k", "v");
   EXPECT_EQ(text, other);
   EXPECT_EQ(TagMap<std::string>(text).at("k"), "v");
+}
+
+// What the Datadog payload copies whole: the pairs after a map header decode to the map.
+MsgpackValue decode_pairs(std::size_t count, std::string_view pairs) {
+  std::string map(1, static_cast<char>(0xde));  // map16: any count below 65536
+  map += static_cast<char>(count >> 8);
+  map += static_cast<char>(count & 0xff);
+  map += pairs;
+  auto decoded = msgpack_decode(map);
+  EXPECT_TRUE(decoded.has_value());
+  return decoded.has_value() ? *decoded : MsgpackValue{};
+}
+
+TEST(TagMap, PackedPairsAreTheEntriesInMessagePackInOrder) {
+  TagMap<std::string> meta;
+  meta.set("short", "v");
+  meta.set("str8", std::string(40, 'e'));
+  meta.set_joined("str16", {std::string(200, 'a'), std::string(100, 'b')});
+  meta.set("short", "w");  // same size: in place
+  auto pairs = meta.packed_pairs();
+  ASSERT_TRUE(pairs.has_value());
+  MsgpackValue decoded = decode_pairs(meta.size(), *pairs);
+  ASSERT_EQ(decoded.map().size(), 3u);
+  EXPECT_EQ(decoded.map()[0].key.str(), "short");
+  EXPECT_EQ(decoded.map()[0].value.str(), "w");
+  EXPECT_EQ(decoded.map()[1].value.wire, MsgpackWire::str8);
+  EXPECT_EQ(decoded.map()[2].key.str(), "str16");
+  EXPECT_EQ(decoded.map()[2].value.wire, MsgpackWire::str16);
+  EXPECT_EQ(decoded.map()[2].value.str(), std::string(200, 'a') + std::string(100, 'b'));
+
+  meta.set("str16", "now short");  // the last value: rewritten where it was
+  pairs = meta.packed_pairs();
+  ASSERT_TRUE(pairs.has_value());
+  EXPECT_EQ(decode_pairs(meta.size(), *pairs).map()[2].value.str(), "now short");
+  EXPECT_EQ(pairs->size(), meta.stored_bytes());
+
+  meta.set("str8", "shorter");  // another size, not last: a gap, so no packed form
+  EXPECT_FALSE(meta.packed_pairs().has_value());
+  EXPECT_EQ(meta.at("str8"), "shorter");
+  EXPECT_EQ(meta.at("str16"), "now short");
+  EXPECT_GE(meta.stored_bytes(), 37u) << "at least the live pairs' bytes";
+  meta.clear();
+  meta.set("again", "packed");
+  ASSERT_TRUE(meta.packed_pairs().has_value());
+  EXPECT_EQ(decode_pairs(1, *meta.packed_pairs()).map()[0].value.str(), "packed");
+
+  TagMap<double> metrics;
+  metrics.set("a", 1.5);
+  metrics.set("b", -2);
+  metrics.set("a", 3);
+  ASSERT_TRUE(metrics.packed_pairs().has_value());
+  decoded = decode_pairs(metrics.size(), *metrics.packed_pairs());
+  ASSERT_EQ(decoded.map().size(), 2u);
+  EXPECT_EQ(decoded.map()[0].value.wire, MsgpackWire::float64);
+  EXPECT_EQ(std::get<double>(decoded.map()[0].value.data), 3.0);
+  EXPECT_EQ(std::get<double>(decoded.map()[1].value.data), -2.0);
+}
+
+TEST(TagMap, KeysSharingAFilterBitAreStillToldApart) {
+  // 200 keys over 64 filter bits: many share one, and each lookup must still find its own.
+  TagMap<std::string> map;
+  for (int i = 0; i < 200; ++i) map.set("key." + std::to_string(i), std::to_string(i));
+  for (int i = 0; i < 200; ++i) map.set("key." + std::to_string(i), std::to_string(i * 2));
+  ASSERT_EQ(map.size(), 200u);
+  for (int i = 0; i < 200; ++i)
+    EXPECT_EQ(map.at("key." + std::to_string(i)), std::to_string(i * 2));
+  for (int i = 200; i < 260; ++i) EXPECT_FALSE(map.contains("key." + std::to_string(i)));
+  EXPECT_FALSE(map.contains(""));
+  map.set("", "empty key");
+  EXPECT_EQ(map.at(""), "empty key");
 }
 
 }  // namespace
