@@ -36,7 +36,7 @@ SamplingDecision Sampler::decide(const TraceId& id, const Clock& clock) {
   SamplingDecision decision;
   if (settings_.sample_rate) {
     const double rate = *settings_.sample_rate;
-    decision.mechanism = "3";
+    decision.decision_maker = "-3";
     decision.rule_rate = rate;
     decision.priority = sampled_at_rate(id, rate) ? 2 : -1;
     if (decision.priority > 0 && !take_token(clock.now())) {
@@ -46,7 +46,7 @@ SamplingDecision Sampler::decide(const TraceId& id, const Clock& clock) {
     return decision;
   }
   const double rate = agent_rate_ ? std::clamp(agent_rate_(), 0.0, 1.0) : 1.0;
-  decision.mechanism = agent_rate_ ? "1" : "0";
+  decision.decision_maker = agent_rate_ ? "-1" : "-0";
   decision.agent_rate = rate;
   decision.priority = sampled_at_rate(id, rate) ? 1 : 0;
   return decision;

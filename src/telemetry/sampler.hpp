@@ -21,7 +21,7 @@ namespace srelab::telemetry {
 
 struct SamplingDecision {
   int priority = 1;
-  std::string_view mechanism;        // `_dd.p.dm` without the '-': "0" default, "1" agent, "3" rule
+  std::string_view decision_maker;   // `_dd.p.dm`: "-0" default, "-1" agent, "-3" rule (literals)
   std::optional<double> rule_rate;   // `_dd.rule_psr`
   std::optional<double> agent_rate;  // `_dd.agent_psr`
   std::optional<double> limit_rate;  // `_dd.limit_psr`, when the limiter had a say

@@ -107,7 +107,7 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
     context.sampling_priority = decision->priority;
     // The decision maker travels with kept traces, as `_dd.p.dm` (e.g. "-3" for a rule); it is
     // kept beside the propagation tags (not in them: no list to allocate on every trace).
-    if (decision->priority > 0 && !decision->mechanism.empty()) {
+    if (decision->priority > 0 && !decision->decision_maker.empty()) {
       std::erase_if(context.propagation_tags,
                     [](const auto& tag) { return tag.first == kDecisionMakerTag; });
     }
@@ -117,8 +117,7 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
   auto segment =
       std::allocate_shared<TraceSegment>(recycling::RecyclingAllocator<TraceSegment>(), settings,
                                          random, clock, std::move(sink), std::move(context));
-  if (decision && decision->priority > 0 && !decision->mechanism.empty())
-    segment->decision_maker_.assign("-").append(decision->mechanism);
+  if (decision && decision->priority > 0) segment->decision_maker_ = decision->decision_maker;
   const TraceContext& kept = segment->context_;
   Span root = segment->make_span(name, resource, parent ? parent->parent_id : 0);
   auto& data = root.data();

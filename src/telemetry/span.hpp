@@ -158,7 +158,7 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
   TraceChunk spans_;  // [0, started_) this trace's; the rest kept from an earlier one
   std::size_t started_ = 0;
   TraceContext context_;        // trace id, priority, origin, tags; parent_id unused here
-  std::string decision_maker_;  // `_dd.p.dm` when this process decided the priority, else ""
+  std::string_view decision_maker_;  // `_dd.p.dm` (a literal) when this process decided, else ""
   bool anchored_ = false;       // the first span read the wall clock: anchor_wall_ns_ at anchor_
   std::int64_t anchor_wall_ns_ = 0;
   Clock::time_point anchor_{};

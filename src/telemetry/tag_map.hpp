@@ -183,9 +183,16 @@ class TagMap {
     }
   }
   // Inserts `key` or replaces its value, with the parts written one after the other.
-  void set_joined(std::string_view key,
-                  std::initializer_list<std::string_view> parts) requires kText {
-    set_text(key, key_bit(key), {parts.begin(), parts.size()});
+  [[gnu::always_inline]] void set_joined(
+      std::string_view key, std::initializer_list<std::string_view> parts) requires kText {
+    const std::uint64_t bit = key_bit(key);
+    std::size_t size = 0;
+    for (std::string_view part : parts) size += part.size();
+    if ((key_bits_ & bit) == 0 && has_room(key.size(), wire_size(size))) {
+      append_text(key, bit, parts, size);
+    } else {
+      set_text(key, bit, {parts.begin(), parts.size()});
+    }
   }
 
   friend bool operator==(const TagMap& a, const TagMap& b) {

@@ -17,6 +17,11 @@ TEST(TraceId, HexIsLowercaseZeroPaddedAndRoundTrips) {
   EXPECT_EQ(to_hex(id), "0123456789abcdef000000000000000f");
   EXPECT_EQ(to_hex16(0), "0000000000000000");
   EXPECT_EQ(to_hex16(~0ULL), "ffffffffffffffff");
+  // Every digit in every place, both halves of the word.
+  EXPECT_EQ(to_hex16(0x0123456789abcdefULL), "0123456789abcdef");
+  EXPECT_EQ(to_hex16(0xfedcba9876543210ULL), "fedcba9876543210");
+  EXPECT_EQ(to_hex16(0x9a00000000000000ULL), "9a00000000000000");
+  EXPECT_EQ(to_hex16(0x00000000000000a9ULL), "00000000000000a9");
   EXPECT_EQ(parse_trace_id_hex(to_hex(id)), id);
 
   Random random(7);
