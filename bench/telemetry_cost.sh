@@ -6,6 +6,7 @@
 #                      loopback (bench/trace_sink.cpp; BENCH_RECEIVER=node uses the JavaScript
 #                      bench/trace_receiver.mjs instead), /metrics scraped every second; no console
 #   telemetry+console  the same with the console recording (what `up` runs by default)
+# Each service first gets BENCH_WARMUP seconds (default 3) of the same load, unmeasured.
 # Prints each run, the medians and the ratios: telemetry / off is the telemetry issue's measure,
 # telemetry+console / telemetry the console's own cost. A ratio is taken within each round (its
 # runs are minutes apart at most, while this machine's speed drifts by ±15 % over longer) and
@@ -18,6 +19,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 binary="$root/build/release/src/cli/sre-lab"
 duration="${1:-10}"
 rounds="${2:-3}"
+warmup="${BENCH_WARMUP:-3}"
+for value in "seconds per run:$duration" "rounds:$rounds" "BENCH_WARMUP:$warmup"; do
+  [[ "${value#*:}" =~ ^[1-9][0-9]{0,3}$ ]] ||
+    { echo "bench: ${value%%:*} must be a whole number from 1 to 9999, not '${value#*:}'" >&2; exit 2; }
+done
 off_port="${BENCH_PORT:-18000}"
 on_port=$((off_port + 1))
 agent_port=$((off_port + 2))
@@ -84,6 +90,13 @@ serve "$on_port" on on
 curl -fs -o /dev/null "http://127.0.0.1:$off_port/products/[1-1000]"  # ids 1..1000 in Redis
 curl -fs "http://127.0.0.1:$on_port/products/1000" | grep -q '"source":"cache"' ||
   { echo "bench: warm-up failed" >&2; exit 1; }
+# Every service gets the same unmeasured load first: a fresh process is slower until its pools,
+# buffers and connections exist (a traced one ~4 % over its first 5 s, from the exporter's batch
+# buffers and span pools being filled), and only the first round would pay for it.
+for port in "$off_port" "$no_console_port" "$on_port"; do
+  wrk -t2 -c64 -d"${warmup}s" -s "$root/bench/random_product.lua" \
+    "http://127.0.0.1:$port/" >/dev/null
+done
 
 # run NAME PORT: one wrk run, its req/s appended to $state/NAME
 run() {

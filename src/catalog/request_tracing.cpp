@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "telemetry/short_strings.hpp"
+
 namespace srelab::catalog {
 namespace {
 
@@ -72,12 +74,12 @@ void RequestTracing::started(http::RequestContext& context) {
   root = tracer_.start_root(sink_, "http.request", {}, parent);
   const std::string_view method = message.method_string();
   // Filled in place (the span's recycled strings): no temporaries on every request.
-  root.data().resource.assign(method).append(" ").append(context.route);
+  telemetry::assign_bytes(root.data().resource, {method, " ", context.route});
   const std::string_view target = message.target();
   root.set_tag("span.kind", "server");
   root.set_tag("http.method", method);
   root.set_tag("http.route", context.route);
-  const std::string_view scheme = headers.host.empty() ? "" : "http://";
+  const std::string_view scheme = headers.host.empty() ? std::string_view() : "http://";
   root.data().meta.set_joined("http.url", {scheme, headers.host, target});
   context.span = &root;
 }

@@ -9,6 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <string>
+#include <string_view>
 
 namespace srelab::telemetry {
 
@@ -61,6 +64,19 @@ inline bool same_overlapping(const char* a, const char* b, std::size_t n) {
     to[0] = first;
     to[n / 2] = middle;
     to[n - 1] = last;
+  }
+}
+
+// `to` becomes the parts, one after the other: a recycled string of the same size (a span's
+// name, service or resource, set again on every trace) is only copied over, with no call.
+inline void assign_bytes(std::string& to, std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (std::string_view part : parts) size += part.size();
+  to.resize(size);
+  char* at = to.data();
+  for (std::string_view part : parts) {
+    copy_bytes(at, part.data(), part.size());
+    at += part.size();
   }
 }
 

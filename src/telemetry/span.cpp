@@ -4,6 +4,7 @@
 #include <chrono>
 #include <utility>
 
+#include "telemetry/short_strings.hpp"
 #include "telemetry/span_recycling.hpp"
 
 namespace srelab::telemetry {
@@ -76,13 +77,12 @@ TraceContext Span::context() const {
 }
 
 TraceSegment::TraceSegment(const TracerSettings& settings, Random& random, const Clock& clock,
-                           TraceSink sink, TraceContext context)
+                           TraceSink sink)
     : settings_(settings),
       random_(random),
       clock_(clock),
       sink_(std::move(sink)),
-      spans_(recycling::take_chunk()),
-      context_(std::move(context)) {}
+      spans_(recycling::take_chunk()) {}
 
 TraceSegment::~TraceSegment() {
   // The sink sees this trace's spans only; spans kept from an earlier, longer trace wait aside.
@@ -92,44 +92,44 @@ TraceSegment::~TraceSegment() {
   recycling::give_back(spans_, kept);
 }
 
+// The context is filled in place in the segment, and the sampler's answer read where it is: no
+// context or decision is copied on the way.
 Span TraceSegment::start(const TracerSettings& settings, Random& random, const Clock& clock,
                          TraceSink sink, std::string_view name, std::string_view resource,
                          const std::optional<TraceContext>& parent, Sampler* sampler) {
-  TraceContext context;
+  auto segment = std::allocate_shared<TraceSegment>(recycling::RecyclingAllocator<TraceSegment>(),
+                                                    settings, random, clock, std::move(sink));
+  TraceContext& context = segment->context_;
   if (parent && parent->trace_id.low != 0) {
     context = *parent;
   } else {
     context.trace_id = generate_trace_id(random);
   }
-  std::optional<SamplingDecision> decision;
-  if (!context.sampling_priority) {
-    decision = sampler ? sampler->decide(context.trace_id, clock) : SamplingDecision{};
-    context.sampling_priority = decision->priority;
+  const bool decided_here = !context.sampling_priority;
+  SamplingDecision decision;
+  if (decided_here) {
+    if (sampler) decision = sampler->decide(context.trace_id, clock);
+    context.sampling_priority = decision.priority;
     // The decision maker travels with kept traces, as `_dd.p.dm` (e.g. "-3" for a rule); it is
     // kept beside the propagation tags (not in them: no list to allocate on every trace).
-    if (decision->priority > 0 && !decision->decision_maker.empty()) {
+    if (decision.priority > 0 && !decision.decision_maker.empty()) {
       std::erase_if(context.propagation_tags,
                     [](const auto& tag) { return tag.first == kDecisionMakerTag; });
+      segment->decision_maker_ = decision.decision_maker;
     }
   }
-  const TraceId trace_id = context.trace_id;
-  const int priority = *context.sampling_priority;
-  auto segment =
-      std::allocate_shared<TraceSegment>(recycling::RecyclingAllocator<TraceSegment>(), settings,
-                                         random, clock, std::move(sink), std::move(context));
-  if (decision && decision->priority > 0) segment->decision_maker_ = decision->decision_maker;
-  const TraceContext& kept = segment->context_;
   Span root = segment->make_span(name, resource, parent ? parent->parent_id : 0);
-  auto& data = root.data();
-  data.set_metric(kSamplingPriorityMetric, priority);
-  if (decision) {
-    if (decision->rule_rate) data.set_metric("_dd.rule_psr", *decision->rule_rate);
-    if (decision->agent_rate) data.set_metric("_dd.agent_psr", *decision->agent_rate);
-    if (decision->limit_rate) data.set_metric("_dd.limit_psr", *decision->limit_rate);
+  SpanData& data = root.data();
+  data.set_metric(kSamplingPriorityMetric, *context.sampling_priority);
+  if (decided_here) {
+    if (decision.rule_rate) data.set_metric("_dd.rule_psr", *decision.rule_rate);
+    if (decision.agent_rate) data.set_metric("_dd.agent_psr", *decision.agent_rate);
+    if (decision.limit_rate) data.set_metric("_dd.limit_psr", *decision.limit_rate);
   }
-  if (trace_id.high != 0) data.set_tag(kTraceIdHighTag, hex_text(trace_id.high).view());
-  if (!kept.origin.empty()) data.set_tag("_dd.origin", kept.origin);
-  for (const auto& [key, value] : kept.propagation_tags) data.set_tag(key, value);
+  if (context.trace_id.high != 0)
+    data.set_tag(kTraceIdHighTag, hex_text(context.trace_id.high).view());
+  if (!context.origin.empty()) data.set_tag("_dd.origin", context.origin);
+  for (const auto& [key, value] : context.propagation_tags) data.set_tag(key, value);
   if (!segment->decision_maker_.empty()) data.set_tag(kDecisionMakerTag, segment->decision_maker_);
   if (parent && parent->last_datadog_parent) {
     data.set_tag("_dd.parent_id", hex_text(*parent->last_datadog_parent).view());
@@ -141,9 +141,9 @@ Span TraceSegment::make_span(std::string_view name, std::string_view resource, S
   if (started_ == spans_.size()) spans_.emplace_back();
   const std::size_t index = started_++;
   SpanData& data = spans_[index];
-  data.service.assign(settings_.service);
-  data.name.assign(name);
-  data.resource.assign(resource.empty() ? name : resource);
+  assign_bytes(data.service, {settings_.service});
+  assign_bytes(data.name, {name});
+  assign_bytes(data.resource, {resource.empty() ? name : resource});
   data.type.clear();
   data.meta.clear();
   data.metrics.clear();

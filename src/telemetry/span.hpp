@@ -140,8 +140,8 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
                     const std::optional<TraceContext>& parent = std::nullopt,
                     Sampler* sampler = nullptr);
 
-  TraceSegment(const TracerSettings& settings, Random& random, const Clock& clock, TraceSink sink,
-               TraceContext context);
+  // (Public for allocate_shared; start() is the way in, and fills the context.)
+  TraceSegment(const TracerSettings& settings, Random& random, const Clock& clock, TraceSink sink);
   TraceSegment(const TraceSegment&) = delete;
   TraceSegment& operator=(const TraceSegment&) = delete;
   // Hands the spans to the sink.
@@ -157,9 +157,9 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
   TraceSink sink_;
   TraceChunk spans_;  // [0, started_) this trace's; the rest kept from an earlier one
   std::size_t started_ = 0;
-  TraceContext context_;        // trace id, priority, origin, tags; parent_id unused here
+  TraceContext context_;             // trace id, priority, origin, tags; parent_id unused here
   std::string_view decision_maker_;  // `_dd.p.dm` (a literal) when this process decided, else ""
-  bool anchored_ = false;       // the first span read the wall clock: anchor_wall_ns_ at anchor_
+  bool anchored_ = false;  // the first span read the wall clock: anchor_wall_ns_ at anchor_
   std::int64_t anchor_wall_ns_ = 0;
   Clock::time_point anchor_{};
 };
