@@ -125,8 +125,9 @@ run_scraped() {  # NAME PORT
 echo "wrk -t2 -c64 -d${duration}s x $rounds rounds, $(nproc) cores, receiver: $receiver"
 # The three take each place in turn (round 1: off, telemetry, telemetry+console; round 2 starts
 # with telemetry, round 3 with telemetry+console), so none always runs in the same place or after
-# the same one. (A fixed order that only reversed kept telemetry in the middle of every round, and
-# there it came out 2 - 3 % behind telemetry+console, which does strictly more work.)
+# the same one. (A fixed order that only reversed kept telemetry in the middle of every round;
+# there it came out 2 - 3 % behind telemetry+console, which does strictly more work, in two of
+# three runs.)
 measure() {  # 0 off, 1 telemetry, 2 telemetry+console
   case "$1" in
     0) run off "$off_port" ;;
