@@ -67,17 +67,23 @@ inline bool same_overlapping(const char* a, const char* b, std::size_t n) {
   }
 }
 
+// The parts (string_views) copied one after the other to `at`; returns their end.
+template <class Parts>
+[[gnu::always_inline]] inline char* copy_parts(char* at, const Parts& parts) {
+  for (std::string_view part : parts) {
+    copy_bytes(at, part.data(), part.size());
+    at += part.size();
+  }
+  return at;
+}
+
 // `to` becomes the parts, one after the other: a recycled string of the same size (a span's
 // name, service or resource, set again on every trace) is only copied over, with no call.
 inline void assign_bytes(std::string& to, std::initializer_list<std::string_view> parts) {
   std::size_t size = 0;
   for (std::string_view part : parts) size += part.size();
   to.resize(size);
-  char* at = to.data();
-  for (std::string_view part : parts) {
-    copy_bytes(at, part.data(), part.size());
-    at += part.size();
-  }
+  copy_parts(to.data(), parts);
 }
 
 // The n bytes at a and b are the same.

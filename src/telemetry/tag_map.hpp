@@ -277,7 +277,7 @@ class TagMap {
     const std::size_t value_start =
         entry.value_at - msgpack_bytes::string_header_size(entry.value_size);
     if (size == entry.value_size) {
-      write_text(entry, value_start, parts, size);
+      put_value(bytes_.get(), bytes_.get() + value_start, parts, size, entry);
       return;
     }
     if (entry.value_at + entry.value_size == used_) {
@@ -286,19 +286,8 @@ class TagMap {
       packed_ = false;
     }
     if (room_ - used_ < wire_size(size)) grow(wire_size(size));
-    used_ = write_text(entry, used_, parts, size);
-  }
-  // Writes the value's header and parts at `at` (room made beforehand); returns where it ends.
-  std::size_t write_text(Entry& entry, std::size_t at, std::span<const std::string_view> parts,
-                         std::size_t size) {
-    char* cursor = msgpack_bytes::put_string_header(bytes_.get() + at, size);
-    entry.value_at = static_cast<std::uint32_t>(cursor - bytes_.get());
-    entry.value_size = static_cast<std::uint32_t>(size);
-    for (std::string_view part : parts) {
-      copy_bytes(cursor, part.data(), part.size());
-      cursor += part.size();
-    }
-    return static_cast<std::size_t>(cursor - bytes_.get());
+    used_ = static_cast<std::size_t>(
+        put_value(bytes_.get(), bytes_.get() + used_, parts, size, entry) - bytes_.get());
   }
 
   // A number's bytes follow its key: float64, always 9 bytes, so replacing one is in place.
@@ -323,15 +312,8 @@ class TagMap {
                                           const Parts& parts, std::size_t size) {
     char* const base = bytes_.get();
     Entry entry;
-    char* at = put_key(base, used_, key, entry);
-    at = msgpack_bytes::put_string_header(at, size);
-    entry.value_at = static_cast<std::uint32_t>(at - base);
-    entry.value_size = static_cast<std::uint32_t>(size);
-    for (std::string_view part : parts) {
-      copy_bytes(at, part.data(), part.size());
-      at += part.size();
-    }
-    add_entry(entry, bit, static_cast<std::size_t>(at - base));
+    char* const end = put_value(base, put_key(base, used_, key, entry), parts, size, entry);
+    add_entry(entry, bit, static_cast<std::size_t>(end - base));
   }
   [[gnu::always_inline]] void append_number(std::string_view key, std::uint64_t bit, double value) {
     char* const base = bytes_.get();
@@ -366,6 +348,16 @@ class TagMap {
     entry.key_size = static_cast<std::uint32_t>(key.size());
     copy_bytes(cursor, key.data(), key.size());
     return cursor + key.size();
+  }
+  // A text value (header, then the parts) at `at`, within room made beforehand, recorded in
+  // `entry`; returns its end.
+  template <class Parts>
+  [[gnu::always_inline]] static char* put_value(char* base, char* at, const Parts& parts,
+                                                std::size_t size, Entry& entry) {
+    at = msgpack_bytes::put_string_header(at, size);
+    entry.value_at = static_cast<std::uint32_t>(at - base);
+    entry.value_size = static_cast<std::uint32_t>(size);
+    return copy_parts(at, parts);
   }
   [[gnu::always_inline]] void add_entry(const Entry& entry, std::uint64_t bit, std::size_t used) {
     entries_.push_back(entry);
