@@ -1,6 +1,6 @@
 // What tracing one cache hit costs on the request thread, in isolation: the trace a cache hit
 // makes (root http.request with the request tags, a redis.command child), handed to the Datadog
-// exporter's submit (encoded there), with the exporter's flush run every 1000 traces against a
+// exporter, with the exporter's flush run every 1000 traces against a
 // transport that answers 200 at once. Run by `./lab bench` beside the end-to-end benchmarks:
 //   build/release/bench/trace_path_bench
 #include <benchmark/benchmark.h>
@@ -50,7 +50,7 @@ void trace_cache_hit(Tracer& tracer, const TraceSink& sink, std::string& header)
   root.set_metric("product.id", 417);
   root.set_tag("app.source", "cache");
   root.set_tag("http.status_code", std::to_string(200));
-  header = to_hex(root.data().trace_id);
+  header = to_hex(root.trace_id());
 }
 
 void BM_CacheHitTrace(benchmark::State& state) {

@@ -29,8 +29,9 @@ telemetry::Span command_span(OperationContext& context, std::string_view command
   if (span.recording()) {
     span.set_tag("span.kind", "client");
     span.set_tag("db.system", "redis");
-    // Joined in the span's own buffer, as request tracing joins http.url: no temporaries.
-    span.data().meta.set_joined("redis.raw_command", {command, " ", key});
+    std::string raw_command(command);
+    raw_command.append(" ").append(key);
+    span.set_tag("redis.raw_command", raw_command);
   }
   return span;
 }

@@ -2,11 +2,8 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
-#include <cstring>
 #include <optional>
 #include <string>
-
-#include "telemetry/short_strings.hpp"
 
 namespace srelab::catalog {
 namespace {
@@ -74,14 +71,17 @@ void RequestTracing::started(http::RequestContext& context) {
   telemetry::Span& root = context.root_span;
   root = tracer_.start_root(sink_, "http.request", {}, parent);
   const std::string_view method = message.method_string();
-  // Filled in place (the span's recycled strings): no temporaries on every request.
-  telemetry::assign_bytes(root.data().resource, {method, " ", context.route});
+  std::string resource(method);
+  resource.append(" ").append(context.route);
+  root.set_resource(resource);
   const std::string_view target = message.target();
   root.set_tag("span.kind", "server");
   root.set_tag("http.method", method);
   root.set_tag("http.route", context.route);
   const std::string_view scheme = headers.host.empty() ? std::string_view() : "http://";
-  root.data().meta.set_joined("http.url", {scheme, headers.host, target});
+  std::string url(scheme);
+  url.append(headers.host).append(target);
+  root.set_tag("http.url", url);
   context.span = &root;
 }
 
@@ -90,20 +90,13 @@ void RequestTracing::finished(http::RequestContext& context, http::Response& res
   telemetry::Span& root = context.root_span;
   if (!root.recording()) return;
   const int status = response.result_int();
-  root.set_tag("http.status_code", std::to_string(status));  // three digits: no allocation
+  root.set_tag("http.status_code", std::to_string(status));
   if (status >= 500) tag_server_error(root, response);
-  // One header: every field an answer carries costs its serialization on every request.
-  const auto id = telemetry::hex_text(root.data().trace_id);
+  const std::string id = telemetry::to_hex(root.trace_id());
   if (context.extra_head != nullptr) {
-    // The whole line made here and appended once.
-    constexpr std::string_view kName = "X-Trace-Id: ";
-    char line[kName.size() + 32 + 2];
-    std::memcpy(line, kName.data(), kName.size());
-    std::memcpy(line + kName.size(), id.chars, 32);
-    std::memcpy(line + kName.size() + 32, "\r\n", 2);
-    context.extra_head->append(line, sizeof line);
+    context.extra_head->append("X-Trace-Id: ").append(id).append("\r\n");
   } else {
-    response.insert("X-Trace-Id", id.view());
+    response.insert("X-Trace-Id", id);
   }
   root.finish();  // the trace goes to the sink now, before the answer is written
 }

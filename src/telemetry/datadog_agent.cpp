@@ -138,37 +138,9 @@ boost::system::result<std::string, AgentUrlError> validate_url(std::string_view 
 
 // ---- AgentSamplingRates ----
 
-namespace {
-
-std::atomic<std::uint64_t> rates_versions{0};
-
-std::uint64_t next_rates_version() {
-  return rates_versions.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
-}  // namespace
-
-AgentSamplingRates::AgentSamplingRates()
-    : rates_(std::make_shared<const Rates>()), version_(next_rates_version()) {}
+AgentSamplingRates::AgentSamplingRates() : rates_(std::make_shared<const Rates>()) {}
 
 double AgentSamplingRates::rate_for(std::string_view service, std::string_view env) const {
-  struct Remembered {
-    std::uint64_t version = 0;  // 0: nothing remembered (versions start at 1)
-    std::string service;
-    std::string env;
-    double rate = 1.0;
-  };
-  thread_local Remembered last;
-  const std::uint64_t version = version_.load(std::memory_order_acquire);
-  if (last.version == version && last.service == service && last.env == env) return last.rate;
-  last.rate = look_up(service, env);
-  last.version = version;
-  last.service.assign(service);
-  last.env.assign(env);
-  return last.rate;
-}
-
-double AgentSamplingRates::look_up(std::string_view service, std::string_view env) const {
   const std::shared_ptr<const Rates> rates = rates_.load(std::memory_order_acquire);
   if (auto it = rates->find(RateKeyView{service, env}); it != rates->end()) return it->second;
   if (auto it = rates->find(RateKeyView{}); it != rates->end()) return it->second;
@@ -196,10 +168,7 @@ bool AgentSamplingRates::update_from_json(std::string_view body) {
                                  return a.first.service == b.first.service &&
                                         a.first.env == b.first.env && a.second == b.second;
                                });
-  if (same) return true;
-  // The rates first, then the version: a reader that sees the new version loads the new rates.
-  rates_.store(std::move(rates), std::memory_order_release);
-  version_.store(next_rates_version(), std::memory_order_release);
+  if (!same) rates_.store(std::move(rates), std::memory_order_release);
   return true;
 }
 
@@ -217,27 +186,6 @@ DatadogAgentDestination::DatadogAgentDestination(DatadogAgentSettings settings)
 }
 
 ExportRequest DatadogAgentDestination::encode(const std::vector<TraceChunk>& traces) const {
-  ExportRequest request = request_for(traces.size());
-  request.body = encode_v04(traces);
-  return request;
-}
-
-void DatadogAgentDestination::open_batch(std::string& out) const {
-  open_v04_batch(out);
-}
-
-void DatadogAgentDestination::encode_chunk(const TraceChunk& chunk, std::string& out) const {
-  append_v04_trace(chunk, out);
-}
-
-ExportRequest DatadogAgentDestination::assemble(std::vector<std::string>& pieces,
-                                                std::size_t traces) const {
-  ExportRequest request = request_for(traces);
-  request.body = join_v04_traces(pieces, traces);
-  return request;
-}
-
-ExportRequest DatadogAgentDestination::request_for(std::size_t traces) const {
   ExportRequest request;
   request.method = "POST";
   request.url = traces_url_;
@@ -246,8 +194,9 @@ ExportRequest DatadogAgentDestination::request_for(std::size_t traces) const {
       {"Datadog-Meta-Lang", "cpp"},
       {"Datadog-Meta-Lang-Version", cpp_language_version()},
       {"Datadog-Meta-Tracer-Version", settings_.tracer_version},
-      {"X-Datadog-Trace-Count", std::to_string(traces)},
+      {"X-Datadog-Trace-Count", std::to_string(traces.size())},
   };
+  request.body = encode_v04(traces);
   return request;
 }
 

@@ -59,14 +59,8 @@ class AgentSamplingRates {
     }
   };
   using Rates = std::map<Key, double, KeyLess>;
-  double look_up(std::string_view service, std::string_view env) const;
 
   std::atomic<std::shared_ptr<const Rates>> rates_;
-  // Changes only when the rates do (the agent repeats them in every answer). Every request
-  // thread asks for its rate on every trace: each keeps its last answer and the version it came
-  // from, so the shared pointer (whose count every load writes) is touched only after a change.
-  // Versions come from one process-wide sequence, so no two instances ever share one.
-  std::atomic<std::uint64_t> version_;
 };
 
 struct DatadogAgentSettings {
@@ -80,10 +74,6 @@ class DatadogAgentDestination final : public TraceDestination {
 
   std::string_view name() const override { return "datadog-agent"; }
   ExportRequest encode(const std::vector<TraceChunk>& traces) const override;
-  bool encodes_chunks() const override { return true; }
-  void open_batch(std::string& out) const override;
-  void encode_chunk(const TraceChunk& chunk, std::string& out) const override;
-  ExportRequest assemble(std::vector<std::string>& pieces, std::size_t traces) const override;
   // A 200's body updates rates(); other answers are left to the exporter.
   void on_response(const ExportResponse& response) override;
 
@@ -91,8 +81,6 @@ class DatadogAgentDestination final : public TraceDestination {
   const std::string& traces_url() const { return traces_url_; }  // <agent_url>/v0.4/traces
 
  private:
-  ExportRequest request_for(std::size_t traces) const;  // all but the body
-
   DatadogAgentSettings settings_;
   std::string traces_url_;
   AgentSamplingRates rates_;

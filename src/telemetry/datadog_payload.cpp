@@ -1,131 +1,138 @@
 #include "telemetry/datadog_payload.hpp"
 
-#include <cassert>
-
-#include "telemetry/msgpack_bytes.hpp"
+#include <bit>
+#include <msgpack.hpp>
+#include <span>
 
 namespace srelab::telemetry {
 namespace {
 
-constexpr std::size_t kBatchHeaderBytes = 5;  // array32: 0xdd and a big-endian uint32 count
+// msgpack-cxx's packer writes to any stream with write(); this one appends to the body.
+struct BodyStream {
+  std::string& body;
+  void write(const char* data, std::size_t size) { body.append(data, size); }
+};
+using Packer = msgpack::packer<BodyStream>;
 
-// The span's keys, in the order they are written.
-constexpr std::size_t kSpanKeysSize =
-    msgpack_bytes::literal_size("service") + msgpack_bytes::literal_size("name") +
-    msgpack_bytes::literal_size("resource") + msgpack_bytes::literal_size("trace_id") +
-    msgpack_bytes::literal_size("span_id") + msgpack_bytes::literal_size("parent_id") +
-    msgpack_bytes::literal_size("start") + msgpack_bytes::literal_size("duration") +
-    msgpack_bytes::literal_size("error") + msgpack_bytes::literal_size("meta") +
-    msgpack_bytes::literal_size("metrics") + msgpack_bytes::literal_size("type");
-
-// At least the bytes encode_span writes, without walking the tags: each string takes its bytes
-// and a header of at most kMaxHeaderSize; the tags, no more than their maps store.
-std::size_t max_encoded_span_size(const SpanData& span) {
-  using namespace msgpack_bytes;
-  constexpr std::size_t kStrings = 4;  // service, name, resource, type
-  return container_size(12) + kSpanKeysSize + kStrings * kMaxHeaderSize + span.service.size() +
-         span.name.size() + span.resource.size() + span.type.size() + 5 * kFixed64Size +
-         kFixed32Size + 2 * kMaxHeaderSize + span.meta.stored_bytes() + span.metrics.stored_bytes();
+void pack_text(Packer& packer, std::string_view text) {
+  packer.pack_str(static_cast<std::uint32_t>(text.size()));
+  packer.pack_str_body(text.data(), static_cast<std::uint32_t>(text.size()));
 }
 
-// Writes the span at `at`, where max_encoded_span_size(span) bytes are ready; returns the end.
-char* encode_span(char* at, const SpanData& span) {
-  using namespace msgpack_bytes;
-  at = put_map_header(at, 12);
-  at = put_literal(at, "service");
-  at = put_string(at, span.service);
-  at = put_literal(at, "name");
-  at = put_string(at, span.name);
-  at = put_literal(at, "resource");
-  at = put_string(at, span.resource);
-  at = put_literal(at, "trace_id");
-  at = put_uint64(at, span.trace_id.low);
-  at = put_literal(at, "span_id");
-  at = put_uint64(at, span.span_id);
-  at = put_literal(at, "parent_id");
-  at = put_uint64(at, span.parent_id);
-  at = put_literal(at, "start");
-  at = put_int64(at, span.start);
-  at = put_literal(at, "duration");
-  at = put_int64(at, span.duration);
-  at = put_literal(at, "error");
-  at = put_int32(at, span.error);
-  at = put_literal(at, "meta");
-  at = put_map_header(at, static_cast<std::uint32_t>(span.meta.size()));
-  if (const auto pairs = span.meta.packed_pairs()) {
-    at = put_bytes(at, *pairs);
-  } else {
-    for (const auto& [key, value] : span.meta) {
-      at = put_string(at, key);
-      at = put_string(at, value);
-    }
+// A metric is always a float64 (0xcb): msgpack-cxx's pack_double writes a whole number as an
+// integer, which a strict receiver rejects as a metric value. So the nine bytes are written here.
+void pack_float64(BodyStream& stream, double value) {
+  const auto bits = std::bit_cast<std::uint64_t>(value);
+  char bytes[9];
+  bytes[0] = static_cast<char>(0xcb);
+  for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+  stream.write(bytes, sizeof bytes);
+}
+
+// The wire types are chosen, not left to the packer's smallest fit: a strict receiver checks them.
+void pack_span(Packer& packer, BodyStream& stream, const SpanData& span) {
+  packer.pack_map(12);
+  pack_text(packer, "service");
+  pack_text(packer, span.service);
+  pack_text(packer, "name");
+  pack_text(packer, span.name);
+  pack_text(packer, "resource");
+  pack_text(packer, span.resource);
+  pack_text(packer, "trace_id");
+  packer.pack_fix_uint64(span.trace_id.low);
+  pack_text(packer, "span_id");
+  packer.pack_fix_uint64(span.span_id);
+  pack_text(packer, "parent_id");
+  packer.pack_fix_uint64(span.parent_id);
+  pack_text(packer, "start");
+  packer.pack_fix_int64(span.start);
+  pack_text(packer, "duration");
+  packer.pack_fix_int64(span.duration);
+  pack_text(packer, "error");
+  packer.pack_fix_int32(span.error);
+  pack_text(packer, "meta");
+  packer.pack_map(static_cast<std::uint32_t>(span.meta.size()));
+  for (const auto& [key, value] : span.meta) {
+    pack_text(packer, key);
+    pack_text(packer, value);
   }
-  at = put_literal(at, "metrics");
-  at = put_map_header(at, static_cast<std::uint32_t>(span.metrics.size()));
-  at = put_bytes(at, *span.metrics.packed_pairs());  // numbers are replaced in place
-  at = put_literal(at, "type");
-  return put_string(at, span.type);
+  pack_text(packer, "metrics");
+  packer.pack_map(static_cast<std::uint32_t>(span.metrics.size()));
+  for (const auto& [key, value] : span.metrics) {
+    pack_text(packer, key);
+    pack_float64(stream, value);
+  }
+  pack_text(packer, "type");
+  pack_text(packer, span.type);
 }
 
-std::size_t max_encoded_trace_size(const std::vector<SpanData>& trace) {
-  std::size_t size = msgpack_bytes::kMaxHeaderSize;
-  for (const auto& span : trace) size += max_encoded_span_size(span);
-  return size;
+// ---- decoding (tests, the benchmark's stand-in agent) ----
+
+const msgpack::object* field(const msgpack::object& map, std::string_view key) {
+  for (const auto& entry : std::span(map.via.map.ptr, map.via.map.size)) {
+    if (entry.key.type == msgpack::type::STR && entry.key.as<std::string_view>() == key)
+      return &entry.val;
+  }
+  return nullptr;
 }
 
-char* encode_trace(char* at, const std::vector<SpanData>& trace) {
-  at = msgpack_bytes::put_array_header(at, static_cast<std::uint32_t>(trace.size()));
-  for (const auto& span : trace) at = encode_span(at, span);
-  return at;
+// The field converted to T; throws msgpack::type_error when it is missing or of another type.
+template <class T>
+T field_as(const msgpack::object& map, std::string_view key) {
+  const msgpack::object* value = field(map, key);
+  if (value == nullptr) throw msgpack::type_error();
+  return value->as<T>();
+}
+
+SpanData unpack_span(const msgpack::object& map) {
+  if (map.type != msgpack::type::MAP) throw msgpack::type_error();
+  SpanData span;
+  span.service = field_as<std::string>(map, "service");
+  span.name = field_as<std::string>(map, "name");
+  span.resource = field_as<std::string>(map, "resource");
+  span.type = field_as<std::string>(map, "type");
+  span.trace_id.low = field_as<std::uint64_t>(map, "trace_id");
+  span.span_id = field_as<std::uint64_t>(map, "span_id");
+  span.parent_id = field_as<std::uint64_t>(map, "parent_id");
+  span.start = field_as<std::int64_t>(map, "start");
+  span.duration = field_as<std::int64_t>(map, "duration");
+  span.error = field_as<std::int32_t>(map, "error");
+  for (const auto& [key, value] : field_as<std::map<std::string, std::string>>(map, "meta"))
+    span.meta.emplace(key, value);
+  for (const auto& [key, value] : field_as<std::map<std::string, double>>(map, "metrics"))
+    span.metrics.emplace(key, value);
+  return span;
 }
 
 }  // namespace
 
-// Room for the most the traces can take is made once, the bytes are written through a cursor
-// (see msgpack_bytes.hpp: no bounds check per value, no buffer growing) and the room left over
-// is cut.
-std::string encode_v04(const std::vector<std::vector<SpanData>>& traces) {
-  std::size_t room = msgpack_bytes::kMaxHeaderSize;
-  for (const auto& trace : traces) room += max_encoded_trace_size(trace);
-  std::string body(room, '\0');
-  char* at =
-      msgpack_bytes::put_array_header(body.data(), static_cast<std::uint32_t>(traces.size()));
-  for (const auto& trace : traces) at = encode_trace(at, trace);
-  assert(at <= body.data() + body.size());
-  body.resize(static_cast<std::size_t>(at - body.data()));
-  return body;
-}
-
-void append_v04_trace(const std::vector<SpanData>& trace, std::string& out) {
-  const std::size_t before = out.size();
-  out.resize(before + max_encoded_trace_size(trace));
-  const char* end = encode_trace(out.data() + before, trace);
-  assert(end <= out.data() + out.size());
-  out.resize(static_cast<std::size_t>(end - out.data()));
-}
-
-void open_v04_batch(std::string& out) {
-  out.append(kBatchHeaderBytes, '\0');
-}
-
-std::string join_v04_traces(std::vector<std::string>& pieces, std::size_t traces) {
+std::string encode_v04(const std::vector<TraceChunk>& traces) {
   std::string body;
-  if (pieces.empty()) {
-    open_v04_batch(body);
-  } else {
-    body = std::move(pieces.front());
-    pieces.front().clear();
+  BodyStream stream{body};
+  Packer packer(stream);
+  packer.pack_array(static_cast<std::uint32_t>(traces.size()));
+  for (const TraceChunk& trace : traces) {
+    packer.pack_array(static_cast<std::uint32_t>(trace.size()));
+    for (const SpanData& span : trace) pack_span(packer, stream, span);
   }
-  std::size_t size = body.size();
-  for (std::size_t i = 1; i < pieces.size(); ++i) size += pieces[i].size() - kBatchHeaderBytes;
-  body.reserve(size);
-  for (std::size_t i = 1; i < pieces.size(); ++i)
-    body.append(pieces[i], kBatchHeaderBytes, std::string::npos);
-  const auto count = static_cast<std::uint32_t>(traces);
-  body[0] = static_cast<char>(0xdd);
-  for (int byte = 0; byte < 4; ++byte)
-    body[static_cast<std::size_t>(1 + byte)] = static_cast<char>(count >> (24 - 8 * byte));
   return body;
+}
+
+result<std::vector<TraceChunk>> decode_v04(std::string_view body) {
+  try {
+    std::size_t used = 0;
+    const msgpack::object_handle handle = msgpack::unpack(body.data(), body.size(), used);
+    if (used != body.size()) return make_error_code(errc::protocol_error);  // trailing bytes
+    std::vector<TraceChunk> traces;
+    for (const auto& trace : handle.get().as<std::vector<msgpack::object>>()) {
+      TraceChunk& chunk = traces.emplace_back();
+      for (const auto& span : trace.as<std::vector<msgpack::object>>())
+        chunk.push_back(unpack_span(span));
+    }
+    return traces;
+  } catch (const std::exception&) {  // msgpack::type_error, msgpack::unpack_error
+    return make_error_code(errc::protocol_error);
+  }
 }
 
 }  // namespace srelab::telemetry

@@ -2,29 +2,26 @@
 // of traces, each an array of span maps with exactly the 12 keys dd-trace-cpp writes, in its
 // order, with the types a strict receiver checks (dd-apm-test-agent): strings; trace_id (low 64
 // bits), span_id, parent_id as uint64 (always 0xcf); start, duration as int64 (0xd3); error as
-// int32 (0xd2); meta str→str; metrics str→float64 (0xcb). The trace exporter sends what this
-// returns, with X-Datadog-Trace-Count = traces.size().
+// int32 (0xd2); meta str→str; metrics str→float64 (0xcb). Written with msgpack-cxx's packer.
+// The Datadog agent destination sends what this returns, with X-Datadog-Trace-Count =
+// traces.size(); tests and the benchmark's stand-in agent read it back with decode_v04().
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/errc.hpp"
 #include "telemetry/span.hpp"
 
 namespace srelab::telemetry {
 
 inline constexpr std::string_view kDatadogPayloadContentType = "application/msgpack";
 
-std::string encode_v04(const std::vector<std::vector<SpanData>>& traces);
+std::string encode_v04(const std::vector<TraceChunk>& traces);
 
-// The same body in pieces, for traces encoded one by one into a batch buffer: open_v04_batch()
-// starts a buffer (room for the outer array header), append_v04_trace() adds one trace's array,
-// and join_v04_traces() makes the body of such buffers (each may hold several traces): the first
-// buffer becomes the body in place, its header written into the room kept for it, the others'
-// traces appended. Here the outer header is always an array32 (0xdd, 5 bytes): valid msgpack for
-// any count, and a fixed size is what lets the body be made without moving the traces.
-void open_v04_batch(std::string& out);
-void append_v04_trace(const std::vector<SpanData>& trace, std::string& out);
-std::string join_v04_traces(std::vector<std::string>& pieces, std::size_t traces);
+// The traces of a v0.4 body; errc::protocol_error when it is not one (not MessagePack, or not
+// an array of arrays of span maps with the fields above).
+result<std::vector<TraceChunk>> decode_v04(std::string_view body);
 
 }  // namespace srelab::telemetry

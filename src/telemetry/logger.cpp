@@ -134,8 +134,8 @@ void Logger::log(LogLevel level, std::string_view logger, std::string_view messa
   record.logger = std::string(logger);
   record.message = std::string(message);
   if (span != nullptr) {
-    record.trace_id = span->data().trace_id;
-    record.span_id = span->data().span_id;
+    record.trace_id = span->trace_id();
+    record.span_id = span->span_id();
   }
   record.fields = std::move(fields);
   if (suppressed != 0) record.fields.emplace_back("suppressed", std::to_string(suppressed));

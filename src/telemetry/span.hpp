@@ -1,16 +1,17 @@
-// Spans as the Datadog agent sees them (SpanData, the fields of a v0.4 payload span) and a
-// small tracer that makes them: one TraceSegment per request, on one thread, whose RAII Spans
-// take their start (wall, ns since epoch) and duration (steady) from the injected Clock. A span's
-// fields live in its segment's chunk from the start (a Span is a handle to its place there), so
-// finishing a span moves nothing; when the last span of a segment is finished, the whole chunk
-// (the agent's unit: one trace's spans from this process) goes to the sink (exporters, the
-// console, a vector in tests), so a sink sees complete traces and nothing per span.
+// Spans as the Datadog agent sees them (SpanData: the fields of a v0.4 payload span) and the
+// tracer that makes them, shaped like dd-trace-cpp: one TraceSegment per request holds its
+// spans, and RAII Spans take their start (wall, ns since epoch) and duration (steady) from the
+// injected Clock. The segment keeps its spans in stable storage, so a span's data stays where it
+// is until the trace is done; when the last span of a segment finishes, the segment hands the
+// whole chunk (the agent's unit: one trace's spans from this process, in the order they
+// started) to the sink (exporters, the console, a vector in tests).
 // Ids come from the injected Random. Thread-compatible, not thread-safe: a segment and its spans
 // belong to the request's thread. The settings, Random and Clock are held by reference and must
 // outlive every span (the app's Tracer owns the settings and lives as long as the server).
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,7 +25,6 @@
 #include "core/random.hpp"
 #include "telemetry/propagation.hpp"
 #include "telemetry/sampler.hpp"
-#include "telemetry/tag_map.hpp"
 #include "telemetry/trace_id.hpp"
 
 namespace srelab::telemetry {
@@ -44,16 +44,11 @@ struct SpanData {
   std::int64_t start = 0;     // ns since the Unix epoch
   std::int64_t duration = 0;  // ns
   std::int32_t error = 0;     // 0 or 1
-  TagMap<std::string> meta;
-  TagMap<double> metrics;
+  std::map<std::string, std::string, std::less<>> meta;
+  std::map<std::string, double, std::less<>> metrics;
 
-  // Inline: most keys are literals, and the tag map's append folds them when compiling.
-  [[gnu::always_inline]] void set_tag(std::string_view key, std::string_view value) {
-    meta.set(key, value);
-  }
-  [[gnu::always_inline]] void set_metric(std::string_view key, double value) {
-    metrics.set(key, value);
-  }
+  void set_tag(std::string_view key, std::string_view value);
+  void set_metric(std::string_view key, double value);
   // error = 1, meta error.type and error.message.
   void set_error(std::string_view type, std::string_view message);
 };
@@ -72,40 +67,47 @@ struct TracerSettings {
 class TraceSegment;
 
 // A span in progress; finishing (explicitly or on destruction) stamps its duration, and the
-// last span of a segment to finish sends the chunk to the sink. Move-only and small (its
-// SpanData is its segment's, reused from trace to trace); a moved-from Span does nothing.
+// last span of a segment to finish sends the chunk to the sink. Move-only; a moved-from Span
+// does nothing.
 class Span {
  public:
-  Span(Span&& other) noexcept = default;
+  Span(Span&& other) noexcept;
   Span& operator=(Span&& other) noexcept;
   Span(const Span&) = delete;
   Span& operator=(const Span&) = delete;
   ~Span();
 
-  // A span that records nothing (for untraced operations); tagging it is harmless, and making
-  // one costs nothing.
+  // A span that records nothing (for untraced operations); tagging it is harmless.
   static Span inert() { return Span(); }
   // False for an inert, moved-from or finished span: callers skip building tags for it.
-  bool recording() const { return segment_ != nullptr; }
+  bool recording() const { return data_ != nullptr; }
 
-  // A child in the same trace, started now.
+  // A child in the same trace, started now; an inert span when this one is not recording.
   Span child(std::string_view name, std::string_view resource = {});
 
-  // The span's fields, in its segment's chunk: valid until the span finishes or a child span
-  // starts (the chunk may grow). A finished span answers with its ids only (its tags went to the
-  // sink), and an inert or moved-from span with an empty SpanData of its thread: either is
-  // scratch whose other contents mean nothing.
-  SpanData& data();
-  const SpanData& data() const;
-  [[gnu::always_inline]] void set_tag(std::string_view key, std::string_view value) {
-    if (segment_) data().set_tag(key, value);
+  // The ids stay readable after the span finishes (log correlation, X-Trace-Id); both are 0
+  // for an inert span.
+  const TraceId& trace_id() const { return trace_id_; }
+  SpanId span_id() const { return span_id_; }
+
+  // Tagging a span that is not recording does nothing.
+  void set_tag(std::string_view key, std::string_view value) {
+    if (data_) data_->set_tag(key, value);
   }
-  [[gnu::always_inline]] void set_metric(std::string_view key, double value) {
-    if (segment_) data().set_metric(key, value);
+  void set_metric(std::string_view key, double value) {
+    if (data_) data_->set_metric(key, value);
   }
   void set_error(std::string_view type, std::string_view message) {
-    if (segment_) data().set_error(type, message);
+    if (data_) data_->set_error(type, message);
   }
+  void set_resource(std::string_view resource) {
+    if (data_) data_->resource = resource;
+  }
+  void set_type(std::string_view type) {
+    if (data_) data_->type = type;
+  }
+  // The span's fields while it records (nullptr otherwise), for reading back what was set.
+  const SpanData* data() const { return data_; }
 
   // The context to inject into an outgoing request made under this span. Call it before the
   // span finishes: a finished span no longer knows its trace's priority, origin and tags.
@@ -117,17 +119,17 @@ class Span {
  private:
   friend class TraceSegment;
   Span() = default;
-  Span(std::shared_ptr<TraceSegment> segment, std::size_t index, Clock::time_point started);
-  SpanData& scratch() const;  // ids only (finished), or nothing (inert)
+  Span(std::shared_ptr<TraceSegment> segment, SpanData& data, Clock::time_point started);
 
   std::shared_ptr<TraceSegment> segment_;  // null once finished (or inert, or moved from)
-  std::size_t index_ = 0;                  // in the segment's chunk
-  TraceId trace_id_;                       // kept for data() once finished
+  SpanData* data_ = nullptr;               // in the segment's storage, while recording
+  TraceId trace_id_;
   SpanId span_id_ = 0;
   Clock::time_point started_{};
 };
 
-// What a request's spans share: the sink, the ids source, the clock, the sampling decision.
+// What a request's spans share: the sink, the ids source, the clock, the sampling decision,
+// and the spans themselves.
 class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
  public:
   // Starts the local root span: a new trace, or a continuation of `parent` (its trace id,
@@ -140,7 +142,7 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
                     const std::optional<TraceContext>& parent = std::nullopt,
                     Sampler* sampler = nullptr);
 
-  // (Public for allocate_shared; start() is the way in, and fills the context.)
+  // (Public for make_shared; start() is the way in, and fills the context.)
   TraceSegment(const TracerSettings& settings, Random& random, const Clock& clock, TraceSink sink);
   TraceSegment(const TraceSegment&) = delete;
   TraceSegment& operator=(const TraceSegment&) = delete;
@@ -155,22 +157,13 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
   Random& random_;
   const Clock& clock_;
   TraceSink sink_;
-  TraceChunk spans_;  // [0, started_) this trace's; the rest kept from an earlier one
-  std::size_t started_ = 0;
-  TraceContext context_;             // trace id, priority, origin, tags; parent_id unused here
-  std::string_view decision_maker_;  // `_dd.p.dm` (a literal) when this process decided, else ""
-  bool anchored_ = false;  // the first span read the wall clock: anchor_wall_ns_ at anchor_
+  std::deque<SpanData> spans_;  // a deque: adding a span leaves the others where they are
+  TraceContext context_;        // trace id, priority, origin, tags; parent_id unused here
+  // The wall clock is read once, by the first span; later spans place themselves on it with
+  // the steady clock, so a trace's spans never jump apart when the system clock steps.
   std::int64_t anchor_wall_ns_ = 0;
   Clock::time_point anchor_{};
 };
-
-inline SpanData& Span::data() {
-  return segment_ ? segment_->spans_[index_] : scratch();
-}
-
-inline const SpanData& Span::data() const {
-  return segment_ ? segment_->spans_[index_] : scratch();
-}
 
 // What every segment of one thread needs: settings, that thread's Random, the clock, and the
 // (shared, thread-safe) sampler when there is one.

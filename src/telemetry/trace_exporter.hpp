@@ -6,13 +6,8 @@
 // Bound: at most max_queued_spans spans are held — queued, being sent, or kept for a retry. A
 // chunk that would pass it is dropped and counted (the newest loses; the queue never grows).
 // When the queue passes half the bound the thread is woken early and sends everything: a burst
-// is sent before the interval ends rather than dropped.
-//
-// Lanes: a destination that encodes_chunks() has each trace encoded by the submitting thread
-// into that thread's lane (the batch it is filling: no copy, and no lock another request thread
-// takes). A full lane (max_traces_per_request, max_request_bytes) joins the shared queue and
-// wakes the thread, which sends full batches only; what the lanes hold goes at each interval
-// (and on half the bound, stop() and flush_once()). Other destinations queue the chunks.
+// is sent before the interval ends rather than dropped. Encoding happens on the exporter's
+// thread, one batch at a time, so a request thread only moves its chunk into the queue.
 //
 // Answers: 2xx sent; transport error, 5xx, 408, 429 (and any status below 200) keep the batch
 // and retry it first, after a backoff of 1 s doubling up to 30 s, or the answer's Retry-After
@@ -104,15 +99,6 @@ class TraceExporter {
   const TraceExporterSettings& settings() const { return settings_; }
 
  private:
-  // A submitted trace as spans, or traces already encoded by the destination on the submitting
-  // threads (joined: `traces` of them, at most one request's worth).
-  struct Pending {
-    TraceChunk chunk;
-    std::string encoded;
-    bool is_encoded = false;
-    std::size_t spans = 0;
-    std::size_t traces = 0;
-  };
   struct Batch {
     ExportRequest request;
     std::size_t traces = 0;
@@ -120,30 +106,10 @@ class TraceExporter {
   };
   enum class Outcome { sent, rejected, failed };
 
-  // One submitting thread's open batch, encoded in place. Its mutex is taken by that thread on
-  // every submit and by the flusher once per flush, so it is almost never contended.
-  struct Lane {
-    std::mutex mutex;
-    std::string encoded;
-    std::size_t spans = 0;
-    std::size_t traces = 0;
-    std::thread::id owner;
-  };
-
   bool reserve(std::size_t spans, bool& wake);  // room in the bound; false: drop
   void count_dropped(std::size_t spans);
-  bool submit_encoded(const TraceChunk& chunk, std::size_t spans);
-  void queue_chunk(TraceChunk&& chunk, std::size_t spans);
-  Lane& this_threads_lane();
-  void start_lane_buffer(Lane& lane);            // under the lane's mutex
-  void hand_over(Lane& lane, std::string next);  // under the lane's mutex
-  void take_lanes(std::vector<Pending>& out);
-  std::string spare_buffer();
-  void recycle(std::string buffer);
   void run();
-  // with_lanes: also what the lanes hold (else only full batches and queued chunks).
-  FlushResult flush(std::optional<Clock::time_point> deadline, bool with_lanes);
-  void take_queue(bool with_lanes);
+  FlushResult flush(std::optional<Clock::time_point> deadline);
   std::optional<Batch> next_batch();
   Outcome send(const Batch& batch, std::chrono::milliseconds timeout);
   void record_failure(std::string error, std::optional<std::chrono::seconds> retry_after);
@@ -154,33 +120,21 @@ class TraceExporter {
   ExportTransport& transport_;
   const Clock& clock_;
 
-  // Request threads push here: unencoded chunks, and full lanes. queue_ and spare_ swap on every
-  // flush, so both keep their capacity and a push rarely allocates under the lock.
+  // Request threads push here; the flusher takes the whole queue at once.
   std::mutex queue_mutex_;
-  std::vector<Pending> queue_;
-  std::vector<std::string> spare_buffers_;  // emptied request buffers, capacity kept
+  std::vector<TraceChunk> queue_;
   std::atomic<bool> accepting_{true};
-
-  // Lanes live as long as the exporter (one per thread that ever submitted); a thread finds its
-  // own through a small thread-local cache keyed by id_, which no other exporter ever has.
-  const std::uint64_t id_;
-  const bool encodes_chunks_;
-  std::mutex lanes_mutex_;
-  std::vector<std::unique_ptr<Lane>> lanes_;
 
   // Flusher-side state, under flush_mutex_.
   std::mutex flush_mutex_;
-  std::vector<Pending> spare_;
-  std::vector<Pending> open_lanes_;  // what take_lanes() found, before it joins the backlog
-  std::deque<Pending> backlog_;      // taken from the queue, not yet in a request
-  std::optional<Batch> retained_;    // the batch that failed, sent first next time
+  std::deque<TraceChunk> backlog_;  // taken from the queue, not yet in a request
+  std::optional<Batch> retained_;   // the batch that failed, sent first next time
   Clock::time_point next_attempt_at_{};
 
   // The flush thread.
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool wake_requested_ = false;
-  bool whole_flush_requested_ = false;
   bool stopping_ = false;
   std::chrono::milliseconds stop_deadline_{0};
   std::mutex lifecycle_mutex_;

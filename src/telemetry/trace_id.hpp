@@ -31,14 +31,6 @@ SpanId generate_span_id(Random& random);
 // 32 / 16 lowercase hex digits, zero-padded.
 std::string to_hex(const TraceId& id);
 std::string to_hex16(std::uint64_t value);
-// The same digits in a fixed buffer, for a hot path that only passes them on (no allocation).
-template <std::size_t N>
-struct HexText {
-  char chars[N];
-  std::string_view view() const { return {chars, N}; }
-};
-HexText<32> hex_text(const TraceId& id);
-HexText<16> hex_text(std::uint64_t value);
 
 // Exactly 32 / 16 hex digits; lowercase only (W3C trace context requires lowercase, and one
 // spelling keeps ids comparable as strings). Anything else gives nullopt. A zero value parses.

@@ -116,9 +116,9 @@ TEST_F(LoggerTest, LineHasTheFieldsInOrderWithTheSpanIds) {
 
   const auto lines = sink_->lines();
   ASSERT_EQ(lines.size(), 1u);
-  const std::string trace_id = std::to_string(span.data().trace_id.low);
-  const std::string span_id = std::to_string(span.data().span_id);
-  ASSERT_NE(span.data().span_id, 0u);
+  const std::string trace_id = std::to_string(span.trace_id().low);
+  const std::string span_id = std::to_string(span.span_id());
+  ASSERT_NE(span.span_id(), 0u);
   EXPECT_EQ(lines[0].line,
             "{\"time\":\"2026-01-01T00:00:01.234Z\",\"level\":\"warning\",\"status\":\"warning\","
             "\"message\":\"cache unavailable\",\"logger\":\"catalog.product_service\","
@@ -138,8 +138,8 @@ TEST_F(LoggerTest, LineHasTheFieldsInOrderWithTheSpanIds) {
   EXPECT_EQ(record.level, LogLevel::warning);
   EXPECT_EQ(record.logger, "catalog.product_service");
   EXPECT_EQ(record.message, "cache unavailable");
-  EXPECT_EQ(record.trace_id, span.data().trace_id);
-  EXPECT_EQ(record.span_id, span.data().span_id);
+  EXPECT_EQ(record.trace_id, span.trace_id());
+  EXPECT_EQ(record.span_id, span.span_id());
   EXPECT_EQ(record.time, clock_.wall());
   ASSERT_EQ(record.fields.size(), 2u);
   EXPECT_EQ(record.fields[1], (std::pair<std::string, std::string>{"attempt", "2"}));
@@ -158,8 +158,8 @@ TEST_F(LoggerTest, ChildSpanIdAndLow64BitsOfTheTraceIdAsUnsignedDecimal) {
   ASSERT_EQ(lines.size(), 1u);
   const json::object object = parse_line(lines[0].line);
   EXPECT_EQ(object.at("dd.trace_id"), "18446744073709551615");
-  EXPECT_EQ(object.at("dd.span_id").as_string(), std::to_string(child.data().span_id));
-  EXPECT_NE(child.data().span_id, root.data().span_id);
+  EXPECT_EQ(object.at("dd.span_id").as_string(), std::to_string(child.span_id()));
+  EXPECT_NE(child.span_id(), root.span_id());
 }
 
 TEST_F(LoggerTest, WithoutASpanTheIdsAreZero) {
@@ -185,7 +185,7 @@ TEST_F(LoggerTest, InjectionOffLeavesOutEveryDdAttribute) {
             "{\"time\":\"2026-01-01T00:00:00.000Z\",\"level\":\"error\",\"status\":\"error\","
             "\"message\":\"boom\",\"logger\":\"app\",\"logger.name\":\"app\",\"code\":7}\n");
   // The record still has the ids: the console correlates whatever the JSON line says.
-  EXPECT_EQ(lines[0].record.span_id, span.data().span_id);
+  EXPECT_EQ(lines[0].record.span_id, span.span_id());
 }
 
 TEST_F(LoggerTest, EmptyServiceEnvAndVersionAreStillWritten) {

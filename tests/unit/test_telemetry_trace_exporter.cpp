@@ -92,27 +92,6 @@ class FakeDestination final : public TraceDestination {
   std::vector<int> statuses;
 };
 
-// Encodes each trace on submit (as the Datadog destination does): a piece is the resources of
-// the traces it holds, each followed by ';'; a body is "<traces>:" and the pieces.
-class PieceDestination final : public TraceDestination {
- public:
-  std::string_view name() const override { return "pieces"; }
-  ExportRequest encode(const std::vector<TraceChunk>&) const override {
-    throw std::logic_error("whole batches are not encoded here");
-  }
-  bool encodes_chunks() const override { return true; }
-  void encode_chunk(const TraceChunk& chunk, std::string& out) const override {
-    if (chunk.front().resource == "unencodable") throw std::runtime_error("cannot encode");
-    out += chunk.front().resource + ";";
-  }
-  ExportRequest assemble(std::vector<std::string>& pieces, std::size_t traces) const override {
-    ExportRequest request;
-    request.body = std::to_string(traces) + ":";
-    for (const auto& piece : pieces) request.body += piece;
-    return request;
-  }
-};
-
 TraceChunk chunk(const std::string& resource, std::size_t spans = 1) {
   TraceChunk c(spans);
   for (auto& span : c) {
@@ -353,7 +332,7 @@ TEST_F(ExporterTest, LargeBatchesAreSplitByEncodedSize) {
   TraceExporter exporter(s, destination, transport, clock);
   for (const char* r : {"a", "b", "c", "d"}) exporter.submit(chunk(r, 4));
   TraceChunk big = chunk("big", 4);
-  big[0].meta.set("blob", std::string(3 * one, 'x'));  // over the limit alone: sent alone
+  big[0].set_tag("blob", std::string(3 * one, 'x'));  // over the limit alone: sent alone
   exporter.submit(std::move(big));
   EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
   EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"a,b", "c,d", "big"}));
@@ -362,8 +341,8 @@ TEST_F(ExporterTest, LargeBatchesAreSplitByEncodedSize) {
 TEST_F(ExporterTest, TheEstimateGrowsWithTheSpanContents) {
   const TraceChunk small = chunk("a");
   TraceChunk tagged = chunk("a");
-  tagged[0].meta.set("http.url", std::string(1000, 'u'));
-  tagged[0].metrics.set("_sampling_priority_v1", 1);
+  tagged[0].set_tag("http.url", std::string(1000, 'u'));
+  tagged[0].set_metric("_sampling_priority_v1", 1);
   EXPECT_GT(estimated_encoded_size(small), 100u);
   EXPECT_GT(estimated_encoded_size(tagged), estimated_encoded_size(small) + 1000);
   EXPECT_GT(estimated_encoded_size(chunk("a", 10)), 9 * estimated_encoded_size(small));
@@ -473,31 +452,6 @@ TEST_F(ExporterTest, TheThreadFlushesEarlyWhenHalfTheBoundIsQueued) {
   EXPECT_EQ(exporter.stats().sent_traces, 2u);
 }
 
-TEST_F(ExporterTest, AFullRequestIsSentWithoutWaitingForTheInterval) {
-  PieceDestination pieces;
-  auto s = settings();
-  s.flush_interval = std::chrono::hours(1);
-  s.max_traces_per_request = 2;
-  TraceExporter exporter(s, pieces, transport, clock);
-  exporter.start();
-  exporter.submit(chunk("a"));
-  exporter.submit(chunk("b"));  // 2 of 100 spans: far from half the bound, but a full request
-  ASSERT_TRUE(transport.wait_for_requests(1, 30s));
-  // A lone trace waits in its lane for the interval (here: stop()); another thread's full
-  // batch is sent without it.
-  exporter.submit(chunk("c"));
-  std::thread([&] {
-    exporter.submit(chunk("d"));
-    exporter.submit(chunk("e"));
-  }).join();
-  ASSERT_TRUE(transport.wait_for_requests(2, 30s));
-  std::this_thread::sleep_for(50ms);  // time enough for a flush that took "c" to send it
-  EXPECT_EQ(transport.bodies().size(), 2u);
-  EXPECT_EQ(exporter.stats().queued_spans, 1u);
-  exporter.stop(1s);
-  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"2:a;b;", "2:d;e;", "1:c;"}));
-}
-
 // Four threads submit 2,000 two-span traces each while this thread flushes 200 times, then
 // what is left is flushed. Every trace must be sent or dropped, and the bound held throughout.
 void submit_from_four_threads_and_check(TraceExporter& exporter, FakeTransport& transport) {
@@ -535,82 +489,12 @@ TEST_F(ExporterTest, ConcurrentSubmitsAreAllAccountedFor) {
   submit_from_four_threads_and_check(exporter, transport);
 }
 
-TEST_F(ExporterTest, TracesEncodedOnSubmitAreJoinedUpToARequestsWorth) {
-  PieceDestination pieces;
-  auto s = settings();
-  s.max_traces_per_request = 2;
-  TraceExporter exporter(s, pieces, transport, clock);
-  for (const char* r : {"a", "b", "c", "d", "e"}) exporter.submit(chunk(r, 2));
-  EXPECT_EQ(exporter.stats().queued_spans, 10u);
-  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
-  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"2:a;b;", "2:c;d;", "1:e;"}));
-  EXPECT_EQ(exporter.stats().sent_traces, 5u);
-  EXPECT_EQ(exporter.stats().queued_spans, 0u);
-
-  // The next flush reuses the buffers of the last: nothing of the earlier traces comes back.
-  exporter.submit(chunk("f"));
-  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
-  EXPECT_EQ(transport.bodies().back(), "1:f;");
-}
-
-TEST_F(ExporterTest, EncodedTracesAreSplitByEncodedSize) {
-  PieceDestination pieces;
-  auto s = settings();
-  s.max_request_bytes = 5;  // "aa;" twice is 6 bytes: one trace a request
-  TraceExporter exporter(s, pieces, transport, clock);
-  for (const char* r : {"aa", "bb", "cc"}) exporter.submit(chunk(r));
-  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
-  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"1:aa;", "1:bb;", "1:cc;"}));
-}
-
-TEST_F(ExporterTest, AFailedEncodedBatchIsResentAsItWas) {
-  PieceDestination pieces;
-  TraceExporter exporter(settings(), pieces, transport, clock);
-  exporter.submit(chunk("a"));
-  exporter.submit(chunk("b"));
-  transport.answer(503);
-  EXPECT_EQ(exporter.flush_once(), FlushResult::failed);
-  exporter.submit(chunk("c"));
-  clock.advance(1s);
-  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
-  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"2:a;b;", "2:a;b;", "1:c;"}));
-}
-
-TEST_F(ExporterTest, AnEncodingExceptionOnSubmitLosesOnlyThatTrace) {
-  PieceDestination pieces;
-  TraceExporter exporter(settings(), pieces, transport, clock);
-  exporter.submit(chunk("a"));
-  exporter.submit(chunk("unencodable", 3));
-  exporter.submit(chunk("b"));
-  EXPECT_EQ(exporter.stats().rejected_traces, 1u);
-  EXPECT_EQ(exporter.stats().queued_spans, 2u);  // the rejected trace's room is given back
-  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
-  EXPECT_EQ(transport.bodies(), std::vector<std::string>{"2:a;b;"});
-}
-
-// Each thread fills its own lane; the flusher takes full and open lanes alike.
-TEST_F(ExporterTest, ConcurrentEncodedSubmitsAreAllAccountedFor) {
-  PieceDestination pieces;
-  auto s = settings();
-  s.max_queued_spans = 500;
-  s.max_traces_per_request = 7;
-  TraceExporter exporter(s, pieces, transport, clock);
-  submit_from_four_threads_and_check(exporter, transport);
-  for (const auto& body : transport.bodies()) {
-    // "<count>:" then that many "x;" pieces, never more than a request's worth.
-    const std::size_t count = std::stoul(body.substr(0, body.find(':')));
-    EXPECT_EQ(static_cast<std::size_t>(std::count(body.begin(), body.end(), 'x')), count) << body;
-    EXPECT_LE(count, 7u);
-  }
-}
-
 // Traces submitted while stop() runs are sent by its last flush or dropped, never left behind.
-TEST_F(ExporterTest, StopLeavesNoTraceInALane) {
-  PieceDestination pieces;
+TEST_F(ExporterTest, StopLeavesNoTraceBehind) {
   auto s = settings();
   s.max_queued_spans = 100'000;
-  s.max_traces_per_request = 2;  // lanes fill all the time: some fill while stop() flushes
-  TraceExporter exporter(s, pieces, transport, clock);
+  s.max_traces_per_request = 2;
+  TraceExporter exporter(s, destination, transport, clock);
   exporter.start();
   std::atomic<bool> go{true};
   std::vector<std::thread> threads;

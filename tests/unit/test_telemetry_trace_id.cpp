@@ -167,7 +167,7 @@ TEST_F(TracerTest, AReusedSpanCarriesNothingFromTheTraceBefore) {
     Span root = tracer_.start_root(copying, "first", "first resource");
     root.set_tag("leftover", std::string(100, 'x'));
     root.set_metric("leftover.metric", 7);
-    root.data().type = "web";
+    root.set_type("web");
     Span child = root.child("first.child");
     child.set_error("boom", "it broke");
   }
@@ -195,7 +195,7 @@ TEST_F(TracerTest, AReusedSpanCarriesNothingFromTheTraceBefore) {
 
 TEST_F(TracerTest, FinishIsIdempotentAndMovedFromSpansRecordNothing) {
   Span root = tracer_.start_root(sink(), "op");
-  EXPECT_EQ(root.data().resource, "op");  // empty resource falls back to the name
+  EXPECT_EQ(root.data()->resource, "op");  // empty resource falls back to the name
   Span moved = std::move(root);
   moved.finish();
   moved.finish();
@@ -213,7 +213,7 @@ TEST_F(TracerTest, ContinuesAnExtractedTrace) {
     Span root = tracer_.start_root(sink(), "http.request", {}, parent);
     const TraceContext out = root.context();
     EXPECT_EQ(out.trace_id, parent.trace_id);
-    EXPECT_EQ(out.parent_id, root.data().span_id);
+    EXPECT_EQ(out.parent_id, root.span_id());
     EXPECT_EQ(out.sampling_priority, 2);
     EXPECT_EQ(out.origin, "synthetics");
     EXPECT_EQ(out.propagation_tags, parent.propagation_tags);
