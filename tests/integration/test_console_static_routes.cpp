@@ -127,6 +127,27 @@ TEST_F(StaticRoutesTest, ConsoleIsTheConsolePageAndUplotIsServed) {
             "text/css; charset=utf-8");
 }
 
+// The page loads console.js as an ES module, which imports one module per view: each must come
+// with a JavaScript type, or the browser refuses it (and nosniff forbids any guessing).
+TEST_F(StaticRoutesTest, TheConsoleModulesAreServedAsJavaScript) {
+  const Reply page = get("/console");
+  ASSERT_EQ(page.status, 200u);
+  EXPECT_NE(page.body().find(R"(<script type="module" src="/assets/console/console.js">)"),
+            std::string::npos);
+
+  const std::string_view files[] = {"console.js",   "format.js", "api.js",  "tabs.js",  "vitals.js",
+                                    "dashboard.js", "traces.js", "logs.js", "chaos.js", "bulk.js"};
+  for (const std::string_view file : files) {
+    const std::string path = "/assets/console/" + std::string(file);
+    const Reply reply = get(path);
+    ASSERT_EQ(reply.status, 200u) << path;
+    EXPECT_EQ(reply.header(beast_http::field::content_type), "text/javascript; charset=utf-8")
+        << path;
+    EXPECT_EQ(reply.message["X-Content-Type-Options"], "nosniff") << path;
+    EXPECT_EQ(reply.body(), find_web_asset(path)->body) << path;
+  }
+}
+
 TEST_F(StaticRoutesTest, EveryEmbeddedAssetIsServedAtItsPath) {
   for (const WebAsset& asset : web_assets()) {
     const Reply reply = get(std::string(asset.path));

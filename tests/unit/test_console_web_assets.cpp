@@ -47,6 +47,17 @@ TEST(WebAssets, TheFilesThePagesNeedAreEmbedded) {
       {"/assets/docs/index.html", "text/html; charset=utf-8", "swagger-ui"},
       {"/assets/docs/swagger-initializer.js", "text/javascript; charset=utf-8", "/openapi.json"},
       {"/assets/console/index.html", "text/html; charset=utf-8", "<html"},
+      // The console's ES modules: a browser refuses a module served with another type.
+      {"/assets/console/console.js", "text/javascript; charset=utf-8", "window.sreConsole"},
+      {"/assets/console/format.js", "text/javascript; charset=utf-8", "export function el("},
+      {"/assets/console/api.js", "text/javascript; charset=utf-8", "export async function api("},
+      {"/assets/console/tabs.js", "text/javascript; charset=utf-8", "export function showTab("},
+      {"/assets/console/vitals.js", "text/javascript; charset=utf-8", "/console/api/status"},
+      {"/assets/console/dashboard.js", "text/javascript; charset=utf-8", "/console/api/timeline"},
+      {"/assets/console/traces.js", "text/javascript; charset=utf-8", "/console/api/traces"},
+      {"/assets/console/logs.js", "text/javascript; charset=utf-8", "/console/api/logs"},
+      {"/assets/console/chaos.js", "text/javascript; charset=utf-8", "/chaos/configure"},
+      {"/assets/console/bulk.js", "text/javascript; charset=utf-8", "/products/bulk/test"},
       {"/openapi.json", "application/json", "\"openapi\""},
   };
   for (const Needed& n : needed) {
@@ -116,6 +127,23 @@ TEST(WebAssets, PagesReferOnlyToEmbeddedFiles) {
           << page.path << " refers to " << (*it)[1].str() << ", which is not embedded";
   }
   EXPECT_GE(checked, 4);  // the docs page alone loads four
+}
+
+// Likewise every module that a console module imports: the browser resolves "./x.js" beside the
+// importing file, and a missing one stops the whole console, not only its view.
+TEST(WebAssets, ConsoleModulesImportOnlyEmbeddedFiles) {
+  const std::regex import_from(R"re((?:from|import)\s*"\./([^"]+)")re");
+  int checked = 0;
+  for (const WebAsset& script : web_assets()) {
+    if (!script.path.starts_with("/assets/console/") || !script.path.ends_with(".js")) continue;
+    const std::string folder(script.path.substr(0, script.path.rfind('/') + 1));
+    const std::string body(script.body);
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), import_from);
+         it != std::sregex_iterator(); ++it, ++checked)
+      EXPECT_NE(find_web_asset(folder + (*it)[1].str()), nullptr)
+          << script.path << " imports ./" << (*it)[1].str() << ", which is not embedded";
+  }
+  EXPECT_GE(checked, 7);  // console.js alone imports seven
 }
 
 TEST(StaticRoutes, IfNoneMatchComparesOpaqueTags) {
