@@ -9,11 +9,11 @@
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
-#include "telemetry/datadog_agent.hpp"
-#include "telemetry/sampler.hpp"
-#include "telemetry/span.hpp"
-#include "telemetry/trace_exporter.hpp"
-#include "telemetry/trace_id.hpp"
+#include "telemetry/datadog/datadog_agent.hpp"
+#include "telemetry/export/trace_exporter.hpp"
+#include "telemetry/tracing/sampler.hpp"
+#include "telemetry/tracing/span.hpp"
+#include "telemetry/tracing/trace_id.hpp"
 
 namespace {
 

@@ -13,8 +13,8 @@
 #include <memory>
 #include <string>
 
-#include "telemetry/dogstatsd.hpp"
-#include "telemetry/registry.hpp"
+#include "telemetry/dogstatsd/dogstatsd.hpp"
+#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::app {
 

@@ -2,7 +2,7 @@
 // memory-leak experiment grows) and CPU time.
 #pragma once
 
-#include "telemetry/registry.hpp"
+#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::app {
 

@@ -7,9 +7,9 @@
 #include <optional>
 #include <thread>
 
-#include "telemetry/datadog_agent.hpp"
-#include "telemetry/dd_tags.hpp"
-#include "telemetry/otlp_json.hpp"
+#include "telemetry/datadog/datadog_agent.hpp"
+#include "telemetry/otlp/otlp_json.hpp"
+#include "telemetry/tracing/dd_tags.hpp"
 
 namespace srelab::app {
 namespace {

@@ -18,9 +18,9 @@
 #include "http/server.hpp"
 #include "postgres/pool.hpp"
 #include "redis/client.hpp"
-#include "telemetry/log_record.hpp"
-#include "telemetry/sampler.hpp"
-#include "telemetry/span.hpp"
+#include "telemetry/logging/log_record.hpp"
+#include "telemetry/tracing/sampler.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::app {
 

@@ -18,8 +18,8 @@
 #include "core/clock.hpp"
 #include "http/io_threads.hpp"
 #include "postgres/pool.hpp"
-#include "telemetry/logger.hpp"
-#include "telemetry/registry.hpp"
+#include "telemetry/logging/logger.hpp"
+#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::app {
 

@@ -4,10 +4,10 @@
 #include <stdexcept>
 #include <utility>
 
-#include "http/export_transport.hpp"
-#include "telemetry/datadog_agent.hpp"
-#include "telemetry/otlp_json.hpp"
-#include "telemetry/trace_exporter.hpp"
+#include "http/http_export_transport.hpp"
+#include "telemetry/datadog/datadog_agent.hpp"
+#include "telemetry/export/trace_exporter.hpp"
+#include "telemetry/otlp/otlp_json.hpp"
 
 namespace srelab::app {
 

@@ -11,9 +11,9 @@
 
 #include "app/serve_config.hpp"
 #include "core/clock.hpp"
-#include "telemetry/registry.hpp"
-#include "telemetry/sampler.hpp"
-#include "telemetry/span.hpp"
+#include "telemetry/metrics/registry.hpp"
+#include "telemetry/tracing/sampler.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::telemetry {
 class TraceExporter;

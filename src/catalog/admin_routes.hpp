@@ -7,7 +7,7 @@
 #include "catalog/controls.hpp"
 #include "catalog/product_cache.hpp"
 #include "http/router.hpp"
-#include "telemetry/registry.hpp"
+#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::catalog {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
-#include "telemetry/span.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::catalog {
 

@@ -13,7 +13,7 @@
 #include "core/errc.hpp"
 #include "postgres/pool.hpp"
 #include "resilience/saturation.hpp"
-#include "telemetry/histogram.hpp"
+#include "telemetry/metrics/histogram.hpp"
 
 namespace srelab::catalog {
 

@@ -26,7 +26,7 @@
 #include "core/clock.hpp"
 #include "core/errc.hpp"
 #include "resilience/circuit_breaker.hpp"
-#include "telemetry/logger.hpp"
+#include "telemetry/logging/logger.hpp"
 
 namespace srelab::catalog {
 

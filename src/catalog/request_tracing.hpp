@@ -8,7 +8,7 @@
 #pragma once
 
 #include "http/router.hpp"
-#include "telemetry/span.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::catalog {
 

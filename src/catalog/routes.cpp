@@ -8,7 +8,7 @@
 #include "catalog/product_id.hpp"
 #include "catalog/product_lookup.hpp"
 #include "http/responses.hpp"
-#include "telemetry/prometheus_text.hpp"
+#include "telemetry/prometheus/prometheus_text.hpp"
 
 namespace srelab::catalog {
 namespace {

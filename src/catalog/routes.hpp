@@ -8,7 +8,7 @@
 #include "catalog/readiness.hpp"
 #include "core/clock.hpp"
 #include "http/router.hpp"
-#include "telemetry/registry.hpp"
+#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::catalog {
 

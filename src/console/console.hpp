@@ -26,9 +26,9 @@
 #include "console/trace_admission.hpp"
 #include "console/trace_store.hpp"
 #include "core/clock.hpp"
-#include "telemetry/logger.hpp"
-#include "telemetry/registry.hpp"
-#include "telemetry/span.hpp"
+#include "telemetry/logging/logger.hpp"
+#include "telemetry/metrics/registry.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::console {
 

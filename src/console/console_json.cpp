@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "core/json_string.hpp"
-#include "telemetry/logger.hpp"
+#include "telemetry/logging/logger.hpp"
 
 namespace srelab::console {
 namespace {

@@ -12,7 +12,7 @@
 #include "console/trace_admission.hpp"
 #include "console/trace_store.hpp"
 #include "postgres/pool.hpp"
-#include "telemetry/span.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::console {
 

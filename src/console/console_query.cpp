@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "telemetry/log_record.hpp"
+#include "telemetry/logging/log_record.hpp"
 
 namespace srelab::console {
 namespace {

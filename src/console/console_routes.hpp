@@ -15,7 +15,7 @@
 #include "catalog/controls.hpp"
 #include "console/console.hpp"
 #include "http/router.hpp"
-#include "telemetry/registry.hpp"
+#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::console {
 

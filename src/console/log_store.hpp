@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "telemetry/log_record.hpp"
+#include "telemetry/logging/log_record.hpp"
 
 namespace srelab::console {
 

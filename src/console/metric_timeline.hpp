@@ -29,8 +29,8 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "telemetry/histogram.hpp"
-#include "telemetry/registry.hpp"
+#include "telemetry/metrics/histogram.hpp"
+#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::console {
 

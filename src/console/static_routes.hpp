@@ -11,7 +11,7 @@
 #include "console/web_assets.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
-#include "telemetry/registry.hpp"
+#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::console {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "telemetry/span.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::console {
 

@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-#include "telemetry/span.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::console {
 

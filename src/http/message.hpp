@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "telemetry/span.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::http {
 

@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "telemetry/datadog_payload.hpp"
-#include "telemetry/trace_id.hpp"
+#include "telemetry/datadog/datadog_payload.hpp"
+#include "telemetry/tracing/trace_id.hpp"
 
 namespace srelab::testing {
 

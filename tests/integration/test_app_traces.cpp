@@ -14,7 +14,7 @@
 
 #include "support/fake_agent.hpp"
 #include "support/service_fixture.hpp"
-#include "telemetry/trace_exporter.hpp"
+#include "telemetry/export/trace_exporter.hpp"
 
 namespace srelab::testing {
 namespace {

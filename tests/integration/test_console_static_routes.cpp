@@ -17,7 +17,7 @@
 #include "console/web_assets.hpp"
 #include "http/io_threads.hpp"
 #include "http/server.hpp"
-#include "telemetry/prometheus_text.hpp"
+#include "telemetry/prometheus/prometheus_text.hpp"
 
 namespace srelab::console {
 namespace {

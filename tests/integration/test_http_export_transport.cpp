@@ -16,10 +16,10 @@
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
-#include "http/export_transport.hpp"
+#include "http/http_export_transport.hpp"
 #include "support/fake_agent.hpp"
-#include "telemetry/datadog_agent.hpp"
-#include "telemetry/trace_exporter.hpp"
+#include "telemetry/datadog/datadog_agent.hpp"
+#include "telemetry/export/trace_exporter.hpp"
 
 namespace srelab::http {
 namespace {

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "console/console_json.hpp"
-#include "telemetry/logger.hpp"
+#include "telemetry/logging/logger.hpp"
 
 namespace srelab::console {
 namespace {

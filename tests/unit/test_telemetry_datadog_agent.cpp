@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/strict_v04.hpp"
-#include "telemetry/datadog_agent.hpp"
+#include "telemetry/datadog/datadog_agent.hpp"
 
 namespace srelab::telemetry {
 namespace {

@@ -7,7 +7,7 @@
 #include "common/strict_v04.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
-#include "telemetry/datadog_payload.hpp"
+#include "telemetry/datadog/datadog_payload.hpp"
 
 namespace srelab::telemetry {
 namespace {

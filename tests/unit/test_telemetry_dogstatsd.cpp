@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "telemetry/dogstatsd.hpp"
+#include "telemetry/dogstatsd/dogstatsd.hpp"
 
 namespace srelab::telemetry {
 namespace {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/random.hpp"
-#include "telemetry/histogram.hpp"
+#include "telemetry/metrics/histogram.hpp"
 
 namespace srelab::telemetry {
 namespace {

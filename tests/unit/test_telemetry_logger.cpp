@@ -18,8 +18,8 @@
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
-#include "telemetry/logger.hpp"
-#include "telemetry/span.hpp"
+#include "telemetry/logging/logger.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::telemetry {
 namespace {

@@ -7,7 +7,7 @@
 #include <limits>
 #include <string>
 
-#include "telemetry/metric_names.hpp"
+#include "telemetry/metrics/metric_names.hpp"
 
 namespace srelab::telemetry {
 namespace {

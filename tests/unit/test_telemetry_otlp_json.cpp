@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "telemetry/otlp_json.hpp"
+#include "telemetry/otlp/otlp_json.hpp"
 
 namespace srelab::telemetry {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "telemetry/prometheus_text.hpp"
+#include "telemetry/prometheus/prometheus_text.hpp"
 
 namespace srelab::telemetry {
 namespace {

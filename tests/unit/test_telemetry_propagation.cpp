@@ -3,7 +3,7 @@
 #include <map>
 #include <string>
 
-#include "telemetry/propagation.hpp"
+#include "telemetry/tracing/propagation.hpp"
 
 namespace srelab::telemetry {
 namespace {

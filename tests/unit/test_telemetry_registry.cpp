@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "telemetry/registry.hpp"
+#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::telemetry {
 namespace {

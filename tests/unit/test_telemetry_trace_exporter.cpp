@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "telemetry/trace_exporter.hpp"
+#include "telemetry/export/trace_exporter.hpp"
 
 namespace srelab::telemetry {
 namespace {

@@ -6,8 +6,8 @@
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
-#include "telemetry/span.hpp"
-#include "telemetry/trace_id.hpp"
+#include "telemetry/tracing/span.hpp"
+#include "telemetry/tracing/trace_id.hpp"
 
 namespace srelab::telemetry {
 namespace {

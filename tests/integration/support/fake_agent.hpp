@@ -38,8 +38,8 @@
 #include <vector>
 
 #include "common/strict_v04.hpp"
-#include "telemetry/span.hpp"
-#include "telemetry/trace_id.hpp"
+#include "telemetry/tracing/span.hpp"
+#include "telemetry/tracing/trace_id.hpp"
 
 namespace srelab::testing {
 

@@ -1,0 +1,247 @@
+#include "http/http_export_transport.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace srelab::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using SteadyTime = std::chrono::steady_clock::time_point;
+using telemetry::ExportRequest;
+using telemetry::ExportResponse;
+
+constexpr std::size_t kResponseBodyLimit = 8 * 1024 * 1024;
+constexpr std::string_view kUserAgent = "sre-lab";
+
+struct Target {
+  std::string host;  // to connect to: an IPv6 address without its brackets
+  std::uint16_t port = 80;
+  std::string host_header;  // host[:port] as the URL spells it
+  std::string path;         // origin-form: /path?query
+
+  std::string connection_key() const { return host + " " + std::to_string(port); }
+};
+
+result<Target> parse_target(std::string_view url) {
+  const auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed || parsed->scheme_id() != boost::urls::scheme::http || !parsed->has_authority() ||
+      parsed->has_userinfo()) {
+    return errc::invalid_argument;
+  }
+  const auto host_type = parsed->host_type();
+  if (host_type != boost::urls::host_type::name && host_type != boost::urls::host_type::ipv4 &&
+      host_type != boost::urls::host_type::ipv6) {
+    return errc::invalid_argument;
+  }
+  Target target;
+  target.host = parsed->host_address();
+  if (target.host.empty()) return errc::invalid_argument;
+  if (parsed->has_port()) {
+    if (parsed->port_number() == 0) return errc::invalid_argument;
+    target.port = parsed->port_number();
+  }
+  target.host_header = std::string(parsed->encoded_host_and_port());
+  target.path = std::string(parsed->encoded_target());
+  if (!target.path.starts_with("/")) target.path.insert(0, "/");
+  return target;
+}
+
+// The body is the caller's: a batch of traces is up to megabytes, sent as it is, not copied.
+using ExportMessage = bhttp::request<bhttp::span_body<const char>>;
+
+ExportMessage make_request(const ExportRequest& request, const Target& target) {
+  ExportMessage message;
+  const bhttp::verb verb = bhttp::string_to_verb(request.method);
+  if (verb == bhttp::verb::unknown) {
+    message.method_string(request.method);
+  } else {
+    message.method(verb);
+  }
+  message.target(target.path);
+  message.version(11);
+  message.set(bhttp::field::host, target.host_header);
+  message.set(bhttp::field::user_agent, kUserAgent);
+  for (const auto& [name, value] : request.headers) message.set(name, value);
+  message.body() = {request.body.data(), request.body.size()};
+  message.prepare_payload();
+  return message;
+}
+
+std::optional<std::chrono::seconds> retry_after(const bhttp::fields& headers) {
+  const auto it = headers.find(bhttp::field::retry_after);
+  if (it == headers.end()) return std::nullopt;
+  std::string_view text(it->value().data(), it->value().size());
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  std::int64_t seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec != std::errc() || end != text.data() + text.size() || seconds < 0) return std::nullopt;
+  return std::chrono::seconds(seconds);  // an HTTP-date is not read: the exporter backs off
+}
+
+// What a kept-alive connection that the peer closed while idle looks like on the next use.
+bool closed_by_peer(const boost::system::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::error::connection_aborted || ec == asio::error::not_connected;
+}
+
+boost::system::error_code classify(const boost::system::error_code& ec) {
+  if (ec == beast::error::timeout || ec == asio::error::timed_out ||
+      ec == asio::error::operation_aborted) {
+    return errc::timeout;
+  }
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_version).category() &&
+      ec != bhttp::error::end_of_stream) {
+    return errc::protocol_error;
+  }
+  return ec;
+}
+
+}  // namespace
+
+struct HttpExportTransport::Impl {
+  asio::io_context context{1};
+  tcp::resolver resolver{context};
+  std::optional<beast::tcp_stream> stream;
+  std::string connected_to;  // Target::connection_key() of `stream`
+  beast::flat_buffer buffer;
+  std::mutex mutex;
+
+  result<ExportResponse> exchange(const Target& target, const ExportMessage& message,
+                                  SteadyTime deadline);
+  asio::awaitable<result<ExportResponse>> run(const Target& target, const ExportMessage& message,
+                                              SteadyTime deadline);
+  void close();
+};
+
+HttpExportTransport::HttpExportTransport() : impl_(std::make_unique<Impl>()) {}
+
+HttpExportTransport::~HttpExportTransport() {
+  impl_->close();
+}
+
+result<ExportResponse> HttpExportTransport::send(const ExportRequest& request,
+                                                 std::chrono::milliseconds timeout) {
+  const SteadyTime deadline = std::chrono::steady_clock::now() + timeout;
+  const auto target = parse_target(request.url);
+  if (!target) return target.error();
+  const auto message = make_request(request, *target);
+
+  std::lock_guard lock(impl_->mutex);
+  const bool reusing = impl_->stream && impl_->connected_to == target->connection_key();
+  if (!reusing) impl_->close();
+  auto response = impl_->exchange(*target, message, deadline);
+  if (!response && reusing && closed_by_peer(response.error()) &&
+      std::chrono::steady_clock::now() < deadline) {
+    response = impl_->exchange(*target, message, deadline);  // on a fresh connection
+  }
+  if (!response) return classify(response.error());
+  return response;
+}
+
+// Runs one request on the private context until it completes or the deadline passes; any
+// failure leaves no connection behind.
+result<ExportResponse> HttpExportTransport::Impl::exchange(const Target& target,
+                                                           const ExportMessage& message,
+                                                           SteadyTime deadline) {
+  std::optional<result<ExportResponse>> outcome;
+  asio::co_spawn(context, run(target, message, deadline),
+                 [&outcome](std::exception_ptr error, result<ExportResponse> response) {
+                   if (error) {
+                     outcome = make_error_code(errc::protocol_error);
+                   } else {
+                     outcome = std::move(response);
+                   }
+                 });
+  context.restart();
+  context.run_until(deadline);
+  if (!outcome) {
+    // Only resolving has no deadline of its own (the stream's operations expire at `deadline`).
+    resolver.cancel();
+    if (stream) stream->cancel();
+    context.run();
+    outcome = make_error_code(errc::timeout);
+  }
+  if (!*outcome) close();
+  return std::move(*outcome);
+}
+
+asio::awaitable<result<ExportResponse>> HttpExportTransport::Impl::run(const Target& target,
+                                                                       const ExportMessage& message,
+                                                                       SteadyTime deadline) {
+  boost::system::error_code ec;
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  if (!stream) {
+    stream.emplace(context);
+    buffer.clear();
+    std::vector<tcp::endpoint> endpoints;
+    if (const auto address = asio::ip::make_address(target.host, ec); !ec) {
+      endpoints.emplace_back(address, target.port);
+    } else {
+      ec = {};
+      const auto resolved =
+          co_await resolver.async_resolve(target.host, std::to_string(target.port), token);
+      if (ec) co_return ec;
+      for (const auto& entry : resolved) endpoints.push_back(entry.endpoint());
+    }
+    stream->expires_at(deadline);
+    co_await stream->async_connect(endpoints, token);
+    if (ec) co_return ec;
+    connected_to = target.connection_key();
+  }
+  stream->expires_at(deadline);
+  co_await bhttp::async_write(*stream, message, token);
+  if (ec) co_return ec;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(kResponseBodyLimit);
+  co_await bhttp::async_read(*stream, buffer, parser, token);
+  if (ec) co_return ec;
+  stream->expires_never();
+
+  auto& reply = parser.get();
+  ExportResponse response;
+  response.status = static_cast<int>(reply.result_int());
+  response.retry_after = retry_after(reply.base());
+  response.body = std::move(reply.body());
+  if (!reply.keep_alive()) close();
+  co_return response;
+}
+
+void HttpExportTransport::Impl::close() {
+  if (stream) {
+    boost::system::error_code ignored;
+    stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream->close();
+    stream.reset();
+  }
+  connected_to.clear();
+  buffer.clear();
+}
+
+}  // namespace srelab::http
