@@ -99,7 +99,7 @@ boost::asio::awaitable<result<ProductView>> ProductService::get(std::int32_t id,
       co_return found.error();
     }
     const resilience::BreakerState before_record = breaker.state();
-    breaker.record(true, repository_time);
+    breaker.record_failure(repository_time);
     tag_breaker_state(context, breaker);
     if (logger_)
       logger_->error(kLogger, "database query failed", context.span,
@@ -113,7 +113,7 @@ boost::asio::awaitable<result<ProductView>> ProductService::get(std::int32_t id,
     co_return co_await fallback(id, cache_reachable, found.error(), reason, context, failure);
   }
   const resilience::BreakerState before_record = breaker.state();
-  breaker.record(false, repository_time);
+  breaker.record_success(repository_time);
   tag_breaker_state(context, breaker);
   log_breaker_change(before_record, context);
   if (!*found) {
