@@ -104,23 +104,22 @@ boost::json::object resilience_document(Controls& controls) {
 }
 
 awaitable<http::Response> configure_chaos(Controls& controls, const http::RequestContext& request) {
-  chaos::SettingsError error;
+  FieldError error;
   auto merged =
       chaos::merge_chaos_settings(controls.chaos().current(), request.request.body(), error);
-  if (!merged) co_return field_error(error.status, error.key, error.detail);
+  if (!merged) co_return field_error(error);
   controls.configure_chaos(*merged);
   co_return json_ok(chaos_document(controls));
 }
 
 awaitable<http::Response> clear_cache(Controls& controls, RedisProductCache& cache,
                                       const http::RequestContext& request) {
-  JsonFieldError error;
+  FieldError error;
   auto object = parse_json_object(request.request.body(), error);
-  if (!object) co_return field_error(error.status, error.key, error.detail);
+  if (!object) co_return field_error(error);
   JsonFields fields(*object, {"include_stale"});
   bool include_stale = false;
-  if (!fields.boolean("include_stale", include_stale))
-    co_return field_error(fields.error()->status, fields.error()->key, fields.error()->detail);
+  if (!fields.boolean("include_stale", include_stale)) co_return field_error(*fields.error());
   auto removed = co_await cache.clear(include_stale);
   if (!removed)
     co_return error_response(removed.error(), "clearing the cache: " + removed.error().message());
@@ -131,13 +130,12 @@ awaitable<http::Response> clear_cache(Controls& controls, RedisProductCache& cac
 }
 
 awaitable<http::Response> add_leak(Controls& controls, const http::RequestContext& request) {
-  JsonFieldError error;
+  FieldError error;
   auto object = parse_json_object(request.request.body(), error);
-  if (!object) co_return field_error(error.status, error.key, error.detail);
+  if (!object) co_return field_error(error);
   JsonFields fields(*object, {"mb"});
   int mb = 10;
-  if (!fields.integer("mb", 1, 256, mb))
-    co_return field_error(fields.error()->status, fields.error()->key, fields.error()->detail);
+  if (!fields.integer("mb", 1, 256, mb)) co_return field_error(*fields.error());
   chaos::MemoryBallast& ballast = controls.ballast();
   if (!ballast.add(static_cast<std::size_t>(mb) * mebibyte)) {
     co_return http::json_error(http::Status::conflict, "Leak Cap Reached",
@@ -153,10 +151,10 @@ awaitable<http::Response> add_leak(Controls& controls, const http::RequestContex
 
 awaitable<http::Response> configure_resilience(Controls& controls,
                                                const http::RequestContext& request) {
-  resilience::ResilienceSettingsError error;
+  FieldError error;
   auto merged = resilience::merge_resilience_settings(controls.resilience_settings(),
                                                       request.request.body(), error);
-  if (!merged) co_return field_error(error.status, error.key, error.detail);
+  if (!merged) co_return field_error(error);
   controls.apply(*merged);
   co_return json_ok(resilience_document(controls));
 }

@@ -82,7 +82,7 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
 
 }  // namespace
 
-std::optional<BulkParams> parse_bulk_params(std::string_view query, BulkParamsError& error) {
+std::optional<BulkParams> parse_bulk_params(std::string_view query, FieldError& error) {
   BulkParams params;
   long long concurrency = 0;
   while (!query.empty()) {

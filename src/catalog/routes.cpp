@@ -28,9 +28,9 @@ boost::asio::awaitable<http::Response> get_product(ProductService& products, con
 
 boost::asio::awaitable<http::Response> bulk_test(ProductService& products, const Clock& clock,
                                                  http::RequestContext& request) {
-  BulkParamsError error;
+  FieldError error;
   auto params = parse_bulk_params(request.query, error);
-  if (!params) co_return field_error(422, error.key, error.detail);
+  if (!params) co_return field_error(error);
   // A fresh seed per call unless one is given: the wall clock is entropy enough for a lab.
   const auto fresh_seed = static_cast<std::uint64_t>(clock.wall().time_since_epoch().count());
   co_return http::json_response(
