@@ -47,7 +47,7 @@ struct BulkRun {
 };
 
 boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
-  const Clock& clock = run->products.controls().clock();
+  const Clock& clock = run->products.clock();
   while (run->next < run->ids.size()) {
     const std::size_t index = run->next++;
     OperationContext context{};
@@ -146,14 +146,14 @@ BulkSummary summarize_latencies(const std::vector<BulkRow>& rows) {
   return summary;
 }
 
-boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
+boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std::size_t pool_size,
                                                   const BulkParams& params,
                                                   std::uint64_t fresh_seed,
                                                   telemetry::Span* parent) {
   auto executor = co_await boost::asio::this_coro::executor;
-  resilience::CircuitBreaker& breaker = products.controls().breaker();
+  const resilience::CircuitBreaker& breaker = products.breaker();
   const std::string breaker_before(resilience::to_string(breaker.state()));
-  const Clock& clock = products.controls().clock();
+  const Clock& clock = products.clock();
   const auto started = clock.now();
 
   auto run = std::make_shared<BulkRun>(
@@ -205,7 +205,7 @@ boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
                                               {"p99", rounded(latency.p99_ms)},
                                               {"max", rounded(latency.max_ms)}};
   summary["pool_high_water"] = run->pool_high_water;
-  summary["pool_size"] = products.controls().pool().counts().size;
+  summary["pool_size"] = pool_size;
   summary["breaker_before"] = breaker_before;
   summary["breaker_after"] = std::string(resilience::to_string(breaker.state()));
   summary["duration_ms"] =

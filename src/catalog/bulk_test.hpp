@@ -42,8 +42,9 @@ struct BulkSummary {
 // Nearest-rank percentiles of the rows' latencies.
 BulkSummary summarize_latencies(const std::vector<BulkRow>& rows);
 
-// Runs the lookups and renders the whole JSON answer.
-boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
+// Runs the lookups and renders the whole JSON answer; `pool_size` is reported beside the pool's
+// high-water mark.
+boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std::size_t pool_size,
                                                   const BulkParams& params,
                                                   std::uint64_t fresh_seed,
                                                   telemetry::Span* parent = nullptr);

@@ -43,7 +43,7 @@ constexpr std::string_view kLogger = "catalog.product_service";
 void ProductService::log_breaker_change(resilience::BreakerState before,
                                         const OperationContext& context) {
   if (!logger_) return;
-  const resilience::BreakerState after = controls_.breaker().state();
+  const resilience::BreakerState after = resilience_.breaker().state();
   if (after == before) return;
   const std::string message = "circuit breaker " + std::string(resilience::to_string(before)) +
                               " -> " + std::string(resilience::to_string(after));
@@ -66,7 +66,7 @@ boost::asio::awaitable<result<ProductView>> ProductService::get(std::int32_t id,
   if (metrics_) metrics_->cache_miss.inc();
   const bool cache_reachable = cached.has_value();
 
-  resilience::CircuitBreaker& breaker = controls_.breaker();
+  resilience::CircuitBreaker& breaker = resilience_.breaker();
   const resilience::BreakerState breaker_before = breaker.state();
   // Reasons are named locals, never temporaries in the co_await expression: GCC 12 can destroy
   // such a temporary twice.
@@ -79,10 +79,9 @@ boost::asio::awaitable<result<ProductView>> ProductService::get(std::int32_t id,
     co_return co_await fallback(id, cache_reachable, errc::circuit_open, reason, context, failure);
   }
 
-  const Clock& clock = controls_.clock();
-  const auto started = clock.now();
+  const auto started = clock_.now();
   auto found = co_await repository_.find(id, context);
-  const auto repository_time = clock.now() - started;
+  const auto repository_time = clock_.now() - started;
   if (!found) {
     if (found.error() == errc::pool_exhausted) {
       breaker.release();
@@ -122,10 +121,10 @@ boost::asio::awaitable<result<ProductView>> ProductService::get(std::int32_t id,
   }
 
   std::string json = render_product_json(**found);
-  controls_.stale_copies().put(id, json, clock.now());
+  stale_copies_.put(id, json, clock_.now());
   // Fill only a cache that just answered: while Redis is down, each fill would fail anyway.
   if (cache_reachable)
-    (void)co_await cache_.put(id, json, settings_.cache_ttl, settings_.stale_ttl, clock.wall(),
+    (void)co_await cache_.put(id, json, settings_.cache_ttl, settings_.stale_ttl, clock_.wall(),
                               context);
   co_return ProductView{std::move(json), Source::database, repository_time, 0, {}};
 }
@@ -134,13 +133,13 @@ boost::asio::awaitable<result<ProductView>> ProductService::fallback(
     std::int32_t id, bool cache_reachable, boost::system::error_code cause,
     const std::string& reason, OperationContext& context, ProductFailure& failure) {
   failure = {cause, reason};
-  if (!controls_.fallback_enabled()) co_return cause;
+  if (!resilience_.fallback_enabled()) co_return cause;
 
   // The fallback's own span; the stale read below hangs under it.
   telemetry::Span span = context.child_span("logic.fallback", "stale_copy");
   if (span.recording()) {
     span.set_tag("app.fallback_used", "true");
-    span.set_tag(kBreakerStateTag, resilience::to_string(controls_.breaker().state()));
+    span.set_tag(kBreakerStateTag, resilience::to_string(resilience_.breaker().state()));
     span.set_tag("app.fallback_reason", reason);
   }
   telemetry::Span* const operation_span = context.span;
@@ -170,23 +169,22 @@ boost::asio::awaitable<result<ProductView>> ProductService::fallback(
 
 boost::asio::awaitable<std::optional<std::pair<ProductView, std::string_view>>>
 ProductService::stale_copy(std::int32_t id, bool cache_reachable, OperationContext& context) {
-  const Clock& clock = controls_.clock();
   if (cache_reachable) {
     auto stale = co_await cache_.get_stale(id, context);
     if (stale && *stale) {
       ProductView view{std::move((*stale)->json),
                        Source::fallback_emergency,
                        {},
-                       seconds_between((*stale)->fetched_at, clock.wall()),
+                       seconds_between((*stale)->fetched_at, clock_.wall()),
                        {}};
       co_return std::make_pair(std::move(view), std::string_view("redis"));
     }
   }
-  if (auto copy = controls_.stale_copies().get(id)) {
+  if (auto copy = stale_copies_.get(id)) {
     ProductView view{std::move(copy->json),
                      Source::fallback_emergency,
                      {},
-                     seconds_between(copy->fetched_at, clock.now()),
+                     seconds_between(copy->fetched_at, clock_.now()),
                      {}};
     co_return std::make_pair(std::move(view), std::string_view("memory"));
   }

@@ -6,7 +6,8 @@
 // Pool exhaustion is answered as such (503 Pool Exhausted), neither counted by the breaker nor
 // covered by the fallback: it is this service's own queue overflowing, not the database failing,
 // and the guide's pool experiment is about seeing exactly that.
-// Per-worker object: it takes its repository, cache, clock and the shared controls.
+// Per-worker object: it takes its repository and cache, and the breaker, fallback switch and
+// stale copies shared by every worker.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -18,11 +19,12 @@
 #include <utility>
 
 #include "catalog/catalog_metrics.hpp"
-#include "catalog/controls.hpp"
 #include "catalog/operation_context.hpp"
 #include "catalog/product.hpp"
 #include "catalog/product_cache.hpp"
 #include "catalog/product_repository.hpp"
+#include "catalog/resilience_controls.hpp"
+#include "catalog/stale_copies.hpp"
 #include "core/clock.hpp"
 #include "core/errc.hpp"
 #include "resilience/circuit_breaker.hpp"
@@ -53,12 +55,14 @@ struct ProductFailure {
 class ProductService {
  public:
   // `metrics` and `logger` may be null (unit tests that do not look at them).
-  ProductService(ProductRepository& repository, ProductCache& cache, Controls& controls,
-                 ProductServiceSettings settings, const CatalogMetrics* metrics = nullptr,
-                 telemetry::Logger* logger = nullptr)
+  ProductService(ProductRepository& repository, ProductCache& cache, ResilienceControls& resilience,
+                 StaleCopies& stale_copies, const Clock& clock, ProductServiceSettings settings,
+                 const CatalogMetrics* metrics = nullptr, telemetry::Logger* logger = nullptr)
       : repository_(repository),
         cache_(cache),
-        controls_(controls),
+        resilience_(resilience),
+        stale_copies_(stale_copies),
+        clock_(clock),
         settings_(settings),
         metrics_(metrics),
         logger_(logger) {}
@@ -68,7 +72,9 @@ class ProductService {
   boost::asio::awaitable<result<ProductView>> get(std::int32_t id, OperationContext& context,
                                                   ProductFailure& failure);
 
-  Controls& controls() { return controls_; }
+  // For the bulk test, which reports the breaker around its lookups and times them.
+  const resilience::CircuitBreaker& breaker() const { return resilience_.breaker(); }
+  const Clock& clock() const { return clock_; }
 
  private:
   boost::asio::awaitable<result<ProductView>> fallback(std::int32_t id, bool cache_reachable,
@@ -83,7 +89,9 @@ class ProductService {
 
   ProductRepository& repository_;
   ProductCache& cache_;
-  Controls& controls_;
+  ResilienceControls& resilience_;
+  StaleCopies& stale_copies_;
+  const Clock& clock_;
   ProductServiceSettings settings_;
   const CatalogMetrics* metrics_;
   telemetry::Logger* logger_;

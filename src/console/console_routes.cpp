@@ -68,10 +68,11 @@ http::Response log_page(const Console& console, std::string_view query) {
   return http::json_response(http::Status::ok, render_log_page(console.logs().list(*filter)));
 }
 
-http::Response status(const Console& console, catalog::Controls& controls, bool tracing) {
+http::Response status(const Console& console, const resilience::CircuitBreaker& breaker,
+                      const postgres::Pool& pool, bool tracing) {
   ConsoleStatus status;
-  status.pool = controls.pool().counts();
-  status.breaker = resilience::to_string(controls.breaker().state());
+  status.pool = pool.counts();
+  status.breaker = resilience::to_string(breaker.state());
   status.tracing = tracing;
   status.traces = trace_stats(console);
   status.logs = {console.logs().stats(), console.logs().settings()};
@@ -90,7 +91,8 @@ http::Handler handler(Answer answer) {
 
 }  // namespace
 
-void add_console_routes(http::Router& router, Console& console, catalog::Controls& controls,
+void add_console_routes(http::Router& router, Console& console,
+                        const resilience::CircuitBreaker& breaker, const postgres::Pool& pool,
                         bool tracing, const catalog::AdminAccess& access,
                         telemetry::Registry& registry) {
   auto add = [&](const char* pattern, http::Handler answer) {
@@ -112,8 +114,8 @@ void add_console_routes(http::Router& router, Console& console, catalog::Control
   add("/console/api/logs", handler([view](const http::RequestContext& request) {
         return log_page(*view, request.query);
       }));
-  add("/console/api/status", handler([view, &controls, tracing](const http::RequestContext&) {
-        return status(*view, controls, tracing);
+  add("/console/api/status", handler([view, &breaker, &pool, tracing](const http::RequestContext&) {
+        return status(*view, breaker, pool, tracing);
       }));
 }
 

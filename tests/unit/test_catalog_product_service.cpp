@@ -1,5 +1,5 @@
 // ProductService's decisions — cache-aside, breaker, fallback — with a hand-written fake
-// repository and cache, on a manual clock. No network: the pool is built but never asked.
+// repository and cache, on a manual clock. No network, no pool.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -66,12 +66,6 @@ class FakeCache final : public ProductCache {
   std::chrono::seconds last_ttl{}, last_stale_ttl{};
 };
 
-postgres::PoolSettings unused_pool() {
-  postgres::PoolSettings settings;
-  settings.connection.conninfo = "host=127.0.0.1 port=1";  // never connected to in these tests
-  return settings;
-}
-
 class ProductServiceTest : public ::testing::Test {
  protected:
   ProductServiceTest() {
@@ -109,14 +103,15 @@ class ProductServiceTest : public ::testing::Test {
     repository_.failure = errc::db_query_failed;
     for (int i = 0; i < times; ++i) (void)get(1000 + i);
   }
-  resilience::BreakerState breaker() { return controls_.breaker().state(); }
+  resilience::BreakerState breaker() { return resilience_.breaker().state(); }
 
   ManualClock clock_;
   FakeRepository repository_;
   FakeCache cache_;
-  postgres::Pool pool_{unused_pool(), clock_};
-  Controls controls_{ControlsSettings{}, pool_, clock_};
-  ProductService service_{repository_, cache_, controls_, ProductServiceSettings{60s, 3600s}};
+  ResilienceControls resilience_{resilience::ResilienceSettings{}, clock_};
+  StaleCopies stale_copies_{10'000};
+  ProductService service_{repository_,   cache_, resilience_,
+                          stale_copies_, clock_, ProductServiceSettings{60s, 3600s}};
 };
 
 TEST_F(ProductServiceTest, MissReadsTheRepositoryThenFillsTheCache) {
@@ -194,9 +189,9 @@ TEST_F(ProductServiceTest, FallbackUsesTheInProcessCopyWhenRedisIsDownToo) {
 TEST_F(ProductServiceTest, WithoutTheFallbackTheDatabaseErrorStands) {
   ASSERT_TRUE(get(1));
   cache_.entries.clear();
-  auto settings = controls_.resilience_settings();
+  auto settings = resilience_.settings();
   settings.fallback_enabled = false;
-  controls_.apply(settings);
+  resilience_.apply(settings);
   repository_.failure = errc::db_query_failed;
   auto view = get(1);
   ASSERT_FALSE(view);
@@ -213,7 +208,7 @@ TEST_F(ProductServiceTest, PoolExhaustionIsNeitherABreakerFailureNorAFallback) {
     EXPECT_EQ(view.error(), errc::pool_exhausted);
   }
   EXPECT_EQ(breaker(), resilience::BreakerState::closed);
-  EXPECT_EQ(controls_.breaker().snapshot().window.size(), 1u)
+  EXPECT_EQ(resilience_.breaker().snapshot().window.size(), 1u)
       << "only the first, successful call was recorded";
 }
 
