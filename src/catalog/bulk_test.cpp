@@ -59,13 +59,13 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
       lookup_span.set_metric("bulk.index", static_cast<double>(index));
       context.span = &lookup_span;
     }
-    const LookupOutcome outcome = co_await lookup_product(run->products, run->ids[index], context);
+    const LookupAnswer answer = co_await lookup_product(run->products, run->ids[index], context);
     BulkRow& row = run->rows[index];
     row.index = static_cast<int>(index);
     row.id = run->ids[index];
-    row.status = static_cast<int>(outcome.status);
-    row.source = std::string(outcome.source);
-    row.error = outcome.error;
+    row.status = static_cast<int>(answer.status);
+    row.source = std::string(answer.source);
+    row.error = answer.error;
     row.latency_ms =
         std::chrono::duration<double, std::milli>(clock.now() - context.started).count();
     if (lookup_span.recording()) {
@@ -74,8 +74,7 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
         lookup_span.set_error(row.error, "lookup answered " + std::to_string(row.status));
     }
     lookup_span.finish();
-    if (context.pool_observed)
-      run->pool_high_water = std::max(run->pool_high_water, context.pool_active);
+    if (answer.pool) run->pool_high_water = std::max(run->pool_high_water, answer.pool->active);
   }
   if (--run->workers_left == 0) run->done->cancel();
 }

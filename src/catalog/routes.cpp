@@ -22,8 +22,8 @@ boost::asio::awaitable<http::Response> get_product(ProductService& products, con
   OperationContext operation{};
   operation.started = clock.now();
   operation.span = request.span;
-  LookupOutcome outcome = co_await lookup_product(products, parsed.id, operation);
-  co_return http::json_response(outcome.status, std::move(outcome.body));
+  LookupAnswer answer = co_await lookup_product(products, parsed.id, operation);
+  co_return http::json_response(answer.status, std::move(answer.body));
 }
 
 boost::asio::awaitable<http::Response> bulk_test(ProductService& products,
