@@ -176,7 +176,7 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
 
   config.products.stale_ttl =
       std::chrono::seconds(values.integer("stale-ttl", 86400, 1, 2'592'000));
-  config.controls.leak_cap_bytes =
+  config.chaos.leak_cap_bytes =
       static_cast<std::size_t>(values.integer("leak-cap-mb", 1024, 1, 65536)) << 20;
   config.admin.listen_host = server.host;
   config.admin.token = values.text("admin-token", "");

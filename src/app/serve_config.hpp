@@ -11,13 +11,14 @@
 #include "app/dogstatsd_sender.hpp"
 #include "app/option_values.hpp"
 #include "catalog/admin_access.hpp"
-#include "catalog/controls.hpp"
+#include "catalog/chaos_controls.hpp"
 #include "catalog/product_service.hpp"
 #include "console/console.hpp"
 #include "core/errc.hpp"
 #include "http/server.hpp"
 #include "postgres/pool.hpp"
 #include "redis/client.hpp"
+#include "resilience/resilience_settings.hpp"
 #include "telemetry/logging/log_record.hpp"
 #include "telemetry/tracing/sampler.hpp"
 #include "telemetry/tracing/span.hpp"
@@ -55,7 +56,9 @@ struct ServeConfig {
   postgres::PoolSettings pool;
   redis::ClientSettings redis;
   catalog::ProductServiceSettings products;
-  catalog::ControlsSettings controls;
+  catalog::ChaosControlsSettings chaos;
+  resilience::ResilienceSettings resilience;  // db_pool_timeout is taken from `pool`
+  std::size_t stale_copies = 10'000;          // in-process copies kept for the fallback
   catalog::AdminAccess admin;
   telemetry::DogStatsdSettings dogstatsd_tags;  // env, service, version
   DogStatsdTarget dogstatsd;                    // host empty: metrics are not sent

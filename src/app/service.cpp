@@ -38,27 +38,33 @@ boost::asio::awaitable<void> fill_pool(postgres::Pool& pool) {
 
 }  // namespace
 
-// Everything that belongs to one worker thread and never leaves it.
+// Everything that belongs to one worker thread and never leaves it; the rest it takes from the
+// service that owns it.
 struct Service::Worker {
-  Worker(boost::asio::io_context& context, const ServeConfig& config, catalog::Controls& controls,
-         catalog::ProductRepository& repository, const catalog::CatalogMetrics& metrics,
-         telemetry::Registry& registry, TracePipeline* traces, telemetry::Logger& logger,
-         console::Console* console, std::uint64_t seed)
+  Worker(Service& service, boost::asio::io_context& context, std::uint64_t seed)
       : random(seed),
-        tracer(config.tracing.tracer, random, controls.clock(),
-               traces ? &traces->sampler() : nullptr),
-        tracing(tracer, traces ? traces->sink() : telemetry::TraceSink{}),
-        redis(context.get_executor(), config.redis),
-        cache(redis, controls.chaos()),
-        products(repository, cache, controls, config.products, &metrics, &logger),
-        readiness(controls.pool(), redis) {
-    if (traces) router.set_request_observer(&tracing);
-    catalog::add_catalog_routes(router, products, readiness, controls.clock(), config.admin,
-                                registry);
-    catalog::add_admin_routes(router, controls, cache, config.admin, registry);
+        tracer(service.config_.tracing.tracer, random, service.clock_,
+               service.traces_ ? &service.traces_->sampler() : nullptr),
+        tracing(tracer, service.traces_ ? service.traces_->sink() : telemetry::TraceSink{}),
+        redis(context.get_executor(), service.config_.redis),
+        cache(redis, service.chaos_.faults()),
+        products(service.repository_, cache, service.resilience_, service.stale_copies_,
+                 service.clock_, service.config_.products, &service.metrics_,
+                 service.logger_.get()),
+        readiness(service.pool_, redis) {
+    const ServeConfig& config = service.config_;
+    telemetry::Registry& registry = service.registry_;
+    if (service.traces_) router.set_request_observer(&tracing);
+    catalog::add_catalog_routes(router, products, readiness, service.pool_, service.clock_,
+                                config.admin, registry);
+    catalog::add_admin_routes(
+        router,
+        {service.chaos_, service.resilience_, service.stale_copies_, service.pool_, service.clock_},
+        cache, config.admin, registry);
     console::add_static_routes(router, registry);
-    if (console)
-      console::add_console_routes(router, *console, controls, traces != nullptr, config.admin,
+    if (service.console_)
+      console::add_console_routes(router, *service.console_, service.resilience_.breaker(),
+                                  service.pool_, service.traces_ != nullptr, config.admin,
                                   registry);
   }
 
@@ -73,6 +79,13 @@ struct Service::Worker {
 };
 
 namespace {
+
+// The breaker's settings as configured, with the pool's own acquire timeout as the one in force.
+resilience::ResilienceSettings with_pool_timeout(resilience::ResilienceSettings settings,
+                                                 const postgres::PoolSettings& pool) {
+  settings.db_pool_timeout = pool.acquire_timeout;
+  return settings;
+}
 
 std::unique_ptr<telemetry::Logger> make_logger(const ServeConfig& config, const Clock& clock,
                                                std::string& error) {
@@ -101,13 +114,17 @@ Service::Service(ServeConfig config)
       logger_(make_logger(config_, clock_, setup_error_)),
       metrics_(catalog::register_catalog_metrics(registry_)),
       pool_(config_.pool, clock_),
-      controls_(config_.controls, pool_, clock_),
-      repository_(pool_, controls_.chaos(), controls_.saturation(), &metrics_.db_query_duration),
+      chaos_(config_.chaos, clock_),
+      resilience_(
+          with_pool_timeout(config_.resilience, config_.pool), clock_,
+          [this](std::chrono::milliseconds timeout) { pool_.set_acquire_timeout(timeout); }),
+      stale_copies_(config_.stale_copies),
+      repository_(pool_, chaos_.faults(), chaos_.saturation(), &metrics_.db_query_duration),
       threads_(config_.threads) {
   if (config_.console.enabled) {
     console_ = std::make_unique<console::Console>(config_.console.settings, clock_);
     logger_->add_sink(console_->log_sink());
-    controls_.set_chaos_observer([console = console_.get(), this](const chaos::ChaosSettings& s) {
+    chaos_.set_observer([console = console_.get(), this](const chaos::ChaosSettings& s) {
       console->observe_chaos(s, clock_.wall());
     });
   }
@@ -124,10 +141,10 @@ Service::Service(ServeConfig config)
   }
   std::random_device entropy;
   for (std::size_t i = 0; i < threads_.size(); ++i)
-    workers_.push_back(std::make_unique<Worker>(
-        threads_.context(i), config_, controls_, repository_, metrics_, registry_, traces_.get(),
-        *logger_, console_.get(), (std::uint64_t{entropy()} << 32) ^ entropy()));
-  catalog::register_control_gauges(registry_, controls_);
+    workers_.push_back(std::make_unique<Worker>(*this, threads_.context(i),
+                                                (std::uint64_t{entropy()} << 32) ^ entropy()));
+  catalog::register_control_gauges(registry_, chaos_.ballast(), pool_, resilience_.breaker(),
+                                   stale_copies_);
   register_process_metrics(registry_);
   dogstatsd_ = std::make_unique<DogStatsdSender>(threads_.context(0), registry_,
                                                  config_.dogstatsd_tags, config_.dogstatsd);
@@ -145,7 +162,7 @@ result<void> Service::start() {
   if (auto started = server_->start(); !started) return started;
   dogstatsd_->start();
   if (traces_) traces_->start();
-  if (console_) console_->start(threads_.context(0), registry_, controls_);
+  if (console_) console_->start(threads_.context(0), registry_, chaos_.faults());
   threads_.start();
   running_ = true;
   run_on_every_thread([](Worker& worker) { worker.redis.start(); });

@@ -12,8 +12,10 @@
 #include "app/serve_config.hpp"
 #include "app/trace_pipeline.hpp"
 #include "catalog/catalog_metrics.hpp"
-#include "catalog/controls.hpp"
+#include "catalog/chaos_controls.hpp"
 #include "catalog/product_repository.hpp"
+#include "catalog/resilience_controls.hpp"
+#include "catalog/stale_copies.hpp"
 #include "console/console.hpp"
 #include "core/clock.hpp"
 #include "http/io_threads.hpp"
@@ -39,7 +41,6 @@ class Service {
   std::uint16_t port() const;
   const ServeConfig& config() const { return config_; }
   postgres::Pool& pool() { return pool_; }
-  catalog::Controls& controls() { return controls_; }
   const catalog::PgProductRepository& repository() const { return repository_; }
   telemetry::Registry& registry() { return registry_; }
   const DogStatsdSender& dogstatsd() const { return *dogstatsd_; }
@@ -63,7 +64,10 @@ class Service {
   std::string setup_error_;  // why start() must fail before listening (e.g. the log file)
   catalog::CatalogMetrics metrics_;
   postgres::Pool pool_;
-  catalog::Controls controls_;
+  // What the learner turns at runtime and the fallback's copies, shared by every worker.
+  catalog::ChaosControls chaos_;
+  catalog::ResilienceControls resilience_;
+  catalog::StaleCopies stale_copies_;
   catalog::PgProductRepository repository_;
   // Before the pipeline and the threads: their last traces and the sampler still reach it.
   std::unique_ptr<console::Console> console_;  // null when the console is off

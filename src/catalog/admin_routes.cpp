@@ -42,22 +42,21 @@ std::string wall_of(const Clock& clock, Clock::time_point at) {
                   std::chrono::duration_cast<Clock::wall_time::duration>(at - clock.now()));
 }
 
-boost::json::object chaos_document(Controls& controls) {
-  const Clock& clock = controls.clock();
+boost::json::object chaos_document(ChaosControls& chaos, const Clock& clock) {
   boost::json::object body;
-  body["settings"] = chaos::to_json(controls.chaos().current());
-  if (auto expires = controls.chaos().expires_at()) {
+  body["settings"] = chaos::to_json(chaos.faults().current());
+  if (auto expires = chaos.faults().expires_at()) {
     body["expires_at"] = wall_of(clock, *expires);
     body["expires_in_s"] = seconds(*expires - clock.now());
   } else {
     body["expires_at"] = nullptr;
     body["expires_in_s"] = nullptr;
   }
-  const std::size_t leak = controls.ballast().size_bytes();
+  const std::size_t leak = chaos.ballast().size_bytes();
   body["leak"] = boost::json::object{{"size_mb", leak / mebibyte},
                                      {"size_bytes", leak},
-                                     {"cap_mb", controls.ballast().cap_bytes() / mebibyte}};
-  body["db_queries_in_flight"] = controls.saturation().in_flight();
+                                     {"cap_mb", chaos.ballast().cap_bytes() / mebibyte}};
+  body["db_queries_in_flight"] = chaos.saturation().in_flight();
   return body;
 }
 
@@ -71,9 +70,9 @@ boost::json::array window_json(const std::vector<resilience::CallRecord>& window
   return calls;
 }
 
-boost::json::object resilience_document(Controls& controls) {
-  const Clock& clock = controls.clock();
-  const resilience::BreakerSnapshot breaker = controls.breaker().snapshot();
+boost::json::object resilience_document(const AdminTargets& targets) {
+  const Clock& clock = targets.clock;
+  const resilience::BreakerSnapshot breaker = targets.resilience.breaker().snapshot();
   boost::json::object state;
   state["state"] = resilience::to_string(breaker.state);
   state["failure_rate"] = breaker.failure_rate;
@@ -93,52 +92,51 @@ boost::json::object resilience_document(Controls& controls) {
                                               {"window", window_json(transition.window)}});
   state["transitions"] = std::move(transitions);
 
-  const postgres::PoolCounts pool = controls.pool().counts();
+  const postgres::PoolCounts pool = targets.pool.counts();
   boost::json::object body;
   body["circuit_breaker"] = std::move(state);
-  body["settings"] = resilience::to_json(controls.resilience_settings());
+  body["settings"] = resilience::to_json(targets.resilience.settings());
   body["pool"] = boost::json::object{
       {"size", pool.size}, {"active", pool.active}, {"idle", pool.idle}, {"waiting", pool.waiting}};
-  body["stale_copies_in_process"] = controls.stale_copies().size();
+  body["stale_copies_in_process"] = targets.stale_copies.size();
   return body;
 }
 
-awaitable<http::Response> configure_chaos(Controls& controls, const http::RequestContext& request) {
-  chaos::SettingsError error;
+awaitable<http::Response> configure_chaos(ChaosControls& chaos, const Clock& clock,
+                                          const http::RequestContext& request) {
+  FieldError error;
   auto merged =
-      chaos::merge_chaos_settings(controls.chaos().current(), request.request.body(), error);
-  if (!merged) co_return field_error(error.status, error.key, error.detail);
-  controls.configure_chaos(*merged);
-  co_return json_ok(chaos_document(controls));
+      chaos::merge_chaos_settings(chaos.faults().current(), request.request.body(), error);
+  if (!merged) co_return field_error(error);
+  chaos.configure(*merged);
+  co_return json_ok(chaos_document(chaos, clock));
 }
 
-awaitable<http::Response> clear_cache(Controls& controls, RedisProductCache& cache,
+awaitable<http::Response> clear_cache(StaleCopies& stale_copies, RedisProductCache& cache,
                                       const http::RequestContext& request) {
-  JsonFieldError error;
+  FieldError error;
   auto object = parse_json_object(request.request.body(), error);
-  if (!object) co_return field_error(error.status, error.key, error.detail);
+  if (!object) co_return field_error(error);
   JsonFields fields(*object, {"include_stale"});
   bool include_stale = false;
-  if (!fields.boolean("include_stale", include_stale))
-    co_return field_error(fields.error()->status, fields.error()->key, fields.error()->detail);
+  if (!fields.boolean("include_stale", include_stale)) co_return field_error(*fields.error());
   auto removed = co_await cache.clear(include_stale);
   if (!removed)
     co_return error_response(removed.error(), "clearing the cache: " + removed.error().message());
-  const std::size_t in_process = include_stale ? controls.stale_copies().clear() : 0;
+  const std::size_t in_process = include_stale ? stale_copies.clear() : 0;
   co_return json_ok(boost::json::object{{"removed", *removed},
                                         {"include_stale", include_stale},
                                         {"stale_copies_removed_in_process", in_process}});
 }
 
-awaitable<http::Response> add_leak(Controls& controls, const http::RequestContext& request) {
-  JsonFieldError error;
+awaitable<http::Response> add_leak(chaos::MemoryBallast& ballast,
+                                   const http::RequestContext& request) {
+  FieldError error;
   auto object = parse_json_object(request.request.body(), error);
-  if (!object) co_return field_error(error.status, error.key, error.detail);
+  if (!object) co_return field_error(error);
   JsonFields fields(*object, {"mb"});
   int mb = 10;
-  if (!fields.integer("mb", 1, 256, mb))
-    co_return field_error(fields.error()->status, fields.error()->key, fields.error()->detail);
-  chaos::MemoryBallast& ballast = controls.ballast();
+  if (!fields.integer("mb", 1, 256, mb)) co_return field_error(*fields.error());
   if (!ballast.add(static_cast<std::size_t>(mb) * mebibyte)) {
     co_return http::json_error(http::Status::conflict, "Leak Cap Reached",
                                "adding " + std::to_string(mb) + " MB would pass the cap of " +
@@ -151,56 +149,62 @@ awaitable<http::Response> add_leak(Controls& controls, const http::RequestContex
                                         {"cap_mb", ballast.cap_bytes() / mebibyte}});
 }
 
-awaitable<http::Response> configure_resilience(Controls& controls,
+awaitable<http::Response> configure_resilience(const AdminTargets& targets,
                                                const http::RequestContext& request) {
-  resilience::ResilienceSettingsError error;
-  auto merged = resilience::merge_resilience_settings(controls.resilience_settings(),
+  FieldError error;
+  auto merged = resilience::merge_resilience_settings(targets.resilience.settings(),
                                                       request.request.body(), error);
-  if (!merged) co_return field_error(error.status, error.key, error.detail);
-  controls.apply(*merged);
-  co_return json_ok(resilience_document(controls));
+  if (!merged) co_return field_error(error);
+  targets.resilience.apply(*merged);
+  co_return json_ok(resilience_document(targets));
 }
 
 }  // namespace
 
-void add_admin_routes(http::Router& router, Controls& controls, RedisProductCache& cache,
+void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisProductCache& cache,
                       const AdminAccess& access, telemetry::Registry& registry) {
   auto add = [&](http::Verb verb, const char* path, http::Handler handler) {
     router.add(verb, path, instrumented(registry, path, guarded(access, std::move(handler))));
   };
-  add(http::Verb::get, "/chaos", [&controls](http::RequestContext&) -> awaitable<http::Response> {
-    co_return json_ok(chaos_document(controls));
-  });
+  // References to the shared parts, which outlive the router (not to `targets`, which may not).
+  add(http::Verb::get, "/chaos",
+      [&chaos = targets.chaos, &clock = targets.clock](http::RequestContext&)
+          -> awaitable<http::Response> { co_return json_ok(chaos_document(chaos, clock)); });
   add(http::Verb::post, "/chaos/configure",
-      [&controls](http::RequestContext& request) { return configure_chaos(controls, request); });
-  add(http::Verb::post, "/chaos/reset",
-      [&controls](http::RequestContext&) -> awaitable<http::Response> {
-        controls.reset_chaos();
-        co_return json_ok(chaos_document(controls));
+      [&chaos = targets.chaos, &clock = targets.clock](http::RequestContext& request) {
+        return configure_chaos(chaos, clock, request);
       });
-  add(http::Verb::post, "/chaos/clear_cache", [&controls, &cache](http::RequestContext& request) {
-    return clear_cache(controls, cache, request);
-  });
+  add(http::Verb::post, "/chaos/reset",
+      [&chaos = targets.chaos,
+       &clock = targets.clock](http::RequestContext&) -> awaitable<http::Response> {
+        chaos.reset();
+        co_return json_ok(chaos_document(chaos, clock));
+      });
+  add(http::Verb::post, "/chaos/clear_cache",
+      [&stale_copies = targets.stale_copies, &cache](http::RequestContext& request) {
+        return clear_cache(stale_copies, cache, request);
+      });
   add(http::Verb::post, "/chaos/leak",
-      [&controls](http::RequestContext& request) { return add_leak(controls, request); });
+      [&ballast = targets.chaos.ballast()](http::RequestContext& request) {
+        return add_leak(ballast, request);
+      });
   add(http::Verb::delete_, "/chaos/leak",
-      [&controls](http::RequestContext&) -> awaitable<http::Response> {
-        const std::size_t freed = controls.ballast().clear();
+      [&ballast = targets.chaos.ballast()](http::RequestContext&) -> awaitable<http::Response> {
+        const std::size_t freed = ballast.clear();
         co_return json_ok(boost::json::object{{"freed_mb", freed / mebibyte}, {"size_mb", 0}});
       });
   add(http::Verb::get, "/resilience",
-      [&controls](http::RequestContext&) -> awaitable<http::Response> {
-        co_return json_ok(resilience_document(controls));
+      [targets](http::RequestContext&) -> awaitable<http::Response> {
+        co_return json_ok(resilience_document(targets));
       });
-  add(http::Verb::post, "/resilience/configure", [&controls](http::RequestContext& request) {
-    return configure_resilience(controls, request);
-  });
+  add(http::Verb::post, "/resilience/configure",
+      [targets](http::RequestContext& request) { return configure_resilience(targets, request); });
   // Closes the breaker with an empty window (unless a forced mode is configured); the settings
   // stay. Without it, a learner would wait out open_wait_s between experiments.
   add(http::Verb::post, "/resilience/reset",
-      [&controls](http::RequestContext&) -> awaitable<http::Response> {
-        controls.reset_breaker();
-        co_return json_ok(resilience_document(controls));
+      [targets](http::RequestContext&) -> awaitable<http::Response> {
+        targets.resilience.reset_breaker();
+        co_return json_ok(resilience_document(targets));
       });
 }
 

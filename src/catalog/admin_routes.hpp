@@ -4,15 +4,28 @@
 #pragma once
 
 #include "catalog/admin_access.hpp"
-#include "catalog/controls.hpp"
+#include "catalog/chaos_controls.hpp"
 #include "catalog/product_cache.hpp"
+#include "catalog/resilience_controls.hpp"
+#include "catalog/stale_copies.hpp"
+#include "core/clock.hpp"
 #include "http/router.hpp"
+#include "postgres/pool.hpp"
 #include "telemetry/metrics/registry.hpp"
 
 namespace srelab::catalog {
 
+// What the admin endpoints turn and show, shared by every worker; each part outlives the router.
+struct AdminTargets {
+  ChaosControls& chaos;
+  ResilienceControls& resilience;
+  StaleCopies& stale_copies;
+  const postgres::Pool& pool;  // shown beside the breaker
+  const Clock& clock;
+};
+
 // `cache` is the receiving worker's Redis cache (clear_cache runs through it).
-void add_admin_routes(http::Router& router, Controls& controls, RedisProductCache& cache,
+void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisProductCache& cache,
                       const AdminAccess& access, telemetry::Registry& registry);
 
 }  // namespace srelab::catalog

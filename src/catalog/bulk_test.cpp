@@ -47,7 +47,7 @@ struct BulkRun {
 };
 
 boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
-  const Clock& clock = run->products.controls().clock();
+  const Clock& clock = run->products.clock();
   while (run->next < run->ids.size()) {
     const std::size_t index = run->next++;
     OperationContext context{};
@@ -59,13 +59,13 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
       lookup_span.set_metric("bulk.index", static_cast<double>(index));
       context.span = &lookup_span;
     }
-    const LookupOutcome outcome = co_await lookup_product(run->products, run->ids[index], context);
+    const LookupAnswer answer = co_await lookup_product(run->products, run->ids[index], context);
     BulkRow& row = run->rows[index];
     row.index = static_cast<int>(index);
     row.id = run->ids[index];
-    row.status = static_cast<int>(outcome.status);
-    row.source = std::string(outcome.source);
-    row.error = outcome.error;
+    row.status = static_cast<int>(answer.status);
+    row.source = std::string(answer.source);
+    row.error = answer.error;
     row.latency_ms =
         std::chrono::duration<double, std::milli>(clock.now() - context.started).count();
     if (lookup_span.recording()) {
@@ -74,15 +74,14 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
         lookup_span.set_error(row.error, "lookup answered " + std::to_string(row.status));
     }
     lookup_span.finish();
-    if (context.pool_observed)
-      run->pool_high_water = std::max(run->pool_high_water, context.pool_active);
+    if (answer.pool) run->pool_high_water = std::max(run->pool_high_water, answer.pool->active);
   }
   if (--run->workers_left == 0) run->done->cancel();
 }
 
 }  // namespace
 
-std::optional<BulkParams> parse_bulk_params(std::string_view query, BulkParamsError& error) {
+std::optional<BulkParams> parse_bulk_params(std::string_view query, FieldError& error) {
   BulkParams params;
   long long concurrency = 0;
   while (!query.empty()) {
@@ -146,14 +145,14 @@ BulkSummary summarize_latencies(const std::vector<BulkRow>& rows) {
   return summary;
 }
 
-boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
+boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std::size_t pool_size,
                                                   const BulkParams& params,
                                                   std::uint64_t fresh_seed,
                                                   telemetry::Span* parent) {
   auto executor = co_await boost::asio::this_coro::executor;
-  resilience::CircuitBreaker& breaker = products.controls().breaker();
+  const resilience::CircuitBreaker& breaker = products.breaker();
   const std::string breaker_before(resilience::to_string(breaker.state()));
-  const Clock& clock = products.controls().clock();
+  const Clock& clock = products.clock();
   const auto started = clock.now();
 
   auto run = std::make_shared<BulkRun>(
@@ -205,7 +204,7 @@ boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
                                               {"p99", rounded(latency.p99_ms)},
                                               {"max", rounded(latency.max_ms)}};
   summary["pool_high_water"] = run->pool_high_water;
-  summary["pool_size"] = products.controls().pool().counts().size;
+  summary["pool_size"] = pool_size;
   summary["breaker_before"] = breaker_before;
   summary["breaker_after"] = std::string(resilience::to_string(breaker.state()));
   summary["duration_ms"] =

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "catalog/product_service.hpp"
+#include "core/field_error.hpp"
 
 namespace srelab::catalog {
 
@@ -22,13 +23,8 @@ struct BulkParams {
   std::optional<std::uint64_t> seed;  // the ids drawn; a fresh seed per call when absent
 };
 
-struct BulkParamsError {
-  std::string key;
-  std::string detail;
-};
-
 // From the query string ("requests=15&concurrency=5"); an unknown or bad parameter → error.
-std::optional<BulkParams> parse_bulk_params(std::string_view query, BulkParamsError& error);
+std::optional<BulkParams> parse_bulk_params(std::string_view query, FieldError& error);
 
 struct BulkRow {
   int index = 0;
@@ -46,8 +42,9 @@ struct BulkSummary {
 // Nearest-rank percentiles of the rows' latencies.
 BulkSummary summarize_latencies(const std::vector<BulkRow>& rows);
 
-// Runs the lookups and renders the whole JSON answer.
-boost::asio::awaitable<std::string> run_bulk_test(ProductService& products,
+// Runs the lookups and renders the whole JSON answer; `pool_size` is reported beside the pool's
+// high-water mark.
+boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std::size_t pool_size,
                                                   const BulkParams& params,
                                                   std::uint64_t fresh_seed,
                                                   telemetry::Span* parent = nullptr);

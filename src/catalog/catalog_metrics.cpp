@@ -33,35 +33,35 @@ CatalogMetrics register_catalog_metrics(telemetry::Registry& registry) {
   };
 }
 
-void register_control_gauges(telemetry::Registry& registry, Controls& controls) {
+void register_control_gauges(telemetry::Registry& registry, const chaos::MemoryBallast& ballast,
+                             const postgres::Pool& pool, const resilience::CircuitBreaker& breaker,
+                             const StaleCopies& stale_copies) {
   registry
       .gauge(metric_info("catalog.app.memory_leak_size", "Memory held by POST /chaos/leak.",
                          Unit::bytes))
-      .with_callback({},
-                     [&controls] { return static_cast<double>(controls.ballast().size_bytes()); });
-  auto& pool =
+      .with_callback({}, [&ballast] { return static_cast<double>(ballast.size_bytes()); });
+  auto& connections =
       registry.gauge(metric_info("catalog.db.pool.connections",
                                  "Postgres pool connections by state (active, idle, waiting "
                                  "acquirers, size).",
                                  Unit::none, {"state"}));
-  pool.with_callback({"active"}, [&controls] { return double(controls.pool().counts().active); });
-  pool.with_callback({"idle"}, [&controls] { return double(controls.pool().counts().idle); });
-  pool.with_callback({"waiting"}, [&controls] { return double(controls.pool().counts().waiting); });
-  pool.with_callback({"size"}, [&controls] { return double(controls.pool().counts().size); });
+  connections.with_callback({"active"}, [&pool] { return double(pool.counts().active); });
+  connections.with_callback({"idle"}, [&pool] { return double(pool.counts().idle); });
+  connections.with_callback({"waiting"}, [&pool] { return double(pool.counts().waiting); });
+  connections.with_callback({"size"}, [&pool] { return double(pool.counts().size); });
   registry
       .gauge(
           metric_info("resilience.circuit_breaker.state",
                       "Breaker state: 0 CLOSED, 1 OPEN, 2 HALF_OPEN, 3 FORCED_OPEN, 4 DISABLED."))
-      .with_callback({}, [&controls] { return breaker_state_value(controls.breaker().state()); });
+      .with_callback({}, [&breaker] { return breaker_state_value(breaker.state()); });
   registry
       .counter(metric_info("resilience.circuit_breaker.rejected",
                            "Calls the breaker rejected without touching the database."))
-      .with_callback({}, [&controls] {
-        return static_cast<double>(controls.breaker().snapshot().rejected_calls);
-      });
+      .with_callback({},
+                     [&breaker] { return static_cast<double>(breaker.snapshot().rejected_calls); });
   registry
       .gauge(metric_info("catalog.fallback.stale_copies", "Stale product copies kept in process."))
-      .with_callback({}, [&controls] { return double(controls.stale_copies().size()); });
+      .with_callback({}, [&stale_copies] { return double(stale_copies.size()); });
 }
 
 RouteMetrics::RouteMetrics(telemetry::Registry& registry, std::string_view route)

@@ -2,15 +2,18 @@
 // catalog.cache.hit / catalog.cache.miss / catalog.db.query.duration /
 // catalog.app.memory_leak_size, the fallback count, HTTP requests by route and status (those
 // http/ answers without a handler under route "unmatched"), and gauges sampled at scrape time
-// from the controls (pool counts, breaker state and rejections, stale copies).
+// from the shared state (leak size, pool counts, breaker state and rejections, stale copies).
 #pragma once
 
 #include <array>
 #include <string_view>
 
-#include "catalog/controls.hpp"
+#include "catalog/stale_copies.hpp"
+#include "chaos/memory_ballast.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
+#include "postgres/pool.hpp"
+#include "resilience/circuit_breaker.hpp"
 #include "telemetry/metrics/registry.hpp"
 
 namespace srelab::catalog {
@@ -24,8 +27,10 @@ struct CatalogMetrics {
 
 CatalogMetrics register_catalog_metrics(telemetry::Registry& registry);
 
-// Gauges read from `controls` when the registry is scraped.
-void register_control_gauges(telemetry::Registry& registry, Controls& controls);
+// Gauges read when the registry is scraped; each argument must outlive the registry's scrapes.
+void register_control_gauges(telemetry::Registry& registry, const chaos::MemoryBallast& ballast,
+                             const postgres::Pool& pool, const resilience::CircuitBreaker& breaker,
+                             const StaleCopies& stale_copies);
 
 // Counts and times the requests of one route. The (route, status) series are resolved when the
 // route is set up, for the statuses this service answers, so recording takes no lock.

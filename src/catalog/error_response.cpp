@@ -44,12 +44,15 @@ http::Response error_response(const boost::system::error_code& code, std::string
   return http::json_error(mapped.status, mapped.error, detail);
 }
 
-http::Response field_error(int status, std::string_view key, std::string_view detail) {
+http::Response field_error(const FieldError& error) {
+  const bool whole_body = error.kind == FieldError::Kind::body;
   boost::json::object body;
-  body["error"] = status == 400 ? "Bad Request" : "Unprocessable Entity";
-  body["detail"] = detail;
-  if (!key.empty()) body["key"] = key;
-  return http::json_response(static_cast<http::Status>(status), to_json_text(body));
+  body["error"] = whole_body ? "Bad Request" : "Unprocessable Entity";
+  body["detail"] = error.detail;
+  if (!whole_body) body["key"] = error.key;
+  return http::json_response(
+      whole_body ? http::Status::bad_request : http::Status::unprocessable_entity,
+      to_json_text(body));
 }
 
 }  // namespace srelab::catalog

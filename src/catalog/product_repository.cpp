@@ -25,19 +25,18 @@ constexpr postgres::Query product_by_id_with_chaos{
 
 constexpr const char* injected_failure_message = "chaos: injected database failure";
 
-void observe_pool(const postgres::Pool& pool, OperationContext& context) {
-  const postgres::PoolCounts counts = pool.counts();
-  context.pool_observed = true;
-  context.pool_size = counts.size;
-  context.pool_active = counts.active;
-  context.pool_waiting = counts.waiting;
+void tag_pool(telemetry::Span& span, const postgres::PoolCounts& pool) {
+  if (!span.recording()) return;
+  span.set_metric("db.pool.active", static_cast<double>(pool.active));
+  span.set_metric("db.pool.size", static_cast<double>(pool.size));
+  span.set_metric("db.pool.waiting", static_cast<double>(pool.waiting));
 }
 
-void tag_pool(telemetry::Span& span, const OperationContext& context) {
-  if (!span.recording() || !context.pool_observed) return;
-  span.set_metric("db.pool.active", static_cast<double>(context.pool_active));
-  span.set_metric("db.pool.size", static_cast<double>(context.pool_size));
-  span.set_metric("db.pool.waiting", static_cast<double>(context.pool_waiting));
+// The database's own words for the failed statement (error.message); empty when it gave none.
+std::string database_words(const postgres::Connection& connection) {
+  std::string words = connection.last_error();
+  while (!words.empty() && std::isspace(static_cast<unsigned char>(words.back()))) words.pop_back();
+  return words;
 }
 
 std::string seconds_text(std::chrono::microseconds latency) {
@@ -48,17 +47,18 @@ std::string seconds_text(std::chrono::microseconds latency) {
 
 }  // namespace
 
-boost::asio::awaitable<result<std::optional<Product>>> PgProductRepository::find(
-    std::int32_t id, OperationContext& context) {
+boost::asio::awaitable<RepositoryOutcome> PgProductRepository::find(
+    std::int32_t id, const OperationContext& context) {
   const chaos::FaultVerdict verdict = chaos_.db_verdict();
   telemetry::Span acquire_span = context.child_span("postgres.pool.acquire", "acquire");
   auto lease = co_await pool_.acquire();
-  observe_pool(pool_, context);
-  tag_pool(acquire_span, context);
+  const postgres::PoolCounts pool = pool_.counts();
+  tag_pool(acquire_span, pool);
   if (!lease) {
-    acquire_span.set_error("pool_exhausted",
-                           "no database connection freed up within the pool timeout");
-    co_return lease.error();
+    ProductFailure exhausted{lease.error(),
+                             "no database connection freed up within the pool timeout", pool};
+    acquire_span.set_error("pool_exhausted", exhausted.reason);
+    co_return exhausted;
   }
   acquire_span.finish();
 
@@ -68,14 +68,12 @@ boost::asio::awaitable<result<std::optional<Product>>> PgProductRepository::find
   const auto latency =
       verdict.latency + resilience::Saturation::extra_latency(verdict.saturation_ms_per_query,
                                                               in_flight.concurrent());
-  context.injected_db_latency = latency;
-  context.injected_db_failure = verdict.fail;
 
   telemetry::Span query_span = context.child_span("postgres.query", product_by_id.name);
   if (query_span.recording()) {
     query_span.set_tag("span.kind", "client");
     query_span.set_tag("db.system", "postgresql");
-    tag_pool(query_span, context);
+    tag_pool(query_span, pool);
     if (verdict.latency.count() > 0)
       query_span.set_metric("chaos.db_latency_ms",
                             std::chrono::duration<double, std::milli>(verdict.latency).count());
@@ -98,14 +96,13 @@ boost::asio::awaitable<result<std::optional<Product>>> PgProductRepository::find
   }
   if (query_duration_) query_duration_->observe(std::chrono::steady_clock::now() - query_started);
   if (!rows) {
-    context.db_error = lease->connection().last_error();
-    while (!context.db_error.empty() &&
-           std::isspace(static_cast<unsigned char>(context.db_error.back())))
-      context.db_error.pop_back();
-    query_span.set_error(rows.error().message(), context.db_error);
-    co_return rows.error();
+    std::string words = database_words(lease->connection());
+    query_span.set_error(rows.error().message(), words);
+    ProductFailure failed{rows.error(), words.empty() ? rows.error().message() : std::move(words),
+                          pool};
+    co_return failed;
   }
-  if (rows->rows() == 0 || rows->is_null(0, 0)) co_return std::optional<Product>{};
+  if (rows->rows() == 0 || rows->is_null(0, 0)) co_return RepositoryRead{std::nullopt, pool};
 
   Product product;
   product.id = id;
@@ -113,7 +110,7 @@ boost::asio::awaitable<result<std::optional<Product>>> PgProductRepository::find
   product.description = rows->value(0, 2);
   product.category = rows->value(0, 3);
   product.price = rows->value(0, 4);
-  co_return std::optional<Product>{std::move(product)};
+  co_return RepositoryRead{std::move(product), pool};
 }
 
 }  // namespace srelab::catalog

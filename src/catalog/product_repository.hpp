@@ -9,6 +9,7 @@
 
 #include "catalog/operation_context.hpp"
 #include "catalog/product.hpp"
+#include "catalog/product_outcome.hpp"
 #include "chaos/chaos_state.hpp"
 #include "core/errc.hpp"
 #include "postgres/pool.hpp"
@@ -17,12 +18,23 @@
 
 namespace srelab::catalog {
 
+// A read that reached the database: the product (nullopt when no product has this id) and the
+// pool as the read found it.
+struct RepositoryRead {
+  std::optional<Product> product;
+  postgres::PoolCounts pool;
+};
+
+// A failed read is a ProductFailure: errc::pool_exhausted when no connection freed up, otherwise
+// the database's error with its own words as the reason.
+using RepositoryOutcome = boost::system::result<RepositoryRead, ProductFailure>;
+
 class ProductRepository {
  public:
   virtual ~ProductRepository() = default;
-  // nullopt when no product has this id. errc::pool_exhausted when no connection freed up.
-  virtual boost::asio::awaitable<result<std::optional<Product>>> find(
-      std::int32_t id, OperationContext& context) = 0;
+  // `context` gives the span the read's spans hang under; the read writes nothing into it.
+  virtual boost::asio::awaitable<RepositoryOutcome> find(std::int32_t id,
+                                                         const OperationContext& context) = 0;
 };
 
 // Reads products through the shared Postgres pool with the named query "product.by_id". Chaos
@@ -35,8 +47,8 @@ class PgProductRepository final : public ProductRepository {
                       resilience::Saturation& saturation,
                       telemetry::Histogram* query_duration = nullptr)
       : pool_(pool), chaos_(chaos), saturation_(saturation), query_duration_(query_duration) {}
-  boost::asio::awaitable<result<std::optional<Product>>> find(std::int32_t id,
-                                                              OperationContext& context) override;
+  boost::asio::awaitable<RepositoryOutcome> find(std::int32_t id,
+                                                 const OperationContext& context) override;
 
   // Queries sent to Postgres so far: what "no DB work while the breaker is open" is checked by.
   std::uint64_t queries_sent() const { return queries_sent_.load(std::memory_order_relaxed); }

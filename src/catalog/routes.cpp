@@ -22,25 +22,27 @@ boost::asio::awaitable<http::Response> get_product(ProductService& products, con
   OperationContext operation{};
   operation.started = clock.now();
   operation.span = request.span;
-  LookupOutcome outcome = co_await lookup_product(products, parsed.id, operation);
-  co_return http::json_response(outcome.status, std::move(outcome.body));
+  LookupAnswer answer = co_await lookup_product(products, parsed.id, operation);
+  co_return http::json_response(answer.status, std::move(answer.body));
 }
 
-boost::asio::awaitable<http::Response> bulk_test(ProductService& products, const Clock& clock,
+boost::asio::awaitable<http::Response> bulk_test(ProductService& products,
+                                                 const postgres::Pool& pool, const Clock& clock,
                                                  http::RequestContext& request) {
-  BulkParamsError error;
+  FieldError error;
   auto params = parse_bulk_params(request.query, error);
-  if (!params) co_return field_error(422, error.key, error.detail);
+  if (!params) co_return field_error(error);
   // A fresh seed per call unless one is given: the wall clock is entropy enough for a lab.
   const auto fresh_seed = static_cast<std::uint64_t>(clock.wall().time_since_epoch().count());
   co_return http::json_response(
-      http::Status::ok, co_await run_bulk_test(products, *params, fresh_seed, request.span));
+      http::Status::ok,
+      co_await run_bulk_test(products, pool.counts().size, *params, fresh_seed, request.span));
 }
 
 }  // namespace
 
 void add_catalog_routes(http::Router& router, ProductService& products, Readiness& readiness,
-                        const Clock& clock, const AdminAccess& access,
+                        const postgres::Pool& pool, const Clock& clock, const AdminAccess& access,
                         telemetry::Registry& registry) {
   router.set_unmatched_observer(unmatched_requests(registry));
   auto add = [&](http::Verb verb, std::string_view route, http::Handler handler) {
@@ -50,8 +52,8 @@ void add_catalog_routes(http::Router& router, ProductService& products, Readines
     return get_product(products, clock, request);
   });
   add(http::Verb::get, "/products/bulk/test",
-      guarded(access, [&products, &clock](http::RequestContext& request) {
-        return bulk_test(products, clock, request);
+      guarded(access, [&products, &pool, &clock](http::RequestContext& request) {
+        return bulk_test(products, pool, clock, request);
       }));
   add(http::Verb::get, "/healthz",
       [](http::RequestContext&) -> boost::asio::awaitable<http::Response> {

@@ -8,12 +8,13 @@
 #include "catalog/readiness.hpp"
 #include "core/clock.hpp"
 #include "http/router.hpp"
+#include "postgres/pool.hpp"
 #include "telemetry/metrics/registry.hpp"
 
 namespace srelab::catalog {
 
 void add_catalog_routes(http::Router& router, ProductService& products, Readiness& readiness,
-                        const Clock& clock, const AdminAccess& access,
+                        const postgres::Pool& pool, const Clock& clock, const AdminAccess& access,
                         telemetry::Registry& registry);
 
 }  // namespace srelab::catalog

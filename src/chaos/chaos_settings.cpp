@@ -8,20 +8,12 @@ namespace {
 // Seeds are integers a JSON number carries exactly: up to 2^53.
 constexpr std::uint64_t kMaxSeed = std::uint64_t{1} << 53;
 
-SettingsError settings_error(JsonFieldError error) {
-  return {error.status, std::move(error.key), std::move(error.detail)};
-}
-
 }  // namespace
 
 std::optional<ChaosSettings> merge_chaos_settings(const ChaosSettings& current,
-                                                  std::string_view body, SettingsError& error) {
-  JsonFieldError parse_error;
-  const std::optional<boost::json::object> object = parse_json_object(body, parse_error);
-  if (!object) {
-    error = settings_error(std::move(parse_error));
-    return std::nullopt;
-  }
+                                                  std::string_view body, FieldError& error) {
+  const std::optional<boost::json::object> object = parse_json_object(body, error);
+  if (!object) return std::nullopt;
 
   // The JSON keys name the unit in the text of the API (seconds), not in the key: "db_latency".
   JsonFields fields(*object,
@@ -36,7 +28,7 @@ std::optional<ChaosSettings> merge_chaos_settings(const ChaosSettings& current,
   fields.number("duration_s", 0, 86400, merged.duration_s, LowerBound::exclusive);
   fields.integer("seed", std::uint64_t{0}, kMaxSeed, merged.seed);
   if (!fields.ok()) {
-    error = settings_error(*fields.error());
+    error = *fields.error();
     return std::nullopt;
   }
   return merged;

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/field_error.hpp"
+
 namespace srelab::chaos {
 
 struct ChaosSettings {
@@ -24,13 +26,6 @@ struct ChaosSettings {
   bool operator==(const ChaosSettings&) const = default;
 };
 
-// A rejected settings request: 400 for a body that is not a JSON object, 422 for a bad key/value.
-struct SettingsError {
-  int status = 422;
-  std::string key;     // empty for a 400
-  std::string detail;  // e.g. "db_failure_rate must be a number in 0..1, got 1.5"
-};
-
 // `current` with the keys of `body` (raw request text) merged in, or the error. A key given as
 // null clears an optional (duration_s, seed); an empty body is {} and changes nothing. The JSON
 // keys are the field names without "_s" for the latencies: "db_latency", "cache_latency". When
@@ -38,7 +33,7 @@ struct SettingsError {
 // order of the fields above. Reading rules (integers are numbers, booleans are not, a seed may be
 // written 7.0): core/json_fields.hpp.
 std::optional<ChaosSettings> merge_chaos_settings(const ChaosSettings& current,
-                                                  std::string_view body, SettingsError& error);
+                                                  std::string_view body, FieldError& error);
 
 boost::json::object to_json(const ChaosSettings& settings);
 

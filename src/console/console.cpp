@@ -95,9 +95,9 @@ void Console::observe_chaos(const chaos::ChaosSettings& settings, Clock::wall_ti
 
 // The settings are read under the lock: read before a configure and applied after its observer
 // ran, they would end the new band.
-void Console::poll_chaos(catalog::Controls& controls, Clock::wall_time at) {
+void Console::poll_chaos(chaos::ChaosState& faults, Clock::wall_time at) {
   std::lock_guard lock(chaos_mutex_);
-  show_chaos(describe_chaos(controls.chaos().current()), at);
+  show_chaos(describe_chaos(faults.current()), at);
 }
 
 void Console::show_chaos(std::string description, Clock::wall_time at) {
@@ -113,13 +113,13 @@ namespace {
 
 boost::asio::awaitable<void> sample_loop(std::shared_ptr<Console::Sampler> sampler,
                                          Console& console, const telemetry::Registry& registry,
-                                         catalog::Controls& controls,
+                                         chaos::ChaosState& faults,
                                          std::chrono::milliseconds interval) {
   auto next = std::chrono::steady_clock::now();
   while (!sampler->stopped) {
     const Clock::wall_time now = console.clock().wall();
     console.timeline().sample(registry.snapshot(), now);
-    console.poll_chaos(controls, now);
+    console.poll_chaos(faults, now);
     // On a fixed grid, so the points stay a second apart however long a sample took; a tick
     // missed (a busy thread) is skipped rather than caught up.
     next += interval;
@@ -135,12 +135,11 @@ boost::asio::awaitable<void> sample_loop(std::shared_ptr<Console::Sampler> sampl
 }  // namespace
 
 void Console::start(boost::asio::io_context& context, const telemetry::Registry& registry,
-                    catalog::Controls& controls) {
+                    chaos::ChaosState& faults) {
   auto sampler = std::make_shared<Sampler>(context);
   sampler_ = sampler;
   boost::asio::co_spawn(
-      context,
-      sample_loop(std::move(sampler), *this, registry, controls, settings_.sample_interval),
+      context, sample_loop(std::move(sampler), *this, registry, faults, settings_.sample_interval),
       boost::asio::detached);
 }
 

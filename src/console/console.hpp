@@ -6,8 +6,9 @@
 //   metrics: a sampler on one io_context puts a registry snapshot into the timeline every
 //            second (start/stop);
 //   chaos:   observe_chaos() opens a band on the timeline when the faults in force change (the
-//            chaos endpoints call it through Controls' observer) and closes it when none is left;
-//            the sampler polls the chaos in force too, which catches a duration_s that ran out.
+//            chaos endpoints call it through ChaosControls' observer) and closes it when none is
+//            left; the sampler polls the chaos in force too, which catches a duration_s that ran
+//            out.
 // The app builds it when --console is on; every worker's router serves console_routes over it.
 // Thread-safe: the stores are, and the sampler runs on one thread.
 #pragma once
@@ -19,8 +20,8 @@
 #include <mutex>
 #include <string>
 
-#include "catalog/controls.hpp"
 #include "chaos/chaos_settings.hpp"
+#include "chaos/chaos_state.hpp"
 #include "console/log_store.hpp"
 #include "console/metric_timeline.hpp"
 #include "console/trace_admission.hpp"
@@ -72,15 +73,15 @@ class Console {
   void observe_chaos(const chaos::ChaosSettings& settings, Clock::wall_time at);
   // The same with the chaos in force now (what the sampler does every second: it catches a
   // duration_s that ran out).
-  void poll_chaos(catalog::Controls& controls, Clock::wall_time at);
+  void poll_chaos(chaos::ChaosState& faults, Clock::wall_time at);
 
   // Every sample_interval, on `context`'s thread: a snapshot of `registry` into the timeline and
-  // `controls`' chaos into poll_chaos; a first sample (the baseline) at once. Call once,
+  // `faults` into poll_chaos; a first sample (the baseline) at once. Call once,
   // before or while the context runs. The sampler ends with stop() or with the context; this
-  // Console, `registry` and `controls` must outlive its last wake-up (the app stops the context's
+  // Console, `registry` and `faults` must outlive its last wake-up (the app stops the context's
   // thread, or destroys the context, before they go).
   void start(boost::asio::io_context& context, const telemetry::Registry& registry,
-             catalog::Controls& controls);
+             chaos::ChaosState& faults);
   // Thread-safe, idempotent: the sampler ends at its next wake-up.
   void stop();
 

@@ -48,14 +48,14 @@ std::string quoted(std::string_view value) {
   return "'" + std::string(value.substr(0, kShown)) + (value.size() > kShown ? "…'" : "'");
 }
 
-std::nullopt_t fail(QueryError& error, std::string_view key, std::string_view expected,
+std::nullopt_t fail(FieldError& error, std::string_view key, std::string_view expected,
                     std::string_view value) {
   error = {std::string(key),
            std::string(key) + " must be " + std::string(expected) + ", got " + quoted(value)};
   return std::nullopt;
 }
 
-std::nullopt_t unknown(QueryError& error, std::string_view key, std::string_view expected) {
+std::nullopt_t unknown(FieldError& error, std::string_view key, std::string_view expected) {
   error = {std::string(key),
            "unknown parameter " + quoted(key) + ": expected " + std::string(expected)};
   return std::nullopt;
@@ -95,7 +95,7 @@ std::optional<telemetry::LogLevel> parse_level(std::string_view text) {
 
 }  // namespace
 
-std::optional<Params> decode_query(std::string_view query, QueryError& error) {
+std::optional<Params> decode_query(std::string_view query, FieldError& error) {
   Params params;
   while (!query.empty()) {
     const auto amp = query.find('&');
@@ -118,7 +118,7 @@ std::optional<Params> decode_query(std::string_view query, QueryError& error) {
   return params;
 }
 
-std::optional<TraceFilter> parse_trace_query(std::string_view query, QueryError& error) {
+std::optional<TraceFilter> parse_trace_query(std::string_view query, FieldError& error) {
   const auto params = decode_query(query, error);
   if (!params) return std::nullopt;
   TraceFilter filter;
@@ -152,7 +152,7 @@ std::optional<TraceFilter> parse_trace_query(std::string_view query, QueryError&
   return filter;
 }
 
-std::optional<LogFilter> parse_log_query(std::string_view query, QueryError& error) {
+std::optional<LogFilter> parse_log_query(std::string_view query, FieldError& error) {
   const auto params = decode_query(query, error);
   if (!params) return std::nullopt;
   LogFilter filter;
@@ -185,7 +185,7 @@ std::optional<LogFilter> parse_log_query(std::string_view query, QueryError& err
   return filter;
 }
 
-std::optional<Clock::wall_time> parse_timeline_query(std::string_view query, QueryError& error) {
+std::optional<Clock::wall_time> parse_timeline_query(std::string_view query, FieldError& error) {
   const auto params = decode_query(query, error);
   if (!params) return std::nullopt;
   Clock::wall_time since{};

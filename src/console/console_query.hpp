@@ -16,13 +16,9 @@
 #include "console/log_store.hpp"
 #include "console/trace_store.hpp"
 #include "core/clock.hpp"
+#include "core/field_error.hpp"
 
 namespace srelab::console {
-
-struct QueryError {
-  std::string key;     // the parameter at fault
-  std::string detail;  // e.g. "limit must be an integer in 1..500, got '0'"
-};
 
 inline constexpr std::size_t kMaxTraceLimit = 500;
 inline constexpr std::size_t kMaxLogLimit = 1000;
@@ -31,21 +27,21 @@ inline constexpr std::size_t kMaxFilterText = 256;  // resource, tag and text, i
 // "a=1&b=x%20y" → {{"a","1"},{"b","x y"}}; empty pairs are skipped, a key without '=' has the
 // value "". nullopt (error naming the key) for a malformed percent escape.
 std::optional<std::vector<std::pair<std::string, std::string>>> decode_query(std::string_view query,
-                                                                             QueryError& error);
+                                                                             FieldError& error);
 
 // GET /console/api/traces: status=any|ok|error, min_ms=<number ≥ 0>, resource=<substring>,
 // tag=<key[:value]>, limit=<1..500, default 50>.
-std::optional<TraceFilter> parse_trace_query(std::string_view query, QueryError& error);
+std::optional<TraceFilter> parse_trace_query(std::string_view query, FieldError& error);
 
 // GET /console/api/logs: level=debug|info|warning|error (the lowest shown, default debug),
 // text=<substring>, trace_id=<32 or 16 hex digits, either case>, after=<sequence>,
 // limit=<1..1000, default 200>.
-std::optional<LogFilter> parse_log_query(std::string_view query, QueryError& error);
+std::optional<LogFilter> parse_log_query(std::string_view query, FieldError& error);
 
 // GET /console/api/timeline: since=<ms since the Unix epoch, an integer ≥ 0>, as the wall time
 // to give to MetricTimeline::points (the last nanosecond of that millisecond, so that a poller
 // passing the last time it got does not get that point again); absent: everything.
-std::optional<Clock::wall_time> parse_timeline_query(std::string_view query, QueryError& error);
+std::optional<Clock::wall_time> parse_timeline_query(std::string_view query, FieldError& error);
 
 // A trace id as the API takes it: 32 hex digits in either case, returned in lowercase (the
 // stores' spelling); nullopt otherwise.

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "catalog/catalog_metrics.hpp"
+#include "catalog/error_response.hpp"
 #include "console/console_json.hpp"
 #include "console/console_query.hpp"
-#include "core/json_string.hpp"
 #include "http/responses.hpp"
 
 namespace srelab::console {
@@ -17,32 +17,21 @@ using boost::asio::awaitable;
 // A trace's log lines beside its spans: the newest this many.
 constexpr std::size_t kLogsPerTrace = 200;
 
-// 422 {"error","detail","key"}: field_error's shape, written with append_json_string so that a
-// quoted value that is not UTF-8 still gives valid JSON.
-http::Response query_error(const QueryError& error) {
-  std::string body = "{\"error\":\"Unprocessable Entity\",\"detail\":";
-  append_json_string(body, error.detail);
-  body += ",\"key\":";
-  append_json_string(body, error.key);
-  body += '}';
-  return http::json_response(http::Status::unprocessable_entity, std::move(body));
-}
-
 TraceStats trace_stats(const Console& console) {
   return {console.traces().stats(), console.traces().settings(), console.admission().stats()};
 }
 
 http::Response timeline(const Console& console, std::string_view query) {
-  QueryError error;
+  FieldError error;
   const auto since = parse_timeline_query(query, error);
-  if (!since) return query_error(error);
+  if (!since) return catalog::field_error(error);
   return http::json_response(http::Status::ok, render_json(console.timeline().points(*since)));
 }
 
 http::Response trace_list(const Console& console, std::string_view query) {
-  QueryError error;
+  FieldError error;
   const auto filter = parse_trace_query(query, error);
-  if (!filter) return query_error(error);
+  if (!filter) return catalog::field_error(error);
   return http::json_response(
       http::Status::ok, render_trace_list(console.traces().list(*filter), trace_stats(console)));
 }
@@ -50,9 +39,9 @@ http::Response trace_list(const Console& console, std::string_view query) {
 http::Response one_trace(const Console& console, bool tracing, std::string_view id_text) {
   const auto id = normalize_trace_id(id_text);
   if (!id) {
-    return query_error({"trace_id", "trace_id must be 32 hex digits, got '" +
-                                        std::string(id_text.substr(0, 64)) +
-                                        (id_text.size() > 64 ? "…'" : "'")});
+    return catalog::field_error({"trace_id", "trace_id must be 32 hex digits, got '" +
+                                                 std::string(id_text.substr(0, 64)) +
+                                                 (id_text.size() > 64 ? "…'" : "'")});
   }
   const auto spans = console.traces().get(*id);
   if (!spans) {
@@ -73,16 +62,17 @@ http::Response one_trace(const Console& console, bool tracing, std::string_view 
 }
 
 http::Response log_page(const Console& console, std::string_view query) {
-  QueryError error;
+  FieldError error;
   const auto filter = parse_log_query(query, error);
-  if (!filter) return query_error(error);
+  if (!filter) return catalog::field_error(error);
   return http::json_response(http::Status::ok, render_log_page(console.logs().list(*filter)));
 }
 
-http::Response status(const Console& console, catalog::Controls& controls, bool tracing) {
+http::Response status(const Console& console, const resilience::CircuitBreaker& breaker,
+                      const postgres::Pool& pool, bool tracing) {
   ConsoleStatus status;
-  status.pool = controls.pool().counts();
-  status.breaker = resilience::to_string(controls.breaker().state());
+  status.pool = pool.counts();
+  status.breaker = resilience::to_string(breaker.state());
   status.tracing = tracing;
   status.traces = trace_stats(console);
   status.logs = {console.logs().stats(), console.logs().settings()};
@@ -101,7 +91,8 @@ http::Handler handler(Answer answer) {
 
 }  // namespace
 
-void add_console_routes(http::Router& router, Console& console, catalog::Controls& controls,
+void add_console_routes(http::Router& router, Console& console,
+                        const resilience::CircuitBreaker& breaker, const postgres::Pool& pool,
                         bool tracing, const catalog::AdminAccess& access,
                         telemetry::Registry& registry) {
   auto add = [&](const char* pattern, http::Handler answer) {
@@ -123,8 +114,8 @@ void add_console_routes(http::Router& router, Console& console, catalog::Control
   add("/console/api/logs", handler([view](const http::RequestContext& request) {
         return log_page(*view, request.query);
       }));
-  add("/console/api/status", handler([view, &controls, tracing](const http::RequestContext&) {
-        return status(*view, controls, tracing);
+  add("/console/api/status", handler([view, &breaker, &pool, tracing](const http::RequestContext&) {
+        return status(*view, breaker, pool, tracing);
       }));
 }
 

@@ -12,14 +12,17 @@
 #pragma once
 
 #include "catalog/admin_access.hpp"
-#include "catalog/controls.hpp"
 #include "console/console.hpp"
 #include "http/router.hpp"
+#include "postgres/pool.hpp"
+#include "resilience/circuit_breaker.hpp"
 #include "telemetry/metrics/registry.hpp"
 
 namespace srelab::console {
 
-void add_console_routes(http::Router& router, Console& console, catalog::Controls& controls,
+// `breaker` and `pool` are shown by /status.
+void add_console_routes(http::Router& router, Console& console,
+                        const resilience::CircuitBreaker& breaker, const postgres::Pool& pool,
                         bool tracing, const catalog::AdminAccess& access,
                         telemetry::Registry& registry);
 

@@ -61,16 +61,18 @@ bool is_whitespace(std::string_view text) {
 
 }  // namespace
 
-std::optional<boost::json::object> parse_json_object(std::string_view body, JsonFieldError& error) {
+std::optional<boost::json::object> parse_json_object(std::string_view body, FieldError& error) {
   if (is_whitespace(body)) return boost::json::object{};
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(body, ec);
   if (ec) {
-    error = {400, "", "body must be a JSON object; it is not valid JSON (" + ec.message() + ")"};
+    error = {"", "body must be a JSON object; it is not valid JSON (" + ec.message() + ")",
+             FieldError::Kind::body};
     return std::nullopt;
   }
   if (!value.is_object()) {
-    error = {400, "", "body must be a JSON object, got " + std::string(kind_name(value))};
+    error = {"", "body must be a JSON object, got " + std::string(kind_name(value)),
+             FieldError::Kind::body};
     return std::nullopt;
   }
   return std::move(value.as_object());
@@ -144,7 +146,7 @@ bool JsonFields::one_of(std::string_view key, std::initializer_list<std::string_
 }
 
 bool JsonFields::fail(std::string_view key, std::string detail) {
-  if (!error_) error_ = JsonFieldError{422, std::string(key), std::move(detail)};
+  if (!error_) error_ = FieldError{std::string(key), std::move(detail)};
   return false;
 }
 

@@ -1,9 +1,9 @@
 // Validating the fields of a JSON request body against a fixed set of keys, for the runtime
 // settings endpoints (chaos/chaos_settings, resilience/resilience_settings) and any later body
-// with typed parameters. parse_json_object() turns the request text into an object (400 when it
-// is not one); JsonFields then reads each key with its type and range, merging into values the
-// caller already holds: an absent key leaves its value untouched. The first failure is kept as
-// {key, detail}, with a detail meant for the person who sent the request, e.g.
+// with typed parameters. parse_json_object() turns the request text into an object (a body error
+// when it is not one); JsonFields then reads each key with its type and range, merging into values
+// the caller already holds: an absent key leaves its value untouched. The first failure is kept
+// as a FieldError {key, detail}, with a detail meant for the person who sent the request, e.g.
 //   db_failure_rate must be a number in 0..1, got 1.5
 // and every read after it does nothing, so a caller reads all its keys into a copy of its
 // settings and, only if ok(), keeps the copy: a rejected request changes nothing.
@@ -23,21 +23,16 @@
 #include <string_view>
 #include <vector>
 
+#include "core/field_error.hpp"
 #include "core/json_string.hpp"
 
 namespace srelab {
 
-// A rejected body: 400 when it is not a JSON object (key empty), 422 for a bad key or value.
-struct JsonFieldError {
-  int status = 422;
-  std::string key;
-  std::string detail;
-};
-
 // The request text as a JSON object. An empty (or all-whitespace) body counts as {}, so a POST
 // that carries no parameters needs no body. Otherwise anything but one JSON object — invalid
-// JSON, an array, a number, trailing data — is a 400 "body must be a JSON object ...".
-std::optional<boost::json::object> parse_json_object(std::string_view body, JsonFieldError& error);
+// JSON, an array, a number, trailing data — is a FieldError::Kind::body "body must be a JSON
+// object ...".
+std::optional<boost::json::object> parse_json_object(std::string_view body, FieldError& error);
 
 // Whether the lower bound of a number range is part of it: [min, max] or (min, max].
 enum class LowerBound { inclusive, exclusive };
@@ -94,7 +89,7 @@ class JsonFields {
 
   bool ok() const { return !error_; }
   // The first failure; nothing while ok().
-  const std::optional<JsonFieldError>& error() const { return error_; }
+  const std::optional<FieldError>& error() const { return error_; }
   // The first key of the body that is not a known one, if any (cut to 64 bytes, like the key of
   // its error).
   const std::optional<std::string>& unknown_key() const { return unknown_key_; }
@@ -123,7 +118,7 @@ class JsonFields {
   const boost::json::object& object_;
   std::vector<std::string_view> known_;
   std::optional<std::string> unknown_key_;
-  std::optional<JsonFieldError> error_;
+  std::optional<FieldError> error_;
 };
 
 // How a JSON value reads in an error detail: "1.5", "-3", "true", "null", "a string ("0.5")",

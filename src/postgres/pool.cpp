@@ -53,7 +53,7 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
       : settings(std::move(pool_settings)),
         clock(pool_clock),
         acquire_timeout(settings.acquire_timeout.count()),
-        bookkeeping(settings.size, ConnectBackoff(settings.backoff_initial, settings.backoff_max)),
+        bookkeeping(settings.size, Backoff(settings.backoff_initial, settings.backoff_max)),
         connections(settings.size) {}
 
   asio::awaitable<result<Lease>> acquire(std::chrono::milliseconds timeout);

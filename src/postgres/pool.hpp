@@ -27,6 +27,8 @@ struct PoolCounts {
   std::size_t active = 0;   // leased out (including ones connecting)
   std::size_t idle = 0;     // free in the pool
   std::size_t waiting = 0;  // acquirers queued for a free connection
+
+  bool operator==(const PoolCounts&) const = default;
 };
 
 class Pool;

@@ -1,5 +1,5 @@
 // The pool's bookkeeping without I/O: which slots are empty, idle or leased, who waits for one
-// (FIFO), and whether a new connect is allowed yet (ConnectBackoff). Pool (pool.cpp) calls it
+// (FIFO), and whether a new connect is allowed yet (core/backoff.hpp). Pool (pool.cpp) calls it
 // under its mutex and does the awaiting; the unit tests drive it with plain values and a
 // ManualClock's time points.
 //
@@ -15,8 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/backoff.hpp"
 #include "core/clock.hpp"
-#include "postgres/connect_backoff.hpp"
 #include "postgres/pool.hpp"
 
 namespace srelab::postgres {
@@ -54,7 +54,7 @@ class PoolBookkeeping {
     bool connected;
   };
 
-  PoolBookkeeping(std::size_t size, ConnectBackoff backoff)
+  PoolBookkeeping(std::size_t size, Backoff backoff)
       : slots_(size, SlotState::empty), backoff_(backoff), empty_(size) {}
 
   // For a caller that does not wait (acquire timeout 0) or tries before queueing.
@@ -115,7 +115,7 @@ class PoolBookkeeping {
   PoolCounts counts() const { return {slots_.size(), leased_, idle_, waiters_.size()}; }
   SlotState slot_state(std::size_t slot) const { return slots_[slot]; }
   bool closed() const { return closed_; }
-  const ConnectBackoff& backoff() const { return backoff_; }
+  const Backoff& backoff() const { return backoff_; }
 
  private:
   // Invariant: a slot is free (empty or idle) only while nobody waits, because release() and
@@ -148,7 +148,7 @@ class PoolBookkeeping {
 
   std::vector<SlotState> slots_;
   std::deque<Waiter> waiters_;
-  ConnectBackoff backoff_;
+  Backoff backoff_;
   std::size_t empty_;
   std::size_t leased_ = 0;
   std::size_t idle_ = 0;

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "redis/backoff.hpp"
+#include "core/backoff.hpp"
 #include "redis/protocol.hpp"
 
 namespace srelab::redis {
@@ -216,7 +216,7 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       const bool ready = co_await self->open(c);
       if (self->stopped) break;
       if (ready) {
-        self->backoff.reset();
+        self->backoff.record_success();
         if (c->state != Connection::State::closed) {
           error_code ec;
           co_await c->closed_signal.async_wait(awaitable_ec(ec));
@@ -225,7 +225,8 @@ struct Client::Impl : std::enable_shared_from_this<Client::Impl> {
       }
       ++self->stats.connect_failures;
       self->close(*c, errc::cache_unavailable);
-      self->backoff_timer.expires_after(self->backoff.next());
+      self->backoff.record_failure(SteadyClock::now());
+      self->backoff_timer.expires_at(self->backoff.not_before());
       error_code ec;
       co_await self->backoff_timer.async_wait(awaitable_ec(ec));
     }

@@ -102,9 +102,18 @@ bool CircuitBreaker::try_acquire() {
   return false;
 }
 
-void CircuitBreaker::record(bool failed, Clock::duration duration) {
+void CircuitBreaker::record_success(Clock::duration duration) {
+  record(Outcome::success, duration);
+}
+
+void CircuitBreaker::record_failure(Clock::duration duration) {
+  record(Outcome::failure, duration);
+}
+
+void CircuitBreaker::record(Outcome outcome, Clock::duration duration) {
   std::lock_guard lock(mutex_);
-  const CallRecord call{failed, duration >= settings_.slow_call_duration, duration};
+  const CallRecord call{outcome == Outcome::failure, duration >= settings_.slow_call_duration,
+                        duration};
   if (state_ == BreakerState::closed) {
     record_closed(call);
   } else if (state_ == BreakerState::half_open) {

@@ -78,12 +78,15 @@ class CircuitBreaker {
   CircuitBreaker(BreakerSettings settings, const Clock& clock);
 
   // May this call go to the database now? OPEN past its wait turns HALF_OPEN here. Every
-  // permitted call must be followed by exactly one record() or release().
+  // permitted call must be followed by exactly one record_success(), record_failure() or
+  // release().
   bool try_acquire();
-  // The outcome of a permitted call; `duration` is judged against slow_call_duration. An
-  // outcome arriving in OPEN, FORCED_OPEN or DISABLED (a call let through before the change)
-  // is ignored, as is one in HALF_OPEN when no trial call is outstanding.
-  void record(bool failed, Clock::duration duration);
+  // The outcome of a permitted call; `duration` is judged against slow_call_duration (a success
+  // can still be a slow call). An outcome arriving in OPEN, FORCED_OPEN or DISABLED (a call let
+  // through before the change) is ignored, as is one in HALF_OPEN when no trial call is
+  // outstanding.
+  void record_success(Clock::duration duration);
+  void record_failure(Clock::duration duration);
   // A permitted call that never reached the database (e.g. no pooled connection): frees a
   // HALF_OPEN trial slot and records nothing.
   void release();
@@ -92,7 +95,7 @@ class CircuitBreaker {
   BreakerSnapshot snapshot() const;
 
   // Keeps the state and open_until; trims the window (oldest first) if it shrank. Thresholds
-  // are judged again at the next record().
+  // are judged again at the next recorded outcome.
   void configure(const BreakerSettings& settings);
   // Operator transitions; each is recorded unless the breaker is already in that state.
   void force_open();  // → FORCED_OPEN
@@ -100,6 +103,8 @@ class CircuitBreaker {
   void reset();       // → CLOSED with an empty window (also leaves the forced states)
 
  private:
+  enum class Outcome { success, failure };
+  void record(Outcome outcome, Clock::duration duration);
   void record_closed(const CallRecord& call);            // mutex held
   void record_half_open(const CallRecord& call);         // mutex held
   void transition(BreakerState to, std::string reason);  // mutex held

@@ -32,10 +32,6 @@ void read_seconds(JsonFields& fields, std::string_view key, double min, double m
     out = std::chrono::round<Duration>(std::chrono::duration<double>(seconds));
 }
 
-ResilienceSettingsError settings_error(JsonFieldError error) {
-  return {error.status, std::move(error.key), std::move(error.detail)};
-}
-
 // minimum_calls ≤ window_size, judged on the merged values: a body may lower window_size
 // below the current minimum_calls, or raise minimum_calls above the current window_size.
 void check_minimum_calls(JsonFields& fields, const BreakerSettings& merged) {
@@ -54,13 +50,9 @@ void check_minimum_calls(JsonFields& fields, const BreakerSettings& merged) {
 
 std::optional<ResilienceSettings> merge_resilience_settings(const ResilienceSettings& current,
                                                             std::string_view body,
-                                                            ResilienceSettingsError& error) {
-  JsonFieldError parse_error;
-  const std::optional<boost::json::object> object = parse_json_object(body, parse_error);
-  if (!object) {
-    error = settings_error(std::move(parse_error));
-    return std::nullopt;
-  }
+                                                            FieldError& error) {
+  const std::optional<boost::json::object> object = parse_json_object(body, error);
+  if (!object) return std::nullopt;
 
   JsonFields fields(*object, {"failure_rate_threshold", "slow_call_rate_threshold",
                               "slow_call_duration_s", "open_wait_s", "window_size", "minimum_calls",
@@ -85,7 +77,7 @@ std::optional<ResilienceSettings> merge_resilience_settings(const ResilienceSett
   fields.boolean("fallback_enabled", merged.fallback_enabled);
   check_minimum_calls(fields, breaker);
   if (!fields.ok()) {
-    error = settings_error(*fields.error());
+    error = *fields.error();
     return std::nullopt;
   }
   return merged;

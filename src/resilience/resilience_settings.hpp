@@ -1,6 +1,6 @@
 // The settings POST /resilience/configure changes at runtime, validated and merged exactly like
-// the chaos settings: unknown key, wrong type or out of range → 422 naming the key and range,
-// malformed JSON → 400, and nothing changes on a rejected request.
+// the chaos settings: unknown key, wrong type or out of range → an error naming the key and range,
+// malformed JSON → an error about the body, and nothing changes on a rejected request.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/field_error.hpp"
 #include "resilience/circuit_breaker.hpp"
 
 namespace srelab::resilience {
@@ -22,19 +23,13 @@ struct ResilienceSettings {
   bool fallback_enabled = true;
 };
 
-struct ResilienceSettingsError {
-  int status = 422;
-  std::string key;
-  std::string detail;
-};
-
 // Keys (JSON): "failure_rate_threshold" (0<x≤1), "slow_call_rate_threshold" (0<x≤1),
 // "slow_call_duration_s" (0.001..600), "open_wait_s" (0.001..3600), "window_size" (1..1000),
 // "minimum_calls" (1..window_size), "half_open_calls" (1..100), "mode" ("normal",
 // "forced_open", "disabled"), "db_pool_timeout_s" (0..60), "fallback_enabled" (bool).
 std::optional<ResilienceSettings> merge_resilience_settings(const ResilienceSettings& current,
                                                             std::string_view body,
-                                                            ResilienceSettingsError& error);
+                                                            FieldError& error);
 
 boost::json::object to_json(const ResilienceSettings& settings);
 

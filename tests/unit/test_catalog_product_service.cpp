@@ -1,12 +1,16 @@
-// ProductService's decisions — cache-aside, breaker, fallback — with a hand-written fake
-// repository and cache, on a manual clock. No network: the pool is built but never asked.
+// ProductService's decision — cache-aside, breaker, repository, fallback — and the HTTP answer
+// lookup_product makes of its outcome, with a hand-written fake repository and cache on a manual
+// clock. No pool, no network: the breaker, fallback switch and stale copies are the real ones.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
+#include <functional>
 #include <map>
 
+#include "catalog/product_lookup.hpp"
 #include "catalog/product_service.hpp"
 
 namespace srelab::catalog {
@@ -15,19 +19,22 @@ namespace {
 using boost::asio::awaitable;
 using namespace std::chrono_literals;
 
+constexpr postgres::PoolCounts kPool{5, 2, 3, 0};  // size, active, idle, waiting
+constexpr postgres::PoolCounts kFullPool{5, 5, 0, 4};
+
 class FakeRepository final : public ProductRepository {
  public:
-  awaitable<result<std::optional<Product>>> find(std::int32_t id, OperationContext&) override {
+  awaitable<RepositoryOutcome> find(std::int32_t id, const OperationContext&) override {
     ++calls;
     clock->advance(7ms);
-    if (failure) co_return failure;
+    if (failure) co_return *failure;
     auto it = products.find(id);
-    if (it == products.end()) co_return std::optional<Product>{};
-    co_return std::optional<Product>{it->second};
+    if (it == products.end()) co_return RepositoryRead{std::nullopt, kPool};
+    co_return RepositoryRead{it->second, kPool};
   }
 
   std::map<std::int32_t, Product> products;
-  boost::system::error_code failure;
+  std::optional<ProductFailure> failure;  // every read fails with it while set
   int calls = 0;
   ManualClock* clock = nullptr;
 };
@@ -66,156 +73,311 @@ class FakeCache final : public ProductCache {
   std::chrono::seconds last_ttl{}, last_stale_ttl{};
 };
 
-postgres::PoolSettings unused_pool() {
-  postgres::PoolSettings settings;
-  settings.connection.conninfo = "host=127.0.0.1 port=1";  // never connected to in these tests
-  return settings;
+Product desk(std::int32_t id) {
+  return Product{id, "Desk", "A desk", "office", "99.00"};
 }
 
-class ProductServiceTest : public ::testing::Test {
- protected:
-  ProductServiceTest() {
-    Product product;
-    product.id = 1;
-    product.name = "Desk";
-    product.description = "A desk";
-    product.category = "office";
-    product.price = "99.00";
-    repository_.products[1] = product;
-    product.id = 2;
-    repository_.products[2] = product;
-    repository_.clock = &clock_;
+// Runs one coroutine to its end on a private io_context.
+template <class T>
+T run(std::function<awaitable<T>()> make) {
+  std::optional<T> out;
+  boost::asio::io_context io;
+  boost::asio::co_spawn(
+      io, [&]() -> awaitable<void> { out.emplace(co_await make()); }, boost::asio::detached);
+  io.run();
+  return std::move(*out);
+}
+
+// The product path with its fakes: products 1 and 2 exist, 404 does not.
+struct ProductLab {
+  ProductLab() {
+    repository.products = {{1, desk(1)}, {2, desk(2)}};
+    repository.clock = &clock;
   }
 
-  result<ProductView> get(std::int32_t id) {
-    ProductFailure failure;
-    return get(id, failure);
+  ProductOutcome get(std::int32_t id) {
+    return run<ProductOutcome>([this, id]() -> awaitable<ProductOutcome> {
+      OperationContext operation{};
+      operation.started = clock.now();
+      ProductOutcome outcome = co_await service.get(id, operation);
+      co_return outcome;
+    });
   }
-  result<ProductView> get(std::int32_t id, ProductFailure& failure) {
-    std::optional<result<ProductView>> out;
-    boost::asio::io_context context;
-    boost::asio::co_spawn(
-        context,
-        [&]() -> awaitable<void> {
-          OperationContext operation{};
-          operation.started = clock_.now();
-          out = co_await service_.get(id, operation, failure);
-        },
-        boost::asio::detached);
-    context.run();
-    return *out;
+  LookupAnswer lookup(std::int32_t id) {
+    return run<LookupAnswer>([this, id]() -> awaitable<LookupAnswer> {
+      OperationContext operation{};
+      LookupAnswer answer = co_await lookup_product(service, id, operation);
+      co_return answer;
+    });
   }
-  void fail_database(int times) {
-    repository_.failure = errc::db_query_failed;
-    for (int i = 0; i < times; ++i) (void)get(1000 + i);
-  }
-  resilience::BreakerState breaker() { return controls_.breaker().state(); }
 
-  ManualClock clock_;
-  FakeRepository repository_;
-  FakeCache cache_;
-  postgres::Pool pool_{unused_pool(), clock_};
-  Controls controls_{ControlsSettings{}, pool_, clock_};
-  ProductService service_{repository_, cache_, controls_, ProductServiceSettings{60s, 3600s}};
+  void fail_database(boost::system::error_code code, std::string reason = "server closed") {
+    repository.failure = ProductFailure{code, std::move(reason), kPool};
+  }
+  // Five failed reads of products nobody asks for otherwise: the default breaker opens.
+  void open_breaker() {
+    fail_database(errc::db_query_failed);
+    for (int i = 0; i < 5; ++i) (void)get(1000 + i);
+    repository.failure.reset();
+  }
+  void set_fallback(bool enabled) {
+    auto settings = resilience.settings();
+    settings.fallback_enabled = enabled;
+    resilience.apply(settings);
+  }
+  const resilience::CircuitBreaker& breaker() const { return resilience.breaker(); }
+  std::size_t breaker_calls() const { return breaker().snapshot().window.size(); }
+
+  ManualClock clock;
+  FakeRepository repository;
+  FakeCache cache;
+  ResilienceControls resilience{resilience::ResilienceSettings{}, clock};
+  StaleCopies stale_copies{100};
+  ProductService service{repository,   cache, resilience,
+                         stale_copies, clock, ProductServiceSettings{60s, 3600s}};
 };
 
-TEST_F(ProductServiceTest, MissReadsTheRepositoryThenFillsTheCache) {
-  auto first = get(1);
-  ASSERT_TRUE(first);
-  EXPECT_EQ(first->source, Source::database);
-  EXPECT_EQ(first->repository_time, 7ms);
-  EXPECT_EQ(cache_.puts, 1);
-  EXPECT_EQ(cache_.last_ttl, 60s);
-  EXPECT_EQ(cache_.last_stale_ttl, 3600s);
-  EXPECT_EQ(cache_.entries.at(1), first->json);
+// --- The decision, one row per path -------------------------------------------------------------
 
-  auto second = get(1);
+struct PathCase {
+  const char* name;
+  std::function<void(ProductLab&)> arrange;
+  std::int32_t id;
+  std::optional<Source> served;      // served from here, or…
+  boost::system::error_code failed;  // …failed with this
+  std::string_view says;             // in the fallback reason or the failure's reason
+  int repository_calls;              // in the call under test
+  std::size_t breaker_calls;         // outcomes in the breaker's window afterwards
+};
+
+void PrintTo(const PathCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class ProductPath : public ::testing::TestWithParam<PathCase> {};
+
+TEST_P(ProductPath, EndsInTheRightOutcome) {
+  const PathCase& c = GetParam();
+  ProductLab lab;
+  c.arrange(lab);
+  const int calls_before = lab.repository.calls;
+  const ProductOutcome outcome = lab.get(c.id);
+
+  if (c.served) {
+    ASSERT_TRUE(outcome) << outcome.error().reason;
+    EXPECT_EQ(outcome->source, *c.served);
+    EXPECT_NE(outcome->fallback_reason.find(c.says), std::string::npos) << outcome->fallback_reason;
+  } else {
+    ASSERT_FALSE(outcome) << "served from " << to_string(outcome->source);
+    EXPECT_EQ(outcome.error().code, c.failed);
+    EXPECT_NE(outcome.error().reason.find(c.says), std::string::npos) << outcome.error().reason;
+  }
+  EXPECT_EQ(lab.repository.calls - calls_before, c.repository_calls);
+  EXPECT_EQ(lab.breaker_calls(), c.breaker_calls);
+}
+
+const auto kNothing = [](ProductLab&) {};
+
+INSTANTIATE_TEST_SUITE_P(
+    Paths, ProductPath,
+    ::testing::Values(
+        PathCase{"hit_answers_from_the_cache",
+                 [](ProductLab& lab) { lab.cache.entries[1] = R"({"id":1})"; },
+                 1,
+                 Source::cache,
+                 {},
+                 "",
+                 0,
+                 0},
+        PathCase{"miss_reads_the_database", kNothing, 1, Source::database, {}, "", 1, 1},
+        PathCase{"missing_product_is_not_found_and_a_database_success", kNothing, 404, std::nullopt,
+                 errc::not_found, "product 404 does not exist", 1, 1},
+        PathCase{"database_error_serves_the_redis_stale_copy",
+                 [](ProductLab& lab) {
+                   lab.cache.stale[1] = StaleEntry{R"({"id":1})", lab.clock.wall()};
+                   lab.fail_database(errc::db_query_failed, "relation is locked");
+                 },
+                 1,
+                 Source::fallback_emergency,
+                 {},
+                 "database: relation is locked",
+                 1,
+                 1},
+        PathCase{"database_error_without_a_stale_copy_stands",
+                 [](ProductLab& lab) { lab.fail_database(errc::db_unavailable); }, 1, std::nullopt,
+                 errc::db_unavailable,
+                 "database: server closed, and no stale copy of product 1 exists", 1, 1},
+        PathCase{"without_the_fallback_the_database_error_stands",
+                 [](ProductLab& lab) {
+                   lab.cache.stale[1] = StaleEntry{R"({"id":1})", lab.clock.wall()};
+                   lab.set_fallback(false);
+                   lab.fail_database(errc::db_timeout, "statement timeout");
+                 },
+                 1, std::nullopt, errc::db_timeout, "database: statement timeout", 1, 1},
+        PathCase{"open_breaker_serves_the_in_process_copy_without_a_call",
+                 [](ProductLab& lab) {
+                   lab.stale_copies.put(2, R"({"id":2})", lab.clock.now());
+                   lab.open_breaker();
+                 },
+                 2,
+                 Source::fallback_emergency,
+                 {},
+                 "the circuit breaker is OPEN",
+                 0,
+                 0},
+        PathCase{"open_breaker_with_nothing_stale_is_circuit_open",
+                 [](ProductLab& lab) { lab.open_breaker(); }, 7, std::nullopt, errc::circuit_open,
+                 "the circuit breaker is OPEN, and no stale copy of product 7 exists", 0, 0},
+        PathCase{"pool_exhaustion_is_neither_a_breaker_call_nor_a_fallback",
+                 [](ProductLab& lab) {
+                   lab.cache.stale[1] = StaleEntry{R"({"id":1})", lab.clock.wall()};
+                   lab.repository.failure =
+                       ProductFailure{errc::pool_exhausted, "no connection freed up", kFullPool};
+                 },
+                 1, std::nullopt, errc::pool_exhausted, "no connection freed up", 1, 0}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+// --- What the paths leave behind --------------------------------------------------------------
+
+TEST(ProductService, AMissFillsBothCopiesAndTheNextLookupIsAHit) {
+  ProductLab lab;
+  const ProductOutcome first = lab.get(1);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->repository_time, 7ms);
+  EXPECT_EQ(first->pool, kPool);
+  EXPECT_EQ(lab.cache.puts, 1);
+  EXPECT_EQ(lab.cache.last_ttl, 60s);
+  EXPECT_EQ(lab.cache.last_stale_ttl, 3600s);
+  EXPECT_EQ(lab.cache.entries.at(1), first->json);
+  EXPECT_EQ(lab.stale_copies.get(1)->json, first->json);
+
+  const ProductOutcome second = lab.get(1);
   ASSERT_TRUE(second);
   EXPECT_EQ(second->source, Source::cache);
   EXPECT_EQ(second->json, first->json);
-  EXPECT_EQ(repository_.calls, 1) << "a hit must not touch the repository";
+  EXPECT_FALSE(second->pool) << "a hit never asks the pool";
+  EXPECT_EQ(lab.repository.calls, 1);
 }
 
-TEST_F(ProductServiceTest, MissingProductIsNotFoundAndNotCached) {
-  ProductFailure failure;
-  auto missing = get(404, failure);
-  ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error(), errc::not_found);
-  EXPECT_NE(failure.detail.find("404"), std::string::npos);
-  EXPECT_EQ(cache_.puts, 0);
-  EXPECT_EQ(breaker(), resilience::BreakerState::closed) << "not found is a success for the DB";
+TEST(ProductService, NotFoundIsNotCached) {
+  ProductLab lab;
+  ASSERT_FALSE(lab.get(404));
+  EXPECT_EQ(lab.cache.puts, 0);
+  EXPECT_FALSE(lab.stale_copies.get(404));
 }
 
-TEST_F(ProductServiceTest, CacheDownServesFromTheRepositoryWithoutFilling) {
-  cache_.down = true;
+TEST(ProductService, ACacheThatIsDownIsNeitherReadNorFilled) {
+  ProductLab lab;
+  lab.cache.down = true;
   for (int i = 0; i < 3; ++i) {
-    auto view = get(1);
+    const ProductOutcome view = lab.get(1);
     ASSERT_TRUE(view);
     EXPECT_EQ(view->source, Source::database);
   }
-  EXPECT_EQ(repository_.calls, 3);
-  EXPECT_EQ(cache_.puts, 0);
+  EXPECT_EQ(lab.repository.calls, 3);
+  EXPECT_EQ(lab.cache.puts, 0);
 }
 
-TEST_F(ProductServiceTest, FiveDatabaseFailuresOpenTheBreakerAndThenNoCallIsMade) {
-  fail_database(5);
-  EXPECT_EQ(breaker(), resilience::BreakerState::open);
-  const int calls = repository_.calls;
-  ProductFailure failure;
-  auto rejected = get(7, failure);
-  ASSERT_FALSE(rejected);
-  EXPECT_EQ(rejected.error(), errc::circuit_open);
-  EXPECT_NE(failure.detail.find("no stale copy"), std::string::npos) << failure.detail;
-  EXPECT_EQ(repository_.calls, calls);
+TEST(ProductService, FiveDatabaseFailuresOpenTheBreaker) {
+  ProductLab lab;
+  lab.open_breaker();
+  EXPECT_EQ(lab.breaker().state(), resilience::BreakerState::open);
+  EXPECT_EQ(lab.repository.calls, 5);
 }
 
-TEST_F(ProductServiceTest, FallbackServesTheStaleCopyFromRedisWithItsAge) {
-  ASSERT_TRUE(get(1));
-  cache_.entries.clear();  // the fresh copy expired; the stale one stays
-  clock_.advance(30s);
-  fail_database(5);
-  auto view = get(1);
+TEST(ProductService, TheRedisStaleCopyCarriesItsAge) {
+  ProductLab lab;
+  ASSERT_TRUE(lab.get(1));
+  lab.cache.entries.clear();  // the fresh copy expired; the stale one stays
+  lab.clock.advance(30s);
+  lab.open_breaker();
+  const ProductOutcome view = lab.get(1);
   ASSERT_TRUE(view);
   EXPECT_EQ(view->source, Source::fallback_emergency);
   EXPECT_NEAR(view->stale_age_s, 30.0, 0.1);
-  EXPECT_NE(view->fallback_reason.find("OPEN"), std::string::npos) << view->fallback_reason;
 }
 
-TEST_F(ProductServiceTest, FallbackUsesTheInProcessCopyWhenRedisIsDownToo) {
-  ASSERT_TRUE(get(2));
-  cache_.down = true;
-  repository_.failure = errc::db_unavailable;
-  auto view = get(2);
+TEST(ProductService, WhenRedisIsDownTooTheInProcessCopyServes) {
+  ProductLab lab;
+  ASSERT_TRUE(lab.get(2));
+  lab.cache.down = true;
+  lab.fail_database(errc::db_unavailable);
+  const ProductOutcome view = lab.get(2);
   ASSERT_TRUE(view);
   EXPECT_EQ(view->source, Source::fallback_emergency);
-  EXPECT_NE(view->fallback_reason.find("database"), std::string::npos);
+  EXPECT_EQ(view->pool, kPool) << "the failed read did ask the pool";
 }
 
-TEST_F(ProductServiceTest, WithoutTheFallbackTheDatabaseErrorStands) {
-  ASSERT_TRUE(get(1));
-  cache_.entries.clear();
-  auto settings = controls_.resilience_settings();
-  settings.fallback_enabled = false;
-  controls_.apply(settings);
-  repository_.failure = errc::db_query_failed;
-  auto view = get(1);
-  ASSERT_FALSE(view);
-  EXPECT_EQ(view.error(), errc::db_query_failed);
+TEST(ProductService, PoolExhaustionInHalfOpenGivesTheTrialPermitBack) {
+  ProductLab lab;
+  lab.open_breaker();
+  lab.clock.advance(10s);  // the default open wait
+  lab.repository.failure = ProductFailure{errc::pool_exhausted, "no connection", kFullPool};
+  for (int i = 0; i < 5; ++i) ASSERT_FALSE(lab.get(1));
+  EXPECT_EQ(lab.breaker().state(), resilience::BreakerState::half_open);
+  EXPECT_EQ(lab.breaker().snapshot().half_open_in_flight, 0u) << "every permit came back";
+  EXPECT_EQ(lab.repository.calls, 10) << "each lookup got a trial permit, none was used up";
 }
 
-TEST_F(ProductServiceTest, PoolExhaustionIsNeitherABreakerFailureNorAFallback) {
-  ASSERT_TRUE(get(1));
-  cache_.entries.clear();
-  repository_.failure = errc::pool_exhausted;
-  for (int i = 0; i < 10; ++i) {
-    auto view = get(1);
-    ASSERT_FALSE(view);
-    EXPECT_EQ(view.error(), errc::pool_exhausted);
-  }
-  EXPECT_EQ(breaker(), resilience::BreakerState::closed);
-  EXPECT_EQ(controls_.breaker().snapshot().window.size(), 1u)
-      << "only the first, successful call was recorded";
+// --- The HTTP answer made of each outcome -----------------------------------------------------
+
+TEST(ProductLookup, AServedProductCarriesItsSource) {
+  ProductLab lab;
+  const LookupAnswer answer = lab.lookup(1);
+  EXPECT_EQ(answer.status, http::Status::ok);
+  EXPECT_EQ(answer.source, "database");
+  EXPECT_EQ(boost::json::parse(answer.body).at("source").as_string(), "database");
+  EXPECT_EQ(answer.pool, kPool);
 }
+
+struct AnswerCase {
+  const char* name;
+  std::function<void(ProductLab&)> arrange;
+  http::Status status;
+  std::string body;
+};
+
+void PrintTo(const AnswerCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class ProductLookupFailure : public ::testing::TestWithParam<AnswerCase> {};
+
+TEST_P(ProductLookupFailure, AnswersWithTheStatusAndBody) {
+  ProductLab lab;
+  GetParam().arrange(lab);
+  const LookupAnswer answer = lab.lookup(7);
+  EXPECT_EQ(answer.status, GetParam().status);
+  EXPECT_EQ(answer.body, GetParam().body);
+  EXPECT_TRUE(answer.source.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Outcomes, ProductLookupFailure,
+    ::testing::Values(
+        AnswerCase{"not_found", kNothing, http::Status::not_found,
+                   R"({"error":"Not Found","detail":"product 7 does not exist"})"},
+        AnswerCase{
+            "circuit_open", [](ProductLab& lab) { lab.open_breaker(); },
+            http::Status::service_unavailable,
+            R"({"error":"Circuit Open","detail":"the circuit breaker is OPEN, and no stale copy of product 7 exists"})"},
+        AnswerCase{
+            "pool_exhausted_shows_the_pool",
+            [](ProductLab& lab) {
+              lab.repository.failure = ProductFailure{
+                  errc::pool_exhausted, "no database connection freed up within the pool timeout",
+                  kFullPool};
+            },
+            http::Status::service_unavailable,
+            R"({"error":"Pool Exhausted","detail":"no database connection freed up within the pool timeout","pool":{"active":5,"size":5,"waiting":4}})"},
+        AnswerCase{"database_timeout",
+                   [](ProductLab& lab) {
+                     lab.set_fallback(false);
+                     lab.fail_database(errc::db_timeout, "canceling statement");
+                   },
+                   http::Status::gateway_timeout,
+                   R"({"error":"Database Timeout","detail":"database: canceling statement"})"}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace srelab::catalog

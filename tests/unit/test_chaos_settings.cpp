@@ -23,7 +23,7 @@ ChaosSettings configured() {
 }
 
 TEST(ChaosSettings, EveryKeyIsRead) {
-  SettingsError error;
+  FieldError error;
   auto merged = merge_chaos_settings(ChaosSettings{}, R"({
       "db_latency": 0.25, "db_failure_rate": 0.1, "cache_latency": 0.05,
       "cache_failure_rate": 0.2, "saturation_ms_per_query": 30, "duration_s": 120, "seed": 42})",
@@ -33,7 +33,7 @@ TEST(ChaosSettings, EveryKeyIsRead) {
 }
 
 TEST(ChaosSettings, PartialUpdateKeepsTheOtherKeys) {
-  SettingsError error;
+  FieldError error;
   auto merged = merge_chaos_settings(configured(), R"({"db_failure_rate": 0.5})", error);
   ASSERT_TRUE(merged) << error.detail;
   ChaosSettings expected = configured();
@@ -43,7 +43,7 @@ TEST(ChaosSettings, PartialUpdateKeepsTheOtherKeys) {
 
 TEST(ChaosSettings, EmptyBodyOrObjectChangesNothing) {
   for (std::string_view body : {"", "{}", "  \n"}) {
-    SettingsError error;
+    FieldError error;
     auto merged = merge_chaos_settings(configured(), body, error);
     ASSERT_TRUE(merged) << "[" << body << "] " << error.detail;
     EXPECT_EQ(*merged, configured());
@@ -51,7 +51,7 @@ TEST(ChaosSettings, EmptyBodyOrObjectChangesNothing) {
 }
 
 TEST(ChaosSettings, NullClearsTheOptionalKeys) {
-  SettingsError error;
+  FieldError error;
   auto merged = merge_chaos_settings(configured(), R"({"duration_s": null, "seed": null})", error);
   ASSERT_TRUE(merged) << error.detail;
   EXPECT_EQ(merged->duration_s, std::nullopt);
@@ -60,7 +60,7 @@ TEST(ChaosSettings, NullClearsTheOptionalKeys) {
 }
 
 TEST(ChaosSettings, BoundsAreAccepted) {
-  SettingsError error;
+  FieldError error;
   auto low = merge_chaos_settings(configured(), R"({
       "db_latency": 0, "db_failure_rate": 0, "cache_latency": 0, "cache_failure_rate": 0,
       "saturation_ms_per_query": 0, "duration_s": 0.001, "seed": 0})",
@@ -85,7 +85,7 @@ TEST(ChaosSettings, BoundsAreAccepted) {
 }
 
 TEST(ChaosSettings, SeedWrittenAsAWholeNumberIsAnInteger) {
-  SettingsError error;
+  FieldError error;
   auto merged = merge_chaos_settings(configured(), R"({"seed": 7.0})", error);
   ASSERT_TRUE(merged) << error.detail;
   EXPECT_EQ(merged->seed, 7u);
@@ -115,7 +115,7 @@ TEST(ChaosSettings, ToJsonRoundTrips) {
   odd.db_latency_s = 0.1 + 0.2;  // not a short decimal
   odd.seed = 9007199254740992u;
   for (const ChaosSettings& settings : {ChaosSettings{}, configured(), odd}) {
-    SettingsError error;
+    FieldError error;
     auto back =
         merge_chaos_settings(configured(), boost::json::serialize(to_json(settings)), error);
     ASSERT_TRUE(back) << error.detail;
@@ -123,9 +123,12 @@ TEST(ChaosSettings, ToJsonRoundTrips) {
   }
 }
 
+constexpr auto kBody = FieldError::Kind::body;    // answered 400
+constexpr auto kField = FieldError::Kind::field;  // answered 422
+
 struct BadCase {
   std::string_view body;
-  int status;
+  FieldError::Kind kind;
   std::string_view key;
   std::string_view detail_has;
 };
@@ -137,10 +140,10 @@ void PrintTo(const BadCase& c, std::ostream* os) {
 class ChaosSettingsBad : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(ChaosSettingsBad, RejectsTheWholeBodyAndNamesTheKey) {
-  SettingsError error;
+  FieldError error;
   auto merged = merge_chaos_settings(configured(), GetParam().body, error);
   EXPECT_FALSE(merged) << "accepted " << GetParam().body;  // so the caller keeps its settings
-  EXPECT_EQ(error.status, GetParam().status);
+  EXPECT_EQ(error.kind, GetParam().kind);
   EXPECT_EQ(error.key, GetParam().key);
   EXPECT_NE(error.detail.find(GetParam().detail_has), std::string::npos) << error.detail;
 }
@@ -151,61 +154,62 @@ INSTANTIATE_TEST_SUITE_P(
     Table, ChaosSettingsBad,
     ::testing::Values(
         // the body
-        BadCase{"{", 400, "", "body must be a JSON object"},
-        BadCase{R"({"db_failure_rate": 0.5} {})", 400, "", "not valid JSON"},
-        BadCase{"db_failure_rate=0.5", 400, "", "body must be a JSON object"},
-        BadCase{R"({"db_failure_rate": 0.5,})", 400, "", "not valid JSON"},
-        BadCase{R"([{"db_failure_rate": 0.5}])", 400, "",
+        BadCase{"{", kBody, "", "body must be a JSON object"},
+        BadCase{R"({"db_failure_rate": 0.5} {})", kBody, "", "not valid JSON"},
+        BadCase{"db_failure_rate=0.5", kBody, "", "body must be a JSON object"},
+        BadCase{R"({"db_failure_rate": 0.5,})", kBody, "", "not valid JSON"},
+        BadCase{R"([{"db_failure_rate": 0.5}])", kBody, "",
                 "body must be a JSON object, got an array"},
-        BadCase{"0.5", 400, "", "body must be a JSON object, got a number"},
+        BadCase{"0.5", kBody, "", "body must be a JSON object, got a number"},
         // keys
-        BadCase{R"({"db_failure_rate": 0.5, "db_latency_s": 1})", 422, "db_latency_s",
+        BadCase{R"({"db_failure_rate": 0.5, "db_latency_s": 1})", kField, "db_latency_s",
                 "unknown key \"db_latency_s\""},
-        BadCase{R"({"DB_LATENCY": 1})", 422, "DB_LATENCY", "unknown key"},
+        BadCase{R"({"DB_LATENCY": 1})", kField, "DB_LATENCY", "unknown key"},
         // types
-        BadCase{R"({"db_failure_rate": "0.5"})", 422, "db_failure_rate",
+        BadCase{R"({"db_failure_rate": "0.5"})", kField, "db_failure_rate",
                 R"(db_failure_rate must be a number in 0..1, got a string ("0.5"))"},
-        BadCase{R"({"db_failure_rate": 0.5, "db_latency": true})", 422, "db_latency",
+        BadCase{R"({"db_failure_rate": 0.5, "db_latency": true})", kField, "db_latency",
                 "db_latency must be a number in 0..60, got true"},
-        BadCase{R"({"db_latency": null})", 422, "db_latency", "got null"},
-        BadCase{R"({"cache_failure_rate": null})", 422, "cache_failure_rate", "got null"},
-        BadCase{R"({"saturation_ms_per_query": null})", 422, "saturation_ms_per_query", "got null"},
-        BadCase{R"({"cache_latency": [0.1]})", 422, "cache_latency", "got an array"},
-        BadCase{R"({"cache_failure_rate": {"value": 0.1}})", 422, "cache_failure_rate",
+        BadCase{R"({"db_latency": null})", kField, "db_latency", "got null"},
+        BadCase{R"({"cache_failure_rate": null})", kField, "cache_failure_rate", "got null"},
+        BadCase{R"({"saturation_ms_per_query": null})", kField, "saturation_ms_per_query",
+                "got null"},
+        BadCase{R"({"cache_latency": [0.1]})", kField, "cache_latency", "got an array"},
+        BadCase{R"({"cache_failure_rate": {"value": 0.1}})", kField, "cache_failure_rate",
                 "got an object"},
-        BadCase{R"({"duration_s": "60"})", 422, "duration_s", "got a string"},
-        BadCase{R"({"seed": "42"})", 422, "seed", "got a string"},
-        BadCase{R"({"seed": true})", 422, "seed", "got true"},
-        BadCase{R"({"seed": 4.5})", 422, "seed",
+        BadCase{R"({"duration_s": "60"})", kField, "duration_s", "got a string"},
+        BadCase{R"({"seed": "42"})", kField, "seed", "got a string"},
+        BadCase{R"({"seed": true})", kField, "seed", "got true"},
+        BadCase{R"({"seed": 4.5})", kField, "seed",
                 "seed must be null or an integer in 0..9007199254740992, got 4.5"},
         // ranges, each bound
-        BadCase{R"({"db_latency": -0.001})", 422, "db_latency",
+        BadCase{R"({"db_latency": -0.001})", kField, "db_latency",
                 "db_latency must be a number in 0..60, got -0.001"},
-        BadCase{R"({"db_latency": 60.5})", 422, "db_latency", "got 60.5"},
-        BadCase{R"({"db_failure_rate": -0.1})", 422, "db_failure_rate", "in 0..1, got -0.1"},
-        BadCase{R"({"db_failure_rate": 1.5})", 422, "db_failure_rate",
+        BadCase{R"({"db_latency": 60.5})", kField, "db_latency", "got 60.5"},
+        BadCase{R"({"db_failure_rate": -0.1})", kField, "db_failure_rate", "in 0..1, got -0.1"},
+        BadCase{R"({"db_failure_rate": 1.5})", kField, "db_failure_rate",
                 "db_failure_rate must be a number in 0..1, got 1.5"},
-        BadCase{R"({"cache_latency": -1})", 422, "cache_latency", "in 0..10, got -1"},
-        BadCase{R"({"cache_latency": 10.001})", 422, "cache_latency", "in 0..10, got 10.001"},
-        BadCase{R"({"cache_failure_rate": -1e-9})", 422, "cache_failure_rate", "in 0..1"},
-        BadCase{R"({"cache_failure_rate": 2})", 422, "cache_failure_rate", "in 0..1, got 2"},
-        BadCase{R"({"saturation_ms_per_query": -5})", 422, "saturation_ms_per_query",
+        BadCase{R"({"cache_latency": -1})", kField, "cache_latency", "in 0..10, got -1"},
+        BadCase{R"({"cache_latency": 10.001})", kField, "cache_latency", "in 0..10, got 10.001"},
+        BadCase{R"({"cache_failure_rate": -1e-9})", kField, "cache_failure_rate", "in 0..1"},
+        BadCase{R"({"cache_failure_rate": 2})", kField, "cache_failure_rate", "in 0..1, got 2"},
+        BadCase{R"({"saturation_ms_per_query": -5})", kField, "saturation_ms_per_query",
                 "in 0..10000, got -5"},
-        BadCase{R"({"saturation_ms_per_query": 10001})", 422, "saturation_ms_per_query",
+        BadCase{R"({"saturation_ms_per_query": 10001})", kField, "saturation_ms_per_query",
                 "in 0..10000, got 10001"},
-        BadCase{R"({"duration_s": 0})", 422, "duration_s",
+        BadCase{R"({"duration_s": 0})", kField, "duration_s",
                 "duration_s must be null or a number above 0 and at most 86400, got 0"},
-        BadCase{R"({"duration_s": -10})", 422, "duration_s", "got -10"},
-        BadCase{R"({"duration_s": 86401})", 422, "duration_s", "got 86401"},
-        BadCase{R"({"seed": -1})", 422, "seed", "got -1"},
-        BadCase{R"({"seed": 9007199254740993})", 422, "seed", "got 9007199254740993"},
-        BadCase{R"({"db_latency": 1e999})", 422, "db_latency", "got a number out of range"},
-        BadCase{R"({"db_failure_rate": -1e999})", 422, "db_failure_rate",
+        BadCase{R"({"duration_s": -10})", kField, "duration_s", "got -10"},
+        BadCase{R"({"duration_s": 86401})", kField, "duration_s", "got 86401"},
+        BadCase{R"({"seed": -1})", kField, "seed", "got -1"},
+        BadCase{R"({"seed": 9007199254740993})", kField, "seed", "got 9007199254740993"},
+        BadCase{R"({"db_latency": 1e999})", kField, "db_latency", "got a number out of range"},
+        BadCase{R"({"db_failure_rate": -1e999})", kField, "db_failure_rate",
                 "got a number out of range"},
         // the first bad key is the one reported
-        BadCase{R"({"cache_failure_rate": 3, "db_failure_rate": 2})", 422, "db_failure_rate",
+        BadCase{R"({"cache_failure_rate": 3, "db_failure_rate": 2})", kField, "db_failure_rate",
                 "got 2"},
-        BadCase{R"({"db_failure_rate": 2, "nope": 1})", 422, "nope", "unknown key"}));
+        BadCase{R"({"db_failure_rate": 2, "nope": 1})", kField, "nope", "unknown key"}));
 
 }  // namespace
 }  // namespace srelab::chaos

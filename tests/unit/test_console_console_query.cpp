@@ -10,7 +10,7 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(DecodeQuery, PercentEscapesAndPlusAreDecoded) {
-  QueryError error;
+  FieldError error;
   const auto params = decode_query("tag=app.fallback_used%3Atrue&text=stale+copy%21&&flag", error);
   ASSERT_TRUE(params) << error.detail;
   ASSERT_EQ(params->size(), 3u);
@@ -22,14 +22,14 @@ TEST(DecodeQuery, PercentEscapesAndPlusAreDecoded) {
 
 TEST(DecodeQuery, AMalformedEscapeNamesItsParameter) {
   for (const char* query : {"text=%zz", "text=%4", "text=abc%"}) {
-    QueryError error;
+    FieldError error;
     EXPECT_FALSE(decode_query(query, error)) << query;
     EXPECT_EQ(error.key, "text") << query;
   }
 }
 
 TEST(TraceQuery, DefaultsWhenEmpty) {
-  QueryError error;
+  FieldError error;
   const auto filter = parse_trace_query("", error);
   ASSERT_TRUE(filter);
   EXPECT_EQ(filter->status, TraceStatus::any);
@@ -40,7 +40,7 @@ TEST(TraceQuery, DefaultsWhenEmpty) {
 }
 
 TEST(TraceQuery, EveryParameterIsRead) {
-  QueryError error;
+  FieldError error;
   const auto filter = parse_trace_query(
       "status=error&min_ms=2.5&resource=%2Fproducts&tag=resilience.circuit_breaker.state:OPEN"
       "&limit=500",
@@ -54,7 +54,7 @@ TEST(TraceQuery, EveryParameterIsRead) {
 }
 
 TEST(TraceQuery, TheLastOfARepeatedParameterCounts) {
-  QueryError error;
+  FieldError error;
   const auto filter = parse_trace_query("limit=5&limit=7", error);
   ASSERT_TRUE(filter);
   EXPECT_EQ(filter->limit, 7u);
@@ -69,7 +69,7 @@ struct BadQuery {
 class BadTraceQuery : public ::testing::TestWithParam<BadQuery> {};
 
 TEST_P(BadTraceQuery, IsRefusedNamingTheParameter) {
-  QueryError error;
+  FieldError error;
   EXPECT_FALSE(parse_trace_query(GetParam().query, error));
   EXPECT_EQ(error.key, GetParam().key);
   EXPECT_NE(error.detail.find(GetParam().detail), std::string::npos) << error.detail;
@@ -91,14 +91,14 @@ INSTANTIATE_TEST_SUITE_P(All, BadTraceQuery,
                                            BadQuery{"foo=1", "foo", "unknown parameter 'foo'"}));
 
 TEST(TraceQuery, LongTextIsRefused) {
-  QueryError error;
+  FieldError error;
   EXPECT_FALSE(parse_trace_query("resource=" + std::string(257, 'a'), error));
   EXPECT_EQ(error.key, "resource");
   EXPECT_TRUE(parse_trace_query("resource=" + std::string(256, 'a'), error));
 }
 
 TEST(LogQuery, DefaultsWhenEmpty) {
-  QueryError error;
+  FieldError error;
   const auto filter = parse_log_query("", error);
   ASSERT_TRUE(filter);
   EXPECT_EQ(filter->min_level, telemetry::LogLevel::debug);
@@ -109,7 +109,7 @@ TEST(LogQuery, DefaultsWhenEmpty) {
 }
 
 TEST(LogQuery, EveryParameterIsRead) {
-  QueryError error;
+  FieldError error;
   const auto filter = parse_log_query(
       "level=warning&text=stale%20copy&trace_id=0123456789ABCDEF0123456789abcdef&after=41"
       "&limit=1000",
@@ -123,7 +123,7 @@ TEST(LogQuery, EveryParameterIsRead) {
 }
 
 TEST(LogQuery, TheLowHalfOfATraceIdIsAccepted) {
-  QueryError error;
+  FieldError error;
   const auto filter = parse_log_query("trace_id=0123456789abcdef", error);
   ASSERT_TRUE(filter) << error.detail;
   EXPECT_EQ(filter->trace_id, "0123456789abcdef");
@@ -132,7 +132,7 @@ TEST(LogQuery, TheLowHalfOfATraceIdIsAccepted) {
 class BadLogQuery : public ::testing::TestWithParam<BadQuery> {};
 
 TEST_P(BadLogQuery, IsRefusedNamingTheParameter) {
-  QueryError error;
+  FieldError error;
   EXPECT_FALSE(parse_log_query(GetParam().query, error));
   EXPECT_EQ(error.key, GetParam().key);
   EXPECT_NE(error.detail.find(GetParam().detail), std::string::npos) << error.detail;
@@ -151,7 +151,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadQuery{"since=5", "since", "unknown parameter 'since'"}));
 
 TEST(TimelineQuery, SinceIsMillisecondsSinceTheEpoch) {
-  QueryError error;
+  FieldError error;
   const auto since = parse_timeline_query("since=1767225600123", error);
   ASSERT_TRUE(since) << error.detail;
   EXPECT_EQ(since->time_since_epoch(), 1767225600124ms - 1ns) << "the whole millisecond is past";
@@ -162,11 +162,11 @@ TEST(TimelineQuery, SinceIsMillisecondsSinceTheEpoch) {
 
 TEST(TimelineQuery, BadValuesAreRefused) {
   for (const char* query : {"since=abc", "since=-5", "since=1.5", "since=9223372036854"}) {
-    QueryError error;
+    FieldError error;
     EXPECT_FALSE(parse_timeline_query(query, error)) << query;
     EXPECT_EQ(error.key, "since") << query;
   }
-  QueryError error;
+  FieldError error;
   EXPECT_FALSE(parse_timeline_query("limit=5", error));
   EXPECT_EQ(error.key, "limit");
 }

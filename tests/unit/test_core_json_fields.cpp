@@ -1,5 +1,5 @@
 // JsonFields: absent keys leave values alone, valid ones replace them, the first failure names
-// the key and the accepted range and stops every later read; parse_json_object's 400s.
+// the key and the accepted range and stops every later read; parse_json_object's body errors.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -15,7 +15,7 @@ boost::json::object object_of(std::string_view text) {
 }
 
 TEST(ParseJsonObject, ReadsAnObject) {
-  JsonFieldError error;
+  FieldError error;
   auto object = parse_json_object(R"({"a": 1, "b": [true]})", error);
   ASSERT_TRUE(object);
   EXPECT_EQ(object->size(), 2u);
@@ -24,7 +24,7 @@ TEST(ParseJsonObject, ReadsAnObject) {
 
 TEST(ParseJsonObject, EmptyOrBlankBodyIsAnEmptyObject) {
   for (std::string_view body : {"", " ", "\r\n\t "}) {
-    JsonFieldError error;
+    FieldError error;
     auto object = parse_json_object(body, error);
     ASSERT_TRUE(object) << "[" << body << "]";
     EXPECT_TRUE(object->empty());
@@ -42,10 +42,10 @@ void PrintTo(const NotAnObject& c, std::ostream* os) {
 
 class ParseJsonObjectBad : public ::testing::TestWithParam<NotAnObject> {};
 
-TEST_P(ParseJsonObjectBad, Is400WithoutKey) {
-  JsonFieldError error;
+TEST_P(ParseJsonObjectBad, IsABodyErrorWithoutKey) {
+  FieldError error;
   EXPECT_FALSE(parse_json_object(GetParam().body, error));
-  EXPECT_EQ(error.status, 400);
+  EXPECT_EQ(error.kind, FieldError::Kind::body);
   EXPECT_EQ(error.key, "");
   EXPECT_NE(error.detail.find("body must be a JSON object"), std::string::npos) << error.detail;
   EXPECT_NE(error.detail.find(GetParam().detail_has), std::string::npos) << error.detail;
@@ -126,7 +126,7 @@ TEST(JsonFields, UnknownKeyIsTheFirstFailure) {
   ASSERT_TRUE(fields.unknown_key());
   EXPECT_EQ(*fields.unknown_key(), "colour");
   ASSERT_TRUE(fields.error());
-  EXPECT_EQ(fields.error()->status, 422);
+  EXPECT_EQ(fields.error()->kind, FieldError::Kind::field);
   EXPECT_EQ(fields.error()->key, "colour");
   EXPECT_EQ(fields.error()->detail, R"(unknown key "colour"; the keys are rate, seed)");
   double rate = 0;
@@ -161,7 +161,7 @@ TEST(JsonFields, FailRecordsACustomFailure) {
   JsonFields fields(object, {});
   EXPECT_FALSE(fields.fail("k", "k is wrong"));
   ASSERT_TRUE(fields.error());
-  EXPECT_EQ(fields.error()->status, 422);
+  EXPECT_EQ(fields.error()->kind, FieldError::Kind::field);
   EXPECT_EQ(fields.error()->key, "k");
   EXPECT_EQ(fields.error()->detail, "k is wrong");
 }
@@ -193,7 +193,7 @@ TEST_P(JsonFieldsDetail, NamesKeyRangeAndValue) {
   JsonFields fields(object, {"k"});
   EXPECT_FALSE(GetParam().read(fields));
   ASSERT_TRUE(fields.error());
-  EXPECT_EQ(fields.error()->status, 422);
+  EXPECT_EQ(fields.error()->kind, FieldError::Kind::field);
   EXPECT_EQ(fields.error()->key, "k");
   EXPECT_EQ(fields.error()->detail, GetParam().detail);
 }

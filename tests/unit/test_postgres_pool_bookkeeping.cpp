@@ -30,7 +30,7 @@ namespace {
 
 class PoolBookkeepingTest : public ::testing::Test {
  protected:
-  Book book{kSize, ConnectBackoff(100ms, 5000ms)};
+  Book book{kSize, Backoff(100ms, 5000ms)};
   ManualClock clock;
 
   // Leases every slot through fresh connects, as a pool starting up does.

@@ -1,11 +1,10 @@
-// The sans-I/O Redis protocol: hiredis' formatter and reader behind Protocol, and the reconnect
-// Backoff. No sockets: replies are fed as byte strings, in whole or in pieces.
+// The sans-I/O Redis protocol: hiredis' formatter and reader behind Protocol. No sockets: replies
+// are fed as byte strings, in whole or in pieces. (The reconnect backoff: test_core_backoff.)
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "redis/backoff.hpp"
 #include "redis/protocol.hpp"
 
 namespace srelab::redis {
@@ -267,28 +266,6 @@ TEST(RedisProtocol, ResetDropsAHalfReadReply) {
   auto replies = drain(protocol);
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_EQ(replies[0].type, Reply::Type::integer);
-}
-
-TEST(RedisBackoff, DoublesFromInitialUpToMaxAndResets) {
-  Backoff backoff(100ms, 1000ms);
-  EXPECT_EQ(backoff.next(), 100ms);
-  EXPECT_EQ(backoff.next(), 200ms);
-  EXPECT_EQ(backoff.next(), 400ms);
-  EXPECT_EQ(backoff.next(), 800ms);
-  EXPECT_EQ(backoff.next(), 1000ms);
-  EXPECT_EQ(backoff.next(), 1000ms);
-  backoff.reset();
-  EXPECT_EQ(backoff.next(), 100ms);
-  EXPECT_EQ(backoff.next(), 200ms);
-}
-
-TEST(RedisBackoff, DegenerateSettingsStillWait) {
-  Backoff zero(0ms, 0ms);
-  EXPECT_EQ(zero.next(), 1ms);
-  EXPECT_EQ(zero.next(), 1ms);
-  Backoff inverted(500ms, 100ms);  // max below initial: stays at initial
-  EXPECT_EQ(inverted.next(), 500ms);
-  EXPECT_EQ(inverted.next(), 500ms);
 }
 
 }  // namespace

@@ -18,10 +18,18 @@ using namespace std::chrono_literals;
 constexpr auto kFast = 10ms;
 constexpr auto kSlow = 2500ms;
 
+// The outcome of a permitted call, as the test's tables spell it.
+void record(CircuitBreaker& breaker, bool failed, Clock::duration duration) {
+  if (failed)
+    breaker.record_failure(duration);
+  else
+    breaker.record_success(duration);
+}
+
 // Acquires and records one call; the call must be permitted.
 void call(CircuitBreaker& breaker, bool failed, Clock::duration duration = kFast) {
   ASSERT_TRUE(breaker.try_acquire());
-  breaker.record(failed, duration);
+  record(breaker, failed, duration);
 }
 
 // "FFS" → failure, failure, success.
@@ -74,7 +82,7 @@ TEST_P(BreakerOpening, OpensAtExactlyTheDocumentedCall) {
   int opened_at = 0;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     ASSERT_TRUE(breaker.try_acquire()) << "call " << i + 1;
-    breaker.record(outcomes[i] == 'F', kFast);
+    record(breaker, outcomes[i] == 'F', kFast);
     if (breaker.state() == BreakerState::open) {
       opened_at = static_cast<int>(i) + 1;
       break;
@@ -208,7 +216,7 @@ TEST(CircuitBreaker, RejectsAndCountsWhileOpen) {
 
 TEST(CircuitBreaker, OutcomesRecordedWhileOpenAreIgnored) {
   OpenBreaker open;
-  open.breaker.record(false, kFast);  // a call let through before it opened
+  open.breaker.record_success(kFast);  // a call let through before it opened
   EXPECT_TRUE(open.breaker.snapshot().window.empty());
   EXPECT_EQ(open.breaker.state(), BreakerState::open);
 }
@@ -237,11 +245,11 @@ TEST(CircuitBreaker, HalfOpenTrialsAllSucceedingClose) {
   OpenBreaker open;
   open.clock.advance(10s);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(open.breaker.try_acquire());
-  open.breaker.record(false, kFast);
-  open.breaker.record(false, kFast);
+  open.breaker.record_success(kFast);
+  open.breaker.record_success(kFast);
   EXPECT_EQ(open.breaker.state(), BreakerState::half_open);
   EXPECT_EQ(open.breaker.snapshot().half_open_in_flight, 1u);
-  open.breaker.record(false, kFast);
+  open.breaker.record_success(kFast);
   const BreakerSnapshot snap = open.breaker.snapshot();
   EXPECT_EQ(snap.state, BreakerState::closed);
   EXPECT_TRUE(snap.window.empty());
@@ -269,8 +277,8 @@ TEST(CircuitBreaker, AFailedTrialReopensForAnotherWait) {
   OpenBreaker open;
   open.clock.advance(10s);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(open.breaker.try_acquire());
-  open.breaker.record(false, kFast);
-  open.breaker.record(true, kFast);
+  open.breaker.record_success(kFast);
+  open.breaker.record_failure(kFast);
   BreakerSnapshot snap = open.breaker.snapshot();
   EXPECT_EQ(snap.state, BreakerState::open);
   EXPECT_EQ(snap.open_until, open.clock.now() + 10s);
@@ -281,7 +289,7 @@ TEST(CircuitBreaker, AFailedTrialReopensForAnotherWait) {
   ASSERT_EQ(t.window.size(), 2u);
   EXPECT_TRUE(t.window.back().failed);
   // The third trial's outcome arrives after the reopening: ignored.
-  open.breaker.record(false, kFast);
+  open.breaker.record_success(kFast);
   EXPECT_EQ(open.breaker.state(), BreakerState::open);
   EXPECT_FALSE(open.breaker.try_acquire());
   open.clock.advance(10s);
@@ -307,10 +315,10 @@ TEST(CircuitBreaker, ReleaseFreesATrialSlot) {
   EXPECT_TRUE(open.breaker.try_acquire());
   EXPECT_FALSE(open.breaker.try_acquire());
   // A released call is not a success: three recorded successes are still needed.
-  open.breaker.record(false, kFast);
-  open.breaker.record(false, kFast);
+  open.breaker.record_success(kFast);
+  open.breaker.record_success(kFast);
   EXPECT_EQ(open.breaker.state(), BreakerState::half_open);
-  open.breaker.record(false, kFast);
+  open.breaker.record_success(kFast);
   EXPECT_EQ(open.breaker.state(), BreakerState::closed);
 }
 
@@ -328,8 +336,8 @@ TEST(CircuitBreaker, AStragglerInHalfOpenWithoutTrialsIsIgnored) {
   OpenBreaker open;
   open.clock.advance(10s);
   ASSERT_TRUE(open.breaker.try_acquire());
-  open.breaker.record(false, kFast);  // the trial
-  open.breaker.record(true, kFast);   // no trial outstanding: a call from before the opening
+  open.breaker.record_success(kFast);  // the trial
+  open.breaker.record_failure(kFast);  // no trial outstanding: a call from before the opening
   EXPECT_EQ(open.breaker.state(), BreakerState::half_open);
 }
 
@@ -370,7 +378,7 @@ TEST(CircuitBreaker, ResetLeavesForcedStatesAndEmptiesTheWindow) {
   breaker.reset();
   EXPECT_EQ(breaker.state(), BreakerState::closed);
   EXPECT_TRUE(breaker.try_acquire());
-  breaker.record(true, kFast);
+  breaker.record_failure(kFast);
   breaker.disable();
   breaker.reset();
   calls(breaker, "FFFF");
@@ -435,7 +443,7 @@ TEST(CircuitBreaker, ConfigureKeepsTheStateAndAppliesNewSettingsNextTime) {
   open.clock.advance(10s);
   ASSERT_TRUE(open.breaker.try_acquire());
   EXPECT_FALSE(open.breaker.try_acquire());  // one trial now
-  open.breaker.record(true, kFast);
+  open.breaker.record_failure(kFast);
   EXPECT_EQ(open.breaker.snapshot().open_until, open.clock.now() + 60s);
 }
 
@@ -524,7 +532,7 @@ TEST(CircuitBreakerThreads, TwoThreadsKeepTheCountsConsistent) {
     for (int i = 0; i < kPairs; ++i) {
       if (breaker.try_acquire()) {
         ++permitted;
-        breaker.record(fail_every_third && i % 3 == 0, kFast);
+        record(breaker, fail_every_third && i % 3 == 0, kFast);
       } else {
         ++rejected;
       }
@@ -553,7 +561,7 @@ TEST(CircuitBreakerThreads, FailuresFromTwoThreadsOpenItOnceAndRejectionsAddUp) 
     for (int i = 0; i < kPairs; ++i) {
       if (breaker.try_acquire()) {
         ++permitted;
-        breaker.record(true, kFast);
+        breaker.record_failure(kFast);
       } else {
         ++rejected;
       }

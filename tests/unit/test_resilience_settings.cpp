@@ -40,7 +40,7 @@ void expect_same(const ResilienceSettings& a, const ResilienceSettings& b) {
 }
 
 std::optional<ResilienceSettings> merge(const ResilienceSettings& current, std::string_view body) {
-  ResilienceSettingsError error;
+  FieldError error;
   auto merged = merge_resilience_settings(current, body, error);
   EXPECT_TRUE(merged) << body << ": " << error.detail;
   return merged;
@@ -144,9 +144,12 @@ TEST(ResilienceSettings, ToJsonRoundTrips) {
   }
 }
 
+constexpr auto kBody = FieldError::Kind::body;    // answered 400
+constexpr auto kField = FieldError::Kind::field;  // answered 422
+
 struct BadCase {
   std::string_view body;
-  int status;
+  FieldError::Kind kind;
   std::string_view key;
   std::string_view detail_has;
 };
@@ -158,10 +161,10 @@ void PrintTo(const BadCase& c, std::ostream* os) {
 class ResilienceSettingsBad : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(ResilienceSettingsBad, RejectsTheWholeBodyAndNamesTheKey) {
-  ResilienceSettingsError error;
+  FieldError error;
   auto merged = merge_resilience_settings(configured(), GetParam().body, error);
   EXPECT_FALSE(merged) << "accepted " << GetParam().body;
-  EXPECT_EQ(error.status, GetParam().status);
+  EXPECT_EQ(error.kind, GetParam().kind);
   EXPECT_EQ(error.key, GetParam().key);
   EXPECT_NE(error.detail.find(GetParam().detail_has), std::string::npos) << error.detail;
 }
@@ -170,45 +173,47 @@ TEST_P(ResilienceSettingsBad, RejectsTheWholeBodyAndNamesTheKey) {
 INSTANTIATE_TEST_SUITE_P(
     Table, ResilienceSettingsBad,
     ::testing::Values(
-        BadCase{"{\"mode\": ", 400, "", "body must be a JSON object"},
-        BadCase{R"(["normal"])", 400, "", "body must be a JSON object, got an array"},
-        BadCase{R"({"mode": "normal", "timeout": 1})", 422, "timeout", "unknown key \"timeout\""},
-        BadCase{R"({"failure_rate_threshold": 0})", 422, "failure_rate_threshold",
+        BadCase{"{\"mode\": ", kBody, "", "body must be a JSON object"},
+        BadCase{R"(["normal"])", kBody, "", "body must be a JSON object, got an array"},
+        BadCase{R"({"mode": "normal", "timeout": 1})", kField, "timeout",
+                "unknown key \"timeout\""},
+        BadCase{R"({"failure_rate_threshold": 0})", kField, "failure_rate_threshold",
                 "failure_rate_threshold must be a number above 0 and at most 1, got 0"},
-        BadCase{R"({"failure_rate_threshold": 1.01})", 422, "failure_rate_threshold", "got 1.01"},
-        BadCase{R"({"slow_call_rate_threshold": "0.5"})", 422, "slow_call_rate_threshold",
+        BadCase{R"({"failure_rate_threshold": 1.01})", kField, "failure_rate_threshold",
+                "got 1.01"},
+        BadCase{R"({"slow_call_rate_threshold": "0.5"})", kField, "slow_call_rate_threshold",
                 "got a string"},
-        BadCase{R"({"slow_call_duration_s": 0.0009})", 422, "slow_call_duration_s",
+        BadCase{R"({"slow_call_duration_s": 0.0009})", kField, "slow_call_duration_s",
                 "slow_call_duration_s must be a number in 0.001..600, got 0.0009"},
-        BadCase{R"({"slow_call_duration_s": 601})", 422, "slow_call_duration_s", "got 601"},
-        BadCase{R"({"open_wait_s": 0})", 422, "open_wait_s", "in 0.001..3600, got 0"},
-        BadCase{R"({"open_wait_s": 3600.5})", 422, "open_wait_s", "got 3600.5"},
-        BadCase{R"({"open_wait_s": null})", 422, "open_wait_s", "got null"},
-        BadCase{R"({"window_size": 0})", 422, "window_size",
+        BadCase{R"({"slow_call_duration_s": 601})", kField, "slow_call_duration_s", "got 601"},
+        BadCase{R"({"open_wait_s": 0})", kField, "open_wait_s", "in 0.001..3600, got 0"},
+        BadCase{R"({"open_wait_s": 3600.5})", kField, "open_wait_s", "got 3600.5"},
+        BadCase{R"({"open_wait_s": null})", kField, "open_wait_s", "got null"},
+        BadCase{R"({"window_size": 0})", kField, "window_size",
                 "window_size must be an integer in 1..1000, got 0"},
-        BadCase{R"({"window_size": 1001})", 422, "window_size", "got 1001"},
-        BadCase{R"({"window_size": 10.5})", 422, "window_size", "got 10.5"},
-        BadCase{R"({"window_size": "10"})", 422, "window_size", "got a string"},
-        BadCase{R"({"minimum_calls": 0})", 422, "minimum_calls", "got 0"},
-        BadCase{R"({"minimum_calls": 21})", 422, "minimum_calls",
+        BadCase{R"({"window_size": 1001})", kField, "window_size", "got 1001"},
+        BadCase{R"({"window_size": 10.5})", kField, "window_size", "got 10.5"},
+        BadCase{R"({"window_size": "10"})", kField, "window_size", "got a string"},
+        BadCase{R"({"minimum_calls": 0})", kField, "minimum_calls", "got 0"},
+        BadCase{R"({"minimum_calls": 21})", kField, "minimum_calls",
                 "minimum_calls must be an integer in 1..window_size (20), got 21"},
-        BadCase{R"({"window_size": 7})", 422, "window_size",
+        BadCase{R"({"window_size": 7})", kField, "window_size",
                 "window_size must be at least minimum_calls (8), got 7"},
-        BadCase{R"({"window_size": 5, "minimum_calls": 6})", 422, "minimum_calls",
+        BadCase{R"({"window_size": 5, "minimum_calls": 6})", kField, "minimum_calls",
                 "in 1..window_size (5), got 6"},
-        BadCase{R"({"half_open_calls": 0})", 422, "half_open_calls", "in 1..100, got 0"},
-        BadCase{R"({"half_open_calls": 101})", 422, "half_open_calls", "got 101"},
+        BadCase{R"({"half_open_calls": 0})", kField, "half_open_calls", "in 1..100, got 0"},
+        BadCase{R"({"half_open_calls": 101})", kField, "half_open_calls", "got 101"},
         BadCase{
-            R"({"mode": "FORCED_OPEN"})", 422, "mode",
+            R"({"mode": "FORCED_OPEN"})", kField, "mode",
             R"(mode must be one of "normal", "forced_open", "disabled", got a string ("FORCED_OPEN"))"},
-        BadCase{R"({"mode": 1})", 422, "mode", "got 1"},
-        BadCase{R"({"db_pool_timeout_s": -1})", 422, "db_pool_timeout_s", "in 0..60, got -1"},
-        BadCase{R"({"db_pool_timeout_s": 1e999})", 422, "db_pool_timeout_s",
+        BadCase{R"({"mode": 1})", kField, "mode", "got 1"},
+        BadCase{R"({"db_pool_timeout_s": -1})", kField, "db_pool_timeout_s", "in 0..60, got -1"},
+        BadCase{R"({"db_pool_timeout_s": 1e999})", kField, "db_pool_timeout_s",
                 "got a number out of range"},
-        BadCase{R"({"fallback_enabled": "true"})", 422, "fallback_enabled",
+        BadCase{R"({"fallback_enabled": "true"})", kField, "fallback_enabled",
                 R"(fallback_enabled must be true or false, got a string ("true"))"},
-        BadCase{R"({"fallback_enabled": 1})", 422, "fallback_enabled", "got 1"},
-        BadCase{R"({"fallback_enabled": null})", 422, "fallback_enabled", "got null"}));
+        BadCase{R"({"fallback_enabled": 1})", kField, "fallback_enabled", "got 1"},
+        BadCase{R"({"fallback_enabled": null})", kField, "fallback_enabled", "got null"}));
 
 }  // namespace
 }  // namespace srelab::resilience

@@ -1,0 +1,42 @@
+#include "catalog/resilience_controls.hpp"
+
+namespace srelab::catalog {
+
+ResilienceControls::ResilienceControls(const resilience::ResilienceSettings& settings,
+                                       const Clock& clock, PoolTimeoutSetter set_pool_timeout)
+    : breaker_(settings.breaker, clock),
+      fallback_enabled_(settings.fallback_enabled),
+      set_pool_timeout_(std::move(set_pool_timeout)),
+      settings_(settings) {
+  apply(settings_);
+}
+
+resilience::ResilienceSettings ResilienceControls::settings() const {
+  std::lock_guard lock(mutex_);
+  return settings_;
+}
+
+void ResilienceControls::apply(const resilience::ResilienceSettings& settings) {
+  std::lock_guard lock(mutex_);
+  settings_ = settings;
+  breaker_.configure(settings.breaker);
+  // The breaker follows the mode: forced states are entered (once), and leaving one closes it.
+  using resilience::BreakerMode;
+  using resilience::BreakerState;
+  const BreakerState state = breaker_.state();
+  if (settings.mode == BreakerMode::forced_open && state != BreakerState::forced_open)
+    breaker_.force_open();
+  if (settings.mode == BreakerMode::disabled && state != BreakerState::disabled) breaker_.disable();
+  if (settings.mode == BreakerMode::normal &&
+      (state == BreakerState::forced_open || state == BreakerState::disabled))
+    breaker_.reset();
+  if (set_pool_timeout_) set_pool_timeout_(settings.db_pool_timeout);
+  fallback_enabled_.store(settings.fallback_enabled, std::memory_order_relaxed);
+}
+
+void ResilienceControls::reset_breaker() {
+  std::lock_guard lock(mutex_);
+  if (settings_.mode == resilience::BreakerMode::normal) breaker_.reset();
+}
+
+}  // namespace srelab::catalog

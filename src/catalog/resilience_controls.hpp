@@ -1,0 +1,45 @@
+// The resilience a learner turns at runtime, shared by every worker thread: the circuit breaker
+// and its mode, the fallback switch and the pool's acquire timeout, as POST /resilience/configure
+// sets them. The product path asks the breaker and the switch; the resilience endpoints, the
+// metrics and the console read it. The pool is reached through a callback, so the product path's
+// unit tests build this without one.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+
+#include "core/clock.hpp"
+#include "resilience/circuit_breaker.hpp"
+#include "resilience/resilience_settings.hpp"
+
+namespace srelab::catalog {
+
+class ResilienceControls {
+ public:
+  // Called with db_pool_timeout whenever settings are applied (at construction too).
+  using PoolTimeoutSetter = std::function<void(std::chrono::milliseconds timeout)>;
+
+  ResilienceControls(const resilience::ResilienceSettings& settings, const Clock& clock,
+                     PoolTimeoutSetter set_pool_timeout = {});
+
+  resilience::CircuitBreaker& breaker() { return breaker_; }
+  const resilience::CircuitBreaker& breaker() const { return breaker_; }
+  bool fallback_enabled() const { return fallback_enabled_.load(std::memory_order_relaxed); }
+
+  resilience::ResilienceSettings settings() const;
+  // Applies validated settings: breaker settings and mode, pool timeout, fallback switch.
+  void apply(const resilience::ResilienceSettings& settings);
+  // Closes the breaker with an empty window, unless a forced mode is configured.
+  void reset_breaker();
+
+ private:
+  resilience::CircuitBreaker breaker_;
+  std::atomic<bool> fallback_enabled_;
+  PoolTimeoutSetter set_pool_timeout_;
+  mutable std::mutex mutex_;
+  resilience::ResilienceSettings settings_;
+};
+
+}  // namespace srelab::catalog
