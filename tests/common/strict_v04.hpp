@@ -1,7 +1,9 @@
 // What a strict Datadog agent (dd-apm-test-agent, the agent's normalizer) checks on a v0.4 trace
-// payload, and the payload back into chunks: for the payload's unit test and the integration
-// tests' fake agent. Header-only.
+// payload, the payload back into chunks, and spans compared field by field: for the payload's unit
+// test and the integration tests' fake agent. Header-only.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <cstdint>
 #include <map>
@@ -145,6 +147,22 @@ inline std::optional<std::vector<telemetry::TraceChunk>> decode_v04(std::string_
     for (auto& span : chunk) span.trace_id.high = high;
   }
   return std::move(*traces);
+}
+
+// Every field a span carries through the payload, but the trace id (the payload has its low half
+// only; callers compare what they can).
+inline void expect_same_span(const telemetry::SpanData& got, const telemetry::SpanData& sent) {
+  EXPECT_EQ(got.service, sent.service);
+  EXPECT_EQ(got.name, sent.name);
+  EXPECT_EQ(got.resource, sent.resource);
+  EXPECT_EQ(got.type, sent.type);
+  EXPECT_EQ(got.span_id, sent.span_id);
+  EXPECT_EQ(got.parent_id, sent.parent_id);
+  EXPECT_EQ(got.start, sent.start);
+  EXPECT_EQ(got.duration, sent.duration);
+  EXPECT_EQ(got.error, sent.error);
+  EXPECT_EQ(got.meta, sent.meta);
+  EXPECT_EQ(got.metrics, sent.metrics);
 }
 
 }  // namespace srelab::testing

@@ -270,15 +270,7 @@ TEST(TraceExportToAgent, EverySpanArrivesWithTheStrictV04Types) {
         ASSERT_EQ(sent.count(got.span_id), 1u);
         const auto& want = sent.at(got.span_id);
         EXPECT_EQ(got.trace_id, want.trace_id);  // high half via _dd.p.tid
-        EXPECT_EQ(got.parent_id, want.parent_id);
-        EXPECT_EQ(got.service, want.service);
-        EXPECT_EQ(got.name, want.name);
-        EXPECT_EQ(got.resource, want.resource);
-        EXPECT_EQ(got.start, want.start);
-        EXPECT_EQ(got.duration, want.duration);
-        EXPECT_EQ(got.error, want.error);
-        EXPECT_EQ(got.meta, want.meta);
-        EXPECT_EQ(got.metrics, want.metrics);
+        testing::expect_same_span(got, want);
       }
     }
   }
