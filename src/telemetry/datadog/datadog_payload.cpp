@@ -4,6 +4,8 @@
 #include <msgpack.hpp>
 #include <span>
 
+#include "telemetry/export/trace_exporter.hpp"
+
 namespace srelab::telemetry {
 namespace {
 
@@ -107,7 +109,13 @@ SpanData unpack_span(const msgpack::object& map) {
 }  // namespace
 
 std::string encode_v04(const std::vector<TraceChunk>& traces) {
+  // Room for the whole body at once: grown by doubling, a batch of a thousand traces (~730 KB)
+  // was copied and faulted in page by page a dozen times, which cost more than the encoding
+  // (trace-path benchmark: 7.8 µs a trace before, see the README).
+  std::size_t room = 16;
+  for (const TraceChunk& trace : traces) room += estimated_encoded_size(trace);
   std::string body;
+  body.reserve(room);
   BodyStream stream{body};
   Packer packer(stream);
   packer.pack_array(static_cast<std::uint32_t>(traces.size()));
