@@ -140,7 +140,7 @@ Span TraceSegment::make_span(std::string_view name, std::string_view resource, S
   data.parent_id = parent_id;
   const Clock::time_point now = clock_.now();
   if (spans_.size() == 1) {
-    anchor_wall_ns_ = nanoseconds(clock_.wall_at(now).time_since_epoch());
+    anchor_wall_ns_ = nanoseconds(clock_.wall().time_since_epoch());
     anchor_ = now;
   }
   data.start = anchor_wall_ns_ + nanoseconds(now - anchor_);
