@@ -147,6 +147,23 @@ TEST(DatadogPayload, StringsOfEveryHeaderSizeComeOutWhole) {
   }
 }
 
+// As the exporter builds a request: each trace on its own, then joined (an array16 header here).
+TEST(DatadogPayload, TracesEncodedOneByOneAndJoinedAreTheWholeBody) {
+  std::vector<TraceChunk> traces;
+  std::vector<std::string> pieces;
+  for (std::uint64_t t = 1; t <= 40; ++t) {
+    SpanData s = sample_span();
+    s.trace_id.low = t;
+    traces.push_back({s, s});
+    pieces.push_back(encode_v04_trace(traces.back()));
+  }
+  const std::string joined = join_v04_traces(pieces);
+  EXPECT_EQ(joined, encode_v04(traces));
+  EXPECT_EQ(joined.substr(0, 3), std::string("\xdc\x00\x28", 3));
+  EXPECT_EQ(v04_violations(joined), std::vector<std::string>{});
+  EXPECT_EQ(join_v04_traces({}), std::string(1, static_cast<char>(0x90)));
+}
+
 TEST(DatadogPayload, WhatIsNotAPayloadDoesNotDecode) {
   for (const std::string& body : {std::string(), std::string("\xc1", 1), std::string("\x91\x01", 2),
                                   std::string("\x91\x91\x80", 3), encode_v04({}) + "x"}) {

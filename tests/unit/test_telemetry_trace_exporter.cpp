@@ -71,24 +71,28 @@ class FakeTransport final : public ExportTransport {
   std::condition_variable sent;
 };
 
-// Encodes a batch as its traces' resources joined by ',', so tests read what went in a request.
+// Encodes a trace as its root's resource, and a batch as those joined by ',', so tests read what
+// went in a request.
 class FakeDestination final : public TraceDestination {
  public:
   std::string_view name() const override { return "fake"; }
-  ExportRequest encode(const std::vector<TraceChunk>& traces) const override {
+  std::string encode_trace(const TraceChunk& trace) const override {
+    if (trace.front().resource == "unencodable") throw std::runtime_error("cannot encode");
+    return trace.front().resource;
+  }
+  ExportRequest request_for(const std::vector<std::string>& traces) const override {
     ExportRequest request;
     request.url = "http://agent/traces";
     for (const auto& trace : traces) {
-      if (trace.front().resource == "unencodable") throw std::runtime_error("cannot encode");
       if (!request.body.empty()) request.body += ",";
-      request.body += trace.front().resource;
+      request.body += trace;
     }
-    ++encoded;
+    ++requests_made;
     return request;
   }
   void on_response(const ExportResponse& response) override { statuses.push_back(response.status); }
 
-  mutable int encoded = 0;
+  mutable int requests_made = 0;
   std::vector<int> statuses;
 };
 
@@ -192,7 +196,7 @@ TEST_F(ExporterTest, ATransportErrorKeepsTheBatchForTheRetry) {
   clock.advance(1s);
   EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
   EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"a", "a"}));
-  EXPECT_EQ(destination.encoded, 1);  // the kept request is resent as it was
+  EXPECT_EQ(destination.requests_made, 1);  // the kept request is resent as it was
   stats = exporter.stats();
   EXPECT_EQ(stats.queued_spans, 0u);
   EXPECT_EQ(stats.sent_traces, 1u);
@@ -327,25 +331,12 @@ TEST_F(ExporterTest, LargeBatchesAreSplitByTraceCount) {
 
 TEST_F(ExporterTest, LargeBatchesAreSplitByEncodedSize) {
   auto s = settings();
-  const std::size_t one = estimated_encoded_size(chunk("a", 4));
-  s.max_request_bytes = 2 * one + one / 2;  // two of these chunks fit, not three
+  s.max_request_bytes = 5;  // "aa" and "bb" fit together, not a third
   TraceExporter exporter(s, destination, transport, clock);
-  for (const char* r : {"a", "b", "c", "d"}) exporter.submit(chunk(r, 4));
-  TraceChunk big = chunk("big", 4);
-  big[0].set_tag("blob", std::string(3 * one, 'x'));  // over the limit alone: sent alone
-  exporter.submit(std::move(big));
+  for (const char* r : {"aa", "bb", "cc", "dd"}) exporter.submit(chunk(r, 4));
+  exporter.submit(chunk("bigbigbig", 4));  // over the limit alone: sent alone
   EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
-  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"a,b", "c,d", "big"}));
-}
-
-TEST_F(ExporterTest, TheEstimateGrowsWithTheSpanContents) {
-  const TraceChunk small = chunk("a");
-  TraceChunk tagged = chunk("a");
-  tagged[0].set_tag("http.url", std::string(1000, 'u'));
-  tagged[0].set_metric("_sampling_priority_v1", 1);
-  EXPECT_GT(estimated_encoded_size(small), 100u);
-  EXPECT_GT(estimated_encoded_size(tagged), estimated_encoded_size(small) + 1000);
-  EXPECT_GT(estimated_encoded_size(chunk("a", 10)), 9 * estimated_encoded_size(small));
+  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"aa,bb", "cc,dd", "bigbigbig"}));
 }
 
 TEST_F(ExporterTest, AFailureMidFlushKeepsThatBatchAndWhatIsBehindIt) {
@@ -366,19 +357,18 @@ TEST_F(ExporterTest, AFailureMidFlushKeepsThatBatchAndWhatIsBehindIt) {
   EXPECT_EQ(exporter.stats().sent_traces, 6u);
 }
 
-TEST_F(ExporterTest, AnEncodingExceptionDiscardsOnlyThatBatch) {
-  auto s = settings();
-  s.max_traces_per_request = 1;
-  TraceExporter exporter(s, destination, transport, clock);
+TEST_F(ExporterTest, AnEncodingExceptionLosesOnlyThatTrace) {
+  TraceExporter exporter(settings(), destination, transport, clock);
   exporter.submit(chunk("a"));
   exporter.submit(chunk("unencodable", 4));
   exporter.submit(chunk("c"));
+  EXPECT_EQ(exporter.stats().rejected_traces, 1u);  // at once, on the submitting thread
   EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
-  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(transport.bodies(), (std::vector<std::string>{"a,c"}));
   const auto stats = exporter.stats();
   EXPECT_EQ(stats.rejected_traces, 1u);
   EXPECT_EQ(stats.sent_traces, 2u);
-  EXPECT_EQ(stats.queued_spans, 0u);  // the bound is not eaten by the lost batch
+  EXPECT_EQ(stats.queued_spans, 0u);  // the bound is not eaten by the lost trace
   EXPECT_EQ(stats.last_error, "fake: encoding failed: cannot encode");
 }
 

@@ -185,7 +185,11 @@ DatadogAgentDestination::DatadogAgentDestination(DatadogAgentSettings settings)
   traces_url_ = std::string(base) + std::string(kAgentTracesPath);
 }
 
-ExportRequest DatadogAgentDestination::encode(const std::vector<TraceChunk>& traces) const {
+std::string DatadogAgentDestination::encode_trace(const TraceChunk& trace) const {
+  return encode_v04_trace(trace);
+}
+
+ExportRequest DatadogAgentDestination::request_for(const std::vector<std::string>& traces) const {
   ExportRequest request;
   request.method = "POST";
   request.url = traces_url_;
@@ -196,7 +200,7 @@ ExportRequest DatadogAgentDestination::encode(const std::vector<TraceChunk>& tra
       {"Datadog-Meta-Tracer-Version", settings_.tracer_version},
       {"X-Datadog-Trace-Count", std::to_string(traces.size())},
   };
-  request.body = encode_v04(traces);
+  request.body = join_v04_traces(traces);
   return request;
 }
 

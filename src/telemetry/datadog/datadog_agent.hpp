@@ -73,7 +73,8 @@ class DatadogAgentDestination final : public TraceDestination {
   explicit DatadogAgentDestination(DatadogAgentSettings settings);
 
   std::string_view name() const override { return "datadog-agent"; }
-  ExportRequest encode(const std::vector<TraceChunk>& traces) const override;
+  std::string encode_trace(const TraceChunk& trace) const override;
+  ExportRequest request_for(const std::vector<std::string>& traces) const override;
   // A 200's body updates rates(); other answers are left to the exporter.
   void on_response(const ExportResponse& response) override;
 

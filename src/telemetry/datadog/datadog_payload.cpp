@@ -4,17 +4,10 @@
 #include <msgpack.hpp>
 #include <span>
 
-#include "telemetry/export/trace_exporter.hpp"
-
 namespace srelab::telemetry {
 namespace {
 
-// msgpack-cxx's packer writes to any stream with write(); this one appends to the body.
-struct BodyStream {
-  std::string& body;
-  void write(const char* data, std::size_t size) { body.append(data, size); }
-};
-using Packer = msgpack::packer<BodyStream>;
+using Packer = msgpack::packer<msgpack::sbuffer>;
 
 void pack_text(Packer& packer, std::string_view text) {
   packer.pack_str(static_cast<std::uint32_t>(text.size()));
@@ -23,16 +16,16 @@ void pack_text(Packer& packer, std::string_view text) {
 
 // A metric is always a float64 (0xcb): msgpack-cxx's pack_double writes a whole number as an
 // integer, which a strict receiver rejects as a metric value. So the nine bytes are written here.
-void pack_float64(BodyStream& stream, double value) {
+void pack_float64(msgpack::sbuffer& buffer, double value) {
   const auto bits = std::bit_cast<std::uint64_t>(value);
   char bytes[9];
   bytes[0] = static_cast<char>(0xcb);
   for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
-  stream.write(bytes, sizeof bytes);
+  buffer.write(bytes, sizeof bytes);
 }
 
 // The wire types are chosen, not left to the packer's smallest fit: a strict receiver checks them.
-void pack_span(Packer& packer, BodyStream& stream, const SpanData& span) {
+void pack_span(Packer& packer, msgpack::sbuffer& buffer, const SpanData& span) {
   packer.pack_map(12);
   pack_text(packer, "service");
   pack_text(packer, span.service);
@@ -62,7 +55,7 @@ void pack_span(Packer& packer, BodyStream& stream, const SpanData& span) {
   packer.pack_map(static_cast<std::uint32_t>(span.metrics.size()));
   for (const auto& [key, value] : span.metrics) {
     pack_text(packer, key);
-    pack_float64(stream, value);
+    pack_float64(buffer, value);
   }
   pack_text(packer, "type");
   pack_text(packer, span.type);
@@ -108,22 +101,34 @@ SpanData unpack_span(const msgpack::object& map) {
 
 }  // namespace
 
-std::string encode_v04(const std::vector<TraceChunk>& traces) {
-  // Room for the whole body at once: grown by doubling, a batch of a thousand traces (~730 KB)
-  // was copied and faulted in page by page a dozen times, which cost more than the encoding
-  // (trace-path benchmark: 7.8 µs a trace before, see the README).
-  std::size_t room = 16;
-  for (const TraceChunk& trace : traces) room += estimated_encoded_size(trace);
+// msgpack-cxx's own buffer: its writes are inlined here, which a std::string's appends are not
+// (a third of the encoding's cost; callgrind on the trace-path benchmark). A cache hit's trace
+// takes ~730 bytes, so the first allocation is usually the only one.
+std::string encode_v04_trace(const TraceChunk& trace) {
+  msgpack::sbuffer buffer(1024);
+  Packer packer(buffer);
+  packer.pack_array(static_cast<std::uint32_t>(trace.size()));
+  for (const SpanData& span : trace) pack_span(packer, buffer, span);
+  return std::string(buffer.data(), buffer.size());
+}
+
+std::string join_v04_traces(const std::vector<std::string>& traces) {
+  std::size_t size = 5;  // the array header takes at most 5 bytes
+  for (const std::string& trace : traces) size += trace.size();
+  msgpack::sbuffer header(5);
+  Packer(header).pack_array(static_cast<std::uint32_t>(traces.size()));
   std::string body;
-  body.reserve(room);
-  BodyStream stream{body};
-  Packer packer(stream);
-  packer.pack_array(static_cast<std::uint32_t>(traces.size()));
-  for (const TraceChunk& trace : traces) {
-    packer.pack_array(static_cast<std::uint32_t>(trace.size()));
-    for (const SpanData& span : trace) pack_span(packer, stream, span);
-  }
+  body.reserve(size);
+  body.append(header.data(), header.size());
+  for (const std::string& trace : traces) body += trace;
   return body;
+}
+
+std::string encode_v04(const std::vector<TraceChunk>& traces) {
+  std::vector<std::string> pieces;
+  pieces.reserve(traces.size());
+  for (const TraceChunk& trace : traces) pieces.push_back(encode_v04_trace(trace));
+  return join_v04_traces(pieces);
 }
 
 result<std::vector<TraceChunk>> decode_v04(std::string_view body) {

@@ -38,18 +38,29 @@ TraceExporter::~TraceExporter() {
   stop(settings_.request_timeout);
 }
 
-void TraceExporter::submit(TraceChunk&& chunk) {
+void TraceExporter::submit(const TraceChunk& chunk) {
   const std::size_t spans = chunk.size();
   if (spans == 0) return;
   bool half_full = false;
-  if (!reserve(spans, half_full)) {
+  if (!accepting_.load() || !reserve(spans, half_full)) {
     count_dropped(spans);
     return;
   }
+  EncodedTrace trace{{}, spans};
+  try {
+    trace.bytes = destination_.encode_trace(chunk);
+  } catch (const std::exception& e) {
+    queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
+    rejected_traces_.fetch_add(1, std::memory_order_relaxed);
+    set_last_error(std::string(destination_.name()) + ": encoding failed: " + e.what());
+    return;
+  }
   {
+    // accepting_ is read again under the queue's lock: stop()'s last flush takes the queue after
+    // setting it false under the same lock, so a trace is either in that flush or dropped here.
     std::lock_guard lock(queue_mutex_);
     if (accepting_.load()) {
-      queue_.push_back(std::move(chunk));
+      queue_.push_back(std::move(trace));
     } else {
       queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
       count_dropped(spans);
@@ -150,7 +161,7 @@ FlushResult TraceExporter::flush(std::optional<Clock::time_point> deadline) {
   if (!deadline && clock_.now() < next_attempt_at_) return FlushResult::backing_off;
   {
     std::lock_guard queue_lock(queue_mutex_);
-    for (TraceChunk& chunk : queue_) backlog_.push_back(std::move(chunk));
+    for (EncodedTrace& trace : queue_) backlog_.push_back(std::move(trace));
     queue_.clear();
   }
   if (!retained_ && backlog_.empty()) return FlushResult::idle;
@@ -175,22 +186,22 @@ FlushResult TraceExporter::flush(std::optional<Clock::time_point> deadline) {
 
 std::optional<TraceExporter::Batch> TraceExporter::next_batch() {
   const std::size_t max_traces = std::max<std::size_t>(settings_.max_traces_per_request, 1);
-  std::vector<TraceChunk> traces;
+  std::vector<std::string> traces;
   Batch batch;
   std::size_t bytes = 0;
   while (!backlog_.empty()) {
-    const std::size_t size = estimated_encoded_size(backlog_.front());
+    EncodedTrace& front = backlog_.front();
     if (batch.traces > 0 &&
-        (batch.traces + 1 > max_traces || bytes + size > settings_.max_request_bytes))
+        (batch.traces + 1 > max_traces || bytes + front.bytes.size() > settings_.max_request_bytes))
       break;
-    bytes += size;
-    batch.spans += backlog_.front().size();
+    bytes += front.bytes.size();
+    batch.spans += front.spans;
     ++batch.traces;
-    traces.push_back(std::move(backlog_.front()));
+    traces.push_back(std::move(front.bytes));
     backlog_.pop_front();
   }
   try {
-    batch.request = destination_.encode(traces);
+    batch.request = destination_.request_for(traces);
   } catch (const std::exception& e) {
     // A bug or out of memory; the thread must survive it and the bound must stay right.
     rejected_traces_.fetch_add(batch.traces);
@@ -259,23 +270,6 @@ void TraceExporter::record_failure(std::string error,
 void TraceExporter::set_last_error(std::string error) {
   std::lock_guard lock(error_mutex_);
   last_error_ = std::move(error);
-}
-
-std::size_t estimated_encoded_size(const TraceChunk& chunk) {
-  // Per span: the 12 keys and fixed-size values of a v0.4 map (~130 bytes), a little more for
-  // JSON's quoting; then the strings themselves.
-  constexpr std::size_t kSpanOverhead = 160;
-  constexpr std::size_t kMetaEntryOverhead = 8;
-  constexpr std::size_t kMetricEntryOverhead = 16;
-  std::size_t size = 8;
-  for (const SpanData& span : chunk) {
-    size += kSpanOverhead + span.service.size() + span.name.size() + span.resource.size() +
-            span.type.size();
-    for (const auto& [key, value] : span.meta)
-      size += key.size() + value.size() + kMetaEntryOverhead;
-    for (const auto& [key, value] : span.metrics) size += key.size() + kMetricEntryOverhead;
-  }
-  return size;
 }
 
 }  // namespace srelab::telemetry

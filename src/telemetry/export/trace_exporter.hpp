@@ -6,17 +6,18 @@
 // Bound: at most max_queued_spans spans are held — queued, being sent, or kept for a retry. A
 // chunk that would pass it is dropped and counted (the newest loses; the queue never grows).
 // When the queue passes half the bound the thread is woken early and sends everything: a burst
-// is sent before the interval ends rather than dropped. Encoding happens on the exporter's
-// thread, one batch at a time, so a request thread only moves its chunk into the queue.
+// is sent before the interval ends rather than dropped. submit() encodes the trace on the
+// calling thread (see trace_destination.hpp for why) and queues its bytes; the flush thread only
+// joins them into requests and sends.
 //
 // Answers: 2xx sent; transport error, 5xx, 408, 429 (and any status below 200) keep the batch
 // and retry it first, after a backoff of 1 s doubling up to 30 s, or the answer's Retry-After
 // (at most 5 minutes); other 3xx/4xx discard the batch as rejected (resending it would not help).
-// A batch is at most max_traces_per_request traces and about max_request_bytes encoded (an
-// estimate from the span fields, so it holds for either destination); one flush sends as many
-// batches as it takes to empty the queue, stopping at the first failure. An exception from the
-// destination's encode() discards that batch (counted as rejected); one from the transport counts
-// as a failed request: neither ends the thread.
+// A batch is at most max_traces_per_request traces and max_request_bytes of encoded traces (a
+// larger trace goes alone); one flush sends as many batches as it takes to empty the queue,
+// stopping at the first failure. An exception from the destination's encode_trace() loses that
+// trace, and one from request_for() that batch (counted as rejected); one from the transport
+// counts as a failed request: none of them ends the thread.
 #pragma once
 
 #include <atomic>
@@ -44,7 +45,7 @@ struct TraceExporterSettings {
   std::chrono::milliseconds request_timeout{2000};
   std::size_t max_queued_spans = 100'000;
   std::size_t max_traces_per_request = 1000;
-  std::size_t max_request_bytes = 4 * 1024 * 1024;  // estimated encoded size
+  std::size_t max_request_bytes = 4 * 1024 * 1024;  // encoded traces
   std::chrono::milliseconds initial_backoff{1000};
   std::chrono::milliseconds max_backoff{30'000};
   std::chrono::milliseconds max_retry_after{300'000};  // a larger Retry-After is cut to this
@@ -80,8 +81,8 @@ class TraceExporter {
   TraceExporter& operator=(const TraceExporter&) = delete;
   ~TraceExporter();  // stop(request_timeout)
 
-  // Thread-safe, never blocks on I/O. An empty chunk is ignored.
-  void submit(TraceChunk&& chunk);
+  // Thread-safe, never blocks on I/O: encodes the trace and queues it. An empty chunk is ignored.
+  void submit(const TraceChunk& chunk);
 
   // Starts the flush thread; once only (later calls, and a call after stop(), do nothing).
   void start();
@@ -99,6 +100,10 @@ class TraceExporter {
   const TraceExporterSettings& settings() const { return settings_; }
 
  private:
+  struct EncodedTrace {
+    std::string bytes;
+    std::size_t spans = 0;
+  };
   struct Batch {
     ExportRequest request;
     std::size_t traces = 0;
@@ -122,13 +127,13 @@ class TraceExporter {
 
   // Request threads push here; the flusher takes the whole queue at once.
   std::mutex queue_mutex_;
-  std::vector<TraceChunk> queue_;
+  std::vector<EncodedTrace> queue_;
   std::atomic<bool> accepting_{true};
 
   // Flusher-side state, under flush_mutex_.
   std::mutex flush_mutex_;
-  std::deque<TraceChunk> backlog_;  // taken from the queue, not yet in a request
-  std::optional<Batch> retained_;   // the batch that failed, sent first next time
+  std::deque<EncodedTrace> backlog_;  // taken from the queue, not yet in a request
+  std::optional<Batch> retained_;     // the batch that failed, sent first next time
   Clock::time_point next_attempt_at_{};
 
   // The flush thread.
@@ -153,9 +158,5 @@ class TraceExporter {
   mutable std::mutex error_mutex_;
   std::string last_error_;
 };
-
-// About how many bytes a chunk takes in a request body (msgpack or JSON alike, within ~2x): what
-// the exporter splits batches by.
-std::size_t estimated_encoded_size(const TraceChunk& chunk);
 
 }  // namespace srelab::telemetry

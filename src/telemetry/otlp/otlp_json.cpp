@@ -433,9 +433,19 @@ OtlpEnvResult<std::optional<std::string>> otlp_traces_url(const OtlpEnvLookup& l
   return std::optional<std::string>();
 }
 
-std::string encode_otlp_traces_json(const std::vector<TraceChunk>& traces,
-                                    const OtlpResource& resource, std::string_view scope_name,
-                                    std::string_view scope_version) {
+std::string encode_otlp_trace_spans(const TraceChunk& trace) {
+  std::string out;
+  for (const auto& span : trace) {
+    if (span.trace_id.is_zero() || span.span_id == 0) continue;
+    if (!out.empty()) out += ',';
+    append_span(out, span);
+  }
+  return out;
+}
+
+std::string join_otlp_traces_json(const std::vector<std::string>& traces,
+                                  const OtlpResource& resource, std::string_view scope_name,
+                                  std::string_view scope_version) {
   std::string out;
   out += "{\"resourceSpans\":[{\"resource\":{";
   AttributeWriter attributes(out);
@@ -449,16 +459,22 @@ std::string encode_otlp_traces_json(const std::vector<TraceChunk>& traces,
   }
   out += "},\"spans\":[";
   bool first = true;
-  for (const auto& chunk : traces) {
-    for (const auto& span : chunk) {
-      if (span.trace_id.is_zero() || span.span_id == 0) continue;
-      if (!first) out += ',';
-      first = false;
-      append_span(out, span);
-    }
+  for (const std::string& spans : traces) {
+    if (spans.empty()) continue;
+    if (!first) out += ',';
+    first = false;
+    out += spans;
   }
   out += "]}]}]}";
   return out;
+}
+
+std::string encode_otlp_traces_json(const std::vector<TraceChunk>& traces,
+                                    const OtlpResource& resource, std::string_view scope_name,
+                                    std::string_view scope_version) {
+  std::vector<std::string> pieces;
+  for (const TraceChunk& trace : traces) pieces.push_back(encode_otlp_trace_spans(trace));
+  return join_otlp_traces_json(pieces, resource, scope_name, scope_version);
 }
 
 OtlpTracesDestination::OtlpTracesDestination(std::string url, OtlpResource resource,
@@ -468,12 +484,16 @@ OtlpTracesDestination::OtlpTracesDestination(std::string url, OtlpResource resou
       scope_name_(std::move(scope_name)),
       scope_version_(std::move(scope_version)) {}
 
-ExportRequest OtlpTracesDestination::encode(const std::vector<TraceChunk>& traces) const {
+std::string OtlpTracesDestination::encode_trace(const TraceChunk& trace) const {
+  return encode_otlp_trace_spans(trace);
+}
+
+ExportRequest OtlpTracesDestination::request_for(const std::vector<std::string>& traces) const {
   ExportRequest request;
   request.method = "POST";
   request.url = url_;
   request.headers.emplace_back("Content-Type", std::string(kOtlpJsonContentType));
-  request.body = encode_otlp_traces_json(traces, resource_, scope_name_, scope_version_);
+  request.body = join_otlp_traces_json(traces, resource_, scope_name_, scope_version_);
   return request;
 }
 

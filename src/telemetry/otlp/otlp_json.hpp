@@ -2,7 +2,7 @@
 // collector or a Datadog Agent with OTLP ingest on, and the start-up configuration that goes
 // with it: the resource (service.name & co.) from OTEL_* and DD_* variables and the traces URL.
 // The app finalizes both once from its environment lookup; the TraceExporter calls
-// OtlpTracesDestination::encode for every batch.
+// OtlpTracesDestination for every trace and batch.
 //
 // Encoding (OTLP JSON mapping of trace.proto): lowerCamelCase keys, ids as lowercase hex (trace
 // 32 digits = high then low half, span 16), enums as integers, 64-bit integers as decimal strings.
@@ -86,6 +86,12 @@ OtlpEnvResult<std::optional<std::string>> otlp_traces_url(const OtlpEnvLookup& l
 std::string encode_otlp_traces_json(const std::vector<TraceChunk>& traces,
                                     const OtlpResource& resource, std::string_view scope_name,
                                     std::string_view scope_version);
+// The same in two steps: one trace's spans as JSON objects separated by commas (empty when none
+// can be sent: a span with a zero id is left out), then such pieces inside the body.
+std::string encode_otlp_trace_spans(const TraceChunk& trace);
+std::string join_otlp_traces_json(const std::vector<std::string>& traces,
+                                  const OtlpResource& resource, std::string_view scope_name,
+                                  std::string_view scope_version);
 
 // The OTLP/HTTP JSON destination: POST url, Content-Type: application/json. The collector's
 // answer (an ExportTraceServiceResponse, maybe with partialSuccess) teaches nothing: ignored.
@@ -96,7 +102,8 @@ class OtlpTracesDestination final : public TraceDestination {
                         std::string scope_version = {});
 
   std::string_view name() const override { return "otlp"; }
-  ExportRequest encode(const std::vector<TraceChunk>& traces) const override;
+  std::string encode_trace(const TraceChunk& trace) const override;
+  ExportRequest request_for(const std::vector<std::string>& traces) const override;
   void on_response(const ExportResponse& response) override { (void)response; }
 
   const std::string& url() const { return url_; }
