@@ -93,9 +93,9 @@ SpanData unpack_span(const msgpack::object& map) {
   span.duration = field_as<std::int64_t>(map, "duration");
   span.error = field_as<std::int32_t>(map, "error");
   for (const auto& [key, value] : field_as<std::map<std::string, std::string>>(map, "meta"))
-    span.meta.emplace(key, value);
+    span.meta.set(key, value);
   for (const auto& [key, value] : field_as<std::map<std::string, double>>(map, "metrics"))
-    span.metrics.emplace(key, value);
+    span.metrics.set(key, value);
   return span;
 }
 

@@ -20,11 +20,11 @@ void set_decision_maker(TagList& propagation_tags, std::string_view decision_mak
 }  // namespace
 
 void SpanData::set_tag(std::string_view key, std::string_view value) {
-  meta.insert_or_assign(std::string(key), std::string(value));
+  meta.set(key, value);
 }
 
 void SpanData::set_metric(std::string_view key, double value) {
-  metrics.insert_or_assign(std::string(key), value);
+  metrics.set(key, value);
 }
 
 void SpanData::set_error(std::string_view type, std::string_view message) {

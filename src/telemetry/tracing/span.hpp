@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +24,7 @@
 #include "core/random.hpp"
 #include "telemetry/tracing/propagation.hpp"
 #include "telemetry/tracing/sampler.hpp"
+#include "telemetry/tracing/tags.hpp"
 #include "telemetry/tracing/trace_id.hpp"
 
 namespace srelab::telemetry {
@@ -44,8 +44,8 @@ struct SpanData {
   std::int64_t start = 0;     // ns since the Unix epoch
   std::int64_t duration = 0;  // ns
   std::int32_t error = 0;     // 0 or 1
-  std::map<std::string, std::string, std::less<>> meta;
-  std::map<std::string, double, std::less<>> metrics;
+  Tags<std::string> meta;
+  Tags<double> metrics;
 
   void set_tag(std::string_view key, std::string_view value);
   void set_metric(std::string_view key, double value);
