@@ -1,7 +1,7 @@
 // What tracing one cache hit costs on the request thread, in isolation: the trace a cache hit
 // makes (root http.request with the request tags, a redis.command child), handed to the Datadog
-// exporter, with the exporter's flush run every 1000 traces against a
-// transport that answers 200 at once. Run by `./lab bench` beside the end-to-end benchmarks:
+// exporter (which encodes it on the calling thread), with the exporter's flush run every 1000
+// traces against a transport that answers 200 at once. Run by `./lab bench` beside the end-to-end benchmarks:
 //   build/release/bench/trace_path_bench
 #include <benchmark/benchmark.h>
 
