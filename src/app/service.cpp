@@ -13,10 +13,10 @@
 #include "catalog/product_cache.hpp"
 #include "catalog/product_service.hpp"
 #include "catalog/readiness.hpp"
-#include "catalog/request_tracing.hpp"
 #include "catalog/routes.hpp"
 #include "console/console_routes.hpp"
 #include "console/static_routes.hpp"
+#include "http/request_tracing.hpp"
 #include "http/server.hpp"
 #include "redis/client.hpp"
 
@@ -45,7 +45,8 @@ struct Service::Worker {
       : random(seed),
         tracer(service.config_.tracing.tracer, random, service.clock_,
                service.traces_ ? &service.traces_->sampler() : nullptr),
-        tracing(tracer, service.traces_ ? service.traces_->sink() : telemetry::TraceSink{}),
+        tracing(std::make_shared<http::RequestTracing>(
+            tracer, service.traces_ ? service.traces_->sink() : telemetry::TraceSink{})),
         redis(context.get_executor(), service.config_.redis),
         cache(redis, service.chaos_.faults()),
         products(service.repository_, cache, service.resilience_, service.stale_copies_,
@@ -54,7 +55,7 @@ struct Service::Worker {
         readiness(service.pool_, redis) {
     const ServeConfig& config = service.config_;
     telemetry::Registry& registry = service.registry_;
-    if (service.traces_) router.set_request_observer(&tracing);
+    if (service.traces_) router.use(tracing);
     catalog::add_catalog_routes(router, products, readiness, service.pool_, service.clock_,
                                 config.admin, registry);
     catalog::add_admin_routes(
@@ -70,7 +71,7 @@ struct Service::Worker {
 
   Random random;  // this thread's trace and span ids
   telemetry::Tracer tracer;
-  catalog::RequestTracing tracing;
+  std::shared_ptr<http::RequestTracing> tracing;
   http::Router router;
   redis::Client redis;
   catalog::RedisProductCache cache;
