@@ -17,6 +17,7 @@
 #include "console/console_routes.hpp"
 #include "console/static_routes.hpp"
 #include "http/request_tracing.hpp"
+#include "http/route_metrics.hpp"
 #include "http/server.hpp"
 #include "redis/client.hpp"
 
@@ -55,18 +56,21 @@ struct Service::Worker {
         readiness(service.pool_, redis) {
     const ServeConfig& config = service.config_;
     telemetry::Registry& registry = service.registry_;
+    // Outermost first: the trace's span covers the other layers, and the metrics count the
+    // admin guard's refusals.
     if (service.traces_) router.use(tracing);
+    router.use(http::route_metrics(registry));
+    router.set_unmatched_observer(http::unmatched_requests(registry));
     catalog::add_catalog_routes(router, products, readiness, service.pool_, service.clock_,
                                 config.admin, registry);
     catalog::add_admin_routes(
         router,
         {service.chaos_, service.resilience_, service.stale_copies_, service.pool_, service.clock_},
-        cache, config.admin, registry);
-    console::add_static_routes(router, registry);
+        cache, config.admin);
+    console::add_static_routes(router);
     if (service.console_)
       console::add_console_routes(router, *service.console_, service.resilience_.breaker(),
-                                  service.pool_, service.traces_ != nullptr, config.admin,
-                                  registry);
+                                  service.pool_, service.traces_ != nullptr, config.admin);
   }
 
   Random random;  // this thread's trace and span ids

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <ctime>
 
-#include "catalog/catalog_metrics.hpp"
 #include "catalog/error_response.hpp"
 #include "chaos/chaos_settings.hpp"
 #include "core/json_fields.hpp"
@@ -162,9 +161,9 @@ awaitable<http::Response> configure_resilience(const AdminTargets& targets,
 }  // namespace
 
 void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisProductCache& cache,
-                      const AdminAccess& access, telemetry::Registry& registry) {
+                      const AdminAccess& access) {
   auto add = [&](http::Verb verb, const char* path, http::Handler handler) {
-    router.add(verb, path, instrumented(registry, path, guarded(access, std::move(handler))));
+    router.add(verb, path, guarded(access, std::move(handler)));
   };
   // References to the shared parts, which outlive the router (not to `targets`, which may not).
   add(http::Verb::get, "/chaos",

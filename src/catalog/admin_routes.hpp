@@ -11,7 +11,6 @@
 #include "core/clock.hpp"
 #include "http/router.hpp"
 #include "postgres/pool.hpp"
-#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::catalog {
 
@@ -26,6 +25,6 @@ struct AdminTargets {
 
 // `cache` is the receiving worker's Redis cache (clear_cache runs through it).
 void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisProductCache& cache,
-                      const AdminAccess& access, telemetry::Registry& registry);
+                      const AdminAccess& access);
 
 }  // namespace srelab::catalog

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "catalog/bulk_test.hpp"
-#include "catalog/catalog_metrics.hpp"
 #include "catalog/error_response.hpp"
 #include "catalog/product_id.hpp"
 #include "catalog/product_lookup.hpp"
@@ -44,9 +43,8 @@ boost::asio::awaitable<http::Response> bulk_test(ProductService& products,
 void add_catalog_routes(http::Router& router, ProductService& products, Readiness& readiness,
                         const postgres::Pool& pool, const Clock& clock, const AdminAccess& access,
                         telemetry::Registry& registry) {
-  router.set_unmatched_observer(unmatched_requests(registry));
   auto add = [&](http::Verb verb, std::string_view route, http::Handler handler) {
-    router.add(verb, std::string(route), instrumented(registry, route, std::move(handler)));
+    router.add(verb, std::string(route), std::move(handler));
   };
   add(http::Verb::get, "/products/{id}", [&products, &clock](http::RequestContext& request) {
     return get_product(products, clock, request);

@@ -1,5 +1,5 @@
 // The catalog's HTTP surface: GET /products/{id}, GET /products/bulk/test, /healthz, /readyz,
-// and GET /metrics (Prometheus text format 0.0.4). Every route is counted and timed.
+// and GET /metrics (Prometheus text format 0.0.4), rendered from `registry`.
 // Handlers are plain functions of (RequestContext) → Response; http/ does everything else.
 #pragma once
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "catalog/catalog_metrics.hpp"
 #include "catalog/error_response.hpp"
 #include "console/console_json.hpp"
 #include "console/console_query.hpp"
@@ -93,12 +92,9 @@ http::Handler handler(Answer answer) {
 
 void add_console_routes(http::Router& router, Console& console,
                         const resilience::CircuitBreaker& breaker, const postgres::Pool& pool,
-                        bool tracing, const catalog::AdminAccess& access,
-                        telemetry::Registry& registry) {
+                        bool tracing, const catalog::AdminAccess& access) {
   auto add = [&](const char* pattern, http::Handler answer) {
-    router.add(
-        http::Verb::get, pattern,
-        catalog::instrumented(registry, pattern, catalog::guarded(access, std::move(answer))));
+    router.add(http::Verb::get, pattern, catalog::guarded(access, std::move(answer)));
   };
   const Console* view = &console;
   add("/console/api/timeline", handler([view](const http::RequestContext& request) {
