@@ -16,6 +16,7 @@
 #include "catalog/routes.hpp"
 #include "console/console_routes.hpp"
 #include "console/static_routes.hpp"
+#include "http/admin_access.hpp"
 #include "http/request_tracing.hpp"
 #include "http/route_metrics.hpp"
 #include "http/server.hpp"
@@ -54,7 +55,6 @@ struct Service::Worker {
                  service.clock_, service.config_.products, &service.metrics_,
                  service.logger_.get()),
         readiness(service.pool_, redis) {
-    const ServeConfig& config = service.config_;
     telemetry::Registry& registry = service.registry_;
     // Outermost first: the trace's span covers the other layers, and the metrics count the
     // admin guard's refusals.
@@ -62,15 +62,15 @@ struct Service::Worker {
     router.use(http::route_metrics(registry));
     router.set_unmatched_observer(http::unmatched_requests(registry));
     catalog::add_catalog_routes(router, products, readiness, service.pool_, service.clock_,
-                                config.admin, registry);
+                                service.admin_guard_, registry);
     catalog::add_admin_routes(
         router,
         {service.chaos_, service.resilience_, service.stale_copies_, service.pool_, service.clock_},
-        cache, config.admin);
+        cache, service.admin_guard_);
     console::add_static_routes(router);
     if (service.console_)
       console::add_console_routes(router, *service.console_, service.resilience_.breaker(),
-                                  service.pool_, service.traces_ != nullptr, config.admin);
+                                  service.pool_, service.traces_ != nullptr, service.admin_guard_);
   }
 
   Random random;  // this thread's trace and span ids
@@ -125,6 +125,7 @@ Service::Service(ServeConfig config)
           [this](std::chrono::milliseconds timeout) { pool_.set_acquire_timeout(timeout); }),
       stale_copies_(config_.stale_copies),
       repository_(pool_, chaos_.faults(), chaos_.saturation(), &metrics_.db_query_duration),
+      admin_guard_(std::make_shared<http::AdminGuard>(config_.admin)),
       threads_(config_.threads) {
   if (config_.console.enabled) {
     console_ = std::make_unique<console::Console>(config_.console.settings, clock_);

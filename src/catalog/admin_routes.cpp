@@ -161,9 +161,9 @@ awaitable<http::Response> configure_resilience(const AdminTargets& targets,
 }  // namespace
 
 void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisProductCache& cache,
-                      const AdminAccess& access) {
+                      const http::MiddlewarePtr& admin_guard) {
   auto add = [&](http::Verb verb, const char* path, http::Handler handler) {
-    router.add(verb, path, guarded(access, std::move(handler)));
+    router.add(verb, path, std::move(handler), {admin_guard});
   };
   // References to the shared parts, which outlive the router (not to `targets`, which may not).
   add(http::Verb::get, "/chaos",

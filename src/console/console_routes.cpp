@@ -92,9 +92,9 @@ http::Handler handler(Answer answer) {
 
 void add_console_routes(http::Router& router, Console& console,
                         const resilience::CircuitBreaker& breaker, const postgres::Pool& pool,
-                        bool tracing, const catalog::AdminAccess& access) {
+                        bool tracing, const http::MiddlewarePtr& admin_guard) {
   auto add = [&](const char* pattern, http::Handler answer) {
-    router.add(http::Verb::get, pattern, catalog::guarded(access, std::move(answer)));
+    router.add(http::Verb::get, pattern, std::move(answer), {admin_guard});
   };
   const Console* view = &console;
   add("/console/api/timeline", handler([view](const http::RequestContext& request) {
