@@ -3,7 +3,6 @@
 #include <string>
 
 #include "catalog/bulk_test.hpp"
-#include "catalog/error_response.hpp"
 #include "catalog/product_id.hpp"
 #include "catalog/product_lookup.hpp"
 #include "http/responses.hpp"
@@ -30,7 +29,7 @@ boost::asio::awaitable<http::Response> bulk_test(ProductService& products,
                                                  http::RequestContext& request) {
   FieldError error;
   auto params = parse_bulk_params(request.query, error);
-  if (!params) co_return field_error(error);
+  if (!params) co_return http::field_error(error);
   // A fresh seed per call unless one is given: the wall clock is entropy enough for a lab.
   const auto fresh_seed = static_cast<std::uint64_t>(clock.wall().time_since_epoch().count());
   co_return http::json_response(
