@@ -10,11 +10,11 @@
 
 #include "app/dogstatsd_sender.hpp"
 #include "app/option_values.hpp"
-#include "catalog/admin_access.hpp"
 #include "catalog/chaos_controls.hpp"
 #include "catalog/product_service.hpp"
 #include "console/console.hpp"
 #include "core/errc.hpp"
+#include "http/admin_access.hpp"
 #include "http/server.hpp"
 #include "postgres/pool.hpp"
 #include "redis/client.hpp"
@@ -59,7 +59,7 @@ struct ServeConfig {
   catalog::ChaosControlsSettings chaos;
   resilience::ResilienceSettings resilience;  // db_pool_timeout is taken from `pool`
   std::size_t stale_copies = 10'000;          // in-process copies kept for the fallback
-  catalog::AdminAccess admin;
+  http::AdminAccess admin;
   telemetry::DogStatsdSettings dogstatsd_tags;  // env, service, version
   DogStatsdTarget dogstatsd;                    // host empty: metrics are not sent
   TracingConfig tracing;

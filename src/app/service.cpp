@@ -13,10 +13,12 @@
 #include "catalog/product_cache.hpp"
 #include "catalog/product_service.hpp"
 #include "catalog/readiness.hpp"
-#include "catalog/request_tracing.hpp"
 #include "catalog/routes.hpp"
 #include "console/console_routes.hpp"
 #include "console/static_routes.hpp"
+#include "http/admin_access.hpp"
+#include "http/request_tracing.hpp"
+#include "http/route_metrics.hpp"
 #include "http/server.hpp"
 #include "redis/client.hpp"
 
@@ -45,32 +47,35 @@ struct Service::Worker {
       : random(seed),
         tracer(service.config_.tracing.tracer, random, service.clock_,
                service.traces_ ? &service.traces_->sampler() : nullptr),
-        tracing(tracer, service.traces_ ? service.traces_->sink() : telemetry::TraceSink{}),
+        tracing(std::make_shared<http::RequestTracing>(
+            tracer, service.traces_ ? service.traces_->sink() : telemetry::TraceSink{})),
         redis(context.get_executor(), service.config_.redis),
         cache(redis, service.chaos_.faults()),
         products(service.repository_, cache, service.resilience_, service.stale_copies_,
                  service.clock_, service.config_.products, &service.metrics_,
                  service.logger_.get()),
         readiness(service.pool_, redis) {
-    const ServeConfig& config = service.config_;
     telemetry::Registry& registry = service.registry_;
-    if (service.traces_) router.set_request_observer(&tracing);
+    // Outermost first: the trace's span covers the other layers, and the metrics count the
+    // admin guard's refusals.
+    if (service.traces_) router.use(tracing);
+    router.use(http::route_metrics(registry));
+    router.set_unmatched_observer(http::unmatched_requests(registry));
     catalog::add_catalog_routes(router, products, readiness, service.pool_, service.clock_,
-                                config.admin, registry);
+                                service.admin_guard_, registry);
     catalog::add_admin_routes(
         router,
         {service.chaos_, service.resilience_, service.stale_copies_, service.pool_, service.clock_},
-        cache, config.admin, registry);
-    console::add_static_routes(router, registry);
+        cache, service.admin_guard_);
+    console::add_static_routes(router);
     if (service.console_)
       console::add_console_routes(router, *service.console_, service.resilience_.breaker(),
-                                  service.pool_, service.traces_ != nullptr, config.admin,
-                                  registry);
+                                  service.pool_, service.traces_ != nullptr, service.admin_guard_);
   }
 
   Random random;  // this thread's trace and span ids
   telemetry::Tracer tracer;
-  catalog::RequestTracing tracing;
+  std::shared_ptr<http::RequestTracing> tracing;
   http::Router router;
   redis::Client redis;
   catalog::RedisProductCache cache;
@@ -120,6 +125,7 @@ Service::Service(ServeConfig config)
           [this](std::chrono::milliseconds timeout) { pool_.set_acquire_timeout(timeout); }),
       stale_copies_(config_.stale_copies),
       repository_(pool_, chaos_.faults(), chaos_.saturation(), &metrics_.db_query_duration),
+      admin_guard_(std::make_shared<http::AdminGuard>(config_.admin)),
       threads_(config_.threads) {
   if (config_.console.enabled) {
     console_ = std::make_unique<console::Console>(config_.console.settings, clock_);

@@ -19,6 +19,7 @@
 #include "console/console.hpp"
 #include "core/clock.hpp"
 #include "http/io_threads.hpp"
+#include "http/middleware.hpp"
 #include "postgres/pool.hpp"
 #include "telemetry/logging/logger.hpp"
 #include "telemetry/metrics/registry.hpp"
@@ -69,6 +70,7 @@ class Service {
   catalog::ResilienceControls resilience_;
   catalog::StaleCopies stale_copies_;
   catalog::PgProductRepository repository_;
+  const http::MiddlewarePtr admin_guard_;  // in front of every route that changes or shows the lab
   // Before the pipeline and the threads: their last traces and the sampler still reach it.
   std::unique_ptr<console::Console> console_;  // null when the console is off
   std::unique_ptr<TracePipeline> traces_;      // null when tracing is off

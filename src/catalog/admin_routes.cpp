@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <ctime>
 
-#include "catalog/catalog_metrics.hpp"
 #include "catalog/error_response.hpp"
 #include "chaos/chaos_settings.hpp"
 #include "core/json_fields.hpp"
@@ -107,7 +106,7 @@ awaitable<http::Response> configure_chaos(ChaosControls& chaos, const Clock& clo
   FieldError error;
   auto merged =
       chaos::merge_chaos_settings(chaos.faults().current(), request.request.body(), error);
-  if (!merged) co_return field_error(error);
+  if (!merged) co_return http::field_error(error);
   chaos.configure(*merged);
   co_return json_ok(chaos_document(chaos, clock));
 }
@@ -116,10 +115,10 @@ awaitable<http::Response> clear_cache(StaleCopies& stale_copies, RedisProductCac
                                       const http::RequestContext& request) {
   FieldError error;
   auto object = parse_json_object(request.request.body(), error);
-  if (!object) co_return field_error(error);
+  if (!object) co_return http::field_error(error);
   JsonFields fields(*object, {"include_stale"});
   bool include_stale = false;
-  if (!fields.boolean("include_stale", include_stale)) co_return field_error(*fields.error());
+  if (!fields.boolean("include_stale", include_stale)) co_return http::field_error(*fields.error());
   auto removed = co_await cache.clear(include_stale);
   if (!removed)
     co_return error_response(removed.error(), "clearing the cache: " + removed.error().message());
@@ -133,10 +132,10 @@ awaitable<http::Response> add_leak(chaos::MemoryBallast& ballast,
                                    const http::RequestContext& request) {
   FieldError error;
   auto object = parse_json_object(request.request.body(), error);
-  if (!object) co_return field_error(error);
+  if (!object) co_return http::field_error(error);
   JsonFields fields(*object, {"mb"});
   int mb = 10;
-  if (!fields.integer("mb", 1, 256, mb)) co_return field_error(*fields.error());
+  if (!fields.integer("mb", 1, 256, mb)) co_return http::field_error(*fields.error());
   if (!ballast.add(static_cast<std::size_t>(mb) * mebibyte)) {
     co_return http::json_error(http::Status::conflict, "Leak Cap Reached",
                                "adding " + std::to_string(mb) + " MB would pass the cap of " +
@@ -154,7 +153,7 @@ awaitable<http::Response> configure_resilience(const AdminTargets& targets,
   FieldError error;
   auto merged = resilience::merge_resilience_settings(targets.resilience.settings(),
                                                       request.request.body(), error);
-  if (!merged) co_return field_error(error);
+  if (!merged) co_return http::field_error(error);
   targets.resilience.apply(*merged);
   co_return json_ok(resilience_document(targets));
 }
@@ -162,9 +161,9 @@ awaitable<http::Response> configure_resilience(const AdminTargets& targets,
 }  // namespace
 
 void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisProductCache& cache,
-                      const AdminAccess& access, telemetry::Registry& registry) {
+                      const http::MiddlewarePtr& admin_guard) {
   auto add = [&](http::Verb verb, const char* path, http::Handler handler) {
-    router.add(verb, path, instrumented(registry, path, guarded(access, std::move(handler))));
+    router.add(verb, path, std::move(handler), {admin_guard});
   };
   // References to the shared parts, which outlive the router (not to `targets`, which may not).
   add(http::Verb::get, "/chaos",

@@ -1,17 +1,16 @@
 // The endpoints a learner breaks and defends the service with: /chaos (configure, reset,
 // clear_cache, leak) and /resilience (state, flight recorder, configure, reset), all behind
-// AdminAccess.
+// the admin guard (http/admin_access.hpp).
 #pragma once
 
-#include "catalog/admin_access.hpp"
 #include "catalog/chaos_controls.hpp"
 #include "catalog/product_cache.hpp"
 #include "catalog/resilience_controls.hpp"
 #include "catalog/stale_copies.hpp"
 #include "core/clock.hpp"
+#include "http/middleware.hpp"
 #include "http/router.hpp"
 #include "postgres/pool.hpp"
-#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::catalog {
 
@@ -26,6 +25,6 @@ struct AdminTargets {
 
 // `cache` is the receiving worker's Redis cache (clear_cache runs through it).
 void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisProductCache& cache,
-                      const AdminAccess& access, telemetry::Registry& registry);
+                      const http::MiddlewarePtr& admin_guard);
 
 }  // namespace srelab::catalog

@@ -1,8 +1,5 @@
 #include "catalog/catalog_metrics.hpp"
 
-#include <memory>
-#include <string>
-
 namespace srelab::catalog {
 namespace {
 
@@ -62,49 +59,6 @@ void register_control_gauges(telemetry::Registry& registry, const chaos::MemoryB
   registry
       .gauge(metric_info("catalog.fallback.stale_copies", "Stale product copies kept in process."))
       .with_callback({}, [&stale_copies] { return double(stale_copies.size()); });
-}
-
-RouteMetrics::RouteMetrics(telemetry::Registry& registry, std::string_view route)
-    : duration_(
-          registry
-              .histogram(metric_info("http.server.request.duration",
-                                     "Time from a complete request to its response, by route.",
-                                     Unit::seconds, {"route"}))
-              .with({route})) {
-  auto& requests = registry.counter(metric_info("http.server.requests",
-                                                "Requests answered, by route and status.",
-                                                Unit::none, {"route", "status"}));
-  for (std::size_t i = 0; i < statuses.size(); ++i)
-    requests_[i] = &requests.with(
-        {route, statuses[i] == 0 ? std::string_view("other") : std::to_string(statuses[i])});
-}
-
-void RouteMetrics::record(http::Status status,
-                          std::chrono::steady_clock::duration duration) noexcept {
-  std::size_t index = statuses.size() - 1;
-  for (std::size_t i = 0; i + 1 < statuses.size(); ++i)
-    if (statuses[i] == static_cast<int>(status)) index = i;
-  requests_[index]->inc();
-  duration_.observe(duration);
-}
-
-http::Handler instrumented(telemetry::Registry& registry, std::string_view route,
-                           http::Handler handler) {
-  auto metrics = std::make_shared<RouteMetrics>(registry, route);
-  return [metrics, handler = std::move(handler)](
-             http::RequestContext& request) -> boost::asio::awaitable<http::Response> {
-    const auto started = std::chrono::steady_clock::now();
-    http::Response response = co_await handler(request);
-    metrics->record(response.result(), std::chrono::steady_clock::now() - started);
-    co_return response;
-  };
-}
-
-http::UnmatchedObserver unmatched_requests(telemetry::Registry& registry) {
-  auto metrics = std::make_shared<RouteMetrics>(registry, "unmatched");
-  return [metrics](http::Status status, std::chrono::steady_clock::duration took) {
-    metrics->record(status, took);
-  };
 }
 
 }  // namespace srelab::catalog

@@ -1,8 +1,5 @@
 #include "catalog/error_response.hpp"
 
-#include <boost/json/object.hpp>
-
-#include "core/json_string.hpp"
 #include "http/responses.hpp"
 
 namespace srelab::catalog {
@@ -42,17 +39,6 @@ ErrorStatus error_status(const boost::system::error_code& code) {
 http::Response error_response(const boost::system::error_code& code, std::string_view detail) {
   const ErrorStatus mapped = error_status(code);
   return http::json_error(mapped.status, mapped.error, detail);
-}
-
-http::Response field_error(const FieldError& error) {
-  const bool whole_body = error.kind == FieldError::Kind::body;
-  boost::json::object body;
-  body["error"] = whole_body ? "Bad Request" : "Unprocessable Entity";
-  body["detail"] = error.detail;
-  if (!whole_body) body["key"] = error.key;
-  return http::json_response(
-      whole_body ? http::Status::bad_request : http::Status::unprocessable_entity,
-      to_json_text(body));
 }
 
 }  // namespace srelab::catalog

@@ -1,12 +1,11 @@
-// The one mapping from the project's errors to an HTTP status and JSON error body: error codes
-// (errc and the backends' codes) and rejected inputs (FieldError). Every route answers its
-// failures through it, the console's included.
+// The one mapping from the project's error codes (errc and the backends' codes) to an HTTP status
+// and JSON error body; the catalog's routes answer their failures through it. Rejected inputs
+// (FieldError) are answered by http::field_error (http/responses.hpp).
 #pragma once
 
 #include <string_view>
 
 #include "core/errc.hpp"
-#include "core/field_error.hpp"
 #include "http/message.hpp"
 
 namespace srelab::catalog {
@@ -20,10 +19,5 @@ ErrorStatus error_status(const boost::system::error_code& code);
 
 // json_error with the status and short error of `code`, and `detail`.
 http::Response error_response(const boost::system::error_code& code, std::string_view detail);
-
-// A rejected request parameter or body field: 400 {"error":"Bad Request","detail":…} when the body
-// is not usable at all, 422 {"error":"Unprocessable Entity","detail":…,"key":…} for a bad key or
-// value.
-http::Response field_error(const FieldError& error);
 
 }  // namespace srelab::catalog

@@ -3,8 +3,6 @@
 #include <string>
 
 #include "catalog/bulk_test.hpp"
-#include "catalog/catalog_metrics.hpp"
-#include "catalog/error_response.hpp"
 #include "catalog/product_id.hpp"
 #include "catalog/product_lookup.hpp"
 #include "http/responses.hpp"
@@ -31,7 +29,7 @@ boost::asio::awaitable<http::Response> bulk_test(ProductService& products,
                                                  http::RequestContext& request) {
   FieldError error;
   auto params = parse_bulk_params(request.query, error);
-  if (!params) co_return field_error(error);
+  if (!params) co_return http::field_error(error);
   // A fresh seed per call unless one is given: the wall clock is entropy enough for a lab.
   const auto fresh_seed = static_cast<std::uint64_t>(clock.wall().time_since_epoch().count());
   co_return http::json_response(
@@ -42,32 +40,30 @@ boost::asio::awaitable<http::Response> bulk_test(ProductService& products,
 }  // namespace
 
 void add_catalog_routes(http::Router& router, ProductService& products, Readiness& readiness,
-                        const postgres::Pool& pool, const Clock& clock, const AdminAccess& access,
-                        telemetry::Registry& registry) {
-  router.set_unmatched_observer(unmatched_requests(registry));
-  auto add = [&](http::Verb verb, std::string_view route, http::Handler handler) {
-    router.add(verb, std::string(route), instrumented(registry, route, std::move(handler)));
-  };
-  add(http::Verb::get, "/products/{id}", [&products, &clock](http::RequestContext& request) {
+                        const postgres::Pool& pool, const Clock& clock,
+                        const http::MiddlewarePtr& admin_guard, telemetry::Registry& registry) {
+  router.add(http::Verb::get, "/products/{id}", [&products, &clock](http::RequestContext& request) {
     return get_product(products, clock, request);
   });
-  add(http::Verb::get, "/products/bulk/test",
-      guarded(access, [&products, &pool, &clock](http::RequestContext& request) {
-        return bulk_test(products, pool, clock, request);
-      }));
-  add(http::Verb::get, "/healthz",
-      [](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
-        co_return http::json_response(http::Status::ok, R"({"status":"ok"})");
-      });
-  add(http::Verb::get, "/readyz",
-      [&readiness](http::RequestContext&) { return readiness.check(); });
-  add(http::Verb::get, "/metrics",
-      [&registry](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
-        http::Response response{http::Status::ok, 11};
-        response.set(http::beast_http::field::content_type, telemetry::kPrometheusContentType);
-        response.body() = telemetry::render_prometheus(registry);
-        co_return response;
-      });
+  router.add(http::Verb::get, "/products/bulk/test",
+             [&products, &pool, &clock](http::RequestContext& request) {
+               return bulk_test(products, pool, clock, request);
+             },
+             {admin_guard});
+  router.add(http::Verb::get, "/healthz",
+             [](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+               co_return http::json_response(http::Status::ok, R"({"status":"ok"})");
+             });
+  router.add(http::Verb::get, "/readyz",
+             [&readiness](http::RequestContext&) { return readiness.check(); });
+  router.add(http::Verb::get, "/metrics",
+             [&registry](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+               http::Response response{http::Status::ok, 11};
+               response.set(http::beast_http::field::content_type,
+                            telemetry::kPrometheusContentType);
+               response.body() = telemetry::render_prometheus(registry);
+               co_return response;
+             });
 }
 
 }  // namespace srelab::catalog

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "catalog/catalog_metrics.hpp"
-#include "catalog/error_response.hpp"
 #include "console/console_json.hpp"
 #include "console/console_query.hpp"
 #include "http/responses.hpp"
@@ -24,14 +22,14 @@ TraceStats trace_stats(const Console& console) {
 http::Response timeline(const Console& console, std::string_view query) {
   FieldError error;
   const auto since = parse_timeline_query(query, error);
-  if (!since) return catalog::field_error(error);
+  if (!since) return http::field_error(error);
   return http::json_response(http::Status::ok, render_json(console.timeline().points(*since)));
 }
 
 http::Response trace_list(const Console& console, std::string_view query) {
   FieldError error;
   const auto filter = parse_trace_query(query, error);
-  if (!filter) return catalog::field_error(error);
+  if (!filter) return http::field_error(error);
   return http::json_response(
       http::Status::ok, render_trace_list(console.traces().list(*filter), trace_stats(console)));
 }
@@ -39,9 +37,9 @@ http::Response trace_list(const Console& console, std::string_view query) {
 http::Response one_trace(const Console& console, bool tracing, std::string_view id_text) {
   const auto id = normalize_trace_id(id_text);
   if (!id) {
-    return catalog::field_error({"trace_id", "trace_id must be 32 hex digits, got '" +
-                                                 std::string(id_text.substr(0, 64)) +
-                                                 (id_text.size() > 64 ? "…'" : "'")});
+    return http::field_error({"trace_id", "trace_id must be 32 hex digits, got '" +
+                                              std::string(id_text.substr(0, 64)) +
+                                              (id_text.size() > 64 ? "…'" : "'")});
   }
   const auto spans = console.traces().get(*id);
   if (!spans) {
@@ -64,7 +62,7 @@ http::Response one_trace(const Console& console, bool tracing, std::string_view 
 http::Response log_page(const Console& console, std::string_view query) {
   FieldError error;
   const auto filter = parse_log_query(query, error);
-  if (!filter) return catalog::field_error(error);
+  if (!filter) return http::field_error(error);
   return http::json_response(http::Status::ok, render_log_page(console.logs().list(*filter)));
 }
 
@@ -93,12 +91,9 @@ http::Handler handler(Answer answer) {
 
 void add_console_routes(http::Router& router, Console& console,
                         const resilience::CircuitBreaker& breaker, const postgres::Pool& pool,
-                        bool tracing, const catalog::AdminAccess& access,
-                        telemetry::Registry& registry) {
+                        bool tracing, const http::MiddlewarePtr& admin_guard) {
   auto add = [&](const char* pattern, http::Handler answer) {
-    router.add(
-        http::Verb::get, pattern,
-        catalog::instrumented(registry, pattern, catalog::guarded(access, std::move(answer))));
+    router.add(http::Verb::get, pattern, std::move(answer), {admin_guard});
   };
   const Console* view = &console;
   add("/console/api/timeline", handler([view](const http::RequestContext& request) {

@@ -17,7 +17,7 @@ using telemetry::HistogramSnapshot;
 using telemetry::RegistrySnapshot;
 using telemetry::SeriesSnapshot;
 
-// Registered in catalog/catalog_metrics.cpp...
+// Registered in http/route_metrics.cpp and catalog/catalog_metrics.cpp...
 constexpr std::string_view kRequests = "http.server.requests";
 constexpr std::string_view kRequestDuration = "http.server.request.duration";
 constexpr std::string_view kCacheHit = "catalog.cache.hit";

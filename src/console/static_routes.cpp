@@ -4,7 +4,6 @@
 #include <set>
 #include <string>
 
-#include "catalog/catalog_metrics.hpp"
 #include "http/responses.hpp"
 
 namespace srelab::console {
@@ -68,10 +67,9 @@ std::set<std::string> asset_patterns() {
 
 }  // namespace
 
-void add_static_routes(http::Router& router, telemetry::Registry& registry) {
+void add_static_routes(http::Router& router) {
   auto add = [&](std::string pattern, http::Handler handler) {
-    router.add(http::Verb::get, pattern,
-               catalog::instrumented(registry, pattern, std::move(handler)));
+    router.add(http::Verb::get, std::move(pattern), std::move(handler));
   };
   add("/docs", serve_file("/assets/docs/index.html"));
   add("/openapi.json", serve_file("/openapi.json"));

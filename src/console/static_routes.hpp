@@ -11,12 +11,10 @@
 #include "console/web_assets.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
-#include "telemetry/metrics/registry.hpp"
 
 namespace srelab::console {
 
-// Requests are counted and timed per route in `registry`, like the catalog's.
-void add_static_routes(http::Router& router, telemetry::Registry& registry);
+void add_static_routes(http::Router& router);
 
 // The answer to `request` for `asset`: 200 with the body, or 304 when If-None-Match matches.
 http::Response asset_response(const WebAsset& asset, const http::Request& request);

@@ -1,7 +1,7 @@
 // A rejected request input: a body field, a query parameter or the body as a whole, named for the
 // person who sent it. The parsers make it (core/json_fields for the settings bodies of chaos/ and
 // resilience/, the bulk test's and the console's query strings); only the HTTP edge turns it into
-// an answer (catalog/error_response.hpp: 400 for an unusable body, 422 naming the key), so the
+// an answer (http/responses.hpp: 400 for an unusable body, 422 naming the key), so the
 // modules below http/ say what was wrong, never which status that is.
 #pragma once
 

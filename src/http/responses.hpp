@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/field_error.hpp"
 #include "http/message.hpp"
 
 namespace srelab::http {
@@ -16,5 +17,10 @@ Response json_response(Status status, std::string body);
 // Both strings are escaped for JSON, and bytes that are not UTF-8 (a detail often quotes what a
 // client sent) become U+FFFD, so the body is always valid JSON.
 Response json_error(Status status, std::string_view error, std::string_view detail);
+
+// A rejected request parameter or body field: 400 {"error":"Bad Request","detail":…} when the body
+// is not usable at all, 422 {"error":"Unprocessable Entity","detail":…,"key":…} for a bad key or
+// value.
+Response field_error(const FieldError& error);
 
 }  // namespace srelab::http

@@ -1,6 +1,7 @@
 #include "http/router.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 namespace srelab::http {
@@ -30,10 +31,11 @@ void append_method(std::string& allow, std::string_view method) {
 
 }  // namespace
 
-void Router::add(Verb method, std::string pattern, Handler handler) {
+void Router::add(Verb method, std::string pattern, Handler handler,
+                 std::vector<MiddlewarePtr> layers) {
   if (pattern.empty() || pattern.front() != '/')
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
-  Route route{method, std::move(pattern), {}, std::move(handler)};
+  Route route{method, std::move(pattern), {}, std::move(handler), {}};
   for_each_segment(route.pattern, [&](std::size_t, std::string_view text, bool) {
     const bool capture = text.size() >= 2 && text.front() == '{' && text.back() == '}';
     if (capture) text = text.substr(1, text.size() - 2);
@@ -56,6 +58,11 @@ void Router::add(Verb method, std::string pattern, Handler handler) {
     throw std::invalid_argument("duplicate route: " + std::string(method_name(method)) + " " +
                                 route.pattern);
 
+  route.layers.reserve(wide_.size() + layers.size());
+  for (const MiddlewareFactory& make : wide_) route.layers.push_back(make(route.pattern));
+  route.layers.insert(route.layers.end(), std::make_move_iterator(layers.begin()),
+                      std::make_move_iterator(layers.end()));
+
   // Routes that can match the same path have the same number of segments; ordering them
   // lexicographically by segment kind, literal before capture, puts the literal-wins rule into
   // the order itself, so match() takes the first route that fits.
@@ -66,6 +73,18 @@ void Router::add(Verb method, std::string pattern, Handler handler) {
   };
   routes_.insert(std::upper_bound(routes_.begin(), routes_.end(), route, more_specific),
                  std::move(route));
+}
+
+void Router::use(MiddlewarePtr layer) {
+  use([layer = std::move(layer)](std::string_view) { return layer; });
+}
+
+void Router::use(MiddlewareFactory factory) {
+  for (Route& route : routes_) {
+    const auto position = route.layers.begin() + static_cast<std::ptrdiff_t>(wide_.size());
+    route.layers.insert(position, factory(route.pattern));
+  }
+  wide_.push_back(std::move(factory));
 }
 
 RouteMatch Router::match(Verb method, std::string_view path) const {
@@ -102,6 +121,7 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
   if (found != nullptr) {
     result.kind = RouteMatch::Kind::found;
     result.handler = &found->handler;
+    result.layers = found->layers;
     result.route = found->pattern;
     const auto captures = std::count_if(found->segments.begin(), found->segments.end(),
                                         [](const Segment& s) { return s.capture; });

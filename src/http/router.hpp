@@ -4,38 +4,31 @@
 // match "/hello", and paths are compared as sent (no percent-decoding). A HEAD request falls back
 // to the GET route of the path when no HEAD route matches. Matching allocates nothing but the
 // params of the route found (and the Allow list of a 405).
+// Each route carries its middleware (http/middleware.hpp), composed while the router is built:
+// the router-wide layers in the order given to use(), then the route's own from add().
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "http/message.hpp"
+#include "http/middleware.hpp"
 
 namespace srelab::http {
 
 struct RouteMatch {
   enum class Kind { found, not_found, method_not_allowed };
   Kind kind = Kind::not_found;
-  const Handler* handler = nullptr;  // set when found
-  std::string_view route;            // the pattern, when found
-  RouteParams params;                // captures, when found
-  std::string allow;                 // "GET, HEAD" style list, when method_not_allowed
-};
-
-// Told about every request a route's handler serves, on the session's thread, without a
-// coroutine of its own (a wrapping coroutine costs a frame and a resumption on every request):
-// started() before the handler runs, finished() with its answer before the session sends it —
-// also the 500 the session makes when the handler throws. The owner's cross-cutting concern:
-// tracing. Neither may throw.
-class RequestObserver {
- public:
-  virtual ~RequestObserver() = default;
-  virtual void started(RequestContext& context) = 0;
-  virtual void finished(RequestContext& context, Response& response) = 0;
+  const Handler* handler = nullptr;       // set when found
+  std::span<const MiddlewarePtr> layers;  // the route's middleware, outermost first, when found
+  std::string_view route;                 // the pattern, when found
+  RouteParams params;                     // captures, when found
+  std::string allow;                      // "GET, HEAD" style list, when method_not_allowed
 };
 
 // Told about every answer http/ gives without running a handler: the Router's 404 and 405 and
@@ -53,17 +46,21 @@ class Router {
   // Throws std::invalid_argument for a malformed pattern (not starting with '/', a brace that
   // is not a whole "{name}" segment) or a route that duplicates one already added: both are
   // bugs in the code that builds the router, found at startup.
-  void add(Verb method, std::string pattern, Handler handler);
+  // `layers` are the route's own middleware, inside the router-wide ones.
+  void add(Verb method, std::string pattern, Handler handler,
+           std::vector<MiddlewarePtr> layers = {});
   RouteMatch match(Verb method, std::string_view path) const;
+
+  // Router-wide middleware, for every route (those added already too), after the router-wide
+  // layers given before it: `layer` itself, or one that `factory` makes from each route's pattern.
+  void use(MiddlewarePtr layer);
+  void use(MiddlewareFactory factory);
 
   // Set while building the router, before the server starts; sessions call observe_unmatched.
   void set_unmatched_observer(UnmatchedObserver observer) { unmatched_ = std::move(observer); }
   void observe_unmatched(Status status, std::chrono::steady_clock::duration took) const {
     if (unmatched_) unmatched_(status, took);
   }
-  // Set while building the router (null: none); it must outlive the router's sessions.
-  void set_request_observer(RequestObserver* observer) { observer_ = observer; }
-  RequestObserver* request_observer() const { return observer_; }
 
  private:
   struct Segment {
@@ -75,10 +72,11 @@ class Router {
     std::string pattern;
     std::vector<Segment> segments;
     Handler handler;
+    std::vector<MiddlewarePtr> layers;  // the first `wide_.size()` are the router-wide ones
   };
   std::vector<Route> routes_;  // most specific first, so the first match of a method wins
+  std::vector<MiddlewareFactory> wide_;
   UnmatchedObserver unmatched_;
-  RequestObserver* observer_ = nullptr;
 };
 
 }  // namespace srelab::http

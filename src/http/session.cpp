@@ -9,8 +9,6 @@
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <cstdio>
-#include <exception>
 #include <string>
 #include <tuple>
 
@@ -149,6 +147,7 @@ asio::awaitable<void> Session::serve() {
 
     watch(Phase::handling, Clock::duration::max());
     Response response = co_await dispatch(request);
+    context_.reset();  // it refers to the request, which the next read replaces
     const bool keep_alive = finish(response, request);
 
     watch(Phase::write, settings.write_timeout);
@@ -197,47 +196,36 @@ asio::awaitable<error_code> Session::read_request() {
   }
 }
 
+// Not a coroutine itself: a routed request costs the frames of run_route and the handler only.
 asio::awaitable<Response> Session::dispatch(Request& request) {
   const auto started = Clock::now();
   const Target target = *split_target(request.target());  // request_error() checked the target
   RouteMatch match = slot_.router->match(request.method(), target.path);
-  if (match.kind == RouteMatch::Kind::not_found) {
-    Response response =
-        json_error(Status::not_found, "Not Found", "no route matches " + std::string(target.path));
+  if (match.kind != RouteMatch::Kind::found) {
+    Response response = unmatched(match, request, target.path);
     slot_.router->observe_unmatched(response.result(), Clock::now() - started);
-    co_return response;
+    return ready(std::move(response));
   }
-  if (match.kind == RouteMatch::Kind::method_not_allowed) {
-    Response response = json_error(Status::method_not_allowed, "Method Not Allowed",
-                                   std::string(request.method_string()) + " is not allowed on " +
-                                       std::string(target.path) + "; allowed: " + match.allow);
-    response.set(beast_http::field::allow, match.allow);
-    slot_.router->observe_unmatched(response.result(), Clock::now() - started);
-    co_return response;
-  }
-
-  RequestContext context{request, target.path, target.query, match.route, std::move(match.params)};
+  RequestContext& context =
+      context_.emplace(request, target.path, target.query, match.route, std::move(match.params));
   extra_head_.clear();
   context.extra_head = &extra_head_;
-  RequestObserver* const observer = slot_.router->request_observer();
-  if (observer) observer->started(context);
-  // A handler that throws has a bug; the client gets a 500 and the connection stays usable.
-  std::string failure;
-  try {
-    Response response = co_await (*match.handler)(context);
-    if (observer) observer->finished(context, response);
-    co_return response;
-  } catch (const std::exception& e) {
-    failure = e.what();
-  } catch (...) {
-    failure = "non-standard exception";
-  }
-  std::fprintf(stderr, "sre-lab http: handler of %.*s %.*s threw: %s\n",
-               static_cast<int>(request.method_string().size()), request.method_string().data(),
-               static_cast<int>(match.route.size()), match.route.data(), failure.c_str());
-  Response response = json_error(Status::internal_server_error, "Internal Server Error",
-                                 "the handler of " + std::string(match.route) + " failed");
-  if (observer) observer->finished(context, response);
+  context.started = started;
+  return run_route(match.layers, *match.handler, context);
+}
+
+Response Session::unmatched(const RouteMatch& match, const Request& request,
+                            std::string_view path) {
+  if (match.kind == RouteMatch::Kind::not_found)
+    return json_error(Status::not_found, "Not Found", "no route matches " + std::string(path));
+  Response response = json_error(Status::method_not_allowed, "Method Not Allowed",
+                                 std::string(request.method_string()) + " is not allowed on " +
+                                     std::string(path) + "; allowed: " + match.allow);
+  response.set(beast_http::field::allow, match.allow);
+  return response;
+}
+
+asio::awaitable<Response> Session::ready(Response response) {
   co_return response;
 }
 

@@ -1,6 +1,7 @@
 // One accepted connection (internal to http/): the coroutine that reads requests, asks the
-// Router, runs the handler and writes responses in order, with keep-alive, limits and
-// timeouts. Lives on the io_context that accepted it and never leaves it.
+// Router, runs the route's handler inside its middleware (run_route) and writes responses in
+// order, with keep-alive, limits and timeouts. Lives on the io_context that accepted it and never
+// leaves it.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -12,10 +13,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 
 #include "http/message.hpp"
 #include "http/request_error.hpp"
+#include "http/router.hpp"
 #include "http/server_state.hpp"
 
 namespace srelab::http::detail {
@@ -44,6 +47,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> serve();
   boost::asio::awaitable<boost::system::error_code> read_request();
   boost::asio::awaitable<Response> dispatch(Request& request);
+  static Response unmatched(const RouteMatch& match, const Request& request, std::string_view path);
+  static boost::asio::awaitable<Response> ready(Response response);
   bool finish(Response& response, const Request& request) const;
   boost::asio::awaitable<void> answer_and_close(const RequestError& error);
   // A finished response: its head serialized into head_, then head and body in one write.
@@ -62,6 +67,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string head_;                  // the same, for the answers' status line and fields
   std::string extra_head_;            // the current answer's RequestContext::extra_head lines
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+  std::optional<RequestContext> context_;  // the routed request's, while its handler runs
   std::shared_ptr<ServerState> state_;
   ContextSlot& slot_;
   const bool admitted_;

@@ -16,6 +16,7 @@
 #include "console/static_routes.hpp"
 #include "console/web_assets.hpp"
 #include "http/io_threads.hpp"
+#include "http/route_metrics.hpp"
 #include "http/server.hpp"
 #include "telemetry/prometheus/prometheus_text.hpp"
 
@@ -35,7 +36,8 @@ struct Reply {
 class StaticRoutesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    add_static_routes(router_, registry_);
+    router_.use(http::route_metrics(registry_));  // as the service composes its routers
+    add_static_routes(router_);
     http::ServerSettings settings;
     settings.port = 0;
     server_ = std::make_unique<http::Server>(

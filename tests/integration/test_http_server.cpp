@@ -489,14 +489,15 @@ TEST_F(HttpServerTest, HandlerExceptionBecomes500AndTheConnectionLives) {
   EXPECT_EQ(after->status, 200u);
 }
 
-// Records what it is told; marks the answer so the test sees finished() ran before the send.
-class RecordingObserver final : public RequestObserver {
+// Records what it is told; marks the answer so the test sees after() ran before the send.
+class RecordingLayer final : public Middleware {
  public:
-  void started(RequestContext& context) override {
+  std::optional<Response> before(RequestContext& context) override {
     std::lock_guard lock(mutex);
     events.push_back("started " + std::string(context.route));
+    return std::nullopt;
   }
-  void finished(RequestContext& context, Response& response) override {
+  void after(RequestContext& context, Response& response) override {
     response.set("X-Observed", std::to_string(response.result_int()));
     std::lock_guard lock(mutex);
     events.push_back("finished " + std::string(context.route) + " " +
@@ -510,9 +511,9 @@ class RecordingObserver final : public RequestObserver {
   std::vector<std::string> events;
 };
 
-TEST_F(HttpServerTest, TheRequestObserverSeesEveryHandledRequestAndItsAnswer) {
-  RecordingObserver observer;
-  router_.set_request_observer(&observer);
+TEST_F(HttpServerTest, RouterWideMiddlewareSeesEveryHandledRequestAndItsAnswer) {
+  auto layer = std::make_shared<RecordingLayer>();
+  router_.use(layer);
   start();
   Client client(port());
   for (const char* path : {"/hello", "/throw", "/nowhere"}) {
@@ -525,8 +526,8 @@ TEST_F(HttpServerTest, TheRequestObserverSeesEveryHandledRequestAndItsAnswer) {
         << path;
   }
   // A handler that throws is seen with the session's 500; a request no route serves is not.
-  EXPECT_EQ(observer.seen(), (std::vector<std::string>{"started /hello", "finished /hello 200",
-                                                       "started /throw", "finished /throw 500"}));
+  EXPECT_EQ(layer->seen(), (std::vector<std::string>{"started /hello", "finished /hello 200",
+                                                     "started /throw", "finished /throw 500"}));
 }
 
 TEST_F(HttpServerTest, ConcurrentClientsOnBothContexts) {

@@ -1,5 +1,5 @@
 // MetricTimeline against a real Registry fed through the catalog's own recorders
-// (register_catalog_metrics, RouteMetrics) and gauges registered under the service's names:
+// (register_catalog_metrics, http's RouteMetrics) and gauges registered under the service's names:
 // rates and ratios from deltas, latency quantiles of the interval only, the route selection,
 // counter and histogram resets, series first seen, the breaker's chart encoding, the ring
 // wrapping at 900, a clock going backwards, chaos bands, and the JSON the API sends.
@@ -15,6 +15,7 @@
 
 #include "catalog/catalog_metrics.hpp"
 #include "console/metric_timeline.hpp"
+#include "http/route_metrics.hpp"
 #include "resilience/circuit_breaker.hpp"
 
 namespace srelab::console {
@@ -41,8 +42,8 @@ MetricInfo info(std::string name, Unit unit = Unit::none, std::vector<std::strin
 struct Service {
   telemetry::Registry registry;
   catalog::CatalogMetrics catalog = catalog::register_catalog_metrics(registry);
-  catalog::RouteMetrics products{registry, "/products/{id}"};
-  catalog::RouteMetrics metrics_route{registry, "/metrics"};
+  http::RouteMetrics products{registry, "/products/{id}"};
+  http::RouteMetrics metrics_route{registry, "/metrics"};
   double pool_active = 2, pool_waiting = 0, pool_size = 10;
   double breaker = static_cast<double>(resilience::BreakerState::closed);
   double leak = 0, rss = 50e6, cpu_seconds = 1.0;

@@ -80,5 +80,48 @@ INSTANTIATE_TEST_SUITE_P(
         EscapeCase{"empty", "", R"("")", ""}),
     [](const ::testing::TestParamInfo<EscapeCase>& info) { return info.param.name; });
 
+struct FieldCase {
+  const char* name;
+  FieldError error;
+  Status status;
+  std::string body;
+};
+
+class FieldErrorAnswer : public ::testing::TestWithParam<FieldCase> {};
+
+// A FieldError's kind chooses 400 or 422 here (the parsers below http/ never name a status), and
+// the body keeps the documented shape, byte for byte.
+TEST_P(FieldErrorAnswer, ChoosesTheStatusAndWritesTheBody) {
+  const Response response = field_error(GetParam().error);
+  EXPECT_EQ(response.result(), GetParam().status);
+  EXPECT_EQ(response[beast_http::field::content_type], "application/json");
+  EXPECT_EQ(response.body(), GetParam().body);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Kinds, FieldErrorAnswer,
+    ::testing::Values(
+        FieldCase{"unusable_body_is_400_without_key",
+                  {"", "body must be a JSON object, got an array", FieldError::Kind::body},
+                  Status::bad_request,
+                  R"({"error":"Bad Request","detail":"body must be a JSON object, got an array"})"},
+        FieldCase{
+            "bad_field_is_422_naming_the_key",
+            {"limit", "limit must be an integer in 1..500, got '0'"},
+            Status::unprocessable_entity,
+            R"({"error":"Unprocessable Entity","detail":"limit must be an integer in 1..500, got '0'","key":"limit"})"},
+        FieldCase{
+            "an_empty_key_is_still_named",
+            {"", "unknown parameter '': expected since"},
+            Status::unprocessable_entity,
+            R"({"error":"Unprocessable Entity","detail":"unknown parameter '': expected since","key":""})"},
+        FieldCase{
+            "a_detail_that_is_not_utf8_stays_valid_json",
+            {"text", "text must be at most 256 bytes, got '\xff'"},
+            Status::unprocessable_entity,
+            "{\"error\":\"Unprocessable Entity\",\"detail\":\"text must be at most 256 bytes, "
+            "got '\\ufffd'\",\"key\":\"text\"}"}),
+    [](const auto& info) { return info.param.name; });
+
 }  // namespace
 }  // namespace srelab::http

@@ -1,10 +1,10 @@
-#include "catalog/admin_access.hpp"
+#include "http/admin_access.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
 #include "http/responses.hpp"
 
-namespace srelab::catalog {
+namespace srelab::http {
 namespace {
 
 // Compares without stopping at the first difference, so timing does not reveal the token.
@@ -24,33 +24,24 @@ bool is_loopback_host(const std::string& host) {
   return !ec && address.is_loopback();
 }
 
-std::optional<http::Response> check_admin_access(const AdminAccess& access,
-                                                 const http::Request& request) {
+std::optional<Response> check_admin_access(const AdminAccess& access, const Request& request) {
   if (is_loopback_host(access.listen_host)) return std::nullopt;
   if (access.token.empty())
-    return http::json_error(
-        http::Status::forbidden, "Forbidden",
+    return json_error(
+        Status::forbidden, "Forbidden",
         "admin endpoints are disabled while the service listens on " + access.listen_host +
             ": set SRE_LAB_ADMIN_TOKEN (or --admin-token) and send 'Authorization: Bearer "
             "<token>', or listen on 127.0.0.1");
-  const auto header = request[http::beast_http::field::authorization];
+  const auto header = request[beast_http::field::authorization];
   constexpr std::string_view scheme = "Bearer ";
   if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme &&
       same_secret(header.substr(scheme.size()), access.token))
     return std::nullopt;
-  http::Response denied = http::json_error(
-      http::Status::unauthorized, "Unauthorized",
+  Response denied = json_error(
+      Status::unauthorized, "Unauthorized",
       "admin endpoints need 'Authorization: Bearer <token>' with the configured admin token");
-  denied.set(http::beast_http::field::www_authenticate, "Bearer");
+  denied.set(beast_http::field::www_authenticate, "Bearer");
   return denied;
 }
 
-http::Handler guarded(const AdminAccess& access, http::Handler handler) {
-  return [&access, handler = std::move(handler)](
-             http::RequestContext& request) -> boost::asio::awaitable<http::Response> {
-    if (auto denied = check_admin_access(access, request.request)) co_return std::move(*denied);
-    co_return co_await handler(request);
-  };
-}
-
-}  // namespace srelab::catalog
+}  // namespace srelab::http

@@ -1,22 +1,22 @@
-#include "catalog/request_tracing.hpp"
+#include "http/request_tracing.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
 #include <optional>
 #include <string>
 
-namespace srelab::catalog {
+namespace srelab::http {
 namespace {
 
 // A header's value; nullopt when the request has none.
-std::optional<std::string_view> header(const http::Request& request, std::string_view name) {
+std::optional<std::string_view> header(const Request& request, std::string_view name) {
   const auto found = request.find(boost::beast::string_view(name.data(), name.size()));
   if (found == request.end()) return std::nullopt;
   return std::string_view(found->value().data(), found->value().size());
 }
 
 // The answer's own words for a 5xx: {"error": …, "detail": …} as every error here is shaped.
-void tag_server_error(telemetry::Span& span, const http::Response& response) {
+void tag_server_error(telemetry::Span& span, const Response& response) {
   std::string type = "HTTP " + std::to_string(response.result_int());
   std::string message;
   boost::system::error_code ec;
@@ -44,10 +44,10 @@ struct HeaderScan {
   bool may_carry_context = false;
 };
 
-HeaderScan scan_headers(const http::Request& request) {
+HeaderScan scan_headers(const Request& request) {
   HeaderScan scan;
   for (const auto& field : request) {
-    if (field.name() == boost::beast::http::field::host) {
+    if (field.name() == beast_http::field::host) {
       if (scan.host.empty())
         scan.host = std::string_view(field.value().data(), field.value().size());
       continue;
@@ -61,8 +61,8 @@ HeaderScan scan_headers(const http::Request& request) {
 
 }  // namespace
 
-void RequestTracing::started(http::RequestContext& context) {
-  const http::Request& message = context.request;
+std::optional<Response> RequestTracing::before(RequestContext& context) {
+  const Request& message = context.request;
   const HeaderScan headers = scan_headers(message);
   std::optional<telemetry::TraceContext> parent;
   if (headers.may_carry_context)
@@ -83,9 +83,10 @@ void RequestTracing::started(http::RequestContext& context) {
   url.append(headers.host).append(target);
   root.set_tag("http.url", url);
   context.span = &root;
+  return std::nullopt;
 }
 
-void RequestTracing::finished(http::RequestContext& context, http::Response& response) {
+void RequestTracing::after(RequestContext& context, Response& response) {
   context.span = nullptr;
   telemetry::Span& root = context.root_span;
   if (!root.recording()) return;
@@ -101,4 +102,4 @@ void RequestTracing::finished(http::RequestContext& context, http::Response& res
   root.finish();  // the trace goes to the sink now, before the answer is written
 }
 
-}  // namespace srelab::catalog
+}  // namespace srelab::http
