@@ -157,7 +157,8 @@ TEST(DatadogPayload, TracesEncodedOneByOneAndJoinedAreTheWholeBody) {
     traces.push_back({s, s});
     pieces.push_back(encode_v04_trace(traces.back()));
   }
-  const std::string joined = join_v04_traces(pieces);
+  const std::string joined =
+      join_v04_traces(std::vector<std::string_view>(pieces.begin(), pieces.end()));
   EXPECT_EQ(joined, encode_v04(traces));
   EXPECT_EQ(joined.substr(0, 3), std::string("\xdc\x00\x28", 3));
   EXPECT_EQ(v04_violations(joined), std::vector<std::string>{});

@@ -189,7 +189,8 @@ std::string DatadogAgentDestination::encode_trace(const TraceChunk& trace) const
   return encode_v04_trace(trace);
 }
 
-ExportRequest DatadogAgentDestination::request_for(const std::vector<std::string>& traces) const {
+ExportRequest DatadogAgentDestination::request_for(
+    const std::vector<std::string_view>& traces) const {
   ExportRequest request;
   request.method = "POST";
   request.url = traces_url_;

@@ -74,7 +74,7 @@ class DatadogAgentDestination final : public TraceDestination {
 
   std::string_view name() const override { return "datadog-agent"; }
   std::string encode_trace(const TraceChunk& trace) const override;
-  ExportRequest request_for(const std::vector<std::string>& traces) const override;
+  ExportRequest request_for(const std::vector<std::string_view>& traces) const override;
   // A 200's body updates rates(); other answers are left to the exporter.
   void on_response(const ExportResponse& response) override;
 

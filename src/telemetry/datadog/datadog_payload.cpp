@@ -112,15 +112,15 @@ std::string encode_v04_trace(const TraceChunk& trace) {
   return std::string(buffer.data(), buffer.size());
 }
 
-std::string join_v04_traces(const std::vector<std::string>& traces) {
+std::string join_v04_traces(const std::vector<std::string_view>& traces) {
   std::size_t size = 5;  // the array header takes at most 5 bytes
-  for (const std::string& trace : traces) size += trace.size();
+  for (const std::string_view trace : traces) size += trace.size();
   msgpack::sbuffer header(5);
   Packer(header).pack_array(static_cast<std::uint32_t>(traces.size()));
   std::string body;
   body.reserve(size);
   body.append(header.data(), header.size());
-  for (const std::string& trace : traces) body += trace;
+  for (const std::string_view trace : traces) body += trace;
   return body;
 }
 
@@ -128,7 +128,7 @@ std::string encode_v04(const std::vector<TraceChunk>& traces) {
   std::vector<std::string> pieces;
   pieces.reserve(traces.size());
   for (const TraceChunk& trace : traces) pieces.push_back(encode_v04_trace(trace));
-  return join_v04_traces(pieces);
+  return join_v04_traces(std::vector<std::string_view>(pieces.begin(), pieces.end()));
 }
 
 result<std::vector<TraceChunk>> decode_v04(std::string_view body) {

@@ -22,7 +22,7 @@ std::string encode_v04(const std::vector<TraceChunk>& traces);
 // The same body in two steps, as the exporter makes it: each trace encoded on its own (an array
 // of span maps), then the traces joined behind the body's array header.
 std::string encode_v04_trace(const TraceChunk& trace);
-std::string join_v04_traces(const std::vector<std::string>& traces);
+std::string join_v04_traces(const std::vector<std::string_view>& traces);
 
 // The traces of a v0.4 body; errc::protocol_error when it is not one (not MessagePack, or not
 // an array of arrays of span maps with the fields above).

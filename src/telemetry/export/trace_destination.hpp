@@ -22,7 +22,7 @@ class TraceDestination {
   // One trace in the destination's format: a piece of a request body.
   virtual std::string encode_trace(const TraceChunk& trace) const = 0;
   // The request that carries these traces (encode_trace's pieces), in order.
-  virtual ExportRequest request_for(const std::vector<std::string>& traces) const = 0;
+  virtual ExportRequest request_for(const std::vector<std::string_view>& traces) const = 0;
   // Called with every HTTP answer (any status), on the exporter's thread.
   virtual void on_response(const ExportResponse& response) { (void)response; }
 
@@ -31,7 +31,7 @@ class TraceDestination {
     std::vector<std::string> pieces;
     pieces.reserve(traces.size());
     for (const TraceChunk& trace : traces) pieces.push_back(encode_trace(trace));
-    return request_for(pieces);
+    return request_for(std::vector<std::string_view>(pieces.begin(), pieces.end()));
   }
 };
 

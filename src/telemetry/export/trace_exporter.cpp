@@ -46,9 +46,9 @@ void TraceExporter::submit(const TraceChunk& chunk) {
     count_dropped(spans);
     return;
   }
-  EncodedTrace trace{{}, spans};
+  std::string encoded;
   try {
-    trace.bytes = destination_.encode_trace(chunk);
+    encoded = destination_.encode_trace(chunk);
   } catch (const std::exception& e) {
     queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
     rejected_traces_.fetch_add(1, std::memory_order_relaxed);
@@ -60,7 +60,8 @@ void TraceExporter::submit(const TraceChunk& chunk) {
     // setting it false under the same lock, so a trace is either in that flush or dropped here.
     std::lock_guard lock(queue_mutex_);
     if (accepting_.load()) {
-      queue_.push_back(std::move(trace));
+      queue_.bytes += encoded;
+      queue_.traces.push_back({encoded.size(), spans});
     } else {
       queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
       count_dropped(spans);
@@ -161,8 +162,7 @@ FlushResult TraceExporter::flush(std::optional<Clock::time_point> deadline) {
   if (!deadline && clock_.now() < next_attempt_at_) return FlushResult::backing_off;
   {
     std::lock_guard queue_lock(queue_mutex_);
-    for (EncodedTrace& trace : queue_) backlog_.push_back(std::move(trace));
-    queue_.clear();
+    if (!queue_.traces.empty()) backlog_.push_back(std::exchange(queue_, EncodedTraces{}));
   }
   if (!retained_ && backlog_.empty()) return FlushResult::idle;
   while (retained_ || !backlog_.empty()) {
@@ -184,32 +184,44 @@ FlushResult TraceExporter::flush(std::optional<Clock::time_point> deadline) {
   return FlushResult::sent;
 }
 
+// A batch takes traces from the oldest queue taken only: its views point into that queue's bytes,
+// which stay until the request is made.
 std::optional<TraceExporter::Batch> TraceExporter::next_batch() {
+  const auto drop_spent = [this] {
+    while (!backlog_.empty() && backlog_.front().next == backlog_.front().traces.size())
+      backlog_.pop_front();
+  };
+  drop_spent();
+  if (backlog_.empty()) return std::nullopt;
+  EncodedTraces& source = backlog_.front();
   const std::size_t max_traces = std::max<std::size_t>(settings_.max_traces_per_request, 1);
-  std::vector<std::string> traces;
+  std::vector<std::string_view> traces;
   Batch batch;
   std::size_t bytes = 0;
-  while (!backlog_.empty()) {
-    EncodedTrace& front = backlog_.front();
+  while (source.next < source.traces.size()) {
+    const EncodedTraces::Trace& trace = source.traces[source.next];
     if (batch.traces > 0 &&
-        (batch.traces + 1 > max_traces || bytes + front.bytes.size() > settings_.max_request_bytes))
+        (batch.traces + 1 > max_traces || bytes + trace.size > settings_.max_request_bytes))
       break;
-    bytes += front.bytes.size();
-    batch.spans += front.spans;
+    traces.emplace_back(source.bytes.data() + source.offset, trace.size);
+    bytes += trace.size;
+    batch.spans += trace.spans;
     ++batch.traces;
-    traces.push_back(std::move(front.bytes));
-    backlog_.pop_front();
+    source.offset += trace.size;
+    ++source.next;
   }
+  std::optional<Batch> made;
   try {
     batch.request = destination_.request_for(traces);
+    made = std::move(batch);
   } catch (const std::exception& e) {
     // A bug or out of memory; the thread must survive it and the bound must stay right.
     rejected_traces_.fetch_add(batch.traces);
     queued_spans_.fetch_sub(batch.spans, std::memory_order_relaxed);
     set_last_error(std::string(destination_.name()) + ": encoding failed: " + e.what());
-    return std::nullopt;
   }
-  return batch;
+  drop_spent();
+  return made;
 }
 
 TraceExporter::Outcome TraceExporter::send(const Batch& batch, std::chrono::milliseconds timeout) {

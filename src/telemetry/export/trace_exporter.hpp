@@ -100,9 +100,20 @@ class TraceExporter {
   const TraceExporterSettings& settings() const { return settings_; }
 
  private:
-  struct EncodedTrace {
+  // Encoded traces back to back, with each one's size and spans. Request threads append under
+  // queue_mutex_ and drop their own copy at once: a trace's bytes allocated on one thread and
+  // freed on the flush thread kept the request threads' allocations off the allocator's
+  // per-thread cache (bench/telemetry_cost.sh, telemetry / off: 0.75 with a string per trace,
+  // 0.88 appended here).
+  struct EncodedTraces {
+    struct Trace {
+      std::size_t size = 0;
+      std::size_t spans = 0;
+    };
     std::string bytes;
-    std::size_t spans = 0;
+    std::vector<Trace> traces;
+    std::size_t next = 0;    // the first trace not yet in a request
+    std::size_t offset = 0;  // where it starts in `bytes`
   };
   struct Batch {
     ExportRequest request;
@@ -127,13 +138,13 @@ class TraceExporter {
 
   // Request threads push here; the flusher takes the whole queue at once.
   std::mutex queue_mutex_;
-  std::vector<EncodedTrace> queue_;
+  EncodedTraces queue_;
   std::atomic<bool> accepting_{true};
 
   // Flusher-side state, under flush_mutex_.
   std::mutex flush_mutex_;
-  std::deque<EncodedTrace> backlog_;  // taken from the queue, not yet in a request
-  std::optional<Batch> retained_;     // the batch that failed, sent first next time
+  std::deque<EncodedTraces> backlog_;  // taken from the queue, not all in a request yet
+  std::optional<Batch> retained_;      // the batch that failed, sent first next time
   Clock::time_point next_attempt_at_{};
 
   // The flush thread.

@@ -443,7 +443,7 @@ std::string encode_otlp_trace_spans(const TraceChunk& trace) {
   return out;
 }
 
-std::string join_otlp_traces_json(const std::vector<std::string>& traces,
+std::string join_otlp_traces_json(const std::vector<std::string_view>& traces,
                                   const OtlpResource& resource, std::string_view scope_name,
                                   std::string_view scope_version) {
   std::string out;
@@ -459,7 +459,7 @@ std::string join_otlp_traces_json(const std::vector<std::string>& traces,
   }
   out += "},\"spans\":[";
   bool first = true;
-  for (const std::string& spans : traces) {
+  for (const std::string_view spans : traces) {
     if (spans.empty()) continue;
     if (!first) out += ',';
     first = false;
@@ -474,7 +474,8 @@ std::string encode_otlp_traces_json(const std::vector<TraceChunk>& traces,
                                     std::string_view scope_version) {
   std::vector<std::string> pieces;
   for (const TraceChunk& trace : traces) pieces.push_back(encode_otlp_trace_spans(trace));
-  return join_otlp_traces_json(pieces, resource, scope_name, scope_version);
+  return join_otlp_traces_json(std::vector<std::string_view>(pieces.begin(), pieces.end()),
+                               resource, scope_name, scope_version);
 }
 
 OtlpTracesDestination::OtlpTracesDestination(std::string url, OtlpResource resource,
@@ -488,7 +489,8 @@ std::string OtlpTracesDestination::encode_trace(const TraceChunk& trace) const {
   return encode_otlp_trace_spans(trace);
 }
 
-ExportRequest OtlpTracesDestination::request_for(const std::vector<std::string>& traces) const {
+ExportRequest OtlpTracesDestination::request_for(
+    const std::vector<std::string_view>& traces) const {
   ExportRequest request;
   request.method = "POST";
   request.url = url_;

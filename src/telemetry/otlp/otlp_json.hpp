@@ -89,7 +89,7 @@ std::string encode_otlp_traces_json(const std::vector<TraceChunk>& traces,
 // The same in two steps: one trace's spans as JSON objects separated by commas (empty when none
 // can be sent: a span with a zero id is left out), then such pieces inside the body.
 std::string encode_otlp_trace_spans(const TraceChunk& trace);
-std::string join_otlp_traces_json(const std::vector<std::string>& traces,
+std::string join_otlp_traces_json(const std::vector<std::string_view>& traces,
                                   const OtlpResource& resource, std::string_view scope_name,
                                   std::string_view scope_version);
 
@@ -103,7 +103,7 @@ class OtlpTracesDestination final : public TraceDestination {
 
   std::string_view name() const override { return "otlp"; }
   std::string encode_trace(const TraceChunk& trace) const override;
-  ExportRequest request_for(const std::vector<std::string>& traces) const override;
+  ExportRequest request_for(const std::vector<std::string_view>& traces) const override;
   void on_response(const ExportResponse& response) override { (void)response; }
 
   const std::string& url() const { return url_; }
