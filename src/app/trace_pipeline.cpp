@@ -99,7 +99,7 @@ TracePipeline::TracePipeline(const TracingConfig& config, const Clock& clock,
 
   for (const auto& entry : exporters_->all) {
     telemetry::TraceExporter* exporter = entry.exporter.get();
-    add_consumer([exporter](telemetry::TraceChunk&& chunk) { exporter->submit(std::move(chunk)); });
+    add_consumer([exporter](telemetry::TraceChunk&& chunk) { exporter->submit(chunk); });
   }
   register_exporter_metrics(registry, exporters());
 }

@@ -75,7 +75,7 @@ boost::asio::awaitable<ProductOutcome> ProductService::get(std::int32_t id,
   RepositoryOutcome read = co_await repository_.find(id, context);
   const auto repository_time = clock_.now() - started;
   if (!read && read.error().code == errc::pool_exhausted) {
-    ProductFailure exhausted = pool_exhausted(id, std::move(read.error()), context);
+    ProductFailure exhausted = pool_exhausted(id, read.error(), context);
     co_return exhausted;
   }
   if (!read) {

@@ -206,8 +206,8 @@ asio::awaitable<Response> Session::dispatch(Request& request) {
     slot_.router->observe_unmatched(response.result(), Clock::now() - started);
     return ready(std::move(response));
   }
-  RequestContext& context =
-      context_.emplace(request, target.path, target.query, match.route, std::move(match.params));
+  RequestContext& context = context_.emplace(
+      RequestContext{request, target.path, target.query, match.route, std::move(match.params)});
   extra_head_.clear();
   context.extra_head = &extra_head_;
   context.started = started;
