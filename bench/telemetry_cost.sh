@@ -16,21 +16,18 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/bench/lib.sh"
 binary="$root/build/release/src/cli/sre-lab"
 duration="${1:-10}"
 rounds="${2:-3}"
-warmup="${BENCH_WARMUP:-3}"
-for value in "seconds per run:$duration" "rounds:$rounds" "BENCH_WARMUP:$warmup"; do
-  [[ "${value#*:}" =~ ^[1-9][0-9]{0,3}$ ]] ||
-    { echo "bench: ${value%%:*} must be a whole number from 1 to 9999, not '${value#*:}'" >&2; exit 2; }
-done
+check_whole_number "seconds per run" "$duration"
+check_whole_number rounds "$rounds"
+check_whole_number BENCH_WARMUP "${BENCH_WARMUP:-3}"
 off_port="${BENCH_PORT:-18000}"
 on_port=$((off_port + 1))
 agent_port=$((off_port + 2))
 no_console_port=$((off_port + 3))
 lab_port=$((off_port + 4))
-pg_port="${BENCH_PG_PORT:-55442}"
-redis_port="${BENCH_REDIS_PORT:-56389}"
 sink="$root/build/release/bench/trace_sink"
 receiver="${BENCH_RECEIVER:-sink}"
 [ -x "$binary" ] && [ -x "$sink" ] || { echo "bench: build first (./lab build)" >&2; exit 2; }
@@ -40,16 +37,7 @@ case "$receiver" in
   node) command -v node >/dev/null || { echo "bench: node is missing" >&2; exit 2; } ;;
   *) echo "bench: BENCH_RECEIVER must be sink or node, not '$receiver'" >&2; exit 2 ;;
 esac
-state="$(mktemp -d /tmp/sre-lab-bench.XXXXXX)"
-chmod 755 "$state"
-
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$state"
-}
-trap cleanup EXIT
+make_state
 
 if [ "$receiver" = node ]; then
   node "$root/bench/trace_receiver.mjs" "$agent_port" >"$state/agent.log" 2>&1 &
@@ -60,21 +48,7 @@ agent_pid=$!
 pids+=("$agent_pid")
 # Keys must outlive the whole run (the default TTL is 60 s): every measured request is a hit.
 export SRE_LAB_CACHE_TTL=86400
-# The lab (Postgres, Redis) comes from `up`, whose own service is not measured: all three
-# measured services are started the same way, by `serve`.
-SRE_LAB_TRACING=off SRE_LAB_CONSOLE=off "$binary" up --state-dir "$state/lab" --port "$lab_port" \
-  --pg-port "$pg_port" --redis-port "$redis_port" >"$state/up.log" 2>&1 &
-pids+=($!)
-
-wait_ready() {
-  for _ in $(seq 1 300); do
-    curl -fs "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  cat "$state"/*.log >&2
-  exit 1
-}
-wait_ready "$lab_port"
+start_lab "$binary" "$lab_port"
 serve() {  # PORT TRACING CONSOLE
   "$binary" serve --port "$1" --tracing "$2" --console "$3" \
     --trace-agent-url "http://127.0.0.1:$agent_port" \
@@ -87,28 +61,8 @@ serve "$off_port" off off
 serve "$no_console_port" on off
 serve "$on_port" on on
 
-curl -fs -o /dev/null "http://127.0.0.1:$off_port/products/[1-1000]"  # ids 1..1000 in Redis
-curl -fs "http://127.0.0.1:$on_port/products/1000" | grep -q '"source":"cache"' ||
-  { echo "bench: warm-up failed" >&2; exit 1; }
-# Every service gets the same unmeasured load first: a fresh process is slower until its pools,
-# buffers and connections exist (a traced one ~4 % over its first 5 s, from the exporter's batch
-# buffers and span pools being filled), and only the first round would pay for it.
-for port in "$off_port" "$no_console_port" "$on_port"; do
-  wrk -t2 -c64 -d"${warmup}s" -s "$root/bench/random_product.lua" \
-    "http://127.0.0.1:$port/" >/dev/null
-done
-
-# run NAME PORT: one wrk run, its req/s appended to $state/NAME
-run() {
-  local out rps p99
-  out="$(wrk -t2 -c64 -d"${duration}s" --latency -s "$root/bench/random_product.lua" \
-    "http://127.0.0.1:$2/")"
-  rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
-  grep -q 'Non-2xx' <<<"$out" && echo "bench: $1 had non-2xx answers" >&2
-  printf '%-18s %12s req/s   p99 %8s\n' "$1" "$rps" "$p99"
-  echo "$rps" >>"$state/$1"
-}
+warm_cache "$off_port"
+for port in "$off_port" "$no_console_port" "$on_port"; do warm_up "$port"; done
 
 scrape() {  # /metrics of PORT every second, as Prometheus would
   while true; do curl -fs -o /dev/null "http://127.0.0.1:$1/metrics" || true; sleep 1; done
@@ -117,7 +71,7 @@ scrape() {  # /metrics of PORT every second, as Prometheus would
 run_scraped() {  # NAME PORT
   scrape "$2" &
   local scraper=$!
-  run "$1" "$2"
+  wrk_run "$1" "$2"
   kill "$scraper" 2>/dev/null
   wait "$scraper" 2>/dev/null || true
 }
@@ -130,7 +84,7 @@ echo "wrk -t2 -c64 -d${duration}s x $rounds rounds, $(nproc) cores, receiver: $r
 # three runs.)
 measure() {  # 0 off, 1 telemetry, 2 telemetry+console
   case "$1" in
-    0) run off "$off_port" ;;
+    0) wrk_run off "$off_port" ;;
     1) run_scraped telemetry "$no_console_port" ;;
     2) run_scraped telemetry+console "$on_port" ;;
   esac
@@ -139,12 +93,6 @@ for round in $(seq 1 "$rounds"); do
   for place in 0 1 2; do measure $(((round - 1 + place) % 3)); done
 done
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-off="$(median <"$state/off")"
-traced="$(median <"$state/telemetry")"
-with_console="$(median <"$state/telemetry+console")"
-# ratio A B: the median over rounds of A's run / B's run
-ratio() { paste "$state/$1" "$state/$2" | awk '{printf "%.4f\n", $1 / $2}' | median; }
 exported() {  # PORT: "sent dropped" traces
   curl -fs "http://127.0.0.1:$1/metrics" |
     awk '/^trace_export_sent_total/ {s+=$2} /^trace_export_dropped_total/ {d+=$2} END {print s+0, d+0}'
@@ -162,6 +110,6 @@ printf 'receiver       %s, %.2f us of CPU per trace received\n' "$receiver" "$(
 printf 'per round      telemetry / off: %s\n' "$(paste "$state/telemetry" "$state/off" |
   awk '{printf "%.2f ", $1 / $2}')"
 printf 'ratio          telemetry / off = %.2f   (ratio of the medians %.2f)\n' \
-  "$(ratio telemetry off)" "$(awk -v a="$traced" -v b="$off" 'BEGIN {print a / b}')"
-printf 'ratio          telemetry+console / telemetry = %.2f\n' "$(ratio telemetry+console telemetry)"
-printf 'ratio          telemetry+console / off = %.2f\n' "$(ratio telemetry+console off)"
+  "$(round_ratio telemetry off)" "$(awk -v a="$traced" -v b="$off" 'BEGIN {print a / b}')"
+printf 'ratio          telemetry+console / telemetry = %.2f\n' "$(round_ratio telemetry+console telemetry)"
+printf 'ratio          telemetry+console / off = %.2f\n' "$(round_ratio telemetry+console off)"
