@@ -46,11 +46,6 @@ struct RequestContext {
   std::string_view route;  // the matched pattern, e.g. "/products/{id}"
   RouteParams params;
   telemetry::Span* span = nullptr;  // the request's root span, when traced
-  // Header lines for the answer ("Name: value\r\n" each) that a middleware layer appends; the
-  // session writes them after the answer's own fields. Beast's field list costs an allocation
-  // and a tree insertion per header, and a traced answer carries its trace id on every request.
-  // Set by the session; null where no session writes the answer.
-  std::string* extra_head = nullptr;
   // Where request tracing keeps the root span `span` points to, for the handler's duration.
   telemetry::Span root_span = telemetry::Span::inert();
   // When the request was complete and routed (set by the session): what route metrics time from.
