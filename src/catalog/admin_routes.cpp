@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "catalog/error_response.hpp"
+#include "catalog/answers.hpp"
 #include "chaos/chaos_settings.hpp"
 #include "core/json_fields.hpp"
 #include "core/json_string.hpp"

@@ -14,7 +14,7 @@
 #include <map>
 #include <memory>
 
-#include "catalog/product_lookup.hpp"
+#include "catalog/answers.hpp"
 #include "core/json_string.hpp"
 #include "core/random.hpp"
 

@@ -1,7 +1,7 @@
 // What one product lookup comes to, in one type: the product as served (ProductView) or why there
 // is none (ProductFailure: the error code, the reason for people, and the pool as the lookup found
 // it). The repository fails with the same ProductFailure, so a database failure travels up
-// unchanged; ProductService decides on it; product_lookup turns it into the HTTP answer (the
+// unchanged; ProductService decides on it; answers.cpp turns it into the HTTP answer (the
 // status is chosen there, from the code) and the bulk test into its rows.
 #pragma once
 

@@ -2,9 +2,9 @@
 
 #include <string>
 
+#include "catalog/answers.hpp"
 #include "catalog/bulk_test.hpp"
 #include "catalog/product_id.hpp"
-#include "catalog/product_lookup.hpp"
 #include "http/responses.hpp"
 #include "telemetry/prometheus/prometheus_text.hpp"
 

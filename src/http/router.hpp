@@ -8,6 +8,7 @@
 // the router-wide layers in the order given to use(), then the route's own from add().
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <span>
@@ -78,5 +79,11 @@ class Router {
   std::vector<MiddlewareFactory> wide_;
   UnmatchedObserver unmatched_;
 };
+
+// Runs a matched route: `handler` inside `layers`, outermost first. A handler that throws has a
+// bug: it is reported on stderr and the client gets a 500, which the after() hooks see like any
+// answer.
+boost::asio::awaitable<Response> run_route(std::span<const MiddlewarePtr> layers,
+                                           const Handler& handler, RequestContext& context);
 
 }  // namespace srelab::http

@@ -10,7 +10,7 @@
 #include <functional>
 #include <map>
 
-#include "catalog/product_lookup.hpp"
+#include "catalog/answers.hpp"
 #include "catalog/product_service.hpp"
 
 namespace srelab::catalog {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "catalog/error_response.hpp"
+#include "catalog/answers.hpp"
 
 namespace srelab::catalog {
 namespace {
