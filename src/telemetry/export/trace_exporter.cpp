@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <new>
 #include <utility>
 
 namespace srelab::telemetry {
@@ -59,10 +60,18 @@ void TraceExporter::submit(const TraceChunk& chunk) {
     // accepting_ is read again under the queue's lock: stop()'s last flush takes the queue after
     // setting it false under the same lock, so a trace is either in that flush or dropped here.
     std::lock_guard lock(queue_mutex_);
+    bool queued = false;
     if (accepting_.load()) {
-      queue_.bytes += encoded;
-      queue_.traces.push_back({encoded.size(), spans});
-    } else {
+      const std::size_t size_before = queue_.bytes.size();
+      try {
+        queue_.bytes += encoded;
+        queue_.traces.push_back({encoded.size(), spans});
+        queued = true;
+      } catch (const std::bad_alloc&) {
+        queue_.bytes.resize(size_before);  // the buffer and its index stay in step
+      }
+    }
+    if (!queued) {
       queued_spans_.fetch_sub(spans, std::memory_order_relaxed);
       count_dropped(spans);
       return;

@@ -23,7 +23,7 @@ class Tags {
   // Replaces the value of `key`, or adds it at the end.
   template <class Value>
   void set(std::string_view key, Value&& value) {
-    if (auto found = find_mutable(key); found != entries_.end()) {
+    if (auto found = find_in(entries_, key); found != entries_.end()) {
       found->second = std::forward<Value>(value);
       return;
     }
@@ -31,10 +31,7 @@ class Tags {
     entries_.emplace_back(std::string(key), std::forward<Value>(value));
   }
 
-  const_iterator find(std::string_view key) const {
-    return std::find_if(entries_.begin(), entries_.end(),
-                        [key](const value_type& entry) { return entry.first == key; });
-  }
+  const_iterator find(std::string_view key) const { return find_in(entries_, key); }
   bool contains(std::string_view key) const { return find(key) != end(); }
   const V& at(std::string_view key) const {
     const auto found = find(key);
@@ -59,8 +56,10 @@ class Tags {
  private:
   static constexpr std::size_t kTypicalCount = 12;
 
-  typename std::vector<value_type>::iterator find_mutable(std::string_view key) {
-    return std::find_if(entries_.begin(), entries_.end(),
+  // One search for both constnesses: an iterator into `entries`, whichever kind it is.
+  template <class Entries>
+  static auto find_in(Entries& entries, std::string_view key) {
+    return std::find_if(entries.begin(), entries.end(),
                         [key](const value_type& entry) { return entry.first == key; });
   }
 
