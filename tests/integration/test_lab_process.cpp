@@ -204,15 +204,20 @@ TEST_F(ProcessTest, ChildStartsWithDefaultSignalsAndNoInheritedDescriptors) {
 
   Process child = spawn_shell("echo ready; exec sleep 30");
   ASSERT_TRUE(log_reaches("ready"));
-  // Between its echo and the exec the shell may hold a descriptor of its own for a moment (seen
-  // once under load): what the child inherited is read once it is `sleep`.
-  const std::string comm_path = "/proc/" + std::to_string(child.pid()) + "/comm";
-  std::string comm;
-  for (int i = 0; i < 500 && comm != "sleep"; ++i) {
-    std::ifstream(comm_path) >> comm;
-    if (comm != "sleep") std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // The shell holds a close-on-exec descriptor of its own until its exec of `sleep` is through,
+  // and the kernel renames the process before it closes those (seen under load: a "3" beside
+  // 0, 1, 2 with the name already "sleep"). So what the child inherited is read once it is
+  // `sleep` and asleep in its nanosleep ("S"), i.e. past the exec.
+  const std::string stat_path = "/proc/" + std::to_string(child.pid()) + "/stat";
+  std::string stat_line;
+  const auto asleep_as_sleep = [&stat_line] {
+    return stat_line.find("(sleep) S") != std::string::npos;
+  };
+  for (int i = 0; i < 500 && !asleep_as_sleep(); ++i) {
+    std::getline(std::ifstream(stat_path), stat_line);
+    if (!asleep_as_sleep()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  ASSERT_EQ(comm, "sleep");
+  ASSERT_TRUE(asleep_as_sleep()) << stat_line;
   std::ifstream status("/proc/" + std::to_string(child.pid()) + "/status");
   std::string line, ignored_mask, blocked_mask;
   while (std::getline(status, line)) {
