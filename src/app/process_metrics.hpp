@@ -1,5 +1,5 @@
 // The process's own resource use, sampled from /proc at scrape time: resident memory (which the
-// memory-leak experiment grows) and CPU time.
+// memory-leak experiment grows), CPU time, CPU as a share of the machine, and the cores.
 #pragma once
 
 #include "telemetry/metrics/registry.hpp"

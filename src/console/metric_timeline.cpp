@@ -30,6 +30,7 @@ constexpr std::string_view kLeakSize = "catalog.app.memory_leak_size";
 // ...and in app/process_metrics.cpp.
 constexpr std::string_view kResidentMemory = "process.resident_memory";
 constexpr std::string_view kCpu = "process.cpu";
+constexpr std::string_view kCores = "process.cpu.available_cores";
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -245,6 +246,8 @@ TimelinePoint MetricTimeline::compute(const telemetry::RegistrySnapshot& snapsho
   set(Series::db_query_p95, if_rates(quantile_or_nan(queries, 0.95)));
   set(Series::fallbacks_per_second, fallbacks / seconds);
   set(Series::cpu_cores, cpu / seconds);
+  const double cores = gauge(find_family(snapshot, kCores));
+  set(Series::cpu_utilization, cores > 0 ? cpu / seconds / cores : kNaN);
 
   const FamilySnapshot* pool = find_family(snapshot, kPoolConnections);
   set(Series::pool_active, gauge(pool, "state", "active"));

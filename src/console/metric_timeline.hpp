@@ -51,8 +51,9 @@ enum class Series : std::size_t {
   memory_leak_bytes,
   resident_memory_bytes,
   cpu_cores,
+  cpu_utilization,
 };
-inline constexpr std::size_t kSeriesCount = 15;
+inline constexpr std::size_t kSeriesCount = 16;
 
 struct SeriesInfo {
   std::string_view key;    // JSON key
@@ -83,6 +84,8 @@ inline constexpr std::array<SeriesInfo, kSeriesCount> kSeries = {{
     {"memory_leak_bytes", "Leaked memory", "bytes", "catalog.app.memory_leak_size"},
     {"resident_memory_bytes", "Resident memory", "bytes", "process.resident_memory"},
     {"cpu_cores", "CPU", "cores", "process.cpu (CPU seconds per second)"},
+    {"cpu_utilization", "Service CPU", "ratio",  // 0..1 of the machine: the guide's "Service CPU"
+     "process.cpu / process.cpu.available_cores"},
 }};
 
 constexpr const SeriesInfo& series_info(Series series) {

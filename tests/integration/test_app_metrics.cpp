@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/udp.hpp>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <sstream>
+#include <thread>
 
 #include "support/service_fixture.hpp"
 
@@ -45,6 +48,20 @@ TEST_F(MetricsTest, TheGuidesMetricsMoveWithTraffic) {
   EXPECT_EQ(sample(text, R"(http_server_requests_total{route="/products/{id}",status="200"})"), 4);
   EXPECT_GT(sample(text, "process_resident_memory_bytes"), 1e6);
   del("/chaos/leak");
+}
+
+// The guide's "Service CPU" is a share of the machine: a core kept busy here (the service runs in
+// this process) must show as a clear share of the cores, never above 1.
+TEST_F(MetricsTest, ServiceCpuIsAShareOfTheMachine) {
+  const double cores = sample(get("/metrics").body, "process_cpu_available_cores");
+  ASSERT_GE(cores, 1);
+  EXPECT_LE(cores, std::thread::hardware_concurrency());
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1100);
+  volatile std::uint64_t spins = 0;
+  while (std::chrono::steady_clock::now() < until) spins = spins + 1;
+  const double utilization = sample(get("/metrics").body, "process_cpu_utilization_ratio");
+  EXPECT_GT(utilization, 0.2 / cores) << "a busy core is at least a fifth of one core's share";
+  EXPECT_LE(utilization, 1.0);
 }
 
 TEST_F(MetricsTest, PromtoolAcceptsTheExposition) {

@@ -65,6 +65,7 @@ struct Service {
     registry.counter(info("process.cpu", Unit::seconds)).with_callback({}, [this] {
       return cpu_seconds;
     });
+    registry.gauge(info("process.cpu.available_cores")).with_callback({}, [] { return 2.0; });
   }
 
   void answer(Status status, std::chrono::microseconds took, int times = 1) {
@@ -126,12 +127,14 @@ TEST(MetricTimelineSeries, RatesAndRatiosComeFromTheIntervalBetweenSamples) {
   EXPECT_DOUBLE_EQ(points[1][Series::cache_hit_rate], 0.75);
   EXPECT_DOUBLE_EQ(points[1][Series::fallbacks_per_second], 2);
   EXPECT_DOUBLE_EQ(points[1][Series::cpu_cores], 0.25);
+  EXPECT_DOUBLE_EQ(points[1][Series::cpu_utilization], 0.125) << "a quarter core of two";
 
   EXPECT_DOUBLE_EQ(points[2][Series::requests_per_second], 3) << "6 requests over 2 s";
   EXPECT_DOUBLE_EQ(points[2][Series::error_rate], 0);
   EXPECT_TRUE(is_nan(points[2][Series::cache_hit_rate])) << "no lookups in the interval";
   EXPECT_DOUBLE_EQ(points[2][Series::fallbacks_per_second], 0.5);
   EXPECT_DOUBLE_EQ(points[2][Series::cpu_cores], 0.5);
+  EXPECT_DOUBLE_EQ(points[2][Series::cpu_utilization], 0.25);
 }
 
 TEST(MetricTimelineSeries, AQuietIntervalHasZeroRateAndNoLatency) {

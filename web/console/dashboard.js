@@ -37,8 +37,10 @@ const CHARTS = [
              color: COLORS.blue},
             {key: "memory_leak_bytes", label: "leaked", scale: 1 / MB, color: COLORS.red,
              fill: true}]},
-  {id: "cpu", title: "CPU", unit: "cores",
-   series: [{key: "cpu_cores", label: "cores", color: COLORS.orange, fill: true}]},
+  // The guide's "Service CPU": a share of the machine, with the cores it comes to beside it.
+  {id: "cpu", title: "Service CPU", unit: "%", max: 100,
+   series: [{key: "cpu_utilization", label: "of the machine", scale: 100, color: COLORS.orange,
+             fill: true, detail: {key: "cpu_cores", unit: "cores"}}]},
 ];
 
 // The points held: times in seconds (uPlot's unit), values by key, oldest first.
@@ -50,6 +52,12 @@ function windowSeconds() {
   return Number($("#dashboard-window").value) || WINDOW_MAX_S;
 }
 
+// The keys held: each chart's series and the figures shown beside them in the legend.
+function seriesKeys() {
+  return CHARTS.flatMap((def) => def.series.flatMap((s) => s.detail ? [s.key, s.detail.key]
+                                                                    : [s.key]));
+}
+
 function mergeTimeline(answer) {
   const times = answer.time || [];
   const values = answer.values || {};
@@ -57,9 +65,9 @@ function mergeTimeline(answer) {
     if (times[i] <= timeline.lastMs) continue;  // a repeat; the axis must keep increasing
     timeline.lastMs = times[i];
     timeline.times.push(times[i] / 1000);
-    for (const def of CHARTS) for (const series of def.series) {
-      const column = values[series.key];
-      (timeline.values[series.key] ||= new Array(timeline.times.length - 1).fill(null))
+    for (const key of seriesKeys()) {
+      const column = values[key];
+      (timeline.values[key] ||= new Array(timeline.times.length - 1).fill(null))
           .push(column && column[i] !== undefined ? column[i] : null);
     }
   }
@@ -119,7 +127,8 @@ function axisFormatter(def) {
   return (plot, splits) => splits.map((v) => number(v, v !== 0 && Math.abs(v) < 1 ? 3 : 1));
 }
 
-// Legend values: under the cursor, the hovered point; otherwise the latest one.
+// Legend values: under the cursor, the hovered point; otherwise the latest one. `format` gets
+// the value and its index in the timeline (the plot's data are the whole timeline).
 function legendValue(format) {
   return (plot, value, seriesIndex, index) => {
     if (index === null || index === undefined) {
@@ -127,11 +136,18 @@ function legendValue(format) {
       value = null;
       for (let i = column.length - 1; i >= 0; --i) if (column[i] !== null) {
         value = column[i];
+        index = i;
         break;
       }
     }
-    return value === null ? "–" : format(value);
+    return value === null ? "–" : format(value, index);
   };
+}
+
+// " · 0.4 cores": a series' detail figure at timeline index `i`, or nothing.
+function detailText(detail, i) {
+  const value = detail ? (timeline.values[detail.key] || [])[i] : null;
+  return value === null || value === undefined ? "" : ` · ${number(value)} ${detail.unit}`;
 }
 
 // Time axis labels: HH:MM when every tick is on a whole minute, else HH:MM:SS.
@@ -156,7 +172,8 @@ function chartOptions(def, width) {
       paths: s.step ? uPlot.paths.stepped({align: 1}) : undefined,
       points: {show: false},
       value: legendValue(def.breaker ? (v) => BREAKER_NAMES[Math.round(v)] ?? String(v)
-                                     : (v) => `${number(v)} ${def.unit}`.trim()),
+                                     : (v, i) => `${number(v)} ${def.unit}`.trim() +
+                                                 detailText(s.detail, i)),
     });
   }
   const yRange = def.breaker
@@ -248,8 +265,10 @@ function renderDashboard() {
       latest.textContent = value === null ? "" : BREAKER_NAMES[Math.round(value)] ?? "";
       latest.className = `latest state ${["ok", "warn", "bad"][Math.round(value)] || ""}`;
     } else {
+      const detail = first.detail ? lastValue(first.detail.key) : null;
       latest.textContent = value === null ? "" :
-          `${number(value * (first.scale ?? 1))} ${def.unit}`.trim();
+          `${number(value * (first.scale ?? 1))} ${def.unit}`.trim() +
+          (detail === null ? "" : ` · ${number(detail)} ${first.detail.unit}`);
     }
   }
   const open = [...timeline.bands.values()].filter((b) => b.end === null || b.end === undefined);
