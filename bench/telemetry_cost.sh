@@ -63,7 +63,7 @@ export SRE_LAB_CACHE_TTL=86400
 # The lab (Postgres, Redis) comes from `up`, whose own service is not measured: all three
 # measured services are started the same way, by `serve`.
 SRE_LAB_TRACING=off SRE_LAB_CONSOLE=off "$binary" up --state-dir "$state/lab" --port "$lab_port" \
-  --pg-port "$pg_port" --redis-port "$redis_port" >"$state/up.log" 2>&1 &
+  --pg-port "$pg_port" --redis-port "$redis_port" --gateway off >"$state/up.log" 2>&1 &
 pids+=($!)
 
 wait_ready() {
