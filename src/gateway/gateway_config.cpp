@@ -45,6 +45,7 @@ std::string render_gateway_config(const GatewayConfigSettings& s) {
   text += "global\n";
   text += "  log stdout format raw local0 info\n";
   text += "  maxconn " + std::to_string(s.max_connections) + "\n";
+  text += "  hard-stop-after 5s\n";  // a soft stop (SIGUSR1) ends within it
   text += "\ndefaults\n";
   text += "  mode http\n";
   text += "  log global\n";

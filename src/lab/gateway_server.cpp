@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr auto kReadyTimeout = 10s;
-constexpr auto kShutdownGrace = 5s;
+constexpr auto kShutdownGrace = 7s;  // past the configuration's hard-stop-after
 
 // Debian installs it in /usr/sbin, which a non-root PATH often lacks.
 fs::path find_haproxy(const fs::path& configured) {
@@ -33,7 +33,7 @@ fs::path find_haproxy(const fs::path& configured) {
     const fs::path candidate = fs::path(dir) / "haproxy";
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
-  return "haproxy";  // exec fails and says so
+  return {};
 }
 
 }  // namespace
@@ -65,7 +65,9 @@ bool GatewayServer::running() {
 }
 
 void GatewayServer::stop() {
-  process_.stop(SIGTERM, kShutdownGrace);  // SIGTERM: HAProxy's hard stop, open requests cut
+  // SIGUSR1 is HAProxy's soft stop: it stops listening, lets open requests finish (within
+  // hard-stop-after) and logs them; SIGTERM would cut them, and their log lines with them.
+  process_.stop(SIGUSR1, kShutdownGrace);
 }
 
 result<void> GatewayServer::fail(errc code, std::string message) {
@@ -82,8 +84,14 @@ result<void> GatewayServer::start() {
     return fail(errc::invalid_argument,
                 "gateway: no configuration file at " + settings_.user_config.string());
   }
+  const fs::path binary = find_haproxy(settings_.binary);
+  if (binary.empty()) {
+    return fail(errc::invalid_argument,
+                "gateway: haproxy is not installed (apt-get install haproxy; ./lab up does it), "
+                "or run without it: --gateway off");
+  }
   SpawnOptions options;
-  options.argv = {find_haproxy(settings_.binary).string(), "-db", "-f", config_file().string()};
+  options.argv = {binary.string(), "-db", "-f", config_file().string()};
   options.log_file = log_file();
   options.working_dir = settings_.dir;
   options.parent_death_signal = SIGTERM;

@@ -25,6 +25,7 @@ TEST(GatewayConfig, DefaultsAreTheIssuesTimeouts) {
   EXPECT_TRUE(has(text, "  http-check send meth GET uri /readyz\n"));
   EXPECT_TRUE(has(text, "  http-check expect status 200\n"));
   EXPECT_TRUE(has(text, "  log stdout format raw local0 info\n"));
+  EXPECT_TRUE(has(text, "  hard-stop-after 5s\n")) << "the lab's soft stop ends";
 }
 
 TEST(GatewayConfig, SettingsReachTheText) {
