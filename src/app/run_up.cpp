@@ -194,7 +194,7 @@ class Lab {
     if (gateway_)
       std::printf("  gateway    %s/products/1   (HAProxy, pid %d; access log %s)\n",
                   gateway_->url().c_str(), gateway_->pid(), gateway_->log_file().c_str());
-    std::printf("  API        %s/products/1\n", base.c_str());
+    std::printf("  %s%s/products/1\n", gateway_ ? "service    " : "API        ", base.c_str());
     std::printf("  health     %s/healthz   readiness %s/readyz\n", base.c_str(), base.c_str());
     std::printf("  metrics    %s/metrics   (Prometheus text format)\n", base.c_str());
     if (serve.console.enabled)
