@@ -10,9 +10,11 @@
 //  - X-Request-Id: an incoming one is kept when it is 1..128 visible characters, otherwise a
 //    UUID; sent upstream and in every answer, the gateway's own errors included;
 //  - trace context: traceparent and x-datadog-* pass through untouched; a request with neither
-//    gets an x-datadog-trace-id (no sampling priority, so the service's sampler still decides),
-//    so that even a request the service never answered names its trace in the log;
-//  - one JSON line per request on stdout (see access_log.hpp for the fields).
+//    gets x-datadog-trace-id and x-datadog-tags' _dd.p.tid (no sampling priority, so the
+//    service's sampler still decides), so that even a request the service never answered names
+//    its trace in the log;
+//  - one JSON line per request on stdout (see access_log.hpp for the fields);
+//  - hard-stop-after, so the soft stop the lab sends (SIGUSR1) ends.
 #pragma once
 
 #include <chrono>
