@@ -19,7 +19,7 @@ chmod 755 "$state"
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 
 "$binary" up --state-dir "$state/lab" --port "$port" --pg-port "${BENCH_PG_PORT:-55442}" \
-  --redis-port "${BENCH_REDIS_PORT:-56389}" >"$state/up.log" 2>&1 &
+  --redis-port "${BENCH_REDIS_PORT:-56389}" --gateway off >"$state/up.log" 2>&1 &
 lab_pid=$!
 cleanup() {
   kill -TERM "$lab_pid" 2>/dev/null || true

@@ -34,7 +34,7 @@ start_lab() {
   pg_port="${BENCH_PG_PORT:-55442}"
   redis_port="${BENCH_REDIS_PORT:-56389}"
   SRE_LAB_TRACING=off SRE_LAB_CONSOLE=off "$1" up --state-dir "$state/lab" --port "$2" \
-    --pg-port "$pg_port" --redis-port "$redis_port" >"$state/up.log" 2>&1 &
+    --pg-port "$pg_port" --redis-port "$redis_port" --gateway off >"$state/up.log" 2>&1 &
   pids+=($!)
   wait_ready "$2"
 }

@@ -6,7 +6,7 @@
 namespace srelab::app {
 namespace {
 
-constexpr std::array<OptionSpec, 43> serve_table{{
+constexpr std::array<OptionSpec, 44> serve_table{{
     {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
     {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
     {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
@@ -79,14 +79,23 @@ constexpr std::array<OptionSpec, 43> serve_table{{
      "memory the console's traces may take (estimated), 1..1024"},
     {"console-logs", "SRE_LAB_CONSOLE_LOGS", "N", "5000",
      "log lines the console keeps at most (about 1 KiB each at most), 10..1000000"},
+    {"gateway-log", "SRE_LAB_GATEWAY_LOG", "PATH", "none",
+     "the API gateway's JSON access log, read into the gateway.* metrics (up sets it)"},
 }};
 
-constexpr std::array<OptionSpec, 5> lab_table{{
+constexpr std::array<OptionSpec, 9> lab_table{{
     {"state-dir", "SRE_LAB_STATE_DIR", "DIR", ".lab", "where the lab keeps Postgres and Redis"},
     {"pg-port", "SRE_LAB_PG_PORT", "PORT", "55432", "port of the lab's Postgres, 1..65535"},
     {"redis-port", "SRE_LAB_REDIS_PORT", "PORT", "56379", "port of the lab's Redis, 1..65535"},
     {"seed", "SRE_LAB_SEED", "N", "42", "seed of the generated catalog, 0..2^63-1"},
     {"products", "SRE_LAB_PRODUCTS", "N", "10000", "products to seed, 1..1000000"},
+    {"gateway", "SRE_LAB_GATEWAY", "on|off", "on", "off: no API gateway (HAProxy) in front"},
+    {"gateway-port", "SRE_LAB_GATEWAY_PORT", "PORT", "8080",
+     "port of the API gateway on 127.0.0.1, 1..65535"},
+    {"gateway-timeout", "SRE_LAB_GATEWAY_TIMEOUT", "SECONDS", "5",
+     "the gateway's server timeout (504 beyond it), 0.1..600, e.g. 1 or 1s"},
+    {"gateway-config", "SRE_LAB_GATEWAY_CONFIG", "FILE", "none",
+     "run HAProxy on this file instead of the generated one (docs/gateway.md)"},
 }};
 
 // `up` takes its own options and every serve option, which it passes on.

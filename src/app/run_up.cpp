@@ -3,6 +3,8 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -13,6 +15,7 @@
 #include "app/serve_config.hpp"
 #include "app/signals.hpp"
 #include "lab/catalog_data.hpp"
+#include "lab/gateway_server.hpp"
 #include "lab/ports.hpp"
 #include "lab/postgres_server.hpp"
 #include "lab/process.hpp"
@@ -28,7 +31,28 @@ struct UpConfig {
   lab::SeedSettings seed;
   bool own_postgres = true;  // false when DATABASE_URL / --database-url names a server
   bool own_redis = true;
+  bool gateway = true;  // --gateway off: the service alone
+  std::uint16_t gateway_port = 8080;
+  std::chrono::milliseconds gateway_timeout{5000};
+  std::filesystem::path gateway_config;  // empty: the generated one
 };
+
+// Decimal seconds with an optional "s" ("1", "1s", "0.5s"): a gateway timeout reads like
+// HAProxy's own.
+std::chrono::milliseconds gateway_timeout(OptionValues& values) {
+  const auto raw = values.raw("gateway-timeout");
+  if (!raw) return std::chrono::milliseconds(5000);
+  std::string_view text = *raw;
+  if (text.size() > 1 && text.back() == 's') text.remove_suffix(1);
+  double seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() ||
+      !(seconds >= 0.1 && seconds <= 600)) {
+    values.fail("gateway-timeout", *raw, "seconds in 0.1..600, e.g. 1 or 1s");
+    return std::chrono::milliseconds(5000);
+  }
+  return std::chrono::milliseconds(std::llround(seconds * 1000));
+}
 
 std::optional<UpConfig> finalize_up_config(OptionValues& values) {
   UpConfig config;
@@ -41,6 +65,13 @@ std::optional<UpConfig> finalize_up_config(OptionValues& values) {
   config.seed.products = static_cast<int>(values.integer("products", 10'000, 1, 1'000'000));
   config.own_postgres = !values.is_set("database-url");
   config.own_redis = !values.is_set("redis-url");
+  const std::string gateway = values.text("gateway", "on");
+  if (gateway != "on" && gateway != "off") values.fail("gateway", gateway, "on or off");
+  config.gateway = gateway == "on";
+  config.gateway_port = static_cast<std::uint16_t>(values.integer("gateway-port", 8080, 1, 65535));
+  config.gateway_timeout = gateway_timeout(values);
+  if (const auto file = values.raw("gateway-config"))
+    config.gateway_config = std::filesystem::absolute(*file, ec);
   if (!values.error().empty()) return std::nullopt;
   return config;
 }
@@ -60,17 +91,22 @@ std::string taken_port(const UpConfig& config, const ServeConfig& serve) {
     message = check("127.0.0.1", config.pg_port, "Postgres", "--pg-port");
   if (message.empty() && config.own_redis)
     message = check("127.0.0.1", config.redis_port, "Redis", "--redis-port");
+  // A configuration of the user's may listen elsewhere: HAProxy itself names a taken port then.
+  if (message.empty() && config.gateway && config.gateway_config.empty())
+    message = check("127.0.0.1", config.gateway_port, "gateway", "--gateway-port");
   return message;
+}
+
+// The address to reach a server listening on `host` from this machine.
+std::string local_address(const std::string& host) {
+  return host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
 }
 
 bool accepts_connections(const std::string& host, std::uint16_t port) {
   boost::asio::io_context context;
   boost::asio::ip::tcp::socket socket(context);
   boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(host == "0.0.0.0" ? "127.0.0.1"
-                                               : host == "::"    ? "::1"
-                                                                 : host,
-                                               ec);
+  auto address = boost::asio::ip::make_address(local_address(host), ec);
   if (ec) return false;
   socket.connect({address, port}, ec);
   return !ec;
@@ -119,6 +155,7 @@ class Lab {
     }
     if (config_.own_postgres) argv.push_back("--database-url=" + postgres_->url());
     if (config_.own_redis) argv.push_back("--redis-url=" + redis_->url());
+    if (config_.gateway) argv.push_back("--gateway-log=" + gateway_log().string());
     options.argv = std::move(argv);
     std::string error;
     auto spawned = lab::Process::spawn(options, error);
@@ -132,11 +169,32 @@ class Lab {
     return fail("the service did not start listening within 30 s");
   }
 
+  // After the service: HAProxy's first health check then finds it ready.
+  bool start_gateway(const ServeConfig& serve) {
+    if (!config_.gateway) return true;
+    lab::GatewayServerSettings settings;
+    settings.dir = config_.state_dir;
+    settings.config.listen_port = config_.gateway_port;
+    settings.config.service_host = local_address(serve.server.host);
+    settings.config.service_port = serve.server.port;
+    settings.config.server_timeout = config_.gateway_timeout;
+    settings.user_config = config_.gateway_config;
+    gateway_.emplace(settings);
+    std::fprintf(stderr, "sre-lab up: starting the gateway (HAProxy) on %s\n",
+                 gateway_->url().c_str());
+    if (!gateway_->start()) return fail("gateway: " + gateway_->last_error());
+    return true;
+  }
+
   void print_urls(const ServeConfig& serve) const {
     const std::string base =
         "http://" + serve.server.host + ":" + std::to_string(serve.server.port);
     std::printf("sre-lab is up\n");
-    std::printf("  API        %s/products/1\n", base.c_str());
+    // Where a user's traffic goes comes first.
+    if (gateway_)
+      std::printf("  gateway    %s/products/1   (HAProxy, pid %d; access log %s)\n",
+                  gateway_->url().c_str(), gateway_->pid(), gateway_->log_file().c_str());
+    std::printf("  %s%s/products/1\n", gateway_ ? "service    " : "API        ", base.c_str());
     std::printf("  health     %s/healthz   readiness %s/readyz\n", base.c_str(), base.c_str());
     std::printf("  metrics    %s/metrics   (Prometheus text format)\n", base.c_str());
     if (serve.console.enabled)
@@ -167,13 +225,16 @@ class Lab {
         return 0;
       }
       if (!service_.running()) return fail("the service exited unexpectedly"), 1;
+      if (gateway_ && !gateway_->running()) return fail("the gateway exited unexpectedly"), 1;
       if (postgres_ && !postgres_->running()) return fail("Postgres exited unexpectedly"), 1;
       if (redis_ && !redis_->running()) return fail("Redis exited unexpectedly"), 1;
     }
   }
 
-  // Reverse order of start: the service first, so it never sees its stores vanish under load.
+  // Reverse order of start: the gateway, then the service, so it never sees its stores vanish
+  // under load.
   void stop() {
+    if (gateway_) gateway_->stop();
     if (service_.pid() > 0 && service_.running()) service_.stop(SIGTERM);
     if (redis_) redis_->stop();
     if (postgres_) postgres_->stop();
@@ -186,7 +247,10 @@ class Lab {
     return false;
   }
 
+  std::filesystem::path gateway_log() const { return config_.state_dir / "gateway.log"; }
+
   const UpConfig& config_;
+  std::optional<lab::GatewayServer> gateway_;
   std::optional<lab::PostgresServer> postgres_;
   std::optional<lab::RedisServer> redis_;
   lab::Process service_;
@@ -210,7 +274,8 @@ int run_up(OptionValues& values, const std::vector<std::string>& forwarded,
   block_signals(true);
   Lab lab(*up);
   int status = 1;
-  if (lab.start_servers(*serve) && lab.start_service(self, forwarded, *serve)) {
+  if (lab.start_servers(*serve) && lab.start_service(self, forwarded, *serve) &&
+      lab.start_gateway(*serve)) {
     lab.print_urls(*serve);
     status = lab.supervise();
   }

@@ -192,6 +192,7 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   finalize_tracing(values, config.dogstatsd_tags, config.tracing);
   finalize_logging(values, config.logging);
   finalize_console(values, config.console);
+  config.gateway_log = values.text("gateway-log", "");
 
   const std::string database_url =
       values.text("database-url", "postgresql://srelab@127.0.0.1:55432/srelab");

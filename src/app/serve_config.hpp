@@ -65,6 +65,7 @@ struct ServeConfig {
   TracingConfig tracing;
   LoggingConfig logging;
   ConsoleConfig console;
+  std::string gateway_log;  // the API gateway's access log; empty: no gateway.* metrics
 };
 
 // errc::invalid_argument when a value is bad; values.error() then says which and why.

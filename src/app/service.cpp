@@ -152,6 +152,8 @@ Service::Service(ServeConfig config)
   catalog::register_control_gauges(registry_, chaos_.ballast(), pool_, resilience_.breaker(),
                                    stale_copies_);
   register_process_metrics(registry_);
+  if (!config_.gateway_log.empty())
+    gateway_log_ = std::make_unique<GatewayLogReader>(config_.gateway_log, registry_);
   dogstatsd_ = std::make_unique<DogStatsdSender>(threads_.context(0), registry_,
                                                  config_.dogstatsd_tags, config_.dogstatsd);
   server_ = std::make_unique<http::Server>(
@@ -167,6 +169,7 @@ result<void> Service::start() {
   if (!setup_error_.empty()) return errc::invalid_argument;
   if (auto started = server_->start(); !started) return started;
   dogstatsd_->start();
+  if (gateway_log_) gateway_log_->start();
   if (traces_) traces_->start();
   if (console_) console_->start(threads_.context(0), registry_, chaos_.faults());
   threads_.start();
@@ -190,6 +193,7 @@ void Service::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   run_on_every_thread([](Worker& worker) { worker.redis.stop(); });
   dogstatsd_->stop();
+  if (gateway_log_) gateway_log_->stop();
   if (console_) console_->stop();
   pool_.close();
   threads_.stop();

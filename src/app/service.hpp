@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/dogstatsd_sender.hpp"
+#include "app/gateway_log_reader.hpp"
 #include "app/serve_config.hpp"
 #include "app/trace_pipeline.hpp"
 #include "catalog/catalog_metrics.hpp"
@@ -78,6 +79,7 @@ class Service {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<DogStatsdSender> dogstatsd_;
+  std::unique_ptr<GatewayLogReader> gateway_log_;  // null without --gateway-log
   bool running_ = false;
 };
 

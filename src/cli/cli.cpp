@@ -13,14 +13,15 @@ constexpr std::string_view serve_summary =
     "Runs the catalog service (GET /products/{id}, /healthz, /readyz) against Postgres and Redis.";
 constexpr std::string_view up_summary =
     "Runs the whole lab on this machine: a private Postgres and Redis under the state directory,\n"
-    "the seeded catalog and the service. Ctrl-C or SIGTERM stops all of it. With --database-url /\n"
-    "--redis-url (or DATABASE_URL / REDIS_URL) it uses those servers instead of its own.";
+    "the seeded catalog, the service and the API gateway (HAProxy) in front of it. Ctrl-C or\n"
+    "SIGTERM stops all of it. With --database-url / --redis-url (or DATABASE_URL / REDIS_URL) it\n"
+    "uses those servers instead of its own.";
 
 constexpr const char* top_usage =
     "usage: sre-lab <command> [options]\n"
     "\n"
     "commands:\n"
-    "  up       run the whole lab: Postgres, Redis, seeded catalog and the service\n"
+    "  up       run the whole lab: Postgres, Redis, seeded catalog, the service and its gateway\n"
     "  serve    run the catalog service only\n"
     "\n"
     "sre-lab <command> --help shows the command's options; sre-lab --version the version.\n";

@@ -31,6 +31,11 @@ constexpr std::string_view kLeakSize = "catalog.app.memory_leak_size";
 constexpr std::string_view kResidentMemory = "process.resident_memory";
 constexpr std::string_view kCpu = "process.cpu";
 constexpr std::string_view kCores = "process.cpu.available_cores";
+// ...and in gateway/gateway_metrics.cpp, when the service reads the gateway's log.
+constexpr std::string_view kGatewayRequests = "gateway.requests";
+constexpr std::string_view kGatewayOwnResponses = "gateway.own_responses";
+constexpr std::string_view kGatewayDuration = "gateway.request.duration";
+constexpr std::string_view kGatewayQueue = "gateway.queue.duration";
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -163,6 +168,36 @@ double gauge(const FamilySnapshot* family, std::string_view label = {},
   return kNaN;
 }
 
+// The gateway's series of one point: `seconds` is the interval (NaN for the first point).
+template <class Set>
+void gateway_series(const RegistrySnapshot& snapshot, Deltas& deltas, double seconds, Set set) {
+  const FamilySnapshot* requests = find_family(snapshot, kGatewayRequests);
+  const FamilySnapshot* own = find_family(snapshot, kGatewayOwnResponses);
+  const std::size_t class_index = requests ? label_index(*requests, "status_class") : 0;
+  const std::size_t status_index = own ? label_index(*own, "status") : 0;
+  const double answered = deltas.counter_sum(requests);
+  const double failed = deltas.counter_sum(requests, [&](const SeriesSnapshot& series) {
+    return label_value(series, class_index) == "5xx";
+  });
+  const double own_errors = deltas.counter_sum(own, [&](const SeriesSnapshot& series) {
+    return label_value(series, status_index).starts_with('5');
+  });
+  const auto all = [](const SeriesSnapshot&) { return true; };
+  const HistogramSnapshot latency =
+      deltas.histogram_sum(find_family(snapshot, kGatewayDuration), all);
+  const HistogramSnapshot queue = deltas.histogram_sum(find_family(snapshot, kGatewayQueue), all);
+  const bool with_rates = !std::isnan(seconds);
+  const auto if_rates = [with_rates](double value) { return with_rates ? value : kNaN; };
+  set(Series::gateway_requests_per_second, answered / seconds);
+  set(Series::gateway_error_rate, if_rates(ratio_or_nan(failed, answered)));
+  // No gateway (no such family): no value, rather than a flat zero.
+  set(Series::gateway_own_errors_per_second, requests ? own_errors / seconds : kNaN);
+  set(Series::gateway_latency_p50, if_rates(quantile_or_nan(latency, 0.50)));
+  set(Series::gateway_latency_p95, if_rates(quantile_or_nan(latency, 0.95)));
+  set(Series::gateway_latency_p99, if_rates(quantile_or_nan(latency, 0.99)));
+  set(Series::gateway_queue_p95, if_rates(quantile_or_nan(queue, 0.95)));
+}
+
 std::int64_t unix_ms(Clock::wall_time time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
@@ -248,6 +283,7 @@ TimelinePoint MetricTimeline::compute(const telemetry::RegistrySnapshot& snapsho
   set(Series::cpu_cores, cpu / seconds);
   const double cores = gauge(find_family(snapshot, kCores));
   set(Series::cpu_utilization, cores > 0 ? cpu / seconds / cores : kNaN);
+  gateway_series(snapshot, deltas, seconds, set);
 
   const FamilySnapshot* pool = find_family(snapshot, kPoolConnections);
   set(Series::pool_active, gauge(pool, "state", "active"));

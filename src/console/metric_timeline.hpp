@@ -52,8 +52,16 @@ enum class Series : std::size_t {
   resident_memory_bytes,
   cpu_cores,
   cpu_utilization,
+  // The API gateway's view (what its clients saw), when the service reads its access log.
+  gateway_requests_per_second,
+  gateway_error_rate,
+  gateway_own_errors_per_second,
+  gateway_latency_p50,
+  gateway_latency_p95,
+  gateway_latency_p99,
+  gateway_queue_p95,
 };
-inline constexpr std::size_t kSeriesCount = 16;
+inline constexpr std::size_t kSeriesCount = 23;
 
 struct SeriesInfo {
   std::string_view key;    // JSON key
@@ -86,6 +94,15 @@ inline constexpr std::array<SeriesInfo, kSeriesCount> kSeries = {{
     {"cpu_cores", "CPU", "cores", "process.cpu (CPU seconds per second)"},
     {"cpu_utilization", "Service CPU", "ratio",  // 0..1 of the machine: the guide's "Service CPU"
      "process.cpu / process.cpu.available_cores"},
+    {"gateway_requests_per_second", "Gateway requests/s", "req/s", "gateway.requests"},
+    {"gateway_error_rate", "Gateway error rate (5xx)", "ratio",
+     "gateway.requests{status_class=5xx} / gateway.requests"},
+    {"gateway_own_errors_per_second", "Gateway's own 5xx/s (502, 503, 504)", "1/s",
+     "gateway.own_responses{status=5xx}"},
+    {"gateway_latency_p50", "Gateway latency p50", "s", "gateway.request.duration"},
+    {"gateway_latency_p95", "Gateway latency p95", "s", "gateway.request.duration"},
+    {"gateway_latency_p99", "Gateway latency p99", "s", "gateway.request.duration"},
+    {"gateway_queue_p95", "Gateway queue p95", "s", "gateway.queue.duration"},
 }};
 
 constexpr const SeriesInfo& series_info(Series series) {

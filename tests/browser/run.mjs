@@ -58,11 +58,13 @@ function freePort() {
 async function startLab(binary) {
   const state = fs.mkdtempSync(path.join(os.tmpdir(), "sre-lab-browser."));
   fs.chmodSync(state, 0o755);  // Postgres, when run as another user, must reach its data dir
-  const [port, pgPort, redisPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, pgPort, redisPort, gatewayPort] =
+      [await freePort(), await freePort(), await freePort(), await freePort()];
   const logPath = path.join(state, "up.log");
   const log = fs.openSync(logPath, "w");
   const child = spawn(binary, ["up", "--state-dir", path.join(state, "lab"), "--port", String(port),
-                               "--pg-port", String(pgPort), "--redis-port", String(redisPort)],
+                               "--pg-port", String(pgPort), "--redis-port", String(redisPort),
+                               "--gateway-port", String(gatewayPort)],
                       {stdio: ["ignore", log, log]});
   fs.closeSync(log);
   let exited = null;

@@ -10,11 +10,11 @@ state="$(mktemp -d /tmp/sre-lab-e2e.XXXXXX)"
 chmod 755 "$state"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
   shuf -i 20000-60000 -n 1; }
-port=$(free_port); pg_port=$(free_port); redis_port=$(free_port)
+port=$(free_port); pg_port=$(free_port); redis_port=$(free_port); gateway_port=$(free_port)
 B="http://127.0.0.1:$port"
 
 "$binary" up --state-dir "$state/lab" --port "$port" --pg-port "$pg_port" --redis-port "$redis_port" \
-  >"$state/up.log" 2>&1 &
+  --gateway-port "$gateway_port" >"$state/up.log" 2>&1 &
 lab_pid=$!
 cleanup() {
   kill -TERM "$lab_pid" 2>/dev/null || true

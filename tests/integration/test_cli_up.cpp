@@ -104,6 +104,8 @@ TEST_F(CliTest, BadUsageIsOneLineAndExitCodeTwo) {
       {{"serve", "--redis-url", "mysql://x"}, "invalid --redis-url 'mysql://x'"},
       {{"up", "--pg-port", "0"}, "invalid --pg-port '0': expected an integer in 1..65535"},
       {{"up", "--products", "many"}, "invalid --products 'many'"},
+      {{"up", "--gateway", "maybe"}, "invalid --gateway 'maybe': expected on or off"},
+      {{"up", "--gateway-timeout", "soon"}, "invalid --gateway-timeout 'soon'"},
   };
   for (const Case& c : cases) {
     const CliRun result = run(c.args);
@@ -155,17 +157,12 @@ std::string up_and_down(CliTest& test, lab::Process& up, std::uint16_t port) {
 
 TEST_F(CliTest, UpRunsTheLabAndStopsEverythingOnSigterm) {
   const std::uint16_t port = lab::pick_free_port();
-  const std::vector<std::string> args{"up",
-                                      "--state-dir",
-                                      (dir_ / "lab").string(),
-                                      "--port",
-                                      std::to_string(port),
-                                      "--pg-port",
-                                      std::to_string(lab::pick_free_port()),
-                                      "--redis-port",
-                                      std::to_string(lab::pick_free_port()),
-                                      "--threads",
-                                      "1"};
+  const std::vector<std::string> args{"up", "--state-dir", (dir_ / "lab").string(), "--port",
+                                      std::to_string(port), "--pg-port",
+                                      std::to_string(lab::pick_free_port()), "--redis-port",
+                                      std::to_string(lab::pick_free_port()), "--threads", "1",
+                                      // The gateway has its own test (test_cli_up_gateway.cpp).
+                                      "--gateway", "off"};
 
   lab::Process first = spawn(args, "up1.log");
   const std::string first_product = up_and_down(*this, first, port);

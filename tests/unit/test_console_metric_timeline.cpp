@@ -174,6 +174,59 @@ TEST(MetricTimelineLatency, DbQueryP95FromTheQueryHistogram) {
   EXPECT_NEAR(point[Series::db_query_p95], 0.190, 0.190 * telemetry::Histogram::kRelativeError);
 }
 
+// The gateway's families as gateway/gateway_metrics registers them, fed by hand.
+struct Gateway {
+  telemetry::CounterFamily& requests;
+  telemetry::CounterFamily& own;
+  telemetry::Histogram& duration;
+  telemetry::Histogram& queue;
+
+  explicit Gateway(telemetry::Registry& registry)
+      : requests(registry.counter(info("gateway.requests", Unit::none, {"status_class"}))),
+        own(registry.counter(info("gateway.own_responses", Unit::none, {"status"}))),
+        duration(registry.histogram(info("gateway.request.duration", Unit::seconds)).get()),
+        queue(registry.histogram(info("gateway.queue.duration", Unit::seconds)).get()) {
+    for (const char* c : {"2xx", "5xx"}) requests.with({c});
+    own.with({"504"});
+    own.with({"408"});
+  }
+};
+
+TEST(MetricTimelineGateway, TheGatewaysViewBesideTheServices) {
+  Service service;
+  Gateway gateway(service.registry);
+  MetricTimeline timeline;
+  timeline.sample(service.registry.snapshot(), kT0);
+  gateway.requests.with({"2xx"}).inc(6);
+  gateway.requests.with({"5xx"}).inc(2);
+  gateway.own.with({"504"}).inc(2);
+  gateway.own.with({"408"}).inc(1);  // the gateway's, but not a 5xx
+  for (int i = 0; i < 6; ++i) gateway.duration.observe(0.010);
+  for (int i = 0; i < 2; ++i) gateway.duration.observe(1.0);
+  gateway.queue.observe(0.25);
+  timeline.sample(service.registry.snapshot(), kT0 + 2s);
+  const auto point = timeline.points({}).points.back();
+  EXPECT_DOUBLE_EQ(point[Series::gateway_requests_per_second], 4);
+  EXPECT_DOUBLE_EQ(point[Series::gateway_error_rate], 0.25);
+  EXPECT_DOUBLE_EQ(point[Series::gateway_own_errors_per_second], 1);
+  EXPECT_NEAR(point[Series::gateway_latency_p50], 0.010, 0.010 / 32);
+  EXPECT_NEAR(point[Series::gateway_latency_p99], 1.0, 1.0 / 32);
+  EXPECT_NEAR(point[Series::gateway_queue_p95], 0.25, 0.25 / 32);
+  EXPECT_DOUBLE_EQ(point[Series::requests_per_second], 0) << "the service's own view apart";
+}
+
+TEST(MetricTimelineGateway, WithoutAGatewayItsSeriesHaveNoValues) {
+  Service service;
+  MetricTimeline timeline;
+  timeline.sample(service.registry.snapshot(), kT0);
+  timeline.sample(service.registry.snapshot(), kT0 + 1s);
+  const auto point = timeline.points({}).points.back();
+  for (Series series : {Series::gateway_requests_per_second, Series::gateway_error_rate,
+                        Series::gateway_own_errors_per_second, Series::gateway_latency_p95,
+                        Series::gateway_queue_p95})
+    EXPECT_TRUE(is_nan(point[series])) << series_info(series).key;
+}
+
 TEST(MetricTimelineRoutes, OnlyTheChosenRoutesCountAsRequests) {
   Service service;
   MetricTimeline products_only;  // the default: /products/{id}

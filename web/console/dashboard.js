@@ -10,14 +10,29 @@ const BREAKER_NAMES = ["CLOSED", "HALF-OPEN", "OPEN"];
 
 // What each chart shows: series keys of /console/api/timeline, scaled for display.
 const CHARTS = [
+  // The service's view, with the gateway's (what users saw) beside it when it runs: the
+  // gateway's lines are dashed.
   {id: "requests", title: "Requests/s", unit: "req/s",
-   series: [{key: "requests_per_second", label: "requests/s", color: COLORS.blue, fill: true}]},
+   series: [{key: "requests_per_second", label: "service", color: COLORS.blue, fill: true},
+            {key: "gateway_requests_per_second", label: "gateway", color: COLORS.grey,
+             dash: [6, 3]}]},
   {id: "errors", title: "Error rate (5xx)", unit: "%", max: 100,
-   series: [{key: "error_rate", label: "5xx", scale: 100, color: COLORS.red, fill: true}]},
-  {id: "latency", title: "Latency", unit: "ms",
+   series: [{key: "error_rate", label: "service", scale: 100, color: COLORS.red, fill: true},
+            {key: "gateway_error_rate", label: "gateway", scale: 100, color: COLORS.grey,
+             dash: [6, 3]}]},
+  {id: "latency", title: "Latency (service)", unit: "ms",
    series: [{key: "latency_p50", label: "p50", scale: 1000, color: COLORS.green},
             {key: "latency_p95", label: "p95", scale: 1000, color: COLORS.orange},
             {key: "latency_p99", label: "p99", scale: 1000, color: COLORS.red}]},
+  {id: "gateway-latency", title: "Latency (gateway: what users saw)", unit: "ms",
+   series: [{key: "gateway_latency_p50", label: "p50", scale: 1000, color: COLORS.green},
+            {key: "gateway_latency_p95", label: "p95", scale: 1000, color: COLORS.orange},
+            {key: "gateway_latency_p99", label: "p99", scale: 1000, color: COLORS.red},
+            {key: "gateway_queue_p95", label: "queue p95", scale: 1000, color: COLORS.purple,
+             dash: [4, 4]}]},
+  {id: "gateway-errors", title: "Gateway's own 502/503/504 per second", unit: "1/s",
+   series: [{key: "gateway_own_errors_per_second", label: "5xx/s", color: COLORS.red,
+             fill: true}]},
   {id: "cache", title: "Cache hit rate", unit: "%", max: 100,
    series: [{key: "cache_hit_rate", label: "hits", scale: 100, color: COLORS.teal, fill: true}]},
   {id: "db", title: "DB query p95", unit: "ms",

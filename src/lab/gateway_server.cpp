@@ -1,0 +1,151 @@
+#include "lab/gateway_server.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <thread>
+
+#include "lab/log_tail.hpp"
+#include "lab/ports.hpp"
+
+namespace srelab::lab {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr auto kReadyTimeout = 10s;
+constexpr auto kShutdownGrace = 7s;  // past the configuration's hard-stop-after
+
+// Debian installs it in /usr/sbin, which a non-root PATH often lacks.
+fs::path find_haproxy(const fs::path& configured) {
+  if (!configured.empty()) return configured;
+  std::string dirs = "/usr/sbin:/usr/local/sbin";
+  if (const char* path = std::getenv("PATH")) dirs = std::string(path) + ":" + dirs;
+  std::stringstream list(dirs);
+  for (std::string dir; std::getline(list, dir, ':');) {
+    if (dir.empty()) continue;
+    const fs::path candidate = fs::path(dir) / "haproxy";
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
+}
+
+}  // namespace
+
+GatewayServer::GatewayServer(GatewayServerSettings settings) : settings_(std::move(settings)) {
+  std::error_code ec;
+  settings_.dir = fs::absolute(settings_.dir, ec).lexically_normal();
+  if (!settings_.user_config.empty())
+    settings_.user_config = fs::absolute(settings_.user_config, ec).lexically_normal();
+}
+
+GatewayServer::~GatewayServer() {
+  stop();
+}
+
+std::string GatewayServer::url() const {
+  const std::string& host = settings_.config.listen_host;
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" +
+         std::to_string(settings_.config.listen_port);
+}
+
+fs::path GatewayServer::config_file() const {
+  return settings_.user_config.empty() ? settings_.dir / "gateway.cfg" : settings_.user_config;
+}
+
+bool GatewayServer::running() {
+  return process_.running();
+}
+
+void GatewayServer::stop() {
+  // SIGUSR1 is HAProxy's soft stop: it stops listening, lets open requests finish (within
+  // hard-stop-after) and logs them; SIGTERM would cut them, and their log lines with them.
+  process_.stop(SIGUSR1, kShutdownGrace);
+}
+
+result<void> GatewayServer::fail(errc code, std::string message) {
+  last_error_ = std::move(message);
+  return code;
+}
+
+result<void> GatewayServer::start() {
+  last_error_.clear();
+  if (process_.running()) return {};
+  if (settings_.user_config.empty()) {
+    if (auto written = write_config(); !written) return written;
+  } else if (std::error_code ec; !fs::is_regular_file(settings_.user_config, ec)) {
+    return fail(errc::invalid_argument,
+                "gateway: no configuration file at " + settings_.user_config.string());
+  }
+  const fs::path binary = find_haproxy(settings_.binary);
+  if (binary.empty()) {
+    return fail(errc::invalid_argument,
+                "gateway: haproxy is not installed (apt-get install haproxy; ./lab up does it), "
+                "or run without it: --gateway off");
+  }
+  SpawnOptions options;
+  options.argv = {binary.string(), "-db", "-f", config_file().string()};
+  options.log_file = log_file();
+  options.working_dir = settings_.dir;
+  options.parent_death_signal = SIGTERM;
+  const auto log_from = log_size(log_file());
+  std::string error;
+  auto child = Process::spawn(options, error);
+  if (!child) return fail(errc::invalid_argument, "gateway: " + error);
+  process_ = std::move(*child);
+  if (auto ready = wait_until_listening(log_from); !ready) {
+    process_.stop(SIGKILL, 0ms);
+    return ready;
+  }
+  return {};
+}
+
+// Written next to itself and renamed into place: a reader never sees half a file.
+result<void> GatewayServer::write_config() {
+  std::error_code ec;
+  fs::create_directories(settings_.dir, ec);
+  const fs::path target = config_file();
+  const fs::path temporary = target.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << gateway::render_gateway_config(settings_.config);
+    if (!out.flush())
+      return fail(errc::invalid_argument, "gateway: cannot write " + temporary.string());
+  }
+  fs::rename(temporary, target, ec);
+  if (ec)
+    return fail(errc::invalid_argument,
+                "gateway: cannot write " + target.string() + ": " + ec.message());
+  return {};
+}
+
+// A user's configuration may listen anywhere: it is ready when our port is bound, and with
+// a file of the user's that binds elsewhere, once HAProxy has stayed up for the whole wait.
+result<void> GatewayServer::wait_until_listening(std::uintmax_t log_from) {
+  const auto& config = settings_.config;
+  const auto deadline = std::chrono::steady_clock::now() +
+                        (settings_.user_config.empty() ? kReadyTimeout : std::chrono::seconds(1));
+  for (;;) {
+    if (!process_.running()) {
+      return fail(errc::invalid_argument, "haproxy exited during start-up (status " +
+                                              std::to_string(process_.exit_status().value_or(-1)) +
+                                              "): " + log_tail(log_file(), log_from));
+    }
+    if (!port_is_free(config.listen_host, config.listen_port)) return {};
+    if (std::chrono::steady_clock::now() >= deadline) {
+      if (!settings_.user_config.empty()) return {};
+      return fail(errc::timeout, "haproxy did not listen on " + url() +
+                                     " within 10 s: " + log_tail(log_file(), log_from));
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+}  // namespace srelab::lab

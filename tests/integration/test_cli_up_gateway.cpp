@@ -1,0 +1,243 @@
+// `sre-lab up` with its API gateway: HAProxy in front of the service on free loopback ports, as
+// a user's traffic meets it — the request id, trace context passed through, the JSON access
+// log, a gateway timeout traced back to the service's trace, and the gateway.* metrics.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include <boost/json/parse.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include "gateway/access_log.hpp"
+#include "lab/ports.hpp"
+#include "lab/process.hpp"
+#include "support/http_client.hpp"
+
+namespace srelab {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+namespace http = boost::beast::http;
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// Polls `done` every 100 ms for up to `limit`.
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  for (auto waited = 0ms; waited < limit; waited += 100ms) {
+    if (done()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return done();
+}
+
+std::vector<pid_t> children_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> pids;
+  for (pid_t child; in >> child;) pids.push_back(child);
+  return pids;
+}
+
+// The value of a sample line "<name>{labels} <value>" of a Prometheus text; -1 when absent.
+double sample(const std::string& text, const std::string& series) {
+  const auto at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + series.size() + 2));
+}
+
+std::string command_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+class UpGatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/sre-lab-gateway-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    fs::permissions(dir_, fs::perms(0755));
+  }
+  void TearDown() override {
+    if (up_.pid() > 0 && up_.running()) up_.stop(SIGTERM, 30s);
+    fs::remove_all(dir_);
+  }
+
+  void start(std::vector<std::string> extra) {
+    std::vector<std::string> args{"up",
+                                  "--state-dir=" + (dir_ / "lab").string(),
+                                  "--port=" + std::to_string(port_),
+                                  "--pg-port=" + std::to_string(lab::pick_free_port()),
+                                  "--redis-port=" + std::to_string(lab::pick_free_port()),
+                                  "--threads=1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    lab::SpawnOptions options;
+    options.argv = {SRE_LAB_BINARY};
+    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    options.log_file = dir_ / "up.log";
+    auto process = lab::Process::spawn(options);
+    ASSERT_TRUE(process);
+    up_ = std::move(*process);
+  }
+
+  // /readyz through `port`, up to 60 s (initdb and seeding).
+  bool ready(std::uint16_t port) {
+    return eventually(
+               [&] {
+                 if (!up_.running()) return true;
+                 try {
+                   return testing::HttpClient(port).get("/readyz").status == 200;
+                 } catch (const std::exception&) {
+                   return false;
+                 }
+               },
+               60s) &&
+           up_.running();
+  }
+
+  std::string read(const fs::path& file) const {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  // The access log line of the request with this id, once HAProxy has written it.
+  std::optional<gateway::AccessLogRecord> log_line(const std::string& request_id,
+                                                   std::string* raw = nullptr) {
+    std::optional<gateway::AccessLogRecord> found;
+    eventually(
+        [&] {
+          std::istringstream lines(read(dir_ / "lab" / "gateway.log"));
+          for (std::string line; std::getline(lines, line);) {
+            auto record = gateway::parse_access_log_line(line);
+            if (record && record->request_id == request_id) {
+              found = record;
+              if (raw) *raw = line;
+            }
+          }
+          return found.has_value();
+        },
+        5s);
+    return found;
+  }
+
+  void stop_and_check_children() {
+    const std::vector<pid_t> children = children_of(up_.pid());
+    kill(up_.pid(), SIGTERM);
+    up_.wait(30s);
+    EXPECT_FALSE(up_.running());
+    EXPECT_EQ(up_.exit_status().value_or(-1), 0) << read(dir_ / "up.log");
+    for (pid_t child : children) EXPECT_NE(kill(child, 0), 0) << "stray process " << child;
+  }
+
+  fs::path dir_;
+  std::uint16_t port_ = lab::pick_free_port();
+  std::uint16_t gateway_port_ = lab::pick_free_port();
+  lab::Process up_;
+};
+
+TEST_F(UpGatewayTest, TrafficThroughTheGatewayIsIdentifiedTracedLoggedAndCounted) {
+  start({"--gateway-port=" + std::to_string(gateway_port_), "--gateway-timeout=1s"});
+  ASSERT_TRUE(ready(gateway_port_)) << read(dir_ / "up.log");
+
+  const std::vector<pid_t> children = children_of(up_.pid());
+  ASSERT_EQ(children.size(), 4u) << "postgres, redis, the service and the gateway";
+  EXPECT_EQ(std::count_if(children.begin(), children.end(),
+                          [](pid_t pid) { return command_of(pid) == "haproxy"; }),
+            1);
+  const std::string log = read(dir_ / "up.log");
+  const std::string printed = log.substr(std::min(log.find("sre-lab is up"), log.size()));
+  const auto gateway_url = "http://127.0.0.1:" + std::to_string(gateway_port_);
+  EXPECT_NE(printed.find("  gateway    " + gateway_url), std::string::npos) << printed;
+  EXPECT_LT(printed.find(gateway_url), printed.find("http://127.0.0.1:" + std::to_string(port_)))
+      << "the gateway's URL comes first";
+
+  // A request id is added, and the caller's trace context reaches the service untouched.
+  const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  testing::HttpClient gateway(gateway_port_);
+  const auto served =
+      gateway.request(http::verb::get, "/products/1", {},
+                      Headers{{"traceparent", "00-" + trace + "-00f067aa0ba902b7-01"}});
+  EXPECT_EQ(served.status, 200) << served.body;
+  const std::string request_id = served.header("X-Request-Id");
+  EXPECT_FALSE(request_id.empty());
+  EXPECT_EQ(served.header("X-Trace-Id"), trace) << "the service continued the caller's trace";
+  std::string raw;
+  const auto served_line = log_line(request_id, &raw);
+  ASSERT_TRUE(served_line) << read(dir_ / "lab" / "gateway.log");
+  EXPECT_EQ(served_line->method, "GET");
+  EXPECT_EQ(served_line->path, "/products/1");
+  EXPECT_EQ(served_line->status, 200);
+  EXPECT_EQ(served_line->termination, "----");
+  EXPECT_EQ(served_line->trace_id, trace);
+  EXPECT_GE(served_line->ta_ms, 0);
+  EXPECT_TRUE(boost::json::parse(raw).is_object()) << raw;
+
+  // The caller's own request id is kept.
+  const auto kept = gateway.request(http::verb::get, "/products/2", {},
+                                    Headers{{"X-Request-Id", "learner-request-1"}});
+  EXPECT_EQ(kept.header("X-Request-Id"), "learner-request-1");
+  EXPECT_TRUE(log_line("learner-request-1"));
+
+  // The database slower than the gateway's 1 s: a 504 at the gateway, whose log line names the
+  // trace that the service recorded once it finished.
+  testing::HttpClient service(port_);
+  ASSERT_EQ(service.request(http::verb::post, "/chaos/configure", R"({"db_latency": 2})").status,
+            200);
+  const auto timed_out = testing::HttpClient(gateway_port_).get("/products/4242");
+  EXPECT_EQ(timed_out.status, 504) << timed_out.body;
+  EXPECT_NE(timed_out.body.find("Gateway Timeout"), std::string::npos) << timed_out.body;
+  const auto timeout_line = log_line(timed_out.header("X-Request-Id"));
+  ASSERT_TRUE(timeout_line);
+  EXPECT_EQ(timeout_line->status, 504);
+  EXPECT_EQ(timeout_line->termination.substr(0, 2), "sH") << "server-side timeout, in headers";
+  EXPECT_TRUE(timeout_line->answered_by_gateway());
+  ASSERT_EQ(timeout_line->trace_id.size(), 32u);
+  int trace_status = 0;
+  EXPECT_TRUE(eventually(
+      [&] {
+        trace_status = service.get("/console/api/traces/" + timeout_line->trace_id).status;
+        return trace_status == 200;
+      },
+      10s))
+      << "no trace " << timeout_line->trace_id << " in the console (" << trace_status << ")";
+  ASSERT_EQ(service.request(http::verb::post, "/chaos/reset").status, 200);
+
+  // The gateway's numbers in the service's metrics.
+  std::string metrics;
+  EXPECT_TRUE(eventually(
+      [&] {
+        metrics = service.get("/metrics").body;
+        return metrics.find("gateway_own_responses_total{status=\"504\"} 1") != std::string::npos;
+      },
+      5s))
+      << metrics;
+  // The /readyz polls above went through the gateway too.
+  EXPECT_GE(sample(metrics, "gateway_requests_total{status_class=\"2xx\"}"), 3) << metrics;
+  EXPECT_GE(sample(metrics, "gateway_requests_total{status_class=\"5xx\"}"), 1) << metrics;
+  EXPECT_GE(sample(metrics, "gateway_request_duration_seconds_count"), 4) << metrics;
+  EXPECT_GE(sample(metrics, "gateway_queue_duration_seconds_count"), 4) << metrics;
+  stop_and_check_children();
+}
+
+TEST_F(UpGatewayTest, GatewayOffStartsNoHaproxy) {
+  start({"--gateway=off", "--gateway-port=" + std::to_string(gateway_port_)});
+  ASSERT_TRUE(ready(port_)) << read(dir_ / "up.log");
+  const std::vector<pid_t> children = children_of(up_.pid());
+  EXPECT_EQ(children.size(), 3u);
+  for (pid_t child : children) EXPECT_NE(command_of(child), "haproxy");
+  EXPECT_TRUE(lab::port_is_free("127.0.0.1", gateway_port_));
+  EXPECT_EQ(read(dir_ / "up.log").find("gateway "), std::string::npos);
+  stop_and_check_children();
+}
+
+}  // namespace
+}  // namespace srelab
