@@ -38,7 +38,8 @@ struct LoadReport {
   LoadPlan plan;
   std::vector<SecondPoint> seconds;
   Tally total;
-  telemetry::HistogramSnapshot latency;  // every answer of the run, from its due time
+  telemetry::HistogramSnapshot latency;   // every answer of the run, from its due time
+  telemetry::HistogramSnapshot send_lag;  // open loop: due time → written, every request
   double elapsed_s = 0;
   bool stopped = false;  // ended early by the caller (Ctrl-C)
   std::string error;     // set when the run could not start at all (e.g. unknown host)

@@ -7,7 +7,7 @@
 
 namespace srelab::load {
 
-Recorder::Recorder() : latency_(latency_layout()) {}
+Recorder::Recorder() : latency_(latency_layout()), lag_(latency_layout()) {}
 
 void Recorder::answered(int status, std::string_view source, std::chrono::nanoseconds latency) {
   latency_.observe(latency);

@@ -92,6 +92,7 @@ std::string report_json(const LoadReport& report) {
   totals["rate"] = report.rate();
   totals["latency_ms"] = latency(summarize(report.latency));
   totals["stopped_early"] = report.stopped;
+  if (report.plan.open_loop()) totals["send_lag_ms"] = latency(summarize(report.send_lag));
   json::object root{{"plan", plan_json(report.plan)},
                     {"seconds", std::move(seconds)},
                     {"totals", std::move(totals)}};

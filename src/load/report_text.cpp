@@ -61,8 +61,11 @@ std::string format_ms(double seconds) {
 std::string status_line(const SecondPoint& point, double total_s) {
   const LatencySummary& now = point.latency;
   const LatencySummary& all = point.overall;
+  // Whole seconds while the run goes on; the last point of a run cut short shows its fraction.
+  const bool whole = std::abs(point.elapsed_s - std::round(point.elapsed_s)) < 0.05;
   std::string line = bar(point.elapsed_s, total_s) +
-                     printf_string(" %.0f/%.0fs  %.1f/s", point.elapsed_s, total_s, point.rate());
+                     printf_string(whole ? " %.0f/%gs  %.1f/s" : " %.1f/%gs  %.1f/s",
+                                   point.elapsed_s, total_s, point.rate());
   line += "  p50/p95/p99 " + ms(now.p50) + "/" + ms(now.p95) + "/" + ms(now.p99) + " ms (all " +
           ms(all.p50) + "/" + ms(all.p95) + "/" + ms(all.p99) + ")";
   line += "  " + statuses(point.tally);
@@ -99,7 +102,12 @@ std::string summary_table(const LoadReport& report) {
   row("connection errors", std::to_string(t.connect_errors));
   row("timeouts", std::to_string(t.timeouts));
   row("other i/o errors", std::to_string(t.io_errors));
-  if (plan.open_loop()) row("dropped by generator", std::to_string(t.dropped));
+  if (plan.open_loop()) {
+    row("dropped by generator", std::to_string(t.dropped));
+    const LatencySummary lag = summarize(report.send_lag);
+    row("send lag p50/p99/max",
+        ms(lag.p50) + " / " + ms(lag.p99) + " / " + ms(lag.max) + " ms  (due → written)");
+  }
   return out;
 }
 

@@ -48,10 +48,12 @@ struct Run {
   std::size_t running = 0;  // under mutex
 
   // The counts since the last call and the cumulative latency, over all workers.
-  void collect(Tally& tally, telemetry::HistogramSnapshot& latency) {
+  void collect(Tally& tally, telemetry::HistogramSnapshot& latency,
+               telemetry::HistogramSnapshot& lag) {
     for (const auto& recorder : recorders) {
       tally.merge(recorder->take());
       latency.merge(recorder->latency());
+      lag.merge(recorder->lag());
     }
   }
 };
@@ -100,8 +102,9 @@ LoadReport run_load(const LoadPlan& plan, std::stop_token stop, const SecondCall
     if (!over && now < tick) continue;  // woken by the stop: the same second goes on
     const double elapsed = std::chrono::duration<double>((over ? now : tick) - start).count();
     Tally tally;
-    telemetry::HistogramSnapshot latency;
-    run.collect(tally, latency);
+    telemetry::HistogramSnapshot latency, lag;
+    run.collect(tally, latency, lag);
+    book.report().send_lag = std::move(lag);
     if (const SecondPoint* point = book.add(std::max(elapsed, 0.0), tally, latency))
       on_second(*point);
     if (over) break;

@@ -118,6 +118,7 @@ Connection* Worker::free_connection() {
 // A connection serves the request it was given, then those waiting, oldest first.
 asio::awaitable<void> Worker::serve(Connection& connection, time_point due) {
   do {
+    recorder_.sent_late(Clock::now() - due);
     const Exchange done = co_await send(connection);
     record(done, due);
   } while (!stopping_ && next_waiting(due));

@@ -104,6 +104,7 @@ TEST_F(LoadRunTest, OpenLoopSendsRateTimesDuration) {
   EXPECT_EQ(points, 2);  // one whole second and the half after it
   EXPECT_NEAR(report.elapsed_s, 1.5, 0.3);
   EXPECT_LT(summarize(report.latency).p50, 0.05);
+  EXPECT_EQ(report.send_lag.count, 300u);
 
   const auto root = boost::json::parse(report_json(report)).as_object();
   EXPECT_EQ(root.at("plan").at("mode").as_string(), "open");
@@ -129,6 +130,8 @@ TEST_F(LoadRunTest, AStallShowsInLatencyFromTheSchedule) {
   EXPECT_GE(latency.max, 0.28);
   EXPECT_GE(report.latency.quantile(0.9), 0.05);
   EXPECT_LT(latency.p50, 0.05);
+  // The wait was the generator's (no free connection): it shows as send lag too.
+  EXPECT_GE(report.send_lag.quantile(0.9), 0.04);
 }
 
 TEST_F(LoadRunTest, ARefusedPortIsCountedAsConnectionErrors) {

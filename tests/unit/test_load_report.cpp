@@ -107,6 +107,7 @@ TEST(LoadReport, JsonHasTheDocumentedFields) {
   const auto& totals = root.at("totals").as_object();
   EXPECT_EQ(totals.at("answered").to_number<std::uint64_t>(), 10u);
   EXPECT_FALSE(totals.at("stopped_early").as_bool());
+  EXPECT_TRUE(totals.contains("send_lag_ms")) << "open loop";
   for (const char* key : {"p50", "p95", "p99", "p999", "max", "mean", "count"})
     EXPECT_TRUE(totals.at("latency_ms").as_object().contains(key)) << key;
 }
