@@ -61,7 +61,7 @@ class StopOnSignal {
     block_signals(false);  // before any other thread starts, so they all inherit the mask
     watcher_ = std::jthread([this](std::stop_token done) {
       while (!done.stop_requested()) {
-        if (wait_for_signal(false, std::chrono::milliseconds(100))) {
+        if (wait_for_signal(false, std::chrono::milliseconds(50))) {
           source_.request_stop();
           return;
         }

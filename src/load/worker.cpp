@@ -60,6 +60,7 @@ void Worker::stop() {
     stopping_ = true;
     waiting_.clear();
     timer_.cancel();
+    watchdog_timer_.cancel();
     cancel_all();
   });
 }
@@ -90,7 +91,7 @@ asio::awaitable<void> Worker::open_loop() {
   }
   // The requests due within the run finish, each within its timeout.
   while (active_ > 0 && !stopping_) co_await sleep_until(timer_, Clock::now() + kDrainPoll);
-  finished_ = true;
+  finish();
 }
 
 void Worker::dispatch(time_point due) {
@@ -151,7 +152,7 @@ asio::awaitable<void> Worker::closed_loop() {
   // The duration is over: what is in flight is cancelled, as wrk does, and not counted.
   stopping_ = true;
   cancel_all();
-  finished_ = true;
+  finish();
 }
 
 asio::awaitable<void> Worker::keep_sending(Connection& connection) {
@@ -203,13 +204,18 @@ void Worker::record(const Exchange& done, time_point from) {
 }
 
 asio::awaitable<void> Worker::watchdog() {
-  asio::steady_timer timer(io_);
   const auto period = watchdog_period(plan_.timeout);
   while (!finished_ && !stopping_) {
-    co_await sleep_until(timer, Clock::now() + period);
+    co_await sleep_until(watchdog_timer_, Clock::now() + period);
     const auto now = Clock::now();
     for (const auto& connection : connections_) connection->expire_if_late(now);
   }
+}
+
+// The run's part on this thread is over: the watchdog need not wait out its period.
+void Worker::finish() {
+  finished_ = true;
+  watchdog_timer_.cancel();
 }
 
 void Worker::cancel_all() {

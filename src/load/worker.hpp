@@ -49,6 +49,7 @@ class Worker {
   bool next_waiting(time_point& due);
   void record(const Exchange& done, time_point from);
   void cancel_all();
+  void finish();
   void spawn(boost::asio::awaitable<void> work);
 
   const LoadPlan& plan_;
@@ -68,6 +69,7 @@ class Worker {
   bool stopping_ = false;
   bool finished_ = false;
   boost::asio::steady_timer timer_{io_};  // the schedule's or the duration's end
+  boost::asio::steady_timer watchdog_timer_{io_};
   std::string error_;
 };
 
