@@ -66,6 +66,8 @@ std::string status_line(const SecondPoint& point, double total_s) {
   std::string line = bar(point.elapsed_s, total_s) +
                      printf_string(whole ? " %.0f/%gs  %.1f/s" : " %.1f/%gs  %.1f/s",
                                    point.elapsed_s, total_s, point.rate());
+  // Open loop: after the duration, the answers to requests due within it are still counted.
+  if (point.elapsed_s > total_s + 0.05) line += " draining";
   line += "  p50/p95/p99 " + ms(now.p50) + "/" + ms(now.p95) + "/" + ms(now.p99) + " ms (all " +
           ms(all.p50) + "/" + ms(all.p95) + "/" + ms(all.p99) + ")";
   line += "  " + statuses(point.tally);

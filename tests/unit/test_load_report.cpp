@@ -79,6 +79,9 @@ TEST(LoadReport, StatusLineAndSummary) {
   EXPECT_NE(line.find("conn-err 3"), std::string::npos) << line;
   EXPECT_NE(line.find("dropped 2"), std::string::npos) << line;
   EXPECT_EQ(line.find('\n'), std::string::npos);
+  EXPECT_EQ(line.find("draining"), std::string::npos);
+  EXPECT_NE(status_line(book.report().seconds.back(), 0.5).find("1/0.5s  100.0/s draining"),
+            std::string::npos);
   const std::string table = summary_table(book.report());
   EXPECT_NE(table.find("open loop at 100/s"), std::string::npos) << table;
   EXPECT_NE(table.find("dropped by generator"), std::string::npos) << table;
