@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-constexpr std::size_t kMaxWaiting = 100'000;  // requests waiting for a connection
+constexpr std::size_t kMaxWaiting = 100'000;  // requests waiting for a connection, a thread
 constexpr auto kConnectBackoff = 10ms;        // closed loop, after a failed connect
 constexpr auto kDrainPoll = 5ms;              // open loop, waiting for the last answers
 
@@ -47,7 +47,8 @@ Worker::Worker(const LoadPlan& plan, std::size_t lane, std::size_t lanes,
       lanes_(lanes),
       connection_cap_(std::max<std::size_t>(1, share_of(plan.max_connections, lane, lanes))),
       host_header_(plan.target.host + ":" + std::to_string(plan.target.port)),
-      random_(plan.seed * 0x9e3779b97f4a7c15ULL + lane) {}
+      random_(plan.seed * 0x9e3779b97f4a7c15ULL + lane),
+      waiting_(plan.timeout, kMaxWaiting) {}
 
 void Worker::run() {
   spawn(plan_.open_loop() ? open_loop() : closed_loop());
@@ -98,9 +99,7 @@ void Worker::dispatch(time_point due) {
   if (Connection* connection = free_connection()) {
     ++active_;
     spawn(serve(*connection, due));
-  } else if (waiting_.size() < kMaxWaiting) {
-    waiting_.push_back(due);
-  } else {
+  } else if (!waiting_.push(due)) {
     recorder_.count(&Tally::dropped);
   }
 }
@@ -128,14 +127,11 @@ asio::awaitable<void> Worker::serve(Connection& connection, time_point due) {
 }
 
 bool Worker::next_waiting(time_point& due) {
-  const auto too_old = Clock::now() - plan_.timeout;
-  while (!waiting_.empty() && waiting_.front() < too_old) {
-    waiting_.pop_front();
-    recorder_.count(&Tally::dropped);
-  }
-  if (waiting_.empty()) return false;
-  due = waiting_.front();
-  waiting_.pop_front();
+  std::uint64_t dropped = 0;
+  const auto next = waiting_.pop(Clock::now(), dropped);
+  if (dropped > 0) recorder_.count(&Tally::dropped, dropped);
+  if (!next) return false;
+  due = *next;
   return true;
 }
 

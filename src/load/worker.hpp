@@ -1,10 +1,9 @@
 // One thread's share of a load run, on its own io_context: its connections, its requests and
 // its Recorder. Open loop: a timer walks this thread's lane of the ArrivalSchedule; each request
 // that comes due takes a free connection (opening one while under this thread's share of
-// --max-connections), or waits in a FIFO for the next connection to free up. A waiting request is
-// dropped ("dropped by the generator") once it has waited longer than the timeout, or when
-// 100,000 are already waiting; its latency, when it is sent, counts from its due time. Closed
-// loop: each connection sends its next request when the answer arrives, until the duration ends.
+// --max-connections), or joins the WaitingLine (which decides when it is dropped); a connection
+// that finishes a request takes the next one waiting. Closed loop: each connection sends its
+// next request when the answer arrives, until the duration ends.
 #pragma once
 
 #include <atomic>
@@ -13,7 +12,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +20,7 @@
 #include "load/connection.hpp"
 #include "load/load_plan.hpp"
 #include "load/recorder.hpp"
+#include "load/waiting_line.hpp"
 
 namespace srelab::load {
 
@@ -64,8 +63,8 @@ class Worker {
   Random random_;
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<Connection*> idle_;
-  std::deque<time_point> waiting_;  // due times of requests waiting for a connection
-  std::size_t active_ = 0;          // coroutines using a connection
+  WaitingLine waiting_;
+  std::size_t active_ = 0;  // coroutines using a connection
   bool stopping_ = false;
   bool finished_ = false;
   boost::asio::steady_timer timer_{io_};  // the schedule's or the duration's end
