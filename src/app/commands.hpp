@@ -16,4 +16,7 @@ int run_serve(OptionValues& values);
 int run_up(OptionValues& values, const std::vector<std::string>& forwarded,
            const std::string& self);
 
+// The load generator; exits 0 whatever the target answered (errors are in the report).
+int run_load(OptionValues& values);
+
 }  // namespace srelab::app

@@ -98,6 +98,27 @@ constexpr std::array<OptionSpec, 9> lab_table{{
      "run HAProxy on this file instead of the generated one (docs/gateway.md)"},
 }};
 
+// `load` has no environment variables: a run is described on its command line.
+constexpr std::array<OptionSpec, 14> load_table{{
+    {"target", "", "URL", "http://127.0.0.1:8080",
+     "http://HOST:PORT; by default the gateway's, else the service's port 8000"},
+    {"rate", "", "PER_SECOND", "none", "open loop: requests due per second, > 0, at most 1000000"},
+    {"duration", "", "DURATION", "60s", "how long requests are sent: 60s, 2m, 500ms or seconds"},
+    {"connections", "", "N", "64", "closed loop (no --rate): connections, 1..100000"},
+    {"max-connections", "", "N", "256",
+     "open loop: connections at most, 1..100000 (then a request waits; see above)"},
+    {"threads", "", "N", "2", "threads, one event loop each, 1..64"},
+    {"ids", "", "DIST", "uniform:1-10000", "what {id} becomes (forms above)"},
+    {"path", "", "PATHS", "/products/{id}",
+     "a comma list, weights optional: /products/{id}:9,/healthz:1"},
+    {"timeout", "", "DURATION", "10s", "an answer must arrive within; also a request's wait"},
+    {"seed", "", "N", "1", "seed of the id and path draws, 0..2^63-1"},
+    {"json", "", "FILE", "none", "write every per-second point and the totals as JSON"},
+    {"csv", "", "FILE", "none", "write the per-second points as CSV"},
+    {"progress", "", "", "on a terminal", "status lines on stderr even when it is not a terminal"},
+    {"quiet", "", "", "off", "no status lines, even on a terminal"},
+}};
+
 // `up` takes its own options and every serve option, which it passes on.
 constexpr auto up_table = [] {
   std::array<OptionSpec, lab_table.size() + serve_table.size()> table{};
@@ -113,6 +134,9 @@ std::span<const OptionSpec> serve_options() {
 }
 std::span<const OptionSpec> up_options() {
   return up_table;
+}
+std::span<const OptionSpec> load_options() {
+  return load_table;
 }
 
 const OptionSpec* find_option(std::span<const OptionSpec> options, std::string_view flag) {

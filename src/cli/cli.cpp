@@ -17,12 +17,31 @@ constexpr std::string_view up_summary =
     "SIGTERM stops all of it. With --database-url / --redis-url (or DATABASE_URL / REDIS_URL) it\n"
     "uses those servers instead of its own.";
 
+constexpr std::string_view load_summary =
+    "Sends HTTP load and measures latency without hiding stalls (details: docs/load.md).\n"
+    "Open loop with --rate: requests are due at a constant rate whatever the answers do, and\n"
+    "latency counts from each request's due time. Connections are kept alive and opened as\n"
+    "needed up to --max-connections; a request that finds none free waits for one, and is\n"
+    "dropped by the generator (and counted) once it has waited --timeout. Closed loop without\n"
+    "--rate: --connections connections, each sending when its answer arrives (max throughput).\n"
+    "\n"
+    "--ids: uniform:LOW-HIGH (default uniform:1-10000); zipf:EXPONENT:N (id r has weight "
+    "r^-EXPONENT,\n"
+    "id 1 the hottest, N <= 1000000); hot:PERCENT%:COUNT:LOW-HIGH (PERCENT of the requests on ids\n"
+    "LOW..LOW+COUNT-1, the rest uniform over LOW..HIGH), e.g. hot:90%:100:1-10000.\n"
+    "--duration, --timeout: 60s, 2m, 500ms or plain seconds.\n"
+    "\n"
+    "A status line a second on stderr when it is a terminal (--progress: always, --quiet: never),\n"
+    "the summary on stdout at the end or on Ctrl-C. Exit code 0 whatever the target answered,\n"
+    "2 for a bad option. Example: sre-lab load --rate 200 --duration 30s --ids zipf:1.1:10000";
+
 constexpr const char* top_usage =
     "usage: sre-lab <command> [options]\n"
     "\n"
     "commands:\n"
     "  up       run the whole lab: Postgres, Redis, seeded catalog, the service and its gateway\n"
     "  serve    run the catalog service only\n"
+    "  load     send HTTP load (open or closed loop) and report latency percentiles\n"
     "\n"
     "sre-lab <command> --help shows the command's options; sre-lab --version the version.\n";
 
@@ -47,6 +66,7 @@ int command(std::string_view name, std::span<const app::OptionSpec> options,
   }
   app::OptionValues values(options, parsed.flags, app::process_env());
   if (name == "serve") return app::run_serve(values);
+  if (name == "load") return app::run_load(values);
   // `up` passes on the serve flags it was given; its own flags stay with it.
   std::vector<std::string> forwarded;
   for (const std::string& flag : parsed.given) {
@@ -79,6 +99,8 @@ ParsedArgs parse_args(std::span<const app::OptionSpec> options, std::span<const 
     std::string value;
     if (equals != std::string::npos) {
       value = arg.substr(equals + 1);
+    } else if (app::find_option(options, flag)->value_name.empty()) {
+      value = "true";  // a switch
     } else if (i + 1 < args.size()) {
       value = args[++i];
     } else {
@@ -97,7 +119,8 @@ std::string usage(std::string_view command, std::string_view summary,
   out += summary;
   out += "\n\noptions (flag, environment variable, default):\n";
   for (const app::OptionSpec& option : options) {
-    std::string left = "  --" + std::string(option.flag) + " " + std::string(option.value_name);
+    std::string left = "  --" + std::string(option.flag);
+    if (!option.value_name.empty()) left += " " + std::string(option.value_name);
     if (left.size() < 32) left.resize(32, ' ');
     out += left + std::string(option.help) + "\n";
     out += std::string(32, ' ') + "[";
@@ -122,6 +145,7 @@ int run(int argc, char** argv) {
   if (args[0] == "serve")
     return command("serve", app::serve_options(), serve_summary, rest, argv[0]);
   if (args[0] == "up") return command("up", app::up_options(), up_summary, rest, argv[0]);
+  if (args[0] == "load") return command("load", app::load_options(), load_summary, rest, argv[0]);
   std::fprintf(stderr, "sre-lab: unknown command '%s' (see 'sre-lab --help')\n", args[0].c_str());
   return 2;
 }

@@ -27,6 +27,17 @@ TEST(CliArgs, ErrorsAreOneLineAndNameTheArgument) {
       << "serve has no lab options";
 }
 
+TEST(CliArgs, ASwitchTakesNoValue) {
+  const std::vector<std::string> args{"--progress", "--rate", "5", "--quiet=off"};
+  const ParsedArgs parsed = parse_args(app::load_options(), args);
+  ASSERT_TRUE(parsed.error.empty()) << parsed.error;
+  EXPECT_EQ(parsed.flags.at("progress"), "true");
+  EXPECT_EQ(parsed.flags.at("rate"), "5");
+  EXPECT_EQ(parsed.flags.at("quiet"), "off");
+  const std::string help = usage("load", "", app::load_options());
+  EXPECT_NE(help.find("  --progress  "), std::string::npos) << help;
+}
+
 TEST(CliArgs, HelpListsEveryOptionWithItsEnvironmentVariable) {
   EXPECT_TRUE(parse({"--help"}).help);
   const std::string text = usage("up", "summary", app::up_options());

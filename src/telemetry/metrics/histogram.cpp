@@ -13,8 +13,7 @@ namespace {
 
 constexpr int kMaxOctaves = 64;  // 16 KiB of fine counters per series at most
 constexpr int kMantissaBits = 52;
-constexpr int kSubBucketBits = 5;
-static_assert(1 << kSubBucketBits == Histogram::kSubBuckets);
+constexpr int kMaxPrecisionBits = 8;
 
 // Octaves [lowest, highest): 2^lowest <= layout.lowest and 2^highest >= layout.highest.
 int lowest_exponent_of(const HistogramLayout& layout) {
@@ -32,9 +31,10 @@ double representative(std::size_t index, const HistogramSnapshot& snap) {
   if (index == 0) return snap.min;
   if (index + 1 == snap.fine.size()) return snap.max;
   const std::size_t k = index - 1;
-  const int exponent = snap.lowest_exponent + static_cast<int>(k / Histogram::kSubBuckets);
-  const double sub = static_cast<double>(k % Histogram::kSubBuckets);
-  const double middle = 1.0 + (sub + 0.5) / Histogram::kSubBuckets;
+  const std::size_t per_octave = std::size_t{1} << snap.precision_bits;
+  const int exponent = snap.lowest_exponent + static_cast<int>(k / per_octave);
+  const double sub = static_cast<double>(k % per_octave);
+  const double middle = 1.0 + (sub + 0.5) / static_cast<double>(per_octave);
   return std::clamp(std::ldexp(middle, exponent), snap.min, snap.max);
 }
 
@@ -79,14 +79,20 @@ void validate(const HistogramLayout& layout) {
   if (highest_exponent_of(layout) - lowest_exponent_of(layout) > kMaxOctaves) {
     throw std::invalid_argument("histogram range spans more than 64 powers of two");
   }
+  if (layout.precision_bits < 1 || layout.precision_bits > kMaxPrecisionBits) {
+    throw std::invalid_argument("histogram precision_bits must be in 1..8");
+  }
 }
 
 Histogram::Histogram(const HistogramLayout& layout)
     : bounds_(layout.bounds),
       lowest_exponent_(lowest_exponent_of(layout)),
       highest_exponent_(highest_exponent_of(layout)),
+      precision_bits_(layout.precision_bits),
       buckets_(layout.bounds.size() + 1),
-      fine_(static_cast<std::size_t>(highest_exponent_ - lowest_exponent_) * kSubBuckets + 2),
+      fine_((static_cast<std::size_t>(highest_exponent_ - lowest_exponent_)
+             << layout.precision_bits) +
+            2),
       min_(std::numeric_limits<double>::infinity()),
       max_(-std::numeric_limits<double>::infinity()) {}
 
@@ -106,8 +112,8 @@ std::size_t Histogram::fine_index(double value) const noexcept {
   const int exponent = static_cast<int>((bits >> kMantissaBits) & 0x7ff) - 1023;
   if (exponent < lowest_exponent_) return 0;  // also 0 and subnormals
   if (exponent >= highest_exponent_) return fine_.size() - 1;
-  const auto sub = (bits >> (kMantissaBits - kSubBucketBits)) & (kSubBuckets - 1);
-  return 1 + static_cast<std::size_t>(exponent - lowest_exponent_) * kSubBuckets +
+  const auto sub = (bits >> (kMantissaBits - precision_bits_)) & ((1u << precision_bits_) - 1);
+  return 1 + (static_cast<std::size_t>(exponent - lowest_exponent_) << precision_bits_) +
          static_cast<std::size_t>(sub);
 }
 
@@ -115,6 +121,7 @@ HistogramSnapshot Histogram::snapshot() const {
   HistogramSnapshot snap;
   snap.bounds = bounds_;
   snap.lowest_exponent = lowest_exponent_;
+  snap.precision_bits = precision_bits_;
   snap.buckets.reserve(buckets_.size());
   for (const auto& bucket : buckets_) {
     snap.buckets.push_back(bucket.load(std::memory_order_relaxed));
@@ -149,6 +156,7 @@ HistogramSnapshot HistogramSnapshot::since(const HistogramSnapshot& earlier) con
   HistogramSnapshot interval;
   interval.bounds = bounds;
   interval.lowest_exponent = lowest_exponent;
+  interval.precision_bits = precision_bits;
   const bool comparable =
       earlier.buckets.size() == buckets.size() && earlier.fine.size() == fine.size();
   interval.buckets.resize(buckets.size());
@@ -171,6 +179,26 @@ HistogramSnapshot HistogramSnapshot::since(const HistogramSnapshot& earlier) con
   interval.min = representative(static_cast<std::size_t>(low - interval.fine.begin()), *this);
   interval.max = representative(static_cast<std::size_t>(interval.fine.rend() - high) - 1, *this);
   return interval;
+}
+
+void HistogramSnapshot::merge(const HistogramSnapshot& other) {
+  if (other.count == 0 && other.fine.empty()) return;
+  if (count == 0 && fine.empty()) {
+    *this = other;
+    return;
+  }
+  if (other.bounds != bounds || other.lowest_exponent != lowest_exponent ||
+      other.precision_bits != precision_bits || other.fine.size() != fine.size()) {
+    throw std::invalid_argument("merging histogram snapshots of different layouts");
+  }
+  if (other.count != 0) {
+    min = count == 0 ? other.min : std::min(min, other.min);
+    max = count == 0 ? other.max : std::max(max, other.max);
+  }
+  for (std::size_t i = 0; i < buckets.size(); ++i) buckets[i] += other.buckets[i];
+  for (std::size_t i = 0; i < fine.size(); ++i) fine[i] += other.fine[i];
+  count += other.count;
+  sum += other.sum;
 }
 
 }  // namespace srelab::telemetry

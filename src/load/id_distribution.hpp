@@ -1,0 +1,47 @@
+// Which product id the next request asks for: uniform over a range, Zipf over ranks 1..n (rank r
+// is id r, so id 1 is the hottest), or a hot set (a share of the requests on the first COUNT ids
+// of a range, the rest uniform over the whole range). The load generator draws from it per
+// request; a seeded Random makes a run's ids repeatable, and the simulator can draw the same way.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/random.hpp"
+
+namespace srelab::load {
+
+inline constexpr std::string_view kIdsForm =
+    "uniform:LOW-HIGH, zipf:EXPONENT:N (N <= 1000000) or hot:PERCENT%:COUNT:LOW-HIGH";
+
+class IdDistribution {
+ public:
+  enum class Kind { uniform, zipf, hot };
+
+  // nullopt for anything but the forms of kIdsForm with 1 <= LOW <= HIGH, 0 < EXPONENT <= 10,
+  // 0 <= PERCENT <= 100 and 1 <= COUNT <= HIGH - LOW + 1.
+  static std::optional<IdDistribution> parse(std::string_view text);
+
+  std::uint64_t next(Random& random) const;
+
+  Kind kind() const { return kind_; }
+  const std::string& text() const { return text_; }  // as parsed, for reports
+
+ private:
+  IdDistribution() = default;
+
+  Kind kind_ = Kind::uniform;
+  std::string text_;
+  std::uint64_t low_ = 1;
+  std::uint64_t high_ = 1;
+  double hot_share_ = 0;  // hot: the share of draws on [low, low + hot_count)
+  std::uint64_t hot_count_ = 0;
+  // zipf: cumulative probabilities of ranks 1..n, shared by the copies each thread holds
+  std::shared_ptr<const std::vector<double>> cumulative_;
+};
+
+}  // namespace srelab::load
