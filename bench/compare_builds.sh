@@ -3,7 +3,7 @@
 # An optimization stays in the code only with its measured gain beside it; this is the measure.
 # Build the variant into another directory (ccache makes that a one-file rebuild), then:
 #   bench/compare_builds.sh BASE_BINARY VARIANT_BINARY [seconds per run, default 10] [rounds, default 7]
-# One lab (Postgres, Redis) from BASE's `up`; both services traced at 100 % to the stand-in agent
+# One lab (Postgres, Redis) from this checkout's build (build/release); both services traced at 100 % to the stand-in agent
 # (bench/trace_sink.cpp; BENCH_TRACING=off: untraced), no console, wrk -t2 -c64 on random
 # cache-hit ids. The two runs of a
 # round swap places every round; the median over rounds of variant/base is the answer.
@@ -26,7 +26,8 @@ tracing="${BENCH_TRACING:-on}"
 [[ "$tracing" =~ ^(on|off)$ ]] || { echo "bench: BENCH_TRACING must be on or off, not '$tracing'" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 2; }
 sink="$root/build/release/bench/trace_sink"
-[ -x "$sink" ] || { echo "bench: build first (./lab build)" >&2; exit 2; }
+lab_binary="$root/build/release/src/cli/sre-lab"
+[ -x "$sink" ] && [ -x "$lab_binary" ] || { echo "bench: build first (./lab build)" >&2; exit 2; }
 
 base_port="${BENCH_PORT:-18000}"
 variant_port=$((base_port + 1))
@@ -37,7 +38,7 @@ make_state
 "$sink" "$agent_port" >"$state/agent.log" 2>&1 &
 pids+=($!)
 export SRE_LAB_CACHE_TTL=86400  # every measured request is a hit
-start_lab "$base_binary" "$lab_port"
+start_lab "$lab_binary" "$lab_port"
 
 serve() {  # BINARY PORT
   "$1" serve --port "$2" --tracing "$tracing" --console off \
