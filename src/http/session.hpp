@@ -51,6 +51,7 @@ class Session : public std::enable_shared_from_this<Session> {
   static boost::asio::awaitable<Response> ready(Response response);
   bool finish(Response& response, const Request& request) const;
   boost::asio::awaitable<void> answer_and_close(const RequestError& error);
+  // A finished response: its head serialized into head_, then head and body in one write.
   boost::asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write(
       const Response& response);
   boost::asio::awaitable<void> linger();
@@ -63,6 +64,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;
   boost::beast::flat_buffer buffer_;  // reused across the requests of the connection
+  std::string head_;                  // the same, for the answers' status line and fields
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   std::optional<RequestContext> context_;  // the routed request's, while its handler runs
   std::shared_ptr<ServerState> state_;
