@@ -93,6 +93,9 @@ for round in $(seq 1 "$rounds"); do
   for place in 0 1 2; do measure $(((round - 1 + place) % 3)); done
 done
 
+off="$(median <"$state/off")"
+traced="$(median <"$state/telemetry")"
+with_console="$(median <"$state/telemetry+console")"
 exported() {  # PORT: "sent dropped" traces
   curl -fs "http://127.0.0.1:$1/metrics" |
     awk '/^trace_export_sent_total/ {s+=$2} /^trace_export_dropped_total/ {d+=$2} END {print s+0, d+0}'
