@@ -18,6 +18,14 @@ namespace srelab::load {
 inline constexpr std::string_view kIdsForm =
     "uniform:LOW-HIGH, zipf:EXPONENT:N (N <= 1000000) or hot:PERCENT%:COUNT:LOW-HIGH";
 
+// The draws of one of a run's threads (`lane`). The stream starts at a hash of (seed, lane):
+// SplitMix64 walks its state in steps of its own constant, so a start of seed * that constant
+// made seed k + n replay seed k's draws n steps later (a warm-up run with another seed asked for
+// the very same ids).
+inline Random lane_random(std::uint64_t seed, std::uint64_t lane) {
+  return Random(Random(seed ^ (lane * 0xd1b54a32d192ed03ULL)).next());
+}
+
 class IdDistribution {
  public:
   enum class Kind { uniform, zipf, hot };

@@ -47,7 +47,7 @@ Worker::Worker(const LoadPlan& plan, std::size_t lane, std::size_t lanes,
       lanes_(lanes),
       connection_cap_(std::max<std::size_t>(1, share_of(plan.max_connections, lane, lanes))),
       host_header_(plan.target.host + ":" + std::to_string(plan.target.port)),
-      random_(plan.seed * 0x9e3779b97f4a7c15ULL + lane),
+      random_(lane_random(plan.seed, lane)),
       waiting_(plan.timeout, kMaxWaiting) {}
 
 void Worker::run() {
