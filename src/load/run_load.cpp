@@ -105,8 +105,8 @@ LoadReport run_load(const LoadPlan& plan, std::stop_token stop, const SecondCall
     telemetry::HistogramSnapshot latency, lag;
     run.collect(tally, latency, lag);
     book.report().send_lag = std::move(lag);
-    if (const SecondPoint* point = book.add(std::max(elapsed, 0.0), tally, latency))
-      on_second(*point);
+    const SecondPoint* point = book.add(std::max(elapsed, 0.0), tally, latency);
+    if (point != nullptr && on_second) on_second(*point);
     if (over) break;
     ++second;
   }

@@ -1,8 +1,8 @@
 // The load generator's entry point, for `sre-lab load` and for an experiment runner that runs
 // load phases in process: runs `plan` on plan.threads threads (one io_context each), calls
-// `on_second` on the calling thread once a second with that second's point, and returns the
-// report when the duration is over (open loop: once the requests due within it are answered or
-// time out) or soon after `stop` is requested.
+// `on_second` (when not empty) on the calling thread once a second with that second's point, and
+// returns the report when the duration is over (open loop: once the requests due within it are
+// answered or time out) or soon after `stop` is requested.
 #pragma once
 
 #include <functional>

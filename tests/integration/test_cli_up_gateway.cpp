@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include <array>
 #include <boost/json/parse.hpp>
 #include <chrono>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "gateway/access_log.hpp"
 #include "lab/ports.hpp"
 #include "lab/process.hpp"
+#include "load/run_load.hpp"
 #include "support/http_client.hpp"
 
 namespace srelab {
@@ -225,6 +227,67 @@ TEST_F(UpGatewayTest, TrafficThroughTheGatewayIsIdentifiedTracedLoggedAndCounted
   EXPECT_GE(sample(metrics, "gateway_requests_total{status_class=\"5xx\"}"), 1) << metrics;
   EXPECT_GE(sample(metrics, "gateway_request_duration_seconds_count"), 4) << metrics;
   EXPECT_GE(sample(metrics, "gateway_queue_duration_seconds_count"), 4) << metrics;
+  stop_and_check_children();
+}
+
+// The guide's steady state, run as a learner would: `sre-lab load`'s engine, open loop, with 90 %
+// of the requests on 100 ids, through the gateway. The hit rate is the guide's ~90 %, and the
+// three views of the same traffic (the generator's answers, the gateway's log, the service's
+// route metrics) count the same requests.
+TEST_F(UpGatewayTest, HotSetLoadThroughTheGatewayHitsTheCacheAndEveryViewCountsTheSame) {
+  start({"--gateway-port=" + std::to_string(gateway_port_)});
+  ASSERT_TRUE(ready(gateway_port_)) << read(dir_ / "up.log");
+  testing::HttpClient service(port_);
+  const auto counts = [&] {
+    const std::string text = service.get("/metrics").body;
+    return std::array<double, 4>{
+        sample(text, "gateway_requests_total{status_class=\"2xx\"}"),
+        sample(text, R"(http_server_requests_total{route="/products/{id}",status="200"})"),
+        sample(text, "catalog_cache_hit_total"), sample(text, "catalog_cache_miss_total")};
+  };
+
+  load::LoadPlan plan;
+  plan.target = {"127.0.0.1", gateway_port_};
+  plan.rate = 150;
+  plan.threads = 1;
+  plan.ids = *load::IdDistribution::parse("hot:90%:100:1-10000");
+  plan.duration = 2s;  // a warm-up: the hot ids into the cache
+  const load::LoadReport warm = load::run_load(plan, {}, {});
+  ASSERT_TRUE(warm.error.empty()) << warm.error;
+  // The service reads the gateway's log a few times a second: counts settle once it caught up.
+  const auto settled = [&] {
+    std::array<double, 4> last = counts();
+    for (int i = 0; i < 20; ++i) {
+      std::this_thread::sleep_for(600ms);
+      const std::array<double, 4> now = counts();
+      if (now == last) break;
+      last = now;
+    }
+    return last;
+  };
+  const std::array<double, 4> before = settled();
+  EXPECT_GE(before[0], static_cast<double>(warm.total.answered));
+
+  plan.duration = 4s;
+  plan.seed = 2;
+  const load::LoadReport run = load::run_load(plan, {}, {});
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  EXPECT_EQ(run.total.errors() + run.total.dropped, 0u);
+  const std::uint64_t ok = run.total.statuses.count(200) ? run.total.statuses.at(200) : 0;
+  EXPECT_EQ(ok, run.total.answered) << "every answer a 200";
+  EXPECT_GT(run.total.answered, 400u) << "150/s over 4 s";
+
+  const std::array<double, 4> after = settled();
+  EXPECT_EQ(after[0] - before[0], static_cast<double>(ok)) << "the gateway's 2xx";
+  EXPECT_EQ(after[1] - before[1], static_cast<double>(ok)) << "the service's 200s";
+  const double hits = after[2] - before[2], misses = after[3] - before[3];
+  EXPECT_EQ(hits + misses, static_cast<double>(ok)) << "one cache lookup an answer";
+  const double hit_rate = hits / (hits + misses);
+  EXPECT_GT(hit_rate, 0.85) << "the hot 90 % are cached, the rest mostly not";
+  EXPECT_LT(hit_rate, 0.97);
+  const auto cached = run.total.sources.find("cache");
+  ASSERT_NE(cached, run.total.sources.end());
+  EXPECT_EQ(static_cast<double>(cached->second), hits) << "the answers' source says the same";
   stop_and_check_children();
 }
 
