@@ -155,7 +155,11 @@ TEST_F(UpGatewayTest, TrafficThroughTheGatewayIsIdentifiedTracedLoggedAndCounted
   EXPECT_EQ(std::count_if(children.begin(), children.end(),
                           [](pid_t pid) { return command_of(pid) == "haproxy"; }),
             1);
-  const std::string log = read(dir_ / "up.log");
+  // The gateway may answer before `up` has printed its summary: wait for the summary.
+  std::string log;
+  EXPECT_TRUE(eventually(
+      [&] { return (log = read(dir_ / "up.log")).find("sre-lab is up") != std::string::npos; },
+      10s));
   const std::string printed = log.substr(std::min(log.find("sre-lab is up"), log.size()));
   const auto gateway_url = "http://127.0.0.1:" + std::to_string(gateway_port_);
   EXPECT_NE(printed.find("  gateway    " + gateway_url), std::string::npos) << printed;
