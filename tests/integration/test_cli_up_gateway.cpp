@@ -255,9 +255,11 @@ TEST_F(UpGatewayTest, HotSetLoadThroughTheGatewayHitsTheCacheAndEveryViewCountsT
   plan.rate = 150;
   plan.threads = 1;
   plan.ids = *load::IdDistribution::parse("hot:90%:100:1-10000");
-  plan.duration = 2s;  // a warm-up: the hot ids into the cache
-  const load::LoadReport warm = load::run_load(plan, {}, {});
-  ASSERT_TRUE(warm.error.empty()) << warm.error;
+  // The hot ids into the cache first, one at a time (a burst on a cold cache would meet the
+  // pool's limits, more so in a sanitizer build).
+  for (int id = 1; id <= 100; ++id)
+    ASSERT_EQ(testing::HttpClient(gateway_port_).get("/products/" + std::to_string(id)).status,
+              200);
   // The service reads the gateway's log a few times a second: counts settle once it caught up.
   const auto settled = [&] {
     std::array<double, 4> last = counts();
@@ -270,10 +272,9 @@ TEST_F(UpGatewayTest, HotSetLoadThroughTheGatewayHitsTheCacheAndEveryViewCountsT
     return last;
   };
   const std::array<double, 4> before = settled();
-  EXPECT_GE(before[0], static_cast<double>(warm.total.answered));
+  EXPECT_GE(before[0], 100);
 
   plan.duration = 4s;
-  plan.seed = 2;
   const load::LoadReport run = load::run_load(plan, {}, {});
   ASSERT_TRUE(run.error.empty()) << run.error;
   EXPECT_EQ(run.total.errors() + run.total.dropped, 0u);
