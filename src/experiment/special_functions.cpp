@@ -35,7 +35,7 @@ double log_front(double a, double b, double x) {
 // The continued fraction for I_x(a, b) (modified Lentz), which converges quickly for
 // x < (a + 1) / (a + b + 2): in O(sqrt(max(a, b))) terms at worst, near that switch point.
 double beta_continued_fraction(double a, double b, double x) {
-  const int max_terms = 1000 + static_cast<int>(20 * std::sqrt(std::max(a, b)));
+  const int max_terms = static_cast<int>(std::min(1000 + 20 * std::sqrt(std::max(a, b)), 1e8));
   const auto guard = [](double v) { return std::abs(v) < kTiny ? kTiny : v; };
   double c = 1;
   double d = 1 / guard(1 - (a + b) * x / (a + 1));
