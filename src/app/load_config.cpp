@@ -17,16 +17,6 @@ std::optional<double> parse_rate(std::string_view text) {
   return rate;
 }
 
-// A switch: given without a value (cli/ makes that "true"), or with on/off.
-bool switch_value(OptionValues& values, std::string_view flag) {
-  const auto raw = values.raw(flag);
-  if (!raw) return false;
-  if (*raw == "true" || *raw == "on" || *raw == "1") return true;
-  if (*raw == "false" || *raw == "off" || *raw == "0") return false;
-  values.fail(flag, *raw, "no value, or on/off");
-  return false;
-}
-
 template <class T, class Parse>
 void parse_into(OptionValues& values, std::string_view flag, std::string_view form, Parse parse,
                 T& out) {
@@ -70,8 +60,8 @@ std::optional<LoadConfig> finalize_load_config(OptionValues& values) {
   plan.seed = static_cast<std::uint64_t>(values.integer("seed", 1, 0, INT64_MAX));
   config.json_file = values.text("json", "");
   config.csv_file = values.text("csv", "");
-  config.progress = switch_value(values, "progress");
-  config.quiet = switch_value(values, "quiet");
+  config.progress = values.switch_on("progress");
+  config.quiet = values.switch_on("quiet");
   if (values.error().empty() && plan.rate && values.is_set("connections")) {
     values.fail_with(
         "--connections is for the closed loop (no --rate); with --rate the open loop opens "

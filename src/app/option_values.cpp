@@ -88,4 +88,13 @@ std::chrono::milliseconds OptionValues::seconds(std::string_view flag, double fa
   return as_ms(parsed);
 }
 
+bool OptionValues::switch_on(std::string_view flag) {
+  const auto value = raw(flag);
+  if (!value) return false;
+  if (*value == "true" || *value == "on" || *value == "1") return true;
+  if (*value == "false" || *value == "off" || *value == "0") return false;
+  fail(flag, *value, "no value, or on/off");
+  return false;
+}
+
 }  // namespace srelab::app

@@ -32,6 +32,8 @@ class OptionValues {
   std::string text(std::string_view flag, std::string_view fallback);
   std::int64_t integer(std::string_view flag, std::int64_t fallback, std::int64_t min,
                        std::int64_t max);
+  // A switch: given without a value (cli/ makes that "true"), or with on/off; false when unset.
+  bool switch_on(std::string_view flag);
   // Decimal seconds (e.g. "0.25"), to millisecond precision.
   std::chrono::milliseconds seconds(std::string_view flag, double fallback, double min, double max);
 

@@ -54,27 +54,6 @@ bool write_file(const std::string& path, const std::string& content) {
   return false;
 }
 
-// Ctrl-C and SIGTERM, taken by sigwait on a thread of their own, become the run's stop.
-class StopOnSignal {
- public:
-  StopOnSignal() {
-    block_signals(false);  // before any other thread starts, so they all inherit the mask
-    watcher_ = std::jthread([this](std::stop_token done) {
-      while (!done.stop_requested()) {
-        if (wait_for_signal(false, std::chrono::milliseconds(50))) {
-          source_.request_stop();
-          return;
-        }
-      }
-    });
-  }
-  std::stop_token token() const { return source_.get_token(); }
-
- private:
-  std::stop_source source_;
-  std::jthread watcher_;  // joined first, on destruction
-};
-
 }  // namespace
 
 int run_load(OptionValues& values) {
@@ -89,8 +68,8 @@ int run_load(OptionValues& values) {
   const double total_s = std::chrono::duration<double>(plan.duration).count();
 
   StopOnSignal stop;
-  const load::LoadReport report =
-      load::run_load(plan, stop.token(), [&](const load::SecondPoint& point) {
+  const load::LoadReport report = load::run_load(
+      plan, stop.token(), [&](const load::SecondPoint& point, const telemetry::HistogramSnapshot&) {
         if (!lines) return;
         std::fprintf(stderr, "%s\n", load::status_line(point, total_s).c_str());
         std::fflush(stderr);

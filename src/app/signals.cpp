@@ -37,4 +37,16 @@ std::optional<int> wait_for_signal(bool with_child_signal, std::chrono::millisec
   }
 }
 
+StopOnSignal::StopOnSignal() {
+  block_signals(false);
+  watcher_ = std::jthread([this](std::stop_token done) {
+    while (!done.stop_requested()) {
+      if (wait_for_signal(false, std::chrono::milliseconds(50))) {
+        source_.request_stop();
+        return;
+      }
+    }
+  });
+}
+
 }  // namespace srelab::app

@@ -106,7 +106,7 @@ LoadReport run_load(const LoadPlan& plan, std::stop_token stop, const SecondCall
     run.collect(tally, latency, lag);
     book.report().send_lag = std::move(lag);
     const SecondPoint* point = book.add(std::max(elapsed, 0.0), tally, latency);
-    if (point != nullptr && on_second) on_second(*point);
+    if (point != nullptr && on_second) on_second(*point, latency);
     if (over) break;
     ++second;
   }

@@ -78,7 +78,7 @@ class LoadRunTest : public ::testing::Test {
   }
 
   static LoadReport run(const LoadPlan& plan, std::stop_token stop = {}) {
-    return run_load(plan, stop, [](const SecondPoint&) {});
+    return run_load(plan, stop, [](const SecondPoint&, const telemetry::HistogramSnapshot&) {});
   }
 
   std::atomic<int> stall_count_{0};
@@ -93,7 +93,8 @@ TEST_F(LoadRunTest, OpenLoopSendsRateTimesDuration) {
   p.duration = 1500ms;
   p.paths = *PathMix::parse("/products/{id}:3,/healthz:1");
   int points = 0;
-  const LoadReport report = run_load(p, {}, [&points](const SecondPoint&) { ++points; });
+  const LoadReport report = run_load(
+      p, {}, [&points](const SecondPoint&, const telemetry::HistogramSnapshot&) { ++points; });
   ASSERT_TRUE(report.error.empty()) << report.error;
   const Tally& t = report.total;
   EXPECT_EQ(t.scheduled, 300u);
