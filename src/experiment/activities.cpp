@@ -32,6 +32,14 @@ std::string what_of(const Node& node, std::size_t index, const std::string& list
 }
 
 // The load whose samples a probe reads, if it names one.
+// A load action, or a bulk test whose rows the runner reads as answers.
+bool gives_samples(const Activity& activity) {
+  if (std::holds_alternative<LoadCall>(activity.provider)) return true;
+  const auto* call = std::get_if<HttpCall>(&activity.provider);
+  return activity.type == Activity::Type::action && call != nullptr &&
+         call->url.find("/products/bulk/test") != std::string::npos;
+}
+
 std::string_view of_field(const Provider& provider) {
   if (const auto* latency = std::get_if<LatencyProbe>(&provider)) return latency->of;
   if (const auto* answers = std::get_if<AnswersProbe>(&provider)) return answers->of;
@@ -50,7 +58,7 @@ std::vector<Activity> ActivityReader::read(const Node& list, ActivityList which)
   for (std::size_t i = 0; i < list.items.size(); ++i) {
     auto activity = read_one(list.items[i], i, state);
     if (!activity) break;
-    if (std::holds_alternative<LoadCall>(activity->provider)) state.loads.push_back(activity->name);
+    if (gives_samples(*activity)) state.loads.push_back(activity->name);
     defined_.push_back(*activity);
     activities.push_back(std::move(*activity));
   }

@@ -56,20 +56,24 @@ struct HttpCall {
 };
 
 // sre-lab's providers. `of` names the samples a probe reads: empty for the phase's background
-// load, or the name of a `load` action run earlier in the same phase.
+// load, or the name of a `load` action or a bulk test (an http action on
+// /products/bulk/test) run earlier in the same list; activities sharing that name add up.
+// `against` names the samples rose / fell compare with: empty for the baseline phase.
 struct LoadCall {  // func: load — a load run in the foreground, arguments as `sre-lab load`'s flags
   load::LoadPlan plan;
 };
 struct LatencyProbe {  // func: latency — a latency quantile of the answers, in seconds
   double quantile = 0.95;
   std::string of;
+  std::string against;
 };
 struct AnswersProbe {  // func: answers — the share (0..1) of the requests whose answer matches
-  std::optional<int> status;        // e.g. 503
-  std::optional<int> status_class;  // 2..5, written "5xx"
+  std::optional<int> status;          // e.g. 503
+  std::optional<int> status_class;    // 2..5, written "5xx"
   std::optional<std::string> source;  // the body's "source", e.g. fallback_emergency
-  bool failed = false;  // true: no answer at all, or a status outside 2xx/3xx
+  bool failed = false;                // true: no answer at all, or a status outside 2xx/3xx
   std::string of;
+  std::string against;
 };
 struct MetricProbe {  // func: metric — a console timeline series over the phase
   enum class Statistic { last, first, min, max, mean, increase };
@@ -79,11 +83,12 @@ struct MetricProbe {  // func: metric — a console timeline series over the pha
 struct StateProbe {  // func: resilience | chaos — a field of GET /resilience or GET /chaos
   enum class Endpoint { resilience, chaos };
   Endpoint endpoint = Endpoint::resilience;
-  std::string field;      // dotted path into the answer, e.g. "circuit_breaker.state"
-  double within_s = 0;    // > 0: polled every 100 ms until the tolerance holds or this passes
+  std::string field;    // dotted path into the answer, e.g. "circuit_breaker.state"
+  double within_s = 0;  // > 0: polled every 100 ms until the tolerance holds or this passes
 };
 
-using Provider = std::variant<HttpCall, LoadCall, LatencyProbe, AnswersProbe, MetricProbe, StateProbe>;
+using Provider =
+    std::variant<HttpCall, LoadCall, LatencyProbe, AnswersProbe, MetricProbe, StateProbe>;
 
 struct Activity {
   enum class Type { action, probe };
@@ -110,6 +115,13 @@ struct Phases {
   double settle_s = 0;      // ...leaving out its first settle_s seconds
 };
 
+// The sre-lab extension's `variants`: the experiment runs once per variant, its configuration
+// overridden by the variant's vars, and the reports put the runs side by side.
+struct Variant {
+  std::string name;
+  std::map<std::string, std::string> vars;  // configuration entry → value, as --var takes it
+};
+
 struct Experiment {
   std::string title;
   std::string description;
@@ -120,7 +132,8 @@ struct Experiment {
   std::vector<Activity> rollbacks;
   std::optional<load::LoadPlan> load;  // the background load; none: phases run without one
   Phases phases;
-  std::string service_url;  // configuration `service_url`, default http://127.0.0.1:8000
+  std::vector<Variant> variants;
+  std::string service_url;     // configuration `service_url`, default http://127.0.0.1:8000
   boost::json::value written;  // the whole file as JSON, after substitution: for the journal
 };
 

@@ -18,10 +18,44 @@ void read_phases(const Node& node, Phases& phases, SpecErrors& errors) {
   phases.settle_s = fields.seconds("settle").value_or(phases.settle_s);
 }
 
+// Each variant: a name and vars that name configuration entries (checked here, so a typo is an
+// error on its line rather than at the variant's run).
+void read_variants(const Node& list, const boost::json::object& configuration, SpecErrors& errors,
+                   std::vector<Variant>& variants) {
+  if (list.kind != Node::Kind::list || list.items.empty())
+    return errors.fail(list.line, "'variants' in " + std::string(kWhat) +
+                                      " must be a non-empty list of {name, vars}, got " +
+                                      describe(list));
+  for (std::size_t i = 0; i < list.items.size() && errors.ok(); ++i) {
+    const Node& item = list.items[i];
+    Fields fields(item, "variant #" + std::to_string(i + 1) + " of " + std::string(kWhat),
+                  {"name", "vars"}, errors);
+    if (!fields.ok()) return;
+    Variant variant;
+    variant.name = fields.text("name", Presence::required).value_or("");
+    const Node* vars = fields.get("vars", Presence::required);
+    if (!fields.ok()) return;
+    if (vars->kind != Node::Kind::object)
+      return fields.fail("vars", *vars, "an object: configuration entry → value");
+    for (const Member& member : vars->members) {
+      if (!configuration.contains(member.key))
+        return errors.fail(member.line, "variant '" + variant.name + "' sets '" + member.key +
+                                            "', which is not a configuration entry");
+      if (!member.value.is_scalar())
+        return errors.fail(member.line, "variant '" + variant.name + "': '" + member.key +
+                                            "' must be a string, number or boolean");
+      variant.vars[member.key] = scalar_text(member.value.scalar);
+    }
+    variants.push_back(std::move(variant));
+  }
+}
+
 void read_sre_lab(const Node& node, const boost::json::object& configuration,
                   const LoadPlanBuilder& build_plan, SpecErrors& errors, Experiment& experiment) {
-  Fields fields(node, std::string(kWhat), {"name", "load", "phases"}, errors);
+  Fields fields(node, std::string(kWhat), {"name", "load", "phases", "variants"}, errors);
   if (const Node* phases = fields.get("phases")) read_phases(*phases, experiment.phases, errors);
+  if (const Node* variants = fields.get("variants"))
+    read_variants(*variants, configuration, errors, experiment.variants);
   if (const Node* load = fields.get("load")) {
     LoadSource source{load, load->line, "the load of " + std::string(kWhat),
                       std::string(kWhat) + "'s load"};

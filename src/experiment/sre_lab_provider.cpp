@@ -50,16 +50,18 @@ std::string funcs_of(Activity::Type type) {
   return names;
 }
 
-// `of`: the samples of a load action run earlier in the same list (empty: the background load's).
-std::string read_of(const Fields& arguments, const ProviderContext& context) {
-  const Node* of = arguments.get("of");
+// `of` or `against`: the samples of a load action or bulk test run earlier in the same list
+// (empty: the background load's).
+std::string read_of(const Fields& arguments, const ProviderContext& context,
+                    std::string_view key = "of") {
+  const Node* of = arguments.get(key);
   if (!of) return {};
   const auto& loads = context.earlier_loads;
   if (of->kind != Node::Kind::string ||
       std::find(loads.begin(), loads.end(), of->text()) == loads.end()) {
     std::vector<std::string_view> names(loads.begin(), loads.end());
-    arguments.fail("of", *of,
-                   "the name of a load action earlier in " + context.list + " (" +
+    arguments.fail(key, *of,
+                   "the name of a load action or bulk test earlier in " + context.list + " (" +
                        (names.empty() ? std::string("there is none") : join(names)) + ")");
     return {};
   }
@@ -93,6 +95,7 @@ std::optional<Provider> read_latency(const Fields& arguments, const ProviderCont
     }
   }
   probe.of = read_of(arguments, context);
+  probe.against = read_of(arguments, context, "against");
   if (!arguments.ok()) return std::nullopt;
   return probe;
 }
@@ -123,6 +126,7 @@ std::optional<Provider> read_answers(const Fields& arguments, const ProviderCont
     probe.failed = *failed;
   }
   probe.of = read_of(arguments, context);
+  probe.against = read_of(arguments, context, "against");
   if (!arguments.ok()) return std::nullopt;
   const int given = (probe.status || probe.status_class) + probe.source.has_value() + probe.failed;
   if (given != 1) {
@@ -201,8 +205,9 @@ std::optional<Provider> read_func(std::string_view func, const Fields& arguments
 }
 
 std::span<const std::string_view> arguments_of(std::string_view func) {
-  static constexpr std::array<std::string_view, 2> latency{"quantile", "of"};
-  static constexpr std::array<std::string_view, 4> answers{"status", "source", "failed", "of"};
+  static constexpr std::array<std::string_view, 3> latency{"quantile", "of", "against"};
+  static constexpr std::array<std::string_view, 5> answers{"status", "source", "failed", "of",
+                                                           "against"};
   static constexpr std::array<std::string_view, 2> metric{"series", "statistic"};
   static constexpr std::array<std::string_view, 2> state{"field", "within"};
   if (func == "latency") return latency;

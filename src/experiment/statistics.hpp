@@ -37,10 +37,10 @@ Interval bootstrap_mean_interval(std::span<const double> samples, double level =
 struct RankComparison {
   std::uint64_t n_earlier = 0;
   std::uint64_t n_later = 0;
-  double effect = 0.5;     // P(later > earlier) + P(equal) / 2: 0.5 is no difference
-  double z = 0;            // > 0 when later tends to be larger
-  double p_greater = 1;    // one-sided p-value for "later is larger"
-  double p_less = 1;       // one-sided p-value for "later is smaller"
+  double effect = 0.5;   // P(later > earlier) + P(equal) / 2: 0.5 is no difference
+  double z = 0;          // > 0 when later tends to be larger
+  double p_greater = 1;  // one-sided p-value for "later is larger"
+  double p_less = 1;     // one-sided p-value for "later is smaller"
 };
 // Values in the same fine bucket count as ties. Both snapshots must share a layout.
 RankComparison compare_ranks(const telemetry::HistogramSnapshot& earlier,

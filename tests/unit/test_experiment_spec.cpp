@@ -691,6 +691,66 @@ rollbacks:
   EXPECT_EQ(e.rollbacks[1].written, e.method[1].written);
 }
 
+TEST(ExperimentSpec, BulkTestsAreSamplesAndAgainstNamesTheOtherSide) {
+  const Experiment e = parse_ok(R"(title: t
+method:
+  - type: action
+    name: one at a time
+    provider: {type: http, url: "${service_url}/products/bulk/test", arguments: {concurrency: 1}}
+  - type: action
+    name: all at once
+    provider: {type: http, url: "${service_url}/products/bulk/test"}
+  - type: probe
+    name: slower
+    provider: {type: sre-lab, func: latency, arguments: {of: all at once, against: one at a time}}
+    tolerance: {type: rose}
+  - type: probe
+    name: fewer hits
+    provider: {type: sre-lab, func: answers, arguments: {source: cache, against: one at a time}}
+    tolerance: {type: fell}
+)");
+  const auto& latency = std::get<LatencyProbe>(e.method[2].provider);
+  EXPECT_EQ(latency.of, "all at once");
+  EXPECT_EQ(latency.against, "one at a time");
+  const auto& answers = std::get<AnswersProbe>(e.method[3].provider);
+  EXPECT_EQ(answers.of, "");
+  EXPECT_EQ(answers.against, "one at a time");
+}
+
+TEST(ExperimentSpec, VariantsNameTheirVars) {
+  const Experiment e = parse_ok(R"(title: t
+configuration: {mode: normal, fallback: true}
+method:
+  - type: action
+    name: a
+    provider: {type: http, url: "${service_url}/resilience/configure", method: POST,
+               arguments: {mode: "${mode}", fallback_enabled: "${fallback}"}}
+extensions:
+  - name: sre-lab
+    variants:
+      - {name: with, vars: {mode: normal}}
+      - {name: without, vars: {mode: disabled, fallback: false}}
+)");
+  ASSERT_EQ(e.variants.size(), 2u);
+  EXPECT_EQ(e.variants[0].name, "with");
+  EXPECT_EQ(e.variants[1].vars.at("mode"), "disabled");
+  EXPECT_EQ(e.variants[1].vars.at("fallback"), "false");
+  // A variant runs as the file with its vars: the typed substitution applies.
+  const auto off = parse(R"(title: t
+configuration: {mode: normal, fallback: true}
+method:
+  - type: action
+    name: a
+    provider: {type: http, url: "${service_url}/resilience/configure", method: POST,
+               arguments: {mode: "${mode}", fallback_enabled: "${fallback}"}}
+)",
+                         e.variants[1].vars);
+  ASSERT_TRUE(off.experiment) << off.error;
+  const auto& body = std::get<HttpCall>(off.experiment->method[0].provider).arguments;
+  EXPECT_EQ(body.at("mode"), "disabled");
+  EXPECT_EQ(body.at("fallback_enabled"), false);
+}
+
 TEST(ExperimentSpec, AliasesCopyTheirAnchor) {
   const Experiment e = parse_ok(R"(title: t
 method:
@@ -878,7 +938,8 @@ const std::vector<BadFile>& bad_files() {
       {"unknown provider argument",
        kHead + "method:\n" +
            probe("p", "{type: sre-lab, func: latency, arguments: {quantil: 0.9}}"),
-       5, "unknown field 'quantil' in the arguments of probe 'p' (accepted: quantile, of)"},
+       5,
+       "unknown field 'quantil' in the arguments of probe 'p' (accepted: quantile, of, against)"},
       {"quantile out of range",
        kHead + "method:\n" + probe("p", "{type: sre-lab, func: latency, arguments: {quantile: 1}}"),
        5,
@@ -890,13 +951,27 @@ const std::vector<BadFile>& bad_files() {
        5, "must be a number in (0, 1) or a percentile like p95, got 'p100'"},
       {"unknown of",
        kHead + kAction + probe("p", "{type: sre-lab, func: latency, arguments: {of: warm}}"), 8,
-       "'of' in the arguments of probe 'p' must be the name of a load action earlier in the "
-       "method (there is none), got 'warm'"},
+       "'of' in the arguments of probe 'p' must be the name of a load action or bulk test "
+       "earlier in the method (there is none), got 'warm'"},
+      {"unknown against",
+       kHead + "method:\n  - {type: action, name: l, provider: {type: sre-lab, func: load}}\n" +
+           probe("p", "{type: sre-lab, func: latency, arguments: {of: l, against: k}}"),
+       6,
+       "'against' in the arguments of probe 'p' must be the name of a load action or bulk "
+       "test earlier in the method (l), got 'k'"},
+      {"variants not a list",
+       kHead + kAction + "extensions:\n  - name: sre-lab\n    variants: {a: 1}\n", 8,
+       "'variants' in the sre-lab extension must be a non-empty list of {name, vars}"},
+      {"variant sets an unknown entry",
+       kHead + "configuration: {mode: normal}\n" + kAction +
+           "extensions:\n  - name: sre-lab\n    variants:\n      - name: off\n        vars:\n"
+           "          mood: disabled\n",
+       12, "variant 'off' sets 'mood', which is not a configuration entry"},
       {"of a later load",
        kHead + "method:\n" +
            probe("p", "{type: sre-lab, func: answers, arguments: {of: l, failed: true}}") +
            "  - {type: action, name: l, provider: {type: sre-lab, func: load}}\n",
-       5, "'of' in the arguments of probe 'p' must be the name of a load action earlier"},
+       5, "'of' in the arguments of probe 'p' must be the name of a load action or bulk test"},
       {"answers with two",
        kHead + "method:\n" +
            probe("p",
@@ -1063,7 +1138,7 @@ const std::vector<BadFile>& bad_files() {
       {"extension without name", kHead + kAction + "extensions:\n  - load: {}\n", 7,
        "missing field 'name' in extension #1"},
       {"extension unknown key", kHead + kAction + "extensions:\n  - name: sre-lab\n    lod: {}\n",
-       8, "unknown field 'lod' in the sre-lab extension (accepted: name, load, phases)"},
+       8, "unknown field 'lod' in the sre-lab extension (accepted: name, load, phases, variants)"},
       {"two sre-lab extensions",
        kHead + kAction + "extensions:\n  - name: sre-lab\n  - name: other\n  - name: sre-lab\n", 9,
        "a second sre-lab extension (the first is at line 7)"},
