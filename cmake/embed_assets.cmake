@@ -15,7 +15,8 @@
 #    CONFIGURE_DEPENDS, so a new file there reconfigures).
 #
 # URL paths: /openapi.json; /assets/docs/<file> (web/docs); /assets/console/<path> (web/console);
-# /assets/swagger-ui/<file> and /assets/uplot/<file> (from the npm packages).
+# /assets/swagger-ui/<file> and /assets/uplot/<file> (from the npm packages);
+# /assets/experiments/<name>.yaml (experiments/).
 
 find_program(SRE_LAB_NPM npm)
 find_program(SRE_LAB_NODE node)
@@ -88,6 +89,13 @@ function(srelab_embed_web_assets target)
   set(entries "/openapi.json=${CMAKE_SOURCE_DIR}/web/openapi.json")
   srelab_web_folder(docs /assets/docs entries)
   srelab_web_folder(console /assets/console entries)
+  # The shipped experiments, for `sre-lab experiment list|run NAME` wherever the binary is.
+  file(GLOB experiment_files CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/experiments/*.yaml)
+  list(SORT experiment_files)
+  foreach(file ${experiment_files})
+    get_filename_component(name ${file} NAME)
+    list(APPEND entries "/assets/experiments/${name}=${file}")
+  endforeach()
   foreach(entry ${SRE_LAB_VENDOR_ASSETS})
     string(REGEX REPLACE "=.*$" "" url "${entry}")
     string(REGEX REPLACE "^[^=]*=" "" relative "${entry}")

@@ -19,4 +19,10 @@ int run_up(OptionValues& values, const std::vector<std::string>& forwarded,
 // The load generator; exits 0 whatever the target answered (errors are in the report).
 int run_load(OptionValues& values);
 
+// `experiment`: `words` are the arguments that are not options (the subcommand, then names or
+// files), `vars` every --var NAME=VALUE in order. Exit 0 held, 1 deviated or failed, 2 bad usage
+// or experiment file, 3 inconclusive, 130 stopped.
+int run_experiment(const std::vector<std::string>& words, const std::vector<std::string>& vars,
+                   OptionValues& values);
+
 }  // namespace srelab::app

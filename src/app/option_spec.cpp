@@ -119,6 +119,19 @@ constexpr std::array<OptionSpec, 14> load_table{{
     {"quiet", "", "", "off", "no status lines, even on a terminal"},
 }};
 
+// `experiment run`: the experiment's own file says the rest.
+constexpr std::array<OptionSpec, 6> experiment_table{{
+    {"var", "", "NAME=VALUE", "none",
+     "override a configuration entry of the experiment (repeatable), e.g. --var rate=50"},
+    {"target", "", "URL", "the file's",
+     "http://HOST:PORT of the service: the admin calls and the load both go there"},
+    {"allow-remote", "", "", "off", "allow targets that are not on loopback (127.0.0.1, ::1)"},
+    {"out", "", "DIR", "experiment-runs/<time>-<name>",
+     "where journal.json, report.md and report.html are written"},
+    {"progress", "", "", "on a terminal", "a status line a second on stderr even when piped"},
+    {"quiet", "", "", "off", "no status lines"},
+}};
+
 // `up` takes its own options and every serve option, which it passes on.
 constexpr auto up_table = [] {
   std::array<OptionSpec, lab_table.size() + serve_table.size()> table{};
@@ -137,6 +150,9 @@ std::span<const OptionSpec> up_options() {
 }
 std::span<const OptionSpec> load_options() {
   return load_table;
+}
+std::span<const OptionSpec> experiment_options() {
+  return experiment_table;
 }
 
 const OptionSpec* find_option(std::span<const OptionSpec> options, std::string_view flag) {

@@ -35,6 +35,22 @@ constexpr std::string_view load_summary =
     "the summary on stdout at the end or on Ctrl-C. Exit code 0 whatever the target answered,\n"
     "2 for a bad option. Example: sre-lab load --rate 200 --duration 30s --ids zipf:1.1:10000";
 
+constexpr std::string_view experiment_summary =
+    "Runs an experiment: a baseline under load with the steady-state hypothesis judged on it, the\n"
+    "injection (the method's actions; its probes judged on the phase), the recovery (the\n"
+    "rollbacks; the steady state judged again), then writes journal.json (Chaos Toolkit's format)\n"
+    "and the reports (details: docs/experiments.md).\n"
+    "\n"
+    "  sre-lab experiment list                 the shipped experiments (experiments/ in the "
+    "source)\n"
+    "  sre-lab experiment validate FILE...     check files without running them\n"
+    "  sre-lab experiment run NAME|FILE        run one against the lab on this machine\n"
+    "\n"
+    "Exit code: 0 the hypothesis held, 1 it deviated (or the steady state did not hold before the\n"
+    "injection, or an action failed), 2 a bad option or experiment file, 3 inconclusive (too few\n"
+    "samples to decide), 130 stopped by Ctrl-C (the rollbacks still ran).\n"
+    "Example: sre-lab experiment run part1-db-latency --var injection_s=10";
+
 constexpr const char* top_usage =
     "usage: sre-lab <command> [options]\n"
     "\n"
@@ -53,7 +69,7 @@ std::string self_path(const char* argv0) {
 
 int command(std::string_view name, std::span<const app::OptionSpec> options,
             std::string_view summary, std::span<const std::string> args, const char* argv0) {
-  ParsedArgs parsed = parse_args(options, args);
+  ParsedArgs parsed = parse_args(options, args, name == "experiment");
   if (parsed.help) {
     std::fputs(usage(name, summary, options).c_str(), stdout);
     return 0;
@@ -67,6 +83,12 @@ int command(std::string_view name, std::span<const app::OptionSpec> options,
   app::OptionValues values(options, parsed.flags, app::process_env());
   if (name == "serve") return app::run_serve(values);
   if (name == "load") return app::run_load(values);
+  if (name == "experiment") {
+    std::vector<std::string> vars;
+    for (const std::string& flag : parsed.given)
+      if (flag.starts_with("--var=")) vars.push_back(flag.substr(6));
+    return app::run_experiment(parsed.words, vars, values);
+  }
   // `up` passes on the serve flags it was given; its own flags stay with it.
   std::vector<std::string> forwarded;
   for (const std::string& flag : parsed.given) {
@@ -78,12 +100,17 @@ int command(std::string_view name, std::span<const app::OptionSpec> options,
 
 }  // namespace
 
-ParsedArgs parse_args(std::span<const app::OptionSpec> options, std::span<const std::string> args) {
+ParsedArgs parse_args(std::span<const app::OptionSpec> options, std::span<const std::string> args,
+                      bool takes_words) {
   ParsedArgs parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
       parsed.help = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0 && takes_words) {
+      parsed.words.push_back(arg);
       continue;
     }
     if (arg.rfind("--", 0) != 0) {
@@ -115,7 +142,8 @@ ParsedArgs parse_args(std::span<const app::OptionSpec> options, std::span<const 
 
 std::string usage(std::string_view command, std::string_view summary,
                   std::span<const app::OptionSpec> options) {
-  std::string out = "usage: sre-lab " + std::string(command) + " [options]\n\n";
+  std::string out = "usage: sre-lab " + std::string(command) +
+                    (command == "experiment" ? " list|validate|run ..." : "") + " [options]\n\n";
   out += summary;
   out += "\n\noptions (flag, environment variable, default):\n";
   for (const app::OptionSpec& option : options) {
@@ -146,6 +174,8 @@ int run(int argc, char** argv) {
     return command("serve", app::serve_options(), serve_summary, rest, argv[0]);
   if (args[0] == "up") return command("up", app::up_options(), up_summary, rest, argv[0]);
   if (args[0] == "load") return command("load", app::load_options(), load_summary, rest, argv[0]);
+  if (args[0] == "experiment")
+    return command("experiment", app::experiment_options(), experiment_summary, rest, argv[0]);
   std::fprintf(stderr, "sre-lab: unknown command '%s' (see 'sre-lab --help')\n", args[0].c_str());
   return 2;
 }

@@ -17,7 +17,7 @@ struct TypeByExtension {
   std::string_view content_type;
 };
 
-constexpr std::array<TypeByExtension, 14> kTypes{{
+constexpr std::array<TypeByExtension, 15> kTypes{{
     {".html", "text/html; charset=utf-8"},
     {".js", "text/javascript; charset=utf-8"},
     {".mjs", "text/javascript; charset=utf-8"},
@@ -31,6 +31,7 @@ constexpr std::array<TypeByExtension, 14> kTypes{{
     {".woff", "font/woff"},
     {".txt", "text/plain; charset=utf-8"},
     {".md", "text/markdown; charset=utf-8"},
+    {".yaml", "application/yaml; charset=utf-8"},
     {".webmanifest", "application/manifest+json"},
 }};
 
