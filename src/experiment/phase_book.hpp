@@ -1,8 +1,11 @@
 // The background load's record over an experiment, cut into phases: every second the load
-// generator reports is filed under the phase current when it arrives, and each phase keeps its
-// request counts and the latency histogram of its answers (the generator's cumulative histogram
-// at the phase's last second minus the one at the phase's start). Sans I/O: the lab target feeds
-// it from the generator's thread, the runner reads it; the lock makes that safe.
+// generator reports is filed under the phase it lies in, and each phase keeps its request counts
+// and the latency histogram of its answers (the generator's cumulative histogram at the phase's
+// last second minus the one at the phase's start). A second that straddles a phase change is
+// filed as "transition" and counted in neither phase: half a second of baseline traffic in the
+// injection would blur exactly the claims ("≥ 99 % from the fallback") an experiment makes.
+// Sans I/O: the lab target feeds it from the generator's thread, the runner reads it; the lock
+// makes that safe.
 #pragma once
 
 #include <map>
@@ -33,7 +36,10 @@ struct SecondRecord {
 
 class PhaseBook {
  public:
-  void enter(std::string phase);  // later seconds belong to `phase`
+  static constexpr std::string_view kTransition = "transition";
+
+  // From `at_s` (seconds since the load started) on, seconds belong to `phase`.
+  void enter(std::string phase, double at_s);
   void add(const load::SecondPoint& point, const telemetry::HistogramSnapshot& cumulative);
 
   Samples samples(std::string_view phase) const;  // empty when the phase saw no second
@@ -48,8 +54,10 @@ class PhaseBook {
     telemetry::HistogramSnapshot after;   // cumulative at the end of this phase's last second
     load::Tally tally;
   };
+  std::string phase_at(double elapsed_s) const;  // under the lock
+
   mutable std::mutex mutex_;
-  std::string phase_;
+  std::vector<std::pair<double, std::string>> changes_;  // (from, phase), in order
   std::vector<SecondRecord> seconds_;
   telemetry::HistogramSnapshot cumulative_;  // at the last second filed
   std::map<std::string, Cut, std::less<>> cuts_;

@@ -38,7 +38,8 @@ Judgement judge_interval(const Tolerance& tolerance, Interval interval) {
 }
 
 // "at most 50 ms", "at least 40 %", "within 1 ms – 2 ms", "rose above the baseline".
-std::string tolerance_words(const Tolerance& tolerance, const std::string& unit) {
+std::string tolerance_words(const Tolerance& tolerance, const std::string& unit,
+                            const std::string& baseline_name = "the baseline") {
   switch (tolerance.kind) {
     case Kind::at_least:
       return "at least " + format_value(tolerance.value, unit);
@@ -48,9 +49,9 @@ std::string tolerance_words(const Tolerance& tolerance, const std::string& unit)
       return "within " + format_value(tolerance.low, unit) + " – " +
              format_value(tolerance.high, unit);
     case Kind::rose:
-      return "higher than in the baseline";
+      return "higher than in " + baseline_name;
     case Kind::fell:
-      return "lower than in the baseline";
+      return "lower than in " + baseline_name;
     case Kind::equals:
       return "equal to " + boost::json::serialize(tolerance.expected);
     case Kind::one_of:
@@ -177,7 +178,8 @@ Judged judge_latency(const LatencyProbe& probe, const Tolerance& tolerance, cons
   judged.unit = "s";
   char name[32];
   std::snprintf(name, sizeof name, "p%g latency", probe.quantile * 100);
-  judged.statement = std::string(name) + " " + tolerance_words(tolerance, judged.unit);
+  judged.statement =
+      std::string(name) + " " + tolerance_words(tolerance, judged.unit, baseline_name);
   judged.samples = phase.latency.count;
   if (phase.latency.count == 0) {
     judged.evidence = "no answers to measure";
@@ -191,7 +193,7 @@ Judged judge_latency(const LatencyProbe& probe, const Tolerance& tolerance, cons
       return judged;
     }
     const RankComparison comparison = compare_ranks(baseline->latency, phase.latency);
-    judged.judgement = judge_rank(tolerance, comparison, kMinAnswers);
+    judged.judgement = judge_rank(tolerance, comparison, kMinRankSamples);
     judged.evidence = std::string(name) + " " + format_value(value, "s") + " against " +
                       format_value(baseline->latency.quantile(probe.quantile), "s") + " in " +
                       baseline_name + ", over " + count_words(phase.latency.count, "and ") +
@@ -212,7 +214,7 @@ Judged judge_answers(const AnswersProbe& probe, const Tolerance& tolerance, cons
   Judged judged;
   judged.unit = "ratio";
   const std::string subject = answers_subject(probe);
-  judged.statement = subject + " " + tolerance_words(tolerance, judged.unit);
+  judged.statement = subject + " " + tolerance_words(tolerance, judged.unit, baseline_name);
   const std::uint64_t n = phase.requests();
   const std::uint64_t k = matching(probe, phase);
   judged.samples = n;
@@ -234,7 +236,7 @@ Judged judge_answers(const AnswersProbe& probe, const Tolerance& tolerance, cons
     const auto earlier = indicators(bk, bn);
     const auto later = indicators(k, n);
     const RankComparison comparison = compare_ranks(earlier, later);
-    judged.judgement = judge_rank(tolerance, comparison, kMinAnswers);
+    judged.judgement = judge_rank(tolerance, comparison, kMinRankSamples);
     judged.evidence = format_value(share, "ratio") + " of " + count_words(n, "requests") +
                       " against " + format_value(static_cast<double>(bk) / bn, "ratio") + " of " +
                       count_words(bn, ("in " + baseline_name + "; ").c_str()) +
@@ -242,8 +244,7 @@ Judged judge_answers(const AnswersProbe& probe, const Tolerance& tolerance, cons
     return judged;
   }
   judged.interval = binomial_interval(k, n);
-  judged.judgement =
-      n < kMinAnswers ? Judgement::inconclusive : judge_interval(tolerance, *judged.interval);
+  judged.judgement = judge_interval(tolerance, *judged.interval);
   judged.evidence =
       with_interval(format_value(share, "ratio") + " (" + format_count(static_cast<double>(k)) +
                         " of " + count_words(n, "requests") + ")",

@@ -18,8 +18,12 @@
 
 namespace srelab::experiment {
 
-// Fewer answers (or metric points) than these and a statistical probe is inconclusive.
+// Below these sample sizes a statistical probe is inconclusive. A quantile's order-statistic
+// interval needs enough answers for its ranks not to run off the ends; the rank test's normal
+// approximation holds from about 10 a side. A share needs no minimum: its exact interval is as
+// wide as few samples make it.
 inline constexpr std::uint64_t kMinAnswers = 20;
+inline constexpr std::uint64_t kMinRankSamples = 10;
 inline constexpr std::size_t kMinPoints = 3;
 // The one-sided p-value below which "rose" or "fell" holds.
 inline constexpr double kRankTestAlpha = 0.01;

@@ -132,8 +132,9 @@ class ExperimentRun {
 
 void ExperimentRun::enter(const std::string& phase) {
   close_phase();
-  book_.enter(phase);
-  phases_.push_back({phase, now_ms(), 0});
+  const double now = now_ms();
+  book_.enter(phase, (now - load_start_ms_) / 1000);
+  phases_.push_back({phase, now, 0});
 }
 
 void ExperimentRun::close_phase() {
@@ -390,8 +391,8 @@ RunResult ExperimentRun::run() {
     // The load outlasts the phases; the runner stops it when the last phase ends.
     plan.duration = std::chrono::milliseconds(
         std::llround((phases.baseline_s + phases.injection_s + phases.recovery_s + 600) * 1000));
-    book_.enter("baseline");
     load_start_ms_ = now_ms();
+    book_.enter("baseline", 0);
     target_.start_load(plan, book_);
   }
   enter("baseline");
@@ -476,7 +477,10 @@ RunResult ExperimentRun::run() {
     verdict_ = Verdict::inconclusive;
     reason_ = "no probe deviated, but some had too few samples (or too wide an interval) to decide";
   } else if (verdict_ == Verdict::held) {
-    reason_ = "the steady state held before and after, and every expectation of the injection held";
+    reason_ = experiment_.steady_state
+                  ? "the steady state held before and after, and every expectation of the "
+                    "injection held"
+                  : "every expectation of the injection held";
   }
   RunResult result;
   result.verdict = verdict_;
