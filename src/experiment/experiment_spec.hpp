@@ -109,6 +109,7 @@ struct SteadyStateHypothesis {
 
 // The sre-lab extension: the background load under every phase and the phases' lengths.
 struct Phases {
+  double warmup_s = 0;      // load before the baseline, judged by nothing: a cold cache fills
   double baseline_s = 10;   // load before the method: the steady state is judged on it
   double injection_s = 20;  // from the method's first action: its probes are judged on it
   double recovery_s = 20;   // from the rollbacks: the steady state is judged again on it...

@@ -11,7 +11,8 @@ constexpr std::string_view kWhat = "the sre-lab extension";
 
 void read_phases(const Node& node, Phases& phases, SpecErrors& errors) {
   Fields fields(node, "the phases of " + std::string(kWhat),
-                {"baseline", "injection", "recovery", "settle"}, errors);
+                {"warmup", "baseline", "injection", "recovery", "settle"}, errors);
+  phases.warmup_s = fields.seconds("warmup").value_or(phases.warmup_s);
   phases.baseline_s = fields.seconds("baseline", Bound::exclusive).value_or(phases.baseline_s);
   phases.injection_s = fields.seconds("injection", Bound::exclusive).value_or(phases.injection_s);
   phases.recovery_s = fields.seconds("recovery").value_or(phases.recovery_s);

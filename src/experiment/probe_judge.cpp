@@ -82,6 +82,17 @@ Judgement judge_rank(const Tolerance& tolerance, const RankComparison& compariso
   return p < kRankTestAlpha ? Judgement::met : Judgement::not_met;
 }
 
+// rose / fell between two estimates with their intervals: met when the intervals do not overlap
+// in the claimed direction; not met when the estimate did not move that way at all;
+// inconclusive when it moved that way but within the intervals' overlap.
+Judgement judge_shift(bool rose, double now, Interval now_interval, double before,
+                      Interval before_interval) {
+  if (rose ? now_interval.low > before_interval.high : now_interval.high < before_interval.low)
+    return Judgement::met;
+  if (rose ? now <= before : now >= before) return Judgement::not_met;
+  return Judgement::inconclusive;
+}
+
 std::string rank_words(const RankComparison& comparison) {
   char text[160];
   std::snprintf(text, sizeof text,
@@ -192,12 +203,21 @@ Judged judge_latency(const LatencyProbe& probe, const Tolerance& tolerance, cons
       judged.evidence = "no answers in " + baseline_name + " to compare with";
       return judged;
     }
-    const RankComparison comparison = compare_ranks(baseline->latency, phase.latency);
-    judged.judgement = judge_rank(tolerance, comparison, kMinRankSamples);
-    judged.evidence = std::string(name) + " " + format_value(value, "s") + " against " +
-                      format_value(baseline->latency.quantile(probe.quantile), "s") + " in " +
-                      baseline_name + ", over " + count_words(phase.latency.count, "and ") +
-                      count_words(baseline->latency.count, "answers; ") + rank_words(comparison);
+    // A claim about a quantile compares the two quantiles, not the distributions: a rank test
+    // would call P95 "lower" when fast 503s outnumber the slow answers that raised it.
+    const Interval now = quantile_interval(phase.latency, probe.quantile);
+    const Interval before = quantile_interval(baseline->latency, probe.quantile);
+    const double was = baseline->latency.quantile(probe.quantile);
+    judged.interval = now;
+    const bool enough =
+        phase.latency.count >= kMinAnswers && baseline->latency.count >= kMinAnswers;
+    judged.judgement = enough ? judge_shift(tolerance.kind == Kind::rose, value, now, was, before)
+                              : Judgement::inconclusive;
+    judged.evidence = with_interval(std::string(name) + " " + format_value(value, "s"), judged) +
+                      " against " + format_value(was, "s") + " (" + format_value(before.low, "s") +
+                      " – " + format_value(before.high, "s") + ") in " + baseline_name + ", over " +
+                      count_words(phase.latency.count, "and ") +
+                      count_words(baseline->latency.count, "answers");
     return judged;
   }
   judged.interval = quantile_interval(phase.latency, probe.quantile);

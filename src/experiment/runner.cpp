@@ -132,9 +132,9 @@ class ExperimentRun {
 
 void ExperimentRun::enter(const std::string& phase) {
   close_phase();
-  const double now = now_ms();
-  book_.enter(phase, (now - load_start_ms_) / 1000);
-  phases_.push_back({phase, now, 0});
+  // The new phase starts where the last second of load filed ends (wait_phase waited for it).
+  book_.enter(phase, book_.last().elapsed_s);
+  phases_.push_back({phase, now_ms(), 0});
 }
 
 void ExperimentRun::close_phase() {
@@ -147,14 +147,21 @@ const ExperimentRun::PhaseSpan* ExperimentRun::span(const std::string& phase) co
   return nullptr;
 }
 
-// Sleeps to `until_ms` a second at a time, reporting progress; false when stopped.
+// Sleeps to `until_ms` a second at a time, reporting progress; false when stopped. Under a
+// load, it then waits for the load's next second, so that a phase ends where a second of load
+// does: every second then lies wholly in one phase and the phase's samples are complete.
 bool ExperimentRun::wait_phase(double until_ms, std::stop_token stop) {
   for (;;) {
     const double left = (until_ms - now_ms()) / 1000;
-    if (left <= 0) return !stop.stop_requested();
+    if (left <= 0) break;
     report_progress(until_ms);
     if (!target_.sleep(std::min(left, 1.0), stop)) return false;
   }
+  if (!experiment_.load) return !stop.stop_requested();
+  const double seen = book_.last().elapsed_s;
+  for (int waited = 0; waited < 75 && book_.last().elapsed_s == seen; ++waited)
+    if (!target_.sleep(0.02, stop)) return false;
+  return !stop.stop_requested();
 }
 
 void ExperimentRun::report_progress(double until_ms) {
@@ -390,13 +397,20 @@ RunResult ExperimentRun::run() {
     load::LoadPlan plan = *experiment_.load;
     // The load outlasts the phases; the runner stops it when the last phase ends.
     plan.duration = std::chrono::milliseconds(
-        std::llround((phases.baseline_s + phases.injection_s + phases.recovery_s + 600) * 1000));
+        std::llround((phases.warmup_s + phases.baseline_s + phases.injection_s +
+                      phases.recovery_s + 600) *
+                     1000));
     load_start_ms_ = now_ms();
-    book_.enter("baseline", 0);
+    book_.enter(phases.warmup_s > 0 ? "warmup" : "baseline", 0);
     target_.start_load(plan, book_);
   }
+  bool stopped = false;
+  if (phases.warmup_s > 0) {
+    enter("warmup");
+    stopped = !wait_phase(start_ms_ + phases.warmup_s * 1000, stop_);
+  }
   enter("baseline");
-  bool stopped = !wait_phase(start_ms_ + phases.baseline_s * 1000, stop_);
+  if (!stopped) stopped = !wait_phase(phases_.back().start_ms + phases.baseline_s * 1000, stop_);
 
   bool injected = false;
   if (!stopped) {
@@ -548,7 +562,7 @@ boost::json::object ExperimentRun::journal(const std::vector<ActivityRun>& befor
                        {"duration_s", trace.duration_s},
                        {"status", trace.status},
                        {"phase", phase},
-                       {"url", target_.console_url() + "#trace=" + trace.trace_id}});
+                       {"url", target_.console_url() + "#traces/" + trace.trace_id}});
   }
   ours["slowest_traces"] = std::move(slowest);
   ours["console_url"] = target_.console_url();

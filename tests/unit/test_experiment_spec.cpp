@@ -162,7 +162,8 @@ std::string typed(const Experiment& e) {
       {"rollbacks", typed(e.rollbacks)},
       {"load", e.load ? typed(*e.load) : nullptr},
       {"phases",
-       {e.phases.baseline_s, e.phases.injection_s, e.phases.recovery_s, e.phases.settle_s}},
+       {e.phases.warmup_s, e.phases.baseline_s, e.phases.injection_s, e.phases.recovery_s,
+        e.phases.settle_s}},
       {"service_url", e.service_url},
       {"written", e.written}};
   return boost::json::serialize(value);
@@ -275,7 +276,7 @@ rollbacks:
 extensions:
   - name: sre-lab
     load: {rate: "${rate}", duration: 2m}
-    phases: {baseline: 5, injection: 20, recovery: 15, settle: 2}
+    phases: {warmup: 3, baseline: 5, injection: 20, recovery: 15, settle: 2}
   - name: someone-else
     anything: [1, 2]
 )";
@@ -386,7 +387,7 @@ constexpr std::string_view kFullJson = R"({"version": "1.0.0",
 "extensions": [
   { "name": "sre-lab",
     "load": {"rate": "${rate}", "duration": "2m"},
-    "phases": {"baseline": 5, "injection": 20, "recovery": 15, "settle": 2}},
+    "phases": {"warmup": 3, "baseline": 5, "injection": 20, "recovery": 15, "settle": 2}},
   { "name": "someone-else",
     "anything": [1, 2]}]
 }
@@ -511,6 +512,7 @@ TEST(ExperimentSpec, ReadsEveryField) {
   EXPECT_EQ(e.phases.injection_s, 20);
   EXPECT_EQ(e.phases.recovery_s, 15);
   EXPECT_EQ(e.phases.settle_s, 2);
+  EXPECT_EQ(e.phases.warmup_s, 3);
 
   // The journal's copy: after substitution, other extensions kept, configuration final.
   EXPECT_EQ(e.written.at("version"), "1.0.0");
@@ -1146,9 +1148,9 @@ const std::vector<BadFile>& bad_files() {
        kHead + kAction + "extensions:\n  - name: sre-lab\n    phases: {injection: 0}\n", 8,
        "'injection' in the phases of the sre-lab extension must be a number of seconds > 0, got 0"},
       {"phases unknown",
-       kHead + kAction + "extensions:\n  - name: sre-lab\n    phases: {warmup: 1}\n", 8,
-       "unknown field 'warmup' in the phases of the sre-lab extension (accepted: baseline, "
-       "injection, recovery, settle)"},
+       kHead + kAction + "extensions:\n  - name: sre-lab\n    phases: {cooldown: 1}\n", 8,
+       "unknown field 'cooldown' in the phases of the sre-lab extension (accepted: warmup, "
+       "baseline, injection, recovery, settle)"},
       {"extension load rejected",
        kHead + kAction + "extensions:\n  - name: sre-lab\n    load:\n      rate: \"0\"\n", 9,
        "the sre-lab extension's load: --rate must be a number > 0, got 0"},
