@@ -35,11 +35,13 @@ bool is_deferred(const Activity& activity) {
           std::holds_alternative<MetricProbe>(activity.provider));
 }
 
-std::string query_string(const boost::json::value& arguments) {
+// `url` may have a query already: the arguments join it.
+std::string query_string(const boost::json::value& arguments, const std::string& url) {
   if (!arguments.is_object()) return {};
   std::string query;
+  const bool has_query = url.find('?') != std::string::npos;
   for (const auto& [key, value] : arguments.as_object()) {
-    query += query.empty() ? "?" : "&";
+    query += query.empty() && !has_query ? "?" : "&";
     const std::string text =
         value.is_string() ? std::string(value.as_string()) : boost::json::serialize(value);
     query += boost::urls::encode(key, boost::urls::unreserved_chars) + "=" +
@@ -208,7 +210,7 @@ HttpAnswer ExperimentRun::send_http(const HttpCall& call, bool guard_fault, doub
   std::string target_url = call.url;
   std::string body;
   if (call.method == "GET" || call.method == "HEAD" || call.method == "DELETE")
-    target_url += query_string(arguments);
+    target_url += query_string(arguments, target_url);
   else if (!arguments.is_null())
     body = boost::json::serialize(arguments);
   HttpAnswer answer = target_.send(call.method, target_url, call.headers, body, call.timeout_s);
