@@ -129,6 +129,7 @@ class ExperimentRun {
   std::map<std::string, Samples, std::less<>> load_runs_;
   Verdict verdict_ = Verdict::held;
   std::string reason_;
+  std::string deviation_evidence_;  // the evidence of the probe that set `reason_`
   bool inconclusive_ = false;
 };
 
@@ -346,6 +347,7 @@ void ExperimentRun::note(const ActivityRun& run) {
     verdict_ = Verdict::deviated;
     reason_ = "'" + run.activity->name + "' did not hold in the " + run.phase + ": " +
               run.judged->evidence;
+    deviation_evidence_ = run.judged->evidence;
   }
 }
 
@@ -406,7 +408,7 @@ RunResult ExperimentRun::run() {
     if (verdict_ == Verdict::deviated) {
       verdict_ = Verdict::failed;
       reason_ = "the steady state did not hold before the injection, so nothing was injected: " +
-                reason_.substr(reason_.find(':') + 2);
+                deviation_evidence_;
     }
   }
 
@@ -462,8 +464,8 @@ RunResult ExperimentRun::run() {
         const Verdict so_far = verdict_;
         for (const auto& run : after) note(run);
         if (so_far == Verdict::held && verdict_ == Verdict::deviated)
-          reason_ = "the steady state did not come back after the rollbacks: " +
-                    reason_.substr(reason_.find(':') + 2);
+          reason_ =
+              "the steady state did not come back after the rollbacks: " + deviation_evidence_;
       }
     }
   }
