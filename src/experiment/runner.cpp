@@ -286,11 +286,15 @@ ActivityRun ExperimentRun::execute(const Activity& activity, const std::string& 
             }
             output["value"] = value;
             if (probe.within_s > 0) output["waited_s"] = (now_ms() - run.start_ms) / 1000;
-            if (activity.tolerance && run.succeeded)
+            // A field that could not be read does not meet the tolerance (as an http probe
+            // without an answer does not): the steady state cannot hold on it.
+            if (activity.tolerance) {
               run.judged = judge_value(
                   *activity.tolerance, value,
                   subject + (probe.within_s > 0 ? " within " + format_seconds(probe.within_s)
                                                 : std::string()));
+              if (!run.succeeded) run.judged->evidence = subject + ": " + run.exception;
+            }
           },
           [&](const auto&) {},  // judged on the whole phase: judge_deferred
       },
