@@ -408,6 +408,7 @@ RunResult ExperimentRun::run() {
   bool injected = false;
   if (!stopped) {
     before = steady_state("baseline");
+    stopped = stop_.stop_requested();  // a probe's wait cut short is no judgement
     for (const auto& run : before) note(run);
     if (verdict_ == Verdict::deviated) {
       verdict_ = Verdict::failed;
@@ -465,6 +466,7 @@ RunResult ExperimentRun::run() {
       if (!stopped) {
         close_phase();
         after = steady_state("recovery");
+        stopped = stop_.stop_requested();
         const Verdict so_far = verdict_;
         for (const auto& run : after) note(run);
         if (so_far == Verdict::held && verdict_ == Verdict::deviated)
