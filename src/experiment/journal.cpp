@@ -26,9 +26,11 @@ double round_to(double value, double step) {
 }  // namespace
 
 std::string iso_time(double wall_ms) {
-  const auto seconds = static_cast<std::time_t>(std::floor(wall_ms / 1000));
-  const auto micros =
-      static_cast<long>(std::llround((wall_ms - seconds * 1000.0) * 1000)) % 1000000;
+  // Rounded to the microsecond first, so that a carry reaches the seconds too.
+  const long long total_us = std::llround(wall_ms * 1000);
+  const long long floor_s = total_us / 1000000 - (total_us % 1000000 < 0 ? 1 : 0);
+  const auto seconds = static_cast<std::time_t>(floor_s);
+  const auto micros = static_cast<long>(total_us - floor_s * 1000000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[96];

@@ -35,11 +35,13 @@ bool is_deferred(const Activity& activity) {
           std::holds_alternative<MetricProbe>(activity.provider));
 }
 
-std::string query_string(const boost::json::value& arguments) {
+// `url` may have a query already: the arguments join it.
+std::string query_string(const boost::json::value& arguments, const std::string& url) {
   if (!arguments.is_object()) return {};
   std::string query;
+  const bool has_query = url.find('?') != std::string::npos;
   for (const auto& [key, value] : arguments.as_object()) {
-    query += query.empty() ? "?" : "&";
+    query += query.empty() && !has_query ? "?" : "&";
     const std::string text =
         value.is_string() ? std::string(value.as_string()) : boost::json::serialize(value);
     query += boost::urls::encode(key, boost::urls::unreserved_chars) + "=" +
@@ -127,6 +129,7 @@ class ExperimentRun {
   std::map<std::string, Samples, std::less<>> load_runs_;
   Verdict verdict_ = Verdict::held;
   std::string reason_;
+  std::string deviation_evidence_;  // the evidence of the probe that set `reason_`
   bool inconclusive_ = false;
 };
 
@@ -216,7 +219,7 @@ HttpAnswer ExperimentRun::send_http(const HttpCall& call, bool guard_fault, doub
   std::string target_url = call.url;
   std::string body;
   if (call.method == "GET" || call.method == "HEAD" || call.method == "DELETE")
-    target_url += query_string(arguments);
+    target_url += query_string(arguments, target_url);
   else if (!arguments.is_null())
     body = boost::json::serialize(arguments);
   HttpAnswer answer = target_.send(call.method, target_url, call.headers, body, call.timeout_s);
@@ -291,11 +294,15 @@ ActivityRun ExperimentRun::execute(const Activity& activity, const std::string& 
             }
             output["value"] = value;
             if (probe.within_s > 0) output["waited_s"] = (now_ms() - run.start_ms) / 1000;
-            if (activity.tolerance && run.succeeded)
+            // A field that could not be read does not meet the tolerance (as an http probe
+            // without an answer does not): the steady state cannot hold on it.
+            if (activity.tolerance) {
               run.judged = judge_value(
                   *activity.tolerance, value,
                   subject + (probe.within_s > 0 ? " within " + format_seconds(probe.within_s)
                                                 : std::string()));
+              if (!run.succeeded) run.judged->evidence = subject + ": " + run.exception;
+            }
           },
           [&](const auto&) {},  // judged on the whole phase: judge_deferred
       },
@@ -352,6 +359,7 @@ void ExperimentRun::note(const ActivityRun& run) {
     verdict_ = Verdict::deviated;
     reason_ = "'" + run.activity->name + "' did not hold in the " + run.phase + ": " +
               run.judged->evidence;
+    deviation_evidence_ = run.judged->evidence;
   }
 }
 
@@ -415,11 +423,12 @@ RunResult ExperimentRun::run() {
   bool injected = false;
   if (!stopped) {
     before = steady_state("baseline");
+    stopped = stop_.stop_requested();  // a probe's wait cut short is no judgement
     for (const auto& run : before) note(run);
     if (verdict_ == Verdict::deviated) {
       verdict_ = Verdict::failed;
       reason_ = "the steady state did not hold before the injection, so nothing was injected: " +
-                reason_.substr(reason_.find(':') + 2);
+                deviation_evidence_;
     }
   }
 
@@ -472,11 +481,12 @@ RunResult ExperimentRun::run() {
       if (!stopped) {
         close_phase();
         after = steady_state("recovery");
+        stopped = stop_.stop_requested();
         const Verdict so_far = verdict_;
         for (const auto& run : after) note(run);
         if (so_far == Verdict::held && verdict_ == Verdict::deviated)
-          reason_ = "the steady state did not come back after the rollbacks: " +
-                    reason_.substr(reason_.find(':') + 2);
+          reason_ =
+              "the steady state did not come back after the rollbacks: " + deviation_evidence_;
       }
     }
   }
