@@ -161,8 +161,10 @@ bool ExperimentRun::wait_phase(double until_ms, std::stop_token stop) {
     if (!target_.sleep(std::min(left, 1.0), stop)) return false;
   }
   if (!experiment_.load) return !stop.stop_requested();
-  const double seen = book_.last().elapsed_s;
-  for (int waited = 0; waited < 75 && book_.last().elapsed_s == seen; ++waited)
+  // The load's clock starts a few ms after load_start_ms_: a second counts as the one ending at
+  // `until_ms` within 50 ms.
+  const double due_s = (until_ms - load_start_ms_) / 1000 - 0.05;
+  for (int waited = 0; waited < 75 && book_.last().elapsed_s < due_s; ++waited)
     if (!target_.sleep(0.02, stop)) return false;
   return !stop.stop_requested();
 }
