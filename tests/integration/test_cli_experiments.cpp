@@ -1,0 +1,313 @@
+// Every shipped experiment, run with `sre-lab experiment run` against one real lab (`sre-lab up`:
+// Postgres, Redis, the gateway and the service on free loopback ports), in a shortened form set
+// through its configuration (--var), returns the verdict the guide predicts; a deliberately
+// wrong hypothesis deviates (exit 1); Ctrl-C in the middle of the injection leaves no fault
+// behind; bad files and remote targets are refused with exit 2.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include <boost/json/parse.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include "lab/ports.hpp"
+#include "lab/process.hpp"
+#include "support/http_client.hpp"
+
+namespace srelab {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  for (auto waited = 0ms; waited < limit; waited += 100ms) {
+    if (done()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return done();
+}
+
+std::string read(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct Outcome {
+  int exit_code = -1;
+  boost::json::value journal;  // null when none was written
+  std::string output;          // stdout and stderr
+  std::string verdict() const {
+    if (!journal.is_object()) return "(no journal)";
+    for (const auto& extension : journal.at("extensions").as_array())
+      if (extension.at("name") == "sre-lab")
+        return std::string(extension.at("verdict").as_string());
+    return "(no sre-lab extension)";
+  }
+};
+
+// One `sre-lab up` per test suite, with the cache TTL given (seconds).
+template <int kCacheTtl>
+class LabFixture : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char pattern[] = "/tmp/sre-lab-experiments-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    fs::permissions(dir_, fs::perms(0755));
+    service_port_ = lab::pick_free_port();
+    gateway_port_ = lab::pick_free_port();
+    lab::SpawnOptions options;
+    options.argv = {SRE_LAB_BINARY,
+                    "up",
+                    "--state-dir=" + (dir_ / "lab").string(),
+                    "--port=" + std::to_string(service_port_),
+                    "--gateway-port=" + std::to_string(gateway_port_),
+                    "--pg-port=" + std::to_string(lab::pick_free_port()),
+                    "--redis-port=" + std::to_string(lab::pick_free_port()),
+                    "--cache-ttl=" + std::to_string(kCacheTtl)};
+    options.log_file = dir_ / "up.log";
+    auto process = lab::Process::spawn(options);
+    ASSERT_TRUE(process);
+    up_ = new lab::Process(std::move(*process));
+    const bool ready = eventually(
+        [] {
+          if (!up_->running()) return true;
+          try {
+            return testing::HttpClient(gateway_port_).get("/readyz").status == 200;
+          } catch (const std::exception&) {
+            return false;
+          }
+        },
+        90s);
+    ASSERT_TRUE(ready && up_->running()) << read(dir_ / "up.log");
+  }
+
+  static void TearDownTestSuite() {
+    if (up_ != nullptr && up_->running()) up_->stop(SIGTERM, 30s);
+    delete up_;
+    up_ = nullptr;
+    fs::remove_all(dir_);
+  }
+
+  void SetUp() override {
+    if (up_ == nullptr || !up_->running()) GTEST_SKIP() << "the lab did not start";
+  }
+
+  static std::string service_url() { return "http://127.0.0.1:" + std::to_string(service_port_); }
+
+  // Runs `sre-lab experiment <args>` (plus the lab's URLs and an output folder) to the end.
+  static Outcome experiment(std::vector<std::string> args, bool with_urls = true,
+                            const std::function<void(lab::Process&)>& meanwhile = {}) {
+    const fs::path out = dir_ / ("run-" + std::to_string(++last_run_));
+    lab::SpawnOptions options;
+    options.argv = {SRE_LAB_BINARY, "experiment"};
+    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    if (with_urls) {
+      options.argv.push_back("--var=service_url=" + service_url());
+      options.argv.push_back("--var=load_url=http://127.0.0.1:" + std::to_string(gateway_port_));
+      options.argv.push_back("--out=" + out.string());
+      options.argv.push_back("--progress");
+    }
+    options.log_file = out.string() + ".log";
+    auto process = lab::Process::spawn(options);
+    EXPECT_TRUE(process);
+    Outcome outcome;
+    if (!process) return outcome;
+    if (meanwhile) meanwhile(*process);
+    outcome.exit_code = process->wait(600s).value_or(-1);
+    outcome.output = read(options.log_file);
+    if (fs::exists(out / "journal.json"))
+      outcome.journal = boost::json::parse(read(out / "journal.json"));
+    return outcome;
+  }
+
+  static boost::json::value get_json(const std::string& path) {
+    return boost::json::parse(testing::HttpClient(service_port_).get(path).body);
+  }
+
+  static inline fs::path dir_;
+  static inline std::uint16_t service_port_ = 0;
+  static inline std::uint16_t gateway_port_ = 0;
+  static inline lab::Process* up_ = nullptr;
+  static inline int last_run_ = 0;  // the number of the last run's output folder
+};
+
+// The lab is left as each experiment found it: no fault, the breaker closed, nothing leaked.
+void expect_clean_lab(const boost::json::value& chaos, const boost::json::value& resilience) {
+  const auto& settings = chaos.at("settings").as_object();
+  EXPECT_EQ(settings.at("db_latency").to_number<double>(), 0) << chaos;
+  EXPECT_EQ(settings.at("db_failure_rate").to_number<double>(), 0) << chaos;
+  EXPECT_EQ(chaos.at("leak").at("size_mb").to_number<double>(), 0) << chaos;
+  EXPECT_EQ(resilience.at("settings").at("mode"), "normal") << resilience;
+}
+
+// The lab's defaults (a cache TTL of 60 s).
+using ExperimentsTest = LabFixture<60>;
+// Part 1's hit rate falls when the hot set expires and the open breaker keeps the database from
+// refilling it: with a 20 s TTL that happens inside the shortened injection, as it does a
+// minute into the full run.
+using Part1Test = LabFixture<20>;
+
+// Each shipped experiment in a shortened form: the phases cut to seconds through its
+// configuration, as a learner with little time would run it. A warm-up fills the cache first.
+void expect_held(const Outcome& run) {
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.verdict(), "held") << run.output;
+}
+
+TEST_F(Part1Test, Part1DbLatencyHolds) {
+  const Outcome run = experiment({"run", "part1-db-latency", "--var=warmup_s=10",
+                                  "--var=baseline_s=10", "--var=injection_s=16",
+                                  "--var=recovery_s=24", "--var=settle_s=16", "--var=rate=50"});
+  expect_held(run);
+  expect_clean_lab(get_json("/chaos"), get_json("/resilience"));
+  // The journal is CTK's: the steady states before and after, the method's runs, the rollback.
+  ASSERT_TRUE(run.journal.is_object());
+  EXPECT_EQ(run.journal.at("status"), "completed");
+  EXPECT_EQ(run.journal.at("deviated"), false);
+  EXPECT_EQ(run.journal.at("steady_states").at("before").at("steady_state_met"), true);
+  EXPECT_EQ(run.journal.at("steady_states").at("after").at("steady_state_met"), true);
+  EXPECT_EQ(run.journal.at("run").as_array().size(), 5u);
+  EXPECT_EQ(run.journal.at("rollbacks").as_array().size(), 2u);
+}
+
+TEST_F(ExperimentsTest, Part3SaturationHolds) {
+  expect_held(experiment({"run", "part3-saturation"}));
+}
+
+TEST_F(ExperimentsTest, Part3CircuitBreakerHolds) {
+  expect_held(experiment({"run", "part3-circuit-breaker", "--var=warmup_s=4", "--var=baseline_s=4",
+                          "--var=injection_s=6", "--var=recovery_s=16", "--var=settle_s=12"}));
+  EXPECT_EQ(get_json("/resilience").at("circuit_breaker").at("state"), "CLOSED");
+}
+
+TEST_F(ExperimentsTest, Part4PoolExhaustionHolds) {
+  expect_held(experiment({"run", "part4-pool-exhaustion", "--var=latency_s=2",
+                          "--var=min_wait_s=1.6", "--var=injection_s=10", "--var=recovery_s=4"}));
+  expect_clean_lab(get_json("/chaos"), get_json("/resilience"));
+}
+
+TEST_F(ExperimentsTest, Part4GracefulDegradationHolds) {
+  expect_held(
+      experiment({"run", "part4-graceful-degradation", "--var=warmup_s=4", "--var=baseline_s=4",
+                  "--var=injection_s=10", "--var=recovery_s=6", "--var=settle_s=2"}));
+  expect_clean_lab(get_json("/chaos"), get_json("/resilience"));
+}
+
+TEST_F(ExperimentsTest, Part4MemoryLeakHolds) {
+  expect_held(experiment({"run", "part4-memory-leak", "--var=baseline_s=4", "--var=injection_s=6",
+                          "--var=recovery_s=2"}));
+  expect_clean_lab(get_json("/chaos"), get_json("/resilience"));
+}
+
+TEST_F(ExperimentsTest, WithAndWithoutProtectionSideBySide) {
+  const Outcome run =
+      experiment({"run", "with-vs-without-protection", "--var=warmup_s=4", "--var=baseline_s=4",
+                  "--var=recovery_s=16", "--var=settle_s=12"});
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("variant 'with protection'"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("variant 'without protection'"), std::string::npos) << run.output;
+  const fs::path out = dir_ / ("run-" + std::to_string(last_run_));
+  const std::string side_by_side = read(out / "report.md");
+  EXPECT_NE(side_by_side.find("with protection"), std::string::npos);
+  EXPECT_NE(side_by_side.find("without protection"), std::string::npos);
+  for (const char* variant : {"with-protection", "without-protection"}) {
+    const auto journal = boost::json::parse(read(out / variant / "journal.json"));
+    EXPECT_EQ(journal.at("extensions").at(0).at("verdict"), "held") << variant;
+  }
+  expect_clean_lab(get_json("/chaos"), get_json("/resilience"));
+}
+
+// A hypothesis the lab does not bear out: the leak metric "falls" while memory leaks.
+TEST_F(ExperimentsTest, AWrongHypothesisDeviates) {
+  const fs::path file = dir_ / "wrong.yaml";
+  std::ofstream(file) << R"(title: a wrong hypothesis
+description: the leak metric falls while memory leaks (it does not)
+extensions:
+  - name: sre-lab
+    phases: {baseline: 4, injection: 5, recovery: 1}
+method:
+  - type: action
+    name: leak
+    provider: {type: http, url: "${service_url}/chaos/leak", method: POST, arguments: {mb: 10}}
+    pauses: {after: 1}
+  - type: probe
+    name: the leak metric falls
+    tolerance: {type: fell}
+    provider: {type: sre-lab, func: metric, arguments: {series: memory_leak_bytes, statistic: max}}
+rollbacks:
+  - type: action
+    name: free the leak
+    provider: {type: http, url: "${service_url}/chaos/leak", method: DELETE}
+)";
+  const Outcome run = experiment({"run", file.string()});
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_EQ(run.verdict(), "deviated") << run.output;
+  EXPECT_EQ(run.journal.at("deviated"), true);
+  EXPECT_NE(run.output.find("the leak metric falls"), std::string::npos) << run.output;
+  expect_clean_lab(get_json("/chaos"), get_json("/resilience"));
+}
+
+// Ctrl-C while the fault is on: the rollback runs, the runner says so, and no fault is left.
+TEST_F(ExperimentsTest, CtrlCInTheInjectionLeavesNoFault) {
+  const fs::path file = dir_ / "long.yaml";
+  std::ofstream(file) << R"(title: a long injection, stopped half-way
+extensions:
+  - name: sre-lab
+    load: {rate: 20, ids: "uniform:1-100"}
+    phases: {baseline: 2, injection: 120, recovery: 5}
+method:
+  - type: action
+    name: slow the database down
+    provider: {type: http, url: "${service_url}/chaos/configure", method: POST,
+               arguments: {db_latency: 1}}
+rollbacks:
+  - type: action
+    name: remove the latency
+    provider: {type: http, url: "${service_url}/chaos/reset", method: POST}
+)";
+  const Outcome run = experiment({"run", file.string()}, true, [](lab::Process& runner) {
+    const bool injected = eventually(
+        [] { return get_json("/chaos").at("settings").at("db_latency").to_number<double>() > 0; },
+        30s);
+    EXPECT_TRUE(injected);
+    runner.stop(SIGINT, 30s);
+  });
+  EXPECT_EQ(run.exit_code, 130) << run.output;
+  EXPECT_EQ(run.verdict(), "interrupted") << run.output;
+  EXPECT_EQ(run.journal.at("status"), "interrupted");
+  EXPECT_EQ(run.journal.at("rollbacks").as_array().size(), 1u);
+  expect_clean_lab(get_json("/chaos"), get_json("/resilience"));
+}
+
+TEST_F(ExperimentsTest, BadFilesAndRemoteTargetsExitTwo) {
+  const fs::path file = dir_ / "bad.yaml";
+  std::ofstream(file) << "title: t\nmethod:\n  - type: probe\n    name: p\n    tolernce: 1\n";
+  const Outcome bad = experiment({"run", file.string()});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("bad.yaml:5: unknown field 'tolernce'"), std::string::npos)
+      << bad.output;
+
+  const Outcome remote =
+      experiment({"run", "part4-memory-leak", "--target=http://10.1.2.3:8000"}, false);
+  EXPECT_EQ(remote.exit_code, 2);
+  EXPECT_NE(remote.output.find("refusing targets that are not on loopback"), std::string::npos)
+      << remote.output;
+
+  const Outcome unknown = experiment({"run", "no-such-experiment"}, false);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("no file and no shipped experiment named 'no-such-experiment'"),
+            std::string::npos)
+      << unknown.output;
+}
+
+}  // namespace
+}  // namespace srelab
