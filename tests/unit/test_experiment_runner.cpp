@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fake_load_plans.hpp"
 #include "experiment/experiment_spec.hpp"
 #include "experiment/runner.hpp"
 #include "experiment/target.hpp"
@@ -208,36 +209,7 @@ class FakeTarget : public Target {
 // Load plans from the flags these experiments use, as the app's builder makes them.
 std::optional<load::LoadPlan> build_plan(const std::map<std::string, std::string>& flags,
                                          std::string& error) {
-  load::LoadPlan plan;
-  for (const auto& [flag, text] : flags) {
-    if (flag == "rate") {
-      double rate = 0;
-      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), rate);
-      if (ec != std::errc() || end != text.data() + text.size() || rate <= 0) {
-        error = "--rate must be a number > 0, got " + text;
-        return std::nullopt;
-      }
-      plan.rate = rate;
-    } else if (flag == "ids") {
-      const auto ids = load::IdDistribution::parse(text);
-      if (!ids) {
-        error = "--ids: bad distribution " + text;
-        return std::nullopt;
-      }
-      plan.ids = *ids;
-    } else if (flag == "target") {
-      const auto target = load::parse_target(text);
-      if (!target) {
-        error = "--target: bad target " + text;
-        return std::nullopt;
-      }
-      plan.target = *target;
-    } else {
-      error = "--" + flag + ": not known here";
-      return std::nullopt;
-    }
-  }
-  return plan;
+  return testing::fake_load_plan(flags, error);
 }
 
 // The parts of a small experiment; each default is the db-latency experiment that holds.

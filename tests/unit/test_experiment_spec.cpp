@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fake_load_plans.hpp"
 #include "experiment/experiment_spec.hpp"
 #include "load/flag_values.hpp"
 
@@ -32,43 +33,7 @@ struct FakePlans {
 
   static std::optional<load::LoadPlan> build(const std::map<std::string, std::string>& flags,
                                              std::string& error) {
-    load::LoadPlan plan;
-    for (const auto& [flag, text] : flags) {
-      if (flag == "rate") {
-        double rate = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), rate);
-        if (ec != std::errc() || end != text.data() + text.size() || rate <= 0) {
-          error = "--rate must be a number > 0, got " + text;
-          return std::nullopt;
-        }
-        plan.rate = rate;
-      } else if (flag == "duration") {
-        auto duration = load::parse_duration(text);
-        if (!duration) {
-          error = "--duration must be " + std::string(load::kDurationForm) + ", got " + text;
-          return std::nullopt;
-        }
-        plan.duration = *duration;
-      } else if (flag == "ids") {
-        auto ids = load::IdDistribution::parse(text);
-        if (!ids) {
-          error = "--ids: bad distribution " + text;
-          return std::nullopt;
-        }
-        plan.ids = *ids;
-      } else if (flag == "target") {
-        auto target = load::parse_target(text);
-        if (!target) {
-          error = "--target must be " + std::string(load::kTargetForm) + ", got " + text;
-          return std::nullopt;
-        }
-        plan.target = *target;
-      } else {
-        error = "--" + flag + ": this fake does not know it";
-        return std::nullopt;
-      }
-    }
-    return plan;
+    return testing::fake_load_plan(flags, error);
   }
 };
 
