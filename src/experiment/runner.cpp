@@ -406,10 +406,9 @@ RunResult ExperimentRun::run() {
   if (experiment_.load) {
     load::LoadPlan plan = *experiment_.load;
     // The load outlasts the phases; the runner stops it when the last phase ends.
-    plan.duration = std::chrono::milliseconds(
-        std::llround((phases.warmup_s + phases.baseline_s + phases.injection_s +
-                      phases.recovery_s + 600) *
-                     1000));
+    plan.duration = std::chrono::milliseconds(std::llround(
+        (phases.warmup_s + phases.baseline_s + phases.injection_s + phases.recovery_s + 600) *
+        1000));
     load_start_ms_ = now_ms();
     book_.enter(phases.warmup_s > 0 ? "warmup" : "baseline", 0);
     target_.start_load(plan, book_);
