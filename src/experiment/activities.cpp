@@ -87,6 +87,12 @@ std::optional<Activity> ActivityReader::read_one(const Node& node, std::size_t i
       activity.type == Activity::Type::action) {
     fields.fail("type", *fields.get("type"), "probe (the steady-state hypothesis holds probes)");
   }
+  if (fields.ok() && list.which == ActivityList::rollbacks &&
+      activity.type == Activity::Type::probe) {
+    fields.fail("type", *fields.get("type"),
+                "action (rollbacks undo the method; the steady-state hypothesis is what is "
+                "judged after them)");
+  }
   activity.name = fields.text("name", Presence::required, false).value_or("");
   const Node* provider = fields.get("provider", Presence::required);
   if (!fields.ok()) return std::nullopt;
@@ -137,6 +143,12 @@ std::optional<Activity> ActivityReader::read_ref(const Node& node, std::size_t i
   }
   Activity copy = *found;
   copy.line = node.line;
+  if (list.which == ActivityList::rollbacks && copy.type == Activity::Type::probe) {
+    errors_.fail(node.line, "ref '" + *name + "' in the rollbacks copies a probe: rollbacks are "
+                                              "actions (the steady-state hypothesis is what is "
+                                              "judged after them)");
+    return std::nullopt;
+  }
   const std::string_view of = of_field(copy.provider);
   if (!of.empty() && std::find(list.loads.begin(), list.loads.end(), of) == list.loads.end()) {
     errors_.fail(node.line, "ref '" + *name + "' in " + list.name + " copies a probe that reads " +

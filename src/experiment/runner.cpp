@@ -303,7 +303,11 @@ ActivityRun ExperimentRun::execute(const Activity& activity, const std::string& 
                   *activity.tolerance, value,
                   subject + (probe.within_s > 0 ? " within " + format_seconds(probe.within_s)
                                                 : std::string()));
-              if (!run.succeeded) run.judged->evidence = subject + ": " + run.exception;
+              if (!run.succeeded)
+                run.judged->evidence = subject + ": " + run.exception;
+              else if (probe.within_s > 0)
+                run.judged->evidence +=
+                    " after " + format_seconds((now_ms() - run.start_ms) / 1000);
             }
           },
           [&](const auto&) {},  // judged on the whole phase: judge_deferred
@@ -474,8 +478,12 @@ RunResult ExperimentRun::run() {
     const bool settle = phases.settle_s > 0;
     enter(settle ? "settling" : "recovery");
     const double recovery_start = phases_.back().start_ms;
-    for (const Activity& activity : experiment_.rollbacks)
+    // Their pauses too: a stop has been asked for already, and the rollbacks run to the end.
+    for (const Activity& activity : experiment_.rollbacks) {
+      target_.sleep(activity.pause_before_s, std::stop_token{});
       rollbacks.push_back(execute(activity, "recovery", recovery_start, std::stop_token{}));
+      target_.sleep(activity.pause_after_s, std::stop_token{});
+    }
     if (!stopped && verdict_ != Verdict::aborted) {
       if (settle && wait_phase(recovery_start + phases.settle_s * 1000, stop_)) enter("recovery");
       stopped = !wait_phase(recovery_start + phases.recovery_s * 1000, stop_);
