@@ -55,9 +55,10 @@ constexpr const char* top_usage =
     "usage: sre-lab <command> [options]\n"
     "\n"
     "commands:\n"
-    "  up       run the whole lab: Postgres, Redis, seeded catalog, the service and its gateway\n"
-    "  serve    run the catalog service only\n"
-    "  load     send HTTP load (open or closed loop) and report latency percentiles\n"
+    "  up          run the whole lab: Postgres, Redis, seeded catalog, the service, its gateway\n"
+    "  serve       run the catalog service only\n"
+    "  load        send HTTP load (open or closed loop) and report latency percentiles\n"
+    "  experiment  run an experiment of the guide (hypothesis, injection, verdict, report)\n"
     "\n"
     "sre-lab <command> --help shows the command's options; sre-lab --version the version.\n";
 
