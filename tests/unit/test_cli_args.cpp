@@ -27,6 +27,21 @@ TEST(CliArgs, ErrorsAreOneLineAndNameTheArgument) {
       << "serve has no lab options";
 }
 
+// `experiment` takes words (its subcommand and names) and repeated --var flags.
+TEST(CliArgs, ExperimentTakesWordsAndRepeatedVars) {
+  const ParsedArgs parsed =
+      parse_args(app::experiment_options(),
+                 std::vector<std::string>{"run", "--var", "rate=50", "part1-db-latency",
+                                          "--var=injection_s=10", "--quiet"},
+                 true);
+  ASSERT_TRUE(parsed.error.empty()) << parsed.error;
+  EXPECT_EQ(parsed.words, (std::vector<std::string>{"run", "part1-db-latency"}));
+  EXPECT_EQ(parsed.given,
+            (std::vector<std::string>{"--var=rate=50", "--var=injection_s=10", "--quiet=true"}));
+  EXPECT_EQ(parse_args(app::experiment_options(), std::vector<std::string>{"--vars=x"}, true).error,
+            "unknown option '--vars'");
+}
+
 TEST(CliArgs, ASwitchTakesNoValue) {
   const std::vector<std::string> args{"--progress", "--rate", "5", "--quiet=off"};
   const ParsedArgs parsed = parse_args(app::load_options(), args);
