@@ -16,6 +16,8 @@ std::string list_name(ActivityList which) {
       return "the steady-state hypothesis";
     case ActivityList::method:
       return "the method";
+    case ActivityList::before:
+      return "the sre-lab extension's before";
     default:
       return "the rollbacks";
   }
@@ -93,6 +95,11 @@ std::optional<Activity> ActivityReader::read_one(const Node& node, std::size_t i
                 "action (rollbacks undo the method; the steady-state hypothesis is what is "
                 "judged after them)");
   }
+  if (fields.ok() && list.which == ActivityList::before && activity.type == Activity::Type::probe) {
+    fields.fail("type", *fields.get("type"),
+                "action (what runs before the load prepares the lab; probes belong to the "
+                "steady-state hypothesis)");
+  }
   activity.name = fields.text("name", Presence::required, false).value_or("");
   const Node* provider = fields.get("provider", Presence::required);
   if (!fields.ok()) return std::nullopt;
@@ -143,10 +150,11 @@ std::optional<Activity> ActivityReader::read_ref(const Node& node, std::size_t i
   }
   Activity copy = *found;
   copy.line = node.line;
-  if (list.which == ActivityList::rollbacks && copy.type == Activity::Type::probe) {
-    errors_.fail(node.line, "ref '" + *name + "' in the rollbacks copies a probe: rollbacks are "
-                                              "actions (the steady-state hypothesis is what is "
-                                              "judged after them)");
+  if ((list.which == ActivityList::rollbacks || list.which == ActivityList::before) &&
+      copy.type == Activity::Type::probe) {
+    errors_.fail(node.line, "ref '" + *name + "' in " + list.name +
+                                " copies a probe: only actions go there (the steady-state "
+                                "hypothesis holds the probes)");
     return std::nullopt;
   }
   const std::string_view of = of_field(copy.provider);

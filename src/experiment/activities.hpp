@@ -18,7 +18,7 @@
 
 namespace srelab::experiment {
 
-enum class ActivityList { steady_state, method, rollbacks };
+enum class ActivityList { steady_state, method, rollbacks, before };
 
 class ActivityReader {
  public:

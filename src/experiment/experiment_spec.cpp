@@ -111,7 +111,7 @@ std::optional<Experiment> read_experiment(Node& root,
     if (extensions->kind != Node::Kind::list) {
       top.fail("extensions", *extensions, "a list of objects with a 'name'");
     } else {
-      read_extensions(*extensions, *configuration, build_plan, errors, experiment);
+      read_extensions(*extensions, *configuration, build_plan, reader, errors, experiment);
     }
   }
   if (!errors.ok()) return std::nullopt;

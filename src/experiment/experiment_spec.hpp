@@ -131,6 +131,9 @@ struct Experiment {
   std::optional<SteadyStateHypothesis> steady_state;
   std::vector<Activity> method;
   std::vector<Activity> rollbacks;
+  // The sre-lab extension's `before`: actions that prepare the lab before the load starts (e.g.
+  // clear the cache, so that its entries' age, and so when they expire, is the run's own).
+  std::vector<Activity> before;
   std::optional<load::LoadPlan> load;  // the background load; none: phases run without one
   Phases phases;
   std::vector<Variant> variants;

@@ -52,8 +52,14 @@ void read_variants(const Node& list, const boost::json::object& configuration, S
 }
 
 void read_sre_lab(const Node& node, const boost::json::object& configuration,
-                  const LoadPlanBuilder& build_plan, SpecErrors& errors, Experiment& experiment) {
-  Fields fields(node, std::string(kWhat), {"name", "load", "phases", "variants"}, errors);
+                  const LoadPlanBuilder& build_plan, ActivityReader& reader, SpecErrors& errors,
+                  Experiment& experiment) {
+  Fields fields(node, std::string(kWhat), {"name", "load", "phases", "variants", "before"}, errors);
+  if (const Node* before = fields.get("before")) {
+    if (before->kind != Node::Kind::list)
+      return fields.fail("before", *before, "a list of actions");
+    experiment.before = reader.read(*before, ActivityList::before);
+  }
   if (const Node* phases = fields.get("phases")) read_phases(*phases, experiment.phases, errors);
   if (const Node* variants = fields.get("variants"))
     read_variants(*variants, configuration, errors, experiment.variants);
@@ -67,7 +73,7 @@ void read_sre_lab(const Node& node, const boost::json::object& configuration,
 }  // namespace
 
 void read_extensions(const Node& list, const boost::json::object& configuration,
-                     const LoadPlanBuilder& build_plan, SpecErrors& errors,
+                     const LoadPlanBuilder& build_plan, ActivityReader& reader, SpecErrors& errors,
                      Experiment& experiment) {
   int sre_lab_line = 0;
   for (std::size_t i = 0; i < list.items.size() && errors.ok(); ++i) {
@@ -91,7 +97,7 @@ void read_extensions(const Node& list, const boost::json::object& configuration,
       return;
     }
     sre_lab_line = extension.line;
-    read_sre_lab(extension, configuration, build_plan, errors, experiment);
+    read_sre_lab(extension, configuration, build_plan, reader, errors, experiment);
   }
 }
 

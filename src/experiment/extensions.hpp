@@ -6,14 +6,17 @@
 
 #include <boost/json/object.hpp>
 
+#include "experiment/activities.hpp"
 #include "experiment/document.hpp"
 #include "experiment/experiment_spec.hpp"
 #include "experiment/spec_errors.hpp"
 
 namespace srelab::experiment {
 
-// Fills experiment.load and experiment.phases from the sre-lab extension, if `list` holds one.
+// Fills experiment.load, .phases, .variants and .before from the sre-lab extension, if `list`
+// holds one; `reader` reads `before`'s actions (refs may copy the method's).
 void read_extensions(const Node& list, const boost::json::object& configuration,
-                     const LoadPlanBuilder& build_plan, SpecErrors& errors, Experiment& experiment);
+                     const LoadPlanBuilder& build_plan, ActivityReader& reader, SpecErrors& errors,
+                     Experiment& experiment);
 
 }  // namespace srelab::experiment

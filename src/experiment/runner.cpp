@@ -124,6 +124,7 @@ class ExperimentRun {
   double start_ms_ = 0;
   double load_start_ms_ = 0;
   std::vector<PhaseSpan> phases_;
+  std::vector<ActivityRun> prepared_;  // the sre-lab extension's `before` actions
   // The answers of foreground runs (load actions, bulk tests) by action name: activities that
   // share a name (CTK refs) add up, so repeated bursts give a probe enough samples.
   std::map<std::string, Samples, std::less<>> load_runs_;
@@ -407,6 +408,20 @@ RunResult ExperimentRun::run() {
   const Phases& phases = experiment_.phases;
   std::vector<ActivityRun> before, method, after, rollbacks;
 
+  // The lab is prepared before the load starts; if that fails, nothing else runs.
+  for (const Activity& activity : experiment_.before) {
+    prepared_.push_back(execute(activity, "before", now_ms(), stop_));
+    if (prepared_.back().succeeded) continue;
+    verdict_ = Verdict::aborted;
+    reason_ =
+        "the action '" + activity.name + "' before the load failed: " + prepared_.back().exception;
+    RunResult result;
+    result.verdict = verdict_;
+    result.reason = reason_;
+    result.journal = journal(before, method, after, rollbacks);
+    return result;
+  }
+
   if (experiment_.load) {
     load::LoadPlan plan = *experiment_.load;
     // The load outlasts the phases; the runner stops it when the last phase ends.
@@ -570,6 +585,9 @@ boost::json::object ExperimentRun::journal(const std::vector<ActivityRun>& befor
                      {"start", (phase.start_ms - start_ms_) / 1000},
                      {"end", ((phase.end_ms == 0 ? end_ms : phase.end_ms) - start_ms_) / 1000}});
   ours["phases"] = std::move(spans);
+  boost::json::array prepared;
+  for (const auto& run : prepared_) prepared.push_back(run_record(run));
+  ours["before"] = std::move(prepared);
   ours["load"] = load_seconds(book_.seconds(), (load_start_ms_ - start_ms_) / 1000);
   ours["timeline"] = timeline_json(target_.timeline(start_ms_ - 1000), start_ms_, end_ms + 1000);
   boost::json::array slowest;

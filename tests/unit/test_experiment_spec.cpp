@@ -683,6 +683,25 @@ method:
   EXPECT_EQ(answers.against, "one at a time");
 }
 
+TEST(ExperimentSpec, BeforeHoldsActionsThatMayCopyTheMethods) {
+  const Experiment e = parse_ok(R"(title: t
+method:
+  - type: action
+    name: clear the cache
+    provider: {type: http, url: "${service_url}/chaos/clear_cache", method: POST}
+extensions:
+  - name: sre-lab
+    before:
+      - ref: clear the cache
+      - type: action
+        name: reset
+        provider: {type: http, url: "${service_url}/chaos/reset", method: POST}
+)");
+  ASSERT_EQ(e.before.size(), 2u);
+  EXPECT_EQ(e.before[0].name, "clear the cache");
+  EXPECT_EQ(std::get<HttpCall>(e.before[1].provider).url, "http://127.0.0.1:8000/chaos/reset");
+}
+
 TEST(ExperimentSpec, VariantsNameTheirVars) {
   const Experiment e = parse_ok(R"(title: t
 configuration: {mode: normal, fallback: true}
@@ -925,6 +944,11 @@ const std::vector<BadFile>& bad_files() {
        6,
        "'against' in the arguments of probe 'p' must be the name of a load action or bulk "
        "test earlier in the method (l), got 'k'"},
+      {"a probe before the load",
+       kHead + kAction +
+           "extensions:\n  - name: sre-lab\n    before:\n      - type: probe\n        name: p\n"
+           "        provider: {type: sre-lab, func: chaos, arguments: {field: x}}\n",
+       9, "must be action (what runs before the load prepares the lab"},
       {"variants not a list",
        kHead + kAction + "extensions:\n  - name: sre-lab\n    variants: {a: 1}\n", 8,
        "'variants' in the sre-lab extension must be a non-empty list of {name, vars}"},
@@ -1096,7 +1120,7 @@ const std::vector<BadFile>& bad_files() {
        kHead + "method:\n  - {type: action, name: l, provider: {type: sre-lab, func: load}}\n" +
            probe("p", "{type: sre-lab, func: latency, arguments: {of: l}}") +
            "rollbacks:\n  - ref: p\n",
-       8, "ref 'p' in the rollbacks copies a probe: rollbacks are actions"},
+       8, "ref 'p' in the rollbacks copies a probe: only actions go there"},
       {"a probe in the rollbacks",
        kHead + kAction + "rollbacks:\n" +
            probe("p", "{type: sre-lab, func: resilience, arguments: {field: x}}"),
@@ -1106,7 +1130,9 @@ const std::vector<BadFile>& bad_files() {
       {"extension without name", kHead + kAction + "extensions:\n  - load: {}\n", 7,
        "missing field 'name' in extension #1"},
       {"extension unknown key", kHead + kAction + "extensions:\n  - name: sre-lab\n    lod: {}\n",
-       8, "unknown field 'lod' in the sre-lab extension (accepted: name, load, phases, variants)"},
+       8,
+       "unknown field 'lod' in the sre-lab extension (accepted: name, load, phases, variants, "
+       "before)"},
       {"two sre-lab extensions",
        kHead + kAction + "extensions:\n  - name: sre-lab\n  - name: other\n  - name: sre-lab\n", 9,
        "a second sre-lab extension (the first is at line 7)"},
