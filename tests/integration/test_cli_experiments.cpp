@@ -184,7 +184,7 @@ TEST_F(ExperimentsTest, Part3SaturationHolds) {
 }
 
 TEST_F(ExperimentsTest, Part3CircuitBreakerHolds) {
-  expect_held(experiment({"run", "part3-circuit-breaker", "--var=warmup_s=4", "--var=baseline_s=4",
+  expect_held(experiment({"run", "part3-circuit-breaker", "--var=warmup_s=10", "--var=baseline_s=4",
                           "--var=injection_s=6", "--var=recovery_s=16", "--var=settle_s=12"}));
   EXPECT_EQ(get_json("/resilience").at("circuit_breaker").at("state"), "CLOSED");
 }
@@ -197,7 +197,7 @@ TEST_F(ExperimentsTest, Part4PoolExhaustionHolds) {
 
 TEST_F(ExperimentsTest, Part4GracefulDegradationHolds) {
   expect_held(
-      experiment({"run", "part4-graceful-degradation", "--var=warmup_s=4", "--var=baseline_s=4",
+      experiment({"run", "part4-graceful-degradation", "--var=warmup_s=10", "--var=baseline_s=4",
                   "--var=injection_s=10", "--var=recovery_s=6", "--var=settle_s=2"}));
   expect_clean_lab(get_json("/chaos"), get_json("/resilience"));
 }
@@ -210,7 +210,7 @@ TEST_F(ExperimentsTest, Part4MemoryLeakHolds) {
 
 TEST_F(ExperimentsTest, WithAndWithoutProtectionSideBySide) {
   const Outcome run =
-      experiment({"run", "with-vs-without-protection", "--var=warmup_s=4", "--var=baseline_s=4",
+      experiment({"run", "with-vs-without-protection", "--var=warmup_s=10", "--var=baseline_s=4",
                   "--var=recovery_s=16", "--var=settle_s=12"});
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("variant 'with protection'"), std::string::npos) << run.output;
