@@ -202,7 +202,7 @@ class Lab {
     std::printf("  health     %s/healthz   readiness %s/readyz\n", base.c_str(), base.c_str());
     std::printf("  metrics    %s/metrics   (Prometheus text format)\n", base.c_str());
     if (serve.console.enabled)
-      std::printf("  console    %s/console   (dashboard, traces, logs, chaos panel)\n",
+      std::printf("  console    %s/console   (dashboard, traces, logs, chaos, experiments)\n",
                   base.c_str());
     std::printf("  API docs   %s/docs\n", base.c_str());
     if (postgres_)
