@@ -85,7 +85,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{}, {{"DATABASE_URL", "postgresql://[broken"}}, "DATABASE_URL"},
         BadCase{{{"database-url", "host=x bogus_key=1"}}, {}, "--database-url"},
         BadCase{{{"body-limit", "99999999999"}}, {}, "--body-limit"},
-        BadCase{{{"gateway-url", "https://127.0.0.1:8080"}}, {},
+        BadCase{{{"gateway-url", "https://127.0.0.1:8080"}},
+                {},
                 "--gateway-url 'https://127.0.0.1:8080': expected http://HOST:PORT"}));
 
 }  // namespace
