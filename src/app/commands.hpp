@@ -9,7 +9,8 @@
 
 namespace srelab::app {
 
-int run_serve(OptionValues& values);
+// `self` is the path of this executable: experiments started from the console run it.
+int run_serve(OptionValues& values, const std::string& self);
 
 // `forwarded` are the serve flags given on the command line, as "--flag=value", passed on to
 // the service that `up` starts; `self` is the path of this executable.

@@ -6,7 +6,7 @@
 namespace srelab::app {
 namespace {
 
-constexpr std::array<OptionSpec, 44> serve_table{{
+constexpr std::array<OptionSpec, 45> serve_table{{
     {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
     {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
     {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
@@ -81,6 +81,9 @@ constexpr std::array<OptionSpec, 44> serve_table{{
      "log lines the console keeps at most (about 1 KiB each at most), 10..1000000"},
     {"gateway-log", "SRE_LAB_GATEWAY_LOG", "PATH", "none",
      "the API gateway's JSON access log, read into the gateway.* metrics (up sets it)"},
+    {"gateway-url", "SRE_LAB_GATEWAY_URL", "URL", "none",
+     "the API gateway's http://HOST:PORT: where experiments started from the console send their "
+     "load (up sets it; none: the service itself)"},
 }};
 
 constexpr std::array<OptionSpec, 9> lab_table{{

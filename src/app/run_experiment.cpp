@@ -17,6 +17,7 @@
 #include "app/load_config.hpp"
 #include "app/signals.hpp"
 #include "console/web_assets.hpp"
+#include "experiment/http_exchange.hpp"
 #include "experiment/lab_target.hpp"
 #include "experiment/report_html.hpp"
 #include "experiment/report_markdown.hpp"
@@ -127,6 +128,24 @@ std::string slug(const std::string& name) {
   }
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out.empty() ? "variant" : out;
+}
+
+// The run to the console of the service it targeted (POST /console/api/experiments), which lists
+// it in its Experiments view. Best effort: a failure is one line, and changes nothing else.
+void send_to_console(std::string service_url, const std::string& name, const std::string& variant,
+                     const boost::json::object& journal) {
+  while (service_url.ends_with('/')) service_url.pop_back();
+  const boost::json::object body{{"journal", journal},
+                                 {"report_html", experiment::render_html(journal)},
+                                 {"name", name},
+                                 {"variant", variant}};
+  const auto answer = experiment::http_exchange(
+      "POST", service_url + "/console/api/experiments", {{"Content-Type", "application/json"}},
+      boost::json::serialize(body), std::chrono::seconds(10));
+  if (answer.status == 201) return;
+  say("could not send the run to the console: " +
+      (answer.status == 0 ? answer.error
+                          : std::to_string(answer.status) + " " + answer.body.substr(0, 300)));
 }
 
 // Of two exit codes, the one that says more went wrong: stopped, failed, inconclusive, held.
@@ -285,6 +304,7 @@ int run(const std::string& name, std::map<std::string, std::string> vars, Option
         experiment::run_experiment(plan, target, stop.token(), options);
     if (lines && terminal) std::fputs("\r\033[K", stderr);
     written = write_reports(folder, result.journal) && written;
+    send_to_console(plan.service_url, found->name, variant, result.journal);
     if (!variant.empty()) std::printf("variant '%s'\n", variant.c_str());
     std::fputs(summary(result.journal, result).c_str(), stdout);
     std::fflush(stdout);

@@ -8,12 +8,13 @@
 
 namespace srelab::app {
 
-int run_serve(OptionValues& values) {
+int run_serve(OptionValues& values, const std::string& self) {
   auto config = finalize_serve_config(values);
   if (!config) {
     std::fprintf(stderr, "sre-lab serve: %s\n", values.error().c_str());
     return 2;
   }
+  config->experiment_executable = self;  // the console's Run buttons start this binary
   block_signals(false);
   Service service(std::move(*config));
   if (auto started = service.start(); !started) {

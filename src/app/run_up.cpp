@@ -156,6 +156,10 @@ class Lab {
     if (config_.own_postgres) argv.push_back("--database-url=" + postgres_->url());
     if (config_.own_redis) argv.push_back("--redis-url=" + redis_->url());
     if (config_.gateway) argv.push_back("--gateway-log=" + gateway_log().string());
+    // Experiments started from the console send their load where users' traffic goes. (A
+    // configuration of the user's may listen elsewhere: its load then goes to the service.)
+    if (config_.gateway && config_.gateway_config.empty())
+      argv.push_back("--gateway-url=http://127.0.0.1:" + std::to_string(config_.gateway_port));
     options.argv = std::move(argv);
     std::string error;
     auto spawned = lab::Process::spawn(options, error);
@@ -198,7 +202,7 @@ class Lab {
     std::printf("  health     %s/healthz   readiness %s/readyz\n", base.c_str(), base.c_str());
     std::printf("  metrics    %s/metrics   (Prometheus text format)\n", base.c_str());
     if (serve.console.enabled)
-      std::printf("  console    %s/console   (dashboard, traces, logs, chaos panel)\n",
+      std::printf("  console    %s/console   (dashboard, traces, logs, chaos, experiments)\n",
                   base.c_str());
     std::printf("  API docs   %s/docs\n", base.c_str());
     if (postgres_)

@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 
+#include "experiment/http_exchange.hpp"
 #include "telemetry/datadog/datadog_agent.hpp"
 #include "telemetry/otlp/otlp_json.hpp"
 #include "telemetry/tracing/dd_tags.hpp"
@@ -193,6 +194,10 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   finalize_logging(values, config.logging);
   finalize_console(values, config.console);
   config.gateway_log = values.text("gateway-log", "");
+  config.gateway_url = values.text("gateway-url", "");
+  while (config.gateway_url.ends_with('/')) config.gateway_url.pop_back();
+  if (!config.gateway_url.empty() && !experiment::parse_http_url(config.gateway_url))
+    values.fail("gateway-url", config.gateway_url, "http://HOST:PORT");
 
   const std::string database_url =
       values.text("database-url", "postgresql://srelab@127.0.0.1:55432/srelab");

@@ -66,6 +66,10 @@ struct ServeConfig {
   LoggingConfig logging;
   ConsoleConfig console;
   std::string gateway_log;  // the API gateway's access log; empty: no gateway.* metrics
+  std::string gateway_url;  // where console-started experiments send load; empty: the service
+  // The executable that runs experiments started from the console (run_serve sets it to the
+  // service's own); empty: the console cannot start them (a service inside a test binary).
+  std::string experiment_executable;
 };
 
 // errc::invalid_argument when a value is bad; values.error() then says which and why.

@@ -168,6 +168,7 @@ Service::~Service() {
 result<void> Service::start() {
   if (!setup_error_.empty()) return errc::invalid_argument;
   if (auto started = server_->start(); !started) return started;
+  enable_experiment_launches();
   dogstatsd_->start();
   if (gateway_log_) gateway_log_->start();
   if (traces_) traces_->start();
@@ -187,6 +188,7 @@ result<void> Service::start() {
 void Service::stop() {
   if (!running_) return;
   running_ = false;
+  if (experiment_child_) experiment_child_->stop();
   server_->stop();
   const auto drain_until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (server_->open_connections() > 0 && std::chrono::steady_clock::now() < drain_until)
@@ -199,6 +201,19 @@ void Service::stop() {
   threads_.stop();
   threads_.join();
   if (traces_) traces_->stop();  // after the threads: their last traces go out too
+}
+
+// Once the port is known (it may have been 0): the console may start experiments against this
+// service, with their load through the gateway when there is one.
+void Service::enable_experiment_launches() {
+  if (!console_ || config_.experiment_executable.empty()) return;
+  const std::string& host = config_.server.host;
+  const bool v6 = host.find(':') != std::string::npos;
+  const std::string loopback = v6 ? "[::1]" : "127.0.0.1";
+  const std::string own = "http://" + loopback + ":" + std::to_string(port());
+  experiment_child_ = std::make_unique<ExperimentChild>(config_.experiment_executable);
+  console_->experiment_launches().enable(
+      experiment_child_->spawner(), {own, config_.gateway_url.empty() ? own : config_.gateway_url});
 }
 
 // Runs `action` for each worker on that worker's own thread and waits until all have run.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/dogstatsd_sender.hpp"
+#include "app/experiment_child.hpp"
 #include "app/gateway_log_reader.hpp"
 #include "app/serve_config.hpp"
 #include "app/trace_pipeline.hpp"
@@ -36,8 +37,9 @@ class Service {
 
   // Starts the threads, the Redis clients and the listener; fails when the address can't be bound.
   result<void> start();
-  // Idempotent. Stops accepting, lets open requests finish (up to 5 s), stops the Redis clients
-  // on their threads, closes the pool and joins the threads.
+  // Idempotent. Stops an experiment the console started (it rolls back and posts its run while
+  // the service still answers), stops accepting, lets open requests finish (up to 5 s), stops the
+  // Redis clients on their threads, closes the pool and joins the threads.
   void stop();
 
   std::uint16_t port() const;
@@ -55,6 +57,7 @@ class Service {
  private:
   struct Worker;
   void run_on_every_thread(void (*action)(Worker&));
+  void enable_experiment_launches();
 
   // Declaration order is teardown order reversed: the server goes first, then the workers (their
   // Redis clients, stopped), then the io_contexts (destroying any coroutine still suspended, whose
@@ -72,6 +75,8 @@ class Service {
   catalog::StaleCopies stale_copies_;
   catalog::PgProductRepository repository_;
   const http::MiddlewarePtr admin_guard_;  // in front of every route that changes or shows the lab
+  // Before the console, whose launches call into it until the sampler's last wake-up.
+  std::unique_ptr<ExperimentChild> experiment_child_;  // null: the console starts no runs
   // Before the pipeline and the threads: their last traces and the sampler still reach it.
   std::unique_ptr<console::Console> console_;  // null when the console is off
   std::unique_ptr<TracePipeline> traces_;      // null when tracing is off

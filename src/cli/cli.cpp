@@ -82,7 +82,7 @@ int command(std::string_view name, std::span<const app::OptionSpec> options,
     return 2;
   }
   app::OptionValues values(options, parsed.flags, app::process_env());
-  if (name == "serve") return app::run_serve(values);
+  if (name == "serve") return app::run_serve(values, self_path(argv0));
   if (name == "load") return app::run_load(values);
   if (name == "experiment") {
     std::vector<std::string> vars;

@@ -77,7 +77,8 @@ Console::Console(ConsoleSettings settings, const Clock& clock)
       admission_(settings_.admission),
       traces_(settings_.traces),
       logs_(std::make_shared<LogStore>(settings_.logs)),
-      timeline_(settings_.timeline) {}
+      timeline_(settings_.timeline),
+      experiment_runs_(settings_.experiments) {}
 
 Console::~Console() {
   stop();
@@ -120,6 +121,7 @@ boost::asio::awaitable<void> sample_loop(std::shared_ptr<Console::Sampler> sampl
     const Clock::wall_time now = console.clock().wall();
     console.timeline().sample(registry.snapshot(), now);
     console.poll_chaos(faults, now);
+    console.experiment_launches().poll();  // reaps a child started from the console
     // On a fixed grid, so the points stay a second apart however long a sample took; a tick
     // missed (a busy thread) is skipped rather than caught up.
     next += interval;

@@ -8,7 +8,10 @@
 //   chaos:   observe_chaos() opens a band on the timeline when the faults in force change (the
 //            chaos endpoints call it through ChaosControls' observer) and closes it when none is
 //            left; the sampler polls the chaos in force too, which catches a duration_s that ran
-//            out.
+//            out;
+//   experiments: the runs `sre-lab experiment run` posts (ExperimentRuns) and the one started
+//            from the console (ExperimentLaunches, which the app enables with its spawner); the
+//            sampler polls the child, which reaps it soon after it exits.
 // The app builds it when --console is on; every worker's router serves console_routes over it.
 // Thread-safe: the stores are, and the sampler runs on one thread.
 #pragma once
@@ -22,6 +25,8 @@
 
 #include "chaos/chaos_settings.hpp"
 #include "chaos/chaos_state.hpp"
+#include "console/experiment_launches.hpp"
+#include "console/experiment_runs.hpp"
 #include "console/log_store.hpp"
 #include "console/metric_timeline.hpp"
 #include "console/trace_admission.hpp"
@@ -38,6 +43,7 @@ struct ConsoleSettings {
   TraceAdmissionSettings admission;
   LogStoreSettings logs;
   MetricTimelineSettings timeline;
+  ExperimentRunsSettings experiments;
   std::chrono::milliseconds sample_interval{1000};
 };
 
@@ -90,6 +96,8 @@ class Console {
   const MetricTimeline& timeline() const { return timeline_; }
   MetricTimeline& timeline() { return timeline_; }
   const TraceAdmission& admission() const { return admission_; }
+  ExperimentRuns& experiment_runs() { return experiment_runs_; }
+  ExperimentLaunches& experiment_launches() { return experiment_launches_; }
   const ConsoleSettings& settings() const { return settings_; }
   const Clock& clock() const { return clock_; }
 
@@ -102,6 +110,8 @@ class Console {
   TraceStore traces_;
   std::shared_ptr<LogStore> logs_;
   MetricTimeline timeline_;
+  ExperimentRuns experiment_runs_;
+  ExperimentLaunches experiment_launches_;
 
   void show_chaos(std::string description, Clock::wall_time at);  // chaos_mutex_ held
 

@@ -5,6 +5,7 @@
 
 #include "console/console_json.hpp"
 #include "console/console_query.hpp"
+#include "console/experiment_routes.hpp"
 #include "http/responses.hpp"
 
 namespace srelab::console {
@@ -112,6 +113,8 @@ void add_console_routes(http::Router& router, Console& console,
   add("/console/api/status", handler([view, &breaker, &pool, tracing](const http::RequestContext&) {
         return status(*view, breaker, pool, tracing);
       }));
+  add_experiment_routes(router, console.experiment_runs(), console.experiment_launches(),
+                        console.clock(), admin_guard);
 }
 
 }  // namespace srelab::console

@@ -25,6 +25,21 @@ void for_each_segment(std::string_view path, Visit visit) {
   }
 }
 
+// Whether `path` has the segments of a route: as many, each literal equal, each capture
+// non-empty.
+template <class Segments>
+bool fits(const Segments& segments, std::string_view path) {
+  bool ok = true;
+  for_each_segment(path, [&](std::size_t index, std::string_view text, bool last) {
+    if (index >= segments.size()) return ok = false;
+    const auto& segment = segments[index];
+    if (segment.capture ? text.empty() : text != segment.text) return ok = false;
+    if (last && index + 1 != segments.size()) ok = false;
+    return ok;
+  });
+  return ok;
+}
+
 std::string_view method_name(Verb method) {
   return beast_http::to_string(method);
 }
@@ -59,10 +74,11 @@ Response handler_failed(const RequestContext& context, const std::string& failur
 }  // namespace
 
 void Router::add(Verb method, std::string pattern, Handler handler,
-                 std::vector<MiddlewarePtr> layers) {
+                 std::vector<MiddlewarePtr> layers, std::optional<std::size_t> body_limit) {
   if (pattern.empty() || pattern.front() != '/')
     throw std::invalid_argument("route pattern must start with '/': " + pattern);
-  Route route{method, std::move(pattern), {}, std::move(handler), {}};
+  Route route{method, std::move(pattern), {}, std::move(handler), {}, body_limit};
+  if (body_limit) largest_body_limit_ = std::max(largest_body_limit_, *body_limit);
   for_each_segment(route.pattern, [&](std::size_t, std::string_view text, bool) {
     const bool capture = text.size() >= 2 && text.front() == '{' && text.back() == '}';
     if (capture) text = text.substr(1, text.size() - 2);
@@ -114,37 +130,32 @@ void Router::use(MiddlewareFactory factory) {
   wide_.push_back(std::move(factory));
 }
 
-RouteMatch Router::match(Verb method, std::string_view path) const {
-  RouteMatch result;
-  if (path.empty() || path.front() != '/') return result;
-
-  auto fits = [path](const Route& route) {
-    bool ok = true;
-    for_each_segment(path, [&](std::size_t index, std::string_view text, bool last) {
-      if (index >= route.segments.size()) return ok = false;
-      const Segment& segment = route.segments[index];
-      if (segment.capture ? text.empty() : text != segment.text) return ok = false;
-      if (last && index + 1 != route.segments.size()) ok = false;
-      return ok;
-    });
-    return ok;
-  };
-
-  const Route* found = nullptr;
+// The route `method` and `path` reach: the first that fits with that method, else (for HEAD)
+// the first GET that fits; `path_known` says whether any route fits the path at all.
+const Router::Route* Router::find(Verb method, std::string_view path, bool& path_known) const {
   const Route* get_for_head = nullptr;
-  bool path_known = false;
+  path_known = false;
+  if (path.empty() || path.front() != '/') return nullptr;
   for (const Route& route : routes_) {
-    if (!fits(route)) continue;
+    if (!fits(route.segments, path)) continue;
     path_known = true;
-    if (route.method == method) {
-      found = &route;
-      break;
-    }
+    if (route.method == method) return &route;
     if (method == Verb::head && route.method == Verb::get && get_for_head == nullptr)
       get_for_head = &route;
   }
-  if (found == nullptr) found = get_for_head;
+  return get_for_head;
+}
 
+std::optional<std::size_t> Router::body_limit(Verb method, std::string_view path) const {
+  bool path_known = false;
+  const Route* found = find(method, path, path_known);
+  return found != nullptr ? found->body_limit : std::nullopt;
+}
+
+RouteMatch Router::match(Verb method, std::string_view path) const {
+  RouteMatch result;
+  bool path_known = false;
+  const Route* found = find(method, path, path_known);
   if (found != nullptr) {
     result.kind = RouteMatch::Kind::found;
     result.handler = &found->handler;
@@ -169,7 +180,8 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
   result.kind = RouteMatch::Kind::method_not_allowed;
   std::vector<Verb> listed;
   for (const Route& route : routes_) {
-    if (!fits(route) || std::find(listed.begin(), listed.end(), route.method) != listed.end())
+    if (!fits(route.segments, path) ||
+        std::find(listed.begin(), listed.end(), route.method) != listed.end())
       continue;
     listed.push_back(route.method);
     append_method(result.allow, method_name(route.method));

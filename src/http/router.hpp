@@ -5,12 +5,16 @@
 // to the GET route of the path when no HEAD route matches. Matching allocates nothing but the
 // params of the route found (and the Allow list of a 405).
 // Each route carries its middleware (http/middleware.hpp), composed while the router is built:
-// the router-wide layers in the order given to use(), then the route's own from add().
+// the router-wide layers in the order given to use(), then the route's own from add(). A route may
+// also carry a body limit of its own (a report upload takes more than the server's default); the
+// session asks body_limit() once the header of a request with a body is in.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,10 +51,19 @@ class Router {
   // Throws std::invalid_argument for a malformed pattern (not starting with '/', a brace that
   // is not a whole "{name}" segment) or a route that duplicates one already added: both are
   // bugs in the code that builds the router, found at startup.
-  // `layers` are the route's own middleware, inside the router-wide ones.
+  // `layers` are the route's own middleware, inside the router-wide ones; `body_limit`, when
+  // set, replaces the server's body limit (ServerSettings::body_limit) for this route.
   void add(Verb method, std::string pattern, Handler handler,
-           std::vector<MiddlewarePtr> layers = {});
+           std::vector<MiddlewarePtr> layers = {},
+           std::optional<std::size_t> body_limit = std::nullopt);
   RouteMatch match(Verb method, std::string_view path) const;
+
+  // The body limit of the route `method` and `path` reach (HEAD falls back to GET as in match),
+  // when it has one of its own. Allocates nothing.
+  std::optional<std::size_t> body_limit(Verb method, std::string_view path) const;
+  // The largest body limit of any route's own, 0 when none has one: until the session knows a
+  // request's route, it must let its parser accept that much.
+  std::size_t largest_body_limit() const { return largest_body_limit_; }
 
   // Router-wide middleware, for every route (those added already too), after the router-wide
   // layers given before it: `layer` itself, or one that `factory` makes from each route's pattern.
@@ -74,10 +87,14 @@ class Router {
     std::vector<Segment> segments;
     Handler handler;
     std::vector<MiddlewarePtr> layers;  // the first `wide_.size()` are the router-wide ones
+    std::optional<std::size_t> body_limit;
   };
+  const Route* find(Verb method, std::string_view path, bool& path_known) const;
+
   std::vector<Route> routes_;  // most specific first, so the first match of a method wins
   std::vector<MiddlewareFactory> wide_;
   UnmatchedObserver unmatched_;
+  std::size_t largest_body_limit_ = 0;
 };
 
 // Runs a matched route: `handler` inside `layers`, outermost first. A handler that throws has a

@@ -137,7 +137,12 @@ asio::awaitable<void> Session::serve() {
     error_code ec = co_await read_request();
     if (ec) {
       if (expired_) ec = asio::error::timed_out;
-      if (auto error = read_error(ec, settings)) co_await answer_and_close(*error);
+      // The 413 names the limit of the request's route (the parser may have refused the
+      // Content-Length against the largest limit, before the route was known).
+      ServerSettings in_force = settings;
+      in_force.body_limit = ec == beast_http::error::body_limit ? route_body_limit(parser_->get())
+                                                                : settings.body_limit;
+      if (auto error = read_error(ec, in_force)) co_await answer_and_close(*error);
       co_return;
     }
     Request& request = parser_->get();
@@ -163,7 +168,8 @@ asio::awaitable<error_code> Session::read_request() {
   auto& parser = parser_.emplace();
   parser.header_limit(
       static_cast<std::uint32_t>(std::min<std::size_t>(state_->settings.header_limit, UINT32_MAX)));
-  parser.body_limit(state_->settings.body_limit);
+  // Until the header names the route, the parser accepts the largest limit of any route.
+  parser.body_limit(std::max(state_->settings.body_limit, slot_.router->largest_body_limit()));
   error_code ec;
   for (;;) {
     if (buffer_.size() != 0) {
@@ -173,6 +179,7 @@ asio::awaitable<error_code> Session::read_request() {
         // Without the eager option put() stops right after the header, so `used` is its size.
         if (has_obsolete_line_folding(as_view(buffer_.data(), used)))
           co_return beast_http::error::bad_obs_fold;
+        if (!apply_route_body_limit(parser)) co_return beast_http::error::body_limit;
         parser.eager(true);
         if (!parser.is_done() && expects_continue(parser.get())) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -195,6 +202,26 @@ asio::awaitable<error_code> Session::read_request() {
     if (read_ec) co_return read_ec;
     buffer_.commit(n);
   }
+}
+
+// The body limit of the request's route, once its header is in: refused now when its
+// Content-Length says more, else given to the parser (which counts a chunked body against it).
+// Only for a request with a body, and only when some route has a limit of its own: the common
+// request pays nothing.
+bool Session::apply_route_body_limit(beast_http::request_parser<beast_http::string_body>& parser) {
+  if (slot_.router->largest_body_limit() == 0 || parser.is_done()) return true;
+  const std::size_t limit = route_body_limit(parser.get());
+  if (parser.content_length() && *parser.content_length() > limit) return false;
+  parser.body_limit(limit);
+  return true;
+}
+
+std::size_t Session::route_body_limit(const Request& request) const {
+  const std::size_t server_limit = state_->settings.body_limit;
+  if (slot_.router->largest_body_limit() == 0) return server_limit;
+  const auto target = split_target(request.target());
+  if (!target) return server_limit;  // request_error() answers it once it is read
+  return slot_.router->body_limit(request.method(), target->path).value_or(server_limit);
 }
 
 // Not a coroutine itself: a routed request costs the frames of run_route and the handler only.

@@ -46,6 +46,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   boost::asio::awaitable<void> serve();
   boost::asio::awaitable<boost::system::error_code> read_request();
+  bool apply_route_body_limit(beast_http::request_parser<beast_http::string_body>& parser);
+  std::size_t route_body_limit(const Request& request) const;
   boost::asio::awaitable<Response> dispatch(Request& request);
   static Response unmatched(const RouteMatch& match, const Request& request, std::string_view path);
   static boost::asio::awaitable<Response> ready(Response response);

@@ -198,6 +198,13 @@ Router make_router(std::atomic<int>& slow_started) {
     response.body() = c.request.body();
     co_return response;
   });
+  // A route whose bodies may be larger than the server's limit (1024 in these tests).
+  router.add(
+      Verb::post, "/upload",
+      [](RequestContext& c) -> boost::asio::awaitable<Response> {
+        co_return json_response(Status::ok, std::to_string(c.request.body().size()));
+      },
+      {}, 4096);
   router.add(Verb::get, "/throw", [](RequestContext&) -> boost::asio::awaitable<Response> {
     throw std::runtime_error("a bug in a handler");
     co_return Response{};
@@ -473,6 +480,37 @@ TEST_F(HttpServerTest, ChunkedAndContinueBodiesReachTheHandler) {
   ASSERT_TRUE(echo);
   EXPECT_EQ(echo->status, 200u);
   EXPECT_EQ(echo->body(), "ping");
+}
+
+TEST_F(HttpServerTest, ARouteWithItsOwnBodyLimitTakesMoreAndNamesItsLimit) {
+  start();
+  {
+    Client client(port());
+    ASSERT_TRUE(client.send(post("/upload", std::string(3000, 'u'))));
+    auto reply = client.read_response();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 200u) << reply->body();
+    EXPECT_EQ(reply->body(), "3000");
+    // The other routes keep the server's limit.
+    ASSERT_TRUE(client.send(post("/echo", std::string(2000, 'e'))));
+    auto echo = client.read_response();
+    ASSERT_TRUE(echo);
+    EXPECT_EQ(echo->status, 413u);
+    EXPECT_NE(echo->body().find("limit of 1024 bytes"), std::string::npos) << echo->body();
+  }
+  const std::string over(5000, 'o');
+  const std::string chunked =
+      "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" +
+      std::string("1388\r\n") + over + "\r\n0\r\n\r\n";
+  for (const std::string& request : {post("/upload", over), chunked}) {
+    Client client(port());
+    client.send(request);  // may fail half-way: the server answers early and closes
+    auto reply = client.read_response();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 413u);
+    expect_json_error(*reply, "Payload Too Large");
+    EXPECT_NE(reply->body().find("limit of 4096 bytes"), std::string::npos) << reply->body();
+  }
 }
 
 TEST_F(HttpServerTest, HandlerExceptionBecomes500AndTheConnectionLives) {

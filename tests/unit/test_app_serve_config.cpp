@@ -84,7 +84,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{{"redis-url", "redis://h:6379/16"}}, {}, "db in 0..15"},
         BadCase{{}, {{"DATABASE_URL", "postgresql://[broken"}}, "DATABASE_URL"},
         BadCase{{{"database-url", "host=x bogus_key=1"}}, {}, "--database-url"},
-        BadCase{{{"body-limit", "99999999999"}}, {}, "--body-limit"}));
+        BadCase{{{"body-limit", "99999999999"}}, {}, "--body-limit"},
+        BadCase{{{"gateway-url", "https://127.0.0.1:8080"}},
+                {},
+                "--gateway-url 'https://127.0.0.1:8080': expected http://HOST:PORT"}));
 
 }  // namespace
 }  // namespace srelab::app

@@ -158,5 +158,22 @@ TEST(RouterTest, MatchingAllocatesOnlyTheParams) {
   EXPECT_EQ(captured.params.get("part"), "wheel");
 }
 
+TEST(RouterTest, ARouteMayHaveABodyLimitOfItsOwn) {
+  Router router = make_router();
+  EXPECT_EQ(router.largest_body_limit(), 0u);
+  EXPECT_FALSE(router.body_limit(Verb::post, "/items/7"));
+  router.add(Verb::post, "/uploads/{name}", noop(), {}, 8 << 20);
+  router.add(Verb::put, "/uploads/{name}", noop(), {}, 1024);
+  EXPECT_EQ(router.largest_body_limit(), std::size_t{8 << 20});
+
+  long before = g_allocations;
+  EXPECT_EQ(router.body_limit(Verb::post, "/uploads/report"), std::size_t{8 << 20});
+  EXPECT_EQ(router.body_limit(Verb::put, "/uploads/report"), 1024u);
+  EXPECT_EQ(g_allocations - before, 0);
+  EXPECT_FALSE(router.body_limit(Verb::delete_, "/uploads/report")) << "no such route";
+  EXPECT_FALSE(router.body_limit(Verb::post, "/uploads")) << "no such path";
+  EXPECT_FALSE(router.body_limit(Verb::post, "/items/7")) << "a route without one";
+}
+
 }  // namespace
 }  // namespace srelab::http

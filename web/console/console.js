@@ -1,6 +1,7 @@
-// The sre-lab console (GET /console): dashboard, traces, logs and chaos panel in one page, with
-// no framework and no build step. Reads the console API (/console/api/*) and drives the admin
-// endpoints (/chaos/*, /resilience/*, /products/bulk/test); charts are uPlot (global `uPlot`).
+// The sre-lab console (GET /console): dashboard, traces, logs, chaos panel and experiments in one
+// page, with no framework and no build step. Reads the console API (/console/api/*) and drives
+// the admin endpoints (/chaos/*, /resilience/*, /products/bulk/test, /console/api/experiments/run);
+// charts are uPlot (global `uPlot`).
 //
 // This entry module only routes and starts: each view's module wires its own controls when
 // imported and puts in tabs.js's `onShow` what to do when its tab opens; format.js and api.js
@@ -8,10 +9,13 @@
 //
 // Polling, not server-sent events: the dashboard asks for the points after the last one it holds
 // once a second, the header's breaker and pool once a second, the chaos panel's documents once a
-// second while it is shown, logs every 2 s while shown and "Live". A hidden browser tab polls
-// nothing. Errors from the API are shown in the status line with the answer's `detail`.
+// second while it is shown, logs every 2 s while shown and "Live", experiments every 2 s while
+// one started here runs (10 s otherwise, and the dashboard's phase bands every 5 s). A hidden
+// browser tab polls nothing. Errors from the API are shown in the status line with the answer's
+// `detail`.
 import "./bulk.js";
 import "./chaos.js";
+import "./experiments.js";
 import "./logs.js";
 import {buildCharts, charts, timeline, timelinePoller} from "./dashboard.js";
 import {showTab, tabNames} from "./tabs.js";

@@ -1,6 +1,8 @@
 // The dashboard tab: one uPlot chart per series group of /console/api/timeline, fed once a second
-// with the points after the last one held, and the chaos bands drawn behind them. `uPlot` is the
-// global of uPlot.iife.min.js, which index.html loads before the modules run.
+// with the points after the last one held, and the chaos bands drawn behind them, beside the
+// phases of the experiment runs the console holds (/console/api/experiments, every 5 s while the
+// tab is shown, and whenever the experiments tab loads it). `uPlot` is the global of
+// uPlot.iife.min.js, which index.html loads before the modules run.
 import {api, poller, query} from "./api.js";
 import {$, COLORS, MB, clockTime, el, number} from "./format.js";
 import {isShown, onShow} from "./tabs.js";
@@ -59,7 +61,7 @@ const CHARTS = [
 ];
 
 // The points held: times in seconds (uPlot's unit), values by key, oldest first.
-export const timeline = {times: [], values: {}, bands: new Map(), lastMs: 0};
+export const timeline = {times: [], values: {}, bands: new Map(), lastMs: 0, phases: []};
 export const charts = new Map();  // id → {plot, def, card, latest}
 let dashboardPaused = false;
 
@@ -101,10 +103,59 @@ function mergeTimeline(answer) {
       timeline.bands.delete(start);
 }
 
-// Translucent rectangles behind the series, one per chaos band, with the description on top
-// when there is room for it.
+// How each kind of band is shaded: chaos red; an experiment's injection violet and its recovery
+// the same, lighter (its baseline is left plain: nothing was done to the service then).
+const BAND_STYLES = {
+  chaos: {fill: "rgba(220, 38, 38, 0.13)", edge: "rgba(220, 38, 38, 0.55)",
+          text: "rgba(153, 27, 27, 0.9)", top: true},
+  injection: {fill: "rgba(124, 58, 237, 0.16)", edge: "rgba(124, 58, 237, 0.6)",
+              text: "rgba(76, 29, 149, 0.9)", top: false},
+  recovery: {fill: "rgba(124, 58, 237, 0.06)", edge: "rgba(124, 58, 237, 0.3)",
+             text: "rgba(76, 29, 149, 0.75)", top: false},
+};
+
+// The runs' injection and recovery phases as bands (times in ms, like the chaos bands).
+export function setExperimentRuns(runs) {
+  timeline.phases = [];
+  for (const run of runs || [])
+    for (const phase of run.phases || [])
+      if (phase.name === "injection" || phase.name === "recovery")
+        timeline.phases.push({kind: phase.name, start: phase.start, end: phase.end,
+                              description: `${phase.name}: ${run.experiment || run.title}`});
+  if (isShown("dashboard") && !dashboardPaused) for (const {plot} of charts.values()) plot.redraw();
+}
+
+// One translucent rectangle behind the series, with its description when there is room for it:
+// a chaos band's along the top, an experiment phase's along the bottom, so both can be read.
+function drawBand(plot, band, style, lastTime) {
+  const {ctx} = plot;
+  const {left, top, width, height} = plot.bbox;
+  const start = band.start / 1000;
+  const end = band.end === null || band.end === undefined ? lastTime : band.end / 1000;
+  let x0 = plot.valToPos(start, "x", true);
+  let x1 = plot.valToPos(end, "x", true);
+  if (x1 < left || x0 > left + width) return;
+  x0 = Math.max(x0, left);
+  x1 = Math.min(x1, left + width);
+  ctx.fillStyle = style.fill;
+  ctx.fillRect(x0, top, Math.max(x1 - x0, 2 * devicePixelRatio), height);
+  ctx.fillStyle = style.edge;
+  ctx.fillRect(x0, top, Math.max(devicePixelRatio, 1), height);
+  const label = band.description || "chaos";
+  const fontPx = 10 * devicePixelRatio;
+  ctx.font = `${fontPx}px system-ui, sans-serif`;
+  ctx.textAlign = "left";  // uPlot leaves the axes' alignment on the context
+  ctx.textBaseline = "alphabetic";
+  if (x1 - x0 > ctx.measureText(label).width + 8 * devicePixelRatio) {
+    ctx.fillStyle = style.text;
+    const y = style.top ? top + fontPx + 2 * devicePixelRatio : top + height - 4 * devicePixelRatio;
+    ctx.fillText(label, x0 + 4 * devicePixelRatio, y);
+  }
+}
+
+// The experiments' phases, then the chaos bands over them.
 function drawBands(plot) {
-  if (timeline.bands.size === 0) return;
+  if (timeline.bands.size === 0 && timeline.phases.length === 0) return;
   const {ctx} = plot;
   const {left, top, width, height} = plot.bbox;
   const lastTime = timeline.times[timeline.times.length - 1] ?? Date.now() / 1000;
@@ -112,28 +163,8 @@ function drawBands(plot) {
   ctx.beginPath();
   ctx.rect(left, top, width, height);
   ctx.clip();
-  for (const band of timeline.bands.values()) {
-    const start = band.start / 1000;
-    const end = band.end === null || band.end === undefined ? lastTime : band.end / 1000;
-    let x0 = plot.valToPos(start, "x", true);
-    let x1 = plot.valToPos(end, "x", true);
-    if (x1 < left || x0 > left + width) continue;
-    x0 = Math.max(x0, left);
-    x1 = Math.min(x1, left + width);
-    ctx.fillStyle = "rgba(220, 38, 38, 0.13)";
-    ctx.fillRect(x0, top, Math.max(x1 - x0, 2 * devicePixelRatio), height);
-    ctx.fillStyle = "rgba(220, 38, 38, 0.55)";
-    ctx.fillRect(x0, top, Math.max(devicePixelRatio, 1), height);
-    const label = band.description || "chaos";
-    const fontPx = 10 * devicePixelRatio;
-    ctx.font = `${fontPx}px system-ui, sans-serif`;
-    ctx.textAlign = "left";  // uPlot leaves the axes' alignment on the context
-    ctx.textBaseline = "alphabetic";
-    if (x1 - x0 > ctx.measureText(label).width + 8 * devicePixelRatio) {
-      ctx.fillStyle = "rgba(153, 27, 27, 0.9)";
-      ctx.fillText(label, x0 + 4 * devicePixelRatio, top + fontPx + 2 * devicePixelRatio);
-    }
-  }
+  for (const phase of timeline.phases) drawBand(plot, phase, BAND_STYLES[phase.kind], lastTime);
+  for (const band of timeline.bands.values()) drawBand(plot, band, BAND_STYLES.chaos, lastTime);
   ctx.restore();
 }
 
@@ -303,6 +334,12 @@ export const timelinePoller = poller("Dashboard", 1000, async () => {
   if (isShown("dashboard") && !dashboardPaused) renderDashboard();
 });
 
+// The runs' phases change only when a run ends: every 5 s is soon enough.
+const phasePoller = poller("Experiment phases", 5000, async () => {
+  const answer = await api("/console/api/experiments");
+  setExperimentRuns(answer.runs);
+}, () => isShown("dashboard"));
+
 $("#dashboard-pause").addEventListener("click", (event) => {
   dashboardPaused = !dashboardPaused;
   event.currentTarget.setAttribute("aria-pressed", String(dashboardPaused));
@@ -311,6 +348,7 @@ $("#dashboard-pause").addEventListener("click", (event) => {
 });
 $("#dashboard-window").addEventListener("change", renderDashboard);
 onShow.dashboard = () => {
+  phasePoller.start();
   // Charts drawn while hidden have no width: size them now.
   requestAnimationFrame(() => {
     for (const {plot, body} of charts.values())
