@@ -71,8 +71,16 @@ boost::json::object run_record(const ActivityRun& run) {
   return record;
 }
 
+boost::json::object latency_json(const telemetry::HistogramSnapshot& latency) {
+  const auto summary = load::summarize(latency);
+  return {{"answers", summary.count},
+          {"p50", number_or_null(summary.p50)},
+          {"p95", number_or_null(summary.p95)},
+          {"p99", number_or_null(summary.p99)},
+          {"max", number_or_null(summary.max)}};
+}
+
 boost::json::object load_summary(const load::LoadReport& report) {
-  const auto summary = load::summarize(report.latency);
   boost::json::object out = tally_counts(report.total);
   out["requests"] = report.total.answered + report.total.errors() + report.total.dropped;
   out["answered"] = report.total.answered;
@@ -81,10 +89,7 @@ boost::json::object load_summary(const load::LoadReport& report) {
   out["io_errors"] = report.total.io_errors;
   out["dropped"] = report.total.dropped;
   out["elapsed_s"] = report.elapsed_s;
-  out["latency_s"] = boost::json::object{{"p50", number_or_null(summary.p50)},
-                                         {"p95", number_or_null(summary.p95)},
-                                         {"p99", number_or_null(summary.p99)},
-                                         {"max", number_or_null(summary.max)}};
+  out["latency_s"] = latency_json(report.latency);
   if (!report.error.empty()) out["error"] = report.error;
   return out;
 }

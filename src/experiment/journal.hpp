@@ -32,6 +32,9 @@ struct ActivityRun {
 
 boost::json::object run_record(const ActivityRun& run);
 
+// {answers, p50, p95, p99, max} of a latency histogram, in seconds.
+boost::json::object latency_json(const telemetry::HistogramSnapshot& latency);
+
 // A load run's summary as an action's output: requests, answers by status and source, latency.
 boost::json::object load_summary(const load::LoadReport& report);
 

@@ -172,6 +172,10 @@ void read_extension(const json::value& extension, JournalView& view) {
   for (const json::value& phase : items(member(&extension, "phases"))) {
     PhaseSpan span{text(member(&phase, "name")), number(member(&phase, "start")),
                    number(member(&phase, "end"))};
+    const json::value* latency = member(&phase, "latency_s");
+    span.p50 = number(member(latency, "p50"));
+    span.p95 = number(member(latency, "p95"));
+    span.p99 = number(member(latency, "p99"));
     if (!span.name.empty() && std::isfinite(span.start) && std::isfinite(span.end))
       view.phases.push_back(span);
   }

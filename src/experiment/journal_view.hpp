@@ -46,6 +46,8 @@ struct ActivityRun {
 struct PhaseSpan {
   std::string name;
   double start = 0, end = 0;  // seconds from the run's start
+  // The phase's exact latency quantiles (from the run's histogram), when the journal has them.
+  double p50 = NAN, p95 = NAN, p99 = NAN;
 };
 
 // One second of the background load, as the client saw it.

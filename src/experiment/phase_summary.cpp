@@ -95,10 +95,16 @@ PhaseSummary summarize(const JournalView& view, const PhaseSpan& phase, bool by_
   out.seconds =
       phase.end > phase.start ? phase.end - phase.start : static_cast<double>(points.size());
   out.rate = share(out.answered, out.seconds);
-  const auto cdfs = second_cdfs(points);
-  out.p50 = mixed_quantile(cdfs, 0.50);
-  out.p95 = mixed_quantile(cdfs, 0.95);
-  out.p99 = mixed_quantile(cdfs, 0.99);
+  if (std::isfinite(phase.p95)) {  // exact, from the run's histogram
+    out.p50 = phase.p50;
+    out.p95 = phase.p95;
+    out.p99 = phase.p99;
+  } else {
+    const auto cdfs = second_cdfs(points);
+    out.p50 = mixed_quantile(cdfs, 0.50);
+    out.p95 = mixed_quantile(cdfs, 0.95);
+    out.p99 = mixed_quantile(cdfs, 0.99);
+  }
   out.error_share = share(out.errors, out.answered + out.failed);
   out.hit_rate = sources ? share(cache, out.answered)
                          : timeline_mean(view, "cache_hit_rate", phase.start, phase.end);

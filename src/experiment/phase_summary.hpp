@@ -3,10 +3,11 @@
 // share of answers the database served. The report writers print them as the phase table; the
 // side-by-side report compares them across runs.
 //
-// The journal keeps each second's p50/p95/p99/max, not the latencies themselves, so a phase's
-// quantiles are estimated: each second is read as a distribution through its quantiles
-// (0 → p50 → p95 → p99 → max; straight in log(latency) between two of them), the seconds are
-// mixed weighted by their answers, and the mixture's quantile is found by bisection. Where
+// A phase's quantiles are the exact ones the runner writes beside the phase (`latency_s`, from
+// the load's histogram). A journal without them (an older one) keeps only each second's
+// p50/p95/p99/max, so they are estimated: each second is read as a distribution through its
+// quantiles (0 → p50 → p95 → p99 → max; straight in log(latency) between two of them), the seconds
+// are mixed weighted by their answers, and the mixture's quantile is found by bisection. Where
 // seconds look alike this lands within their spread; the judged probes carry the exact figures
 // with their intervals.
 #pragma once
@@ -24,7 +25,7 @@ struct PhaseSummary {
   double sent = 0, answered = 0, failed = 0;
   double errors = 0;                       // answers outside 2xx/3xx, plus requests with no answer
   double rate = NAN;                       // answers per second
-  double p50 = NAN, p95 = NAN, p99 = NAN;  // estimated, see above
+  double p50 = NAN, p95 = NAN, p99 = NAN;  // exact or estimated, see above
   double error_share = NAN;                // errors / (answered + failed)
   double hit_rate = NAN;        // cache / answered; else the timeline's cache_hit_rate mean
   double database_share = NAN;  // database / answered

@@ -580,10 +580,16 @@ boost::json::object ExperimentRun::journal(const std::vector<ActivityRun>& befor
   ours["load_url"] = experiment_.load ? boost::json::value(experiment_.load->target.text())
                                       : boost::json::value(nullptr);
   boost::json::array spans;
-  for (const auto& phase : phases_)
-    spans.push_back({{"name", phase.name},
-                     {"start", (phase.start_ms - start_ms_) / 1000},
-                     {"end", ((phase.end_ms == 0 ? end_ms : phase.end_ms) - start_ms_) / 1000}});
+  for (const auto& phase : phases_) {
+    boost::json::object span{
+        {"name", phase.name},
+        {"start", (phase.start_ms - start_ms_) / 1000},
+        {"end", ((phase.end_ms == 0 ? end_ms : phase.end_ms) - start_ms_) / 1000}};
+    // The phase's exact quantiles, from its histogram: the reports' phase table reads them.
+    const Samples samples = book_.samples(phase.name);
+    if (samples.latency.count > 0) span["latency_s"] = latency_json(samples.latency);
+    spans.push_back(std::move(span));
+  }
   ours["phases"] = std::move(spans);
   boost::json::array prepared;
   for (const auto& run : prepared_) prepared.push_back(run_record(run));

@@ -370,6 +370,9 @@ TEST(Runner, AHypothesisThatHolds) {
     EXPECT_GE(phase.at("start").as_double(), previous_end);
     EXPECT_GT(phase.at("end").as_double(), phase.at("start").as_double());
     previous_end = phase.at("end").as_double();
+    // Each phase carries its exact quantiles, for the reports' phase table.
+    EXPECT_GT(phase.at("latency_s").at("answers").to_number<double>(), 0) << phase;
+    EXPECT_GT(phase.at("latency_s").at("p95").to_number<double>(), 0) << phase;
   }
   EXPECT_EQ(seconds_by_phase(journal),
             (std::map<std::string, int>{{"baseline", 10}, {"injection", 20}, {"recovery", 20}}));
