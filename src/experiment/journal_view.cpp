@@ -67,8 +67,8 @@ std::optional<JudgedProbe> read_judged(const json::value* lab) {
   return judged;
 }
 
-ActivityRun read_run(const json::value& run, std::string where) {
-  ActivityRun out;
+ActivityView read_run(const json::value& run, std::string where) {
+  ActivityView out;
   out.where = std::move(where);
   const json::value* activity = member(&run, "activity");
   out.type = text(member(activity, "type"));

@@ -31,7 +31,7 @@ struct JudgedProbe {
 };
 
 // One activity as it ran: a steady-state probe, a method step or a rollback.
-struct ActivityRun {
+struct ActivityView {
   std::string where;  // "before", "method", "during", "rollback", "after"
   std::string type;   // action | probe
   std::string name;
@@ -85,7 +85,7 @@ struct JournalView {
   std::string service_url, load_url, console_url;
 
   std::optional<bool> before_met, after_met;  // steady state; empty when not checked
-  std::vector<ActivityRun> activities;        // before, method, during, rollbacks, after
+  std::vector<ActivityView> activities;       // before, method, during, rollbacks, after
   std::vector<PhaseSpan> phases;              // from the extension, else from the load's points
   std::vector<LoadPoint> load;
   std::vector<double> time;                           // the timeline's seconds

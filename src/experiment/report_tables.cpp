@@ -19,7 +19,7 @@ std::string interval_text(const JudgedProbe& p) {
   return out;
 }
 
-std::string status_text(const ActivityRun& run) {
+std::string status_text(const ActivityView& run) {
   std::string out = run.status.empty() ? "not recorded" : run.status;
   if (run.tolerance_met) out += *run.tolerance_met ? ", tolerance met" : ", tolerance not met";
   return out;
@@ -76,7 +76,7 @@ Table probes_table(const JournalView& view) {
   Table table{{"Phase", "Hypothesis", "Value", "Interval", "Samples", "Judgement", "Evidence"},
               {},
               "No probe was judged: the run stopped before any phase was measured."};
-  for (const ActivityRun& run : view.activities) {
+  for (const ActivityView& run : view.activities) {
     if (!run.judged) continue;
     const JudgedProbe& p = *run.judged;
     table.rows.push_back({plain(p.phase.empty() ? run.where : p.phase),
@@ -92,7 +92,7 @@ Table activities_table(const JournalView& view) {
   Table table{{"Step", "Type", "Name", "Status", "Duration", "Output or exception"},
               {},
               "The journal records no actions or rollbacks."};
-  for (const ActivityRun& run : view.activities) {
+  for (const ActivityView& run : view.activities) {
     if (run.judged) continue;
     const std::string detail = !run.exception.empty() ? "exception: " + run.exception
                                : !run.output.empty()  ? run.output

@@ -36,7 +36,7 @@ std::string probe_key(const JudgedProbe& p, const std::string& name) {
 }
 
 const JudgedProbe* find_probe(const LabelledRun& run, const std::string& key) {
-  for (const ActivityRun& a : run.view.activities)
+  for (const ActivityView& a : run.view.activities)
     if (a.judged && probe_key(*a.judged, a.name) == key) return &*a.judged;
   return nullptr;
 }
@@ -68,7 +68,7 @@ void add_phase_rows(Table& table, const std::vector<LabelledRun>& runs) {
 void add_probe_rows(Table& table, const std::vector<LabelledRun>& runs) {
   std::vector<std::string> keys;
   for (const LabelledRun& run : runs)
-    for (const ActivityRun& a : run.view.activities)
+    for (const ActivityView& a : run.view.activities)
       if (a.judged) {
         std::string key = probe_key(*a.judged, a.name);
         if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
