@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "console/answer_handler.hpp"
 #include "console/console_json.hpp"
 #include "console/console_query.hpp"
 #include "console/experiment_routes.hpp"
@@ -78,16 +79,6 @@ http::Response status(const Console& console, const resilience::CircuitBreaker& 
   return http::json_response(http::Status::ok, render_status(status));
 }
 
-// The handler as a coroutine; the answer is a named local (GCC 12 can destroy a temporary in a
-// co_return expression twice).
-template <class Answer>
-http::Handler handler(Answer answer) {
-  return [answer = std::move(answer)](http::RequestContext& request) -> awaitable<http::Response> {
-    http::Response response = answer(request);
-    co_return response;
-  };
-}
-
 }  // namespace
 
 void add_console_routes(http::Router& router, Console& console,
@@ -97,20 +88,21 @@ void add_console_routes(http::Router& router, Console& console,
     router.add(http::Verb::get, pattern, std::move(answer), {admin_guard});
   };
   const Console* view = &console;
-  add("/console/api/timeline", handler([view](const http::RequestContext& request) {
+  add("/console/api/timeline", answer_handler([view](const http::RequestContext& request) {
         return timeline(*view, request.query);
       }));
-  add("/console/api/traces", handler([view](const http::RequestContext& request) {
+  add("/console/api/traces", answer_handler([view](const http::RequestContext& request) {
         return trace_list(*view, request.query);
       }));
   add("/console/api/traces/{trace_id}",
-      handler([view, tracing](const http::RequestContext& request) {
+      answer_handler([view, tracing](const http::RequestContext& request) {
         return one_trace(*view, tracing, request.params.get("trace_id"));
       }));
-  add("/console/api/logs", handler([view](const http::RequestContext& request) {
+  add("/console/api/logs", answer_handler([view](const http::RequestContext& request) {
         return log_page(*view, request.query);
       }));
-  add("/console/api/status", handler([view, &breaker, &pool, tracing](const http::RequestContext&) {
+  add("/console/api/status",
+      answer_handler([view, &breaker, &pool, tracing](const http::RequestContext&) {
         return status(*view, breaker, pool, tracing);
       }));
   add_experiment_routes(router, console.experiment_runs(), console.experiment_launches(),

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "console/answer_handler.hpp"
 #include "core/json_string.hpp"
 #include "http/responses.hpp"
 
@@ -144,16 +145,6 @@ http::Response launch(ExperimentLaunches& launches, const Clock& clock,
                           answer.detail);
 }
 
-// The handler as a coroutine; the answer is a named local (GCC 12 can destroy a temporary in a
-// co_return expression twice).
-template <class Answer>
-http::Handler handler(Answer answer) {
-  return [answer = std::move(answer)](http::RequestContext& request) -> awaitable<http::Response> {
-    http::Response response = answer(request);
-    co_return response;
-  };
-}
-
 }  // namespace
 
 void add_experiment_routes(http::Router& router, ExperimentRuns& runs, ExperimentLaunches& launches,
@@ -161,23 +152,23 @@ void add_experiment_routes(http::Router& router, ExperimentRuns& runs, Experimen
   // Read once: the embedded files do not change while the binary runs.
   auto shipped = std::make_shared<const std::vector<ShippedExperiment>>(shipped_experiments());
   router.add(http::Verb::get, "/console/api/experiments",
-             handler([&runs, &launches, shipped](const http::RequestContext&) {
+             answer_handler([&runs, &launches, shipped](const http::RequestContext&) {
                return list(runs, launches, *shipped);
              }),
              {admin_guard});
   // This route's own body limit: a run's report may be larger than the server's default.
   router.add(http::Verb::post, "/console/api/experiments",
-             handler([&runs](const http::RequestContext& request) {
+             answer_handler([&runs](const http::RequestContext& request) {
                return add_run(runs, request.request.body());
              }),
              {admin_guard}, runs.settings().max_body_bytes);
   router.add(http::Verb::get, "/console/api/experiments/{id}/report",
-             handler([&runs](const http::RequestContext& request) {
+             answer_handler([&runs](const http::RequestContext& request) {
                return report(runs, request.params.get("id"));
              }),
              {admin_guard});
   router.add(http::Verb::post, "/console/api/experiments/run",
-             handler([&launches, &clock, shipped](const http::RequestContext& request) {
+             answer_handler([&launches, &clock, shipped](const http::RequestContext& request) {
                return launch(launches, clock, *shipped, request.request.body());
              }),
              {admin_guard});
