@@ -197,8 +197,11 @@ std::vector<double> ExperimentRun::series(const Timeline& timeline, const std::s
   const double end = within->end_ms == 0 ? now_ms() : within->end_ms;
   for (std::size_t i = 0; i < timeline.time_ms.size() && i < found->second.size(); ++i) {
     const double t = timeline.time_ms[i];
-    // A point is the second before its time: it belongs to the phase it ends in.
-    if (t > within->start_ms && t <= end + 500 && !std::isnan(found->second[i]))
+    // A point is the second before its time: it belongs to the phase it ends in. A point
+    // sampled just after the phase ended is the next phase's: it may already show the next
+    // phase's first action (Part 4.3's baseline counted the first leaked block when it took
+    // points up to 500 ms late).
+    if (t > within->start_ms && t <= end && !std::isnan(found->second[i]))
       values.push_back(found->second[i]);
   }
   return values;

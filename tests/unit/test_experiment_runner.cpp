@@ -769,6 +769,33 @@ TEST(Runner, MetricProbesReadTheTimelineOfTheirPhase) {
   EXPECT_EQ(timeline.at("time").as_array().size(), 50u);
 }
 
+// A point is sampled a little after its second ends; one sampled just after the baseline ended
+// already shows the injection's first action, so it is the injection's, not the baseline's.
+TEST(Runner, APointSampledAfterAPhaseEndedBelongsToTheNextPhase) {
+  Spec spec;
+  spec.method = R"(
+  - type: probe
+    name: leak grew
+    provider: {type: sre-lab, func: metric, arguments: {series: memory_leak_bytes, statistic: max}}
+    tolerance: {type: rose})";
+  std::stop_source stop;
+  FakeTarget target(stop);
+  for (int s = 1; s <= 50; ++s) {
+    const double sampled = kStartMs + s * 1000 + 300;
+    target.timeline_.time_ms.push_back(sampled);
+    const bool injected = sampled > kStartMs + 10'000 && sampled <= kStartMs + 30'300;
+    target.timeline_.values["memory_leak_bytes"].push_back(injected ? 50.0 * (s - 9) : 0);
+  }
+  const RunResult result = run(parse(spec), target, stop).result;
+  const json::object* grew = record_named(result.journal.at("run").as_array(), "leak grew");
+  ASSERT_TRUE(grew);
+  EXPECT_EQ(grew->at("tolerance_met"), true);
+  EXPECT_EQ(grew->at("sre-lab").at("samples"), 20u);
+  const std::string evidence(grew->at("sre-lab").at("evidence").as_string());
+  EXPECT_NE(evidence.find("against 0 B in the baseline, over 20 and 9 points"), std::string::npos)
+      << evidence;
+}
+
 TEST(Runner, GetArgumentsJoinAQueryAlreadyInTheUrl) {
   Spec spec;
   spec.method = R"(
