@@ -8,7 +8,7 @@ import {resetLab} from "./support.mjs";
 export const name = "an experiment started from the console is listed with its report";
 
 const EXPERIMENT = "part4-memory-leak";
-const VARS = "baseline_s=4 injection_s=6 recovery_s=2";
+const VARS = "baseline_s=5 injection_s=6 recovery_s=2";
 
 export async function run({page, base, api, waitUntil, assert, expectText}) {
   await resetLab(api);

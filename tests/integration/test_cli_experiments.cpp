@@ -203,7 +203,7 @@ TEST_F(ExperimentsTest, Part4GracefulDegradationHolds) {
 }
 
 TEST_F(ExperimentsTest, Part4MemoryLeakHolds) {
-  expect_held(experiment({"run", "part4-memory-leak", "--var=baseline_s=4", "--var=injection_s=6",
+  expect_held(experiment({"run", "part4-memory-leak", "--var=baseline_s=5", "--var=injection_s=6",
                           "--var=recovery_s=2"}));
   expect_clean_lab(get_json("/chaos"), get_json("/resilience"));
 }
