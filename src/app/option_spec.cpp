@@ -6,7 +6,7 @@
 namespace srelab::app {
 namespace {
 
-constexpr std::array<OptionSpec, 45> serve_table{{
+constexpr std::array<OptionSpec, 46> serve_table{{
     {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
     {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
     {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
@@ -65,9 +65,13 @@ constexpr std::array<OptionSpec, 45> serve_table{{
     {"otel-resource-attributes", "OTEL_RESOURCE_ATTRIBUTES", "K=V,...", "none",
      "OTLP resource attributes"},
     {"log-level", "SRE_LAB_LOG_LEVEL", "LEVEL", "info", "debug, info, warning or error"},
-    {"log-file", "SRE_LAB_LOG_FILE", "PATH", "none", "also append the JSON log lines to PATH"},
+    {"log-file", "SRE_LAB_LOG_FILE", "PATH", "none (up: STATE_DIR/sre-lab.log)",
+     "also append the JSON log lines to PATH (empty: stdout only)"},
     {"logs-injection", "DD_LOGS_INJECTION", "BOOL", "true",
      "dd.trace_id, dd.span_id, dd.service, dd.env, dd.version in log lines"},
+    {"trace-128-bit-logging", "DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED", "BOOL", "true",
+     "dd.trace_id as the whole 128-bit id (32 hex digits) when its high half is set; false: the "
+     "decimal low 64 bits"},
     {"dogstatsd-port", "DD_DOGSTATSD_PORT", "PORT", "8125", "DogStatsD port, 1..65535"},
     {"dogstatsd-interval", "SRE_LAB_DOGSTATSD_INTERVAL", "SECONDS", "10",
      "how often metrics go to DogStatsD, 0.05..3600"},

@@ -35,6 +35,10 @@ struct UpConfig {
   std::uint16_t gateway_port = 8080;
   std::chrono::milliseconds gateway_timeout{5000};
   std::filesystem::path gateway_config;  // empty: the generated one
+  // The service's JSON log, also on stdout: <state dir>/sre-lab.log unless --log-file names
+  // another (or none, with an empty value).
+  std::filesystem::path service_log;
+  bool default_service_log = true;  // false: the user's --log-file, passed on as they gave it
 };
 
 // Decimal seconds with an optional "s" ("1", "1s", "0.5s"): a gateway timeout reads like
@@ -72,6 +76,13 @@ std::optional<UpConfig> finalize_up_config(OptionValues& values) {
   config.gateway_timeout = gateway_timeout(values);
   if (const auto file = values.raw("gateway-config"))
     config.gateway_config = std::filesystem::absolute(*file, ec);
+  // A file by default, so a log shipper (the Datadog Agent's conf.d/sre_lab.d) has one path to
+  // tail whatever terminal the lab runs in.
+  config.default_service_log = !values.is_set("log-file");
+  if (config.default_service_log)
+    config.service_log = config.state_dir / "sre-lab.log";
+  else if (const std::string file = values.text("log-file", ""); !file.empty())
+    config.service_log = std::filesystem::absolute(file, ec);
   if (!values.error().empty()) return std::nullopt;
   return config;
 }
@@ -156,6 +167,7 @@ class Lab {
     if (config_.own_postgres) argv.push_back("--database-url=" + postgres_->url());
     if (config_.own_redis) argv.push_back("--redis-url=" + redis_->url());
     if (config_.gateway) argv.push_back("--gateway-log=" + gateway_log().string());
+    if (config_.default_service_log) argv.push_back("--log-file=" + config_.service_log.string());
     // Experiments started from the console send their load where users' traffic goes. (A
     // configuration of the user's may listen elsewhere: its load then goes to the service.)
     if (config_.gateway && config_.gateway_config.empty())
@@ -205,6 +217,8 @@ class Lab {
       std::printf("  console    %s/console   (dashboard, traces, logs, chaos, experiments)\n",
                   base.c_str());
     std::printf("  API docs   %s/docs\n", base.c_str());
+    if (!config_.service_log.empty())
+      std::printf("  log        %s   (JSON lines, also on stdout)\n", config_.service_log.c_str());
     if (postgres_)
       std::printf("  Postgres   %s  (pid %d, log %s)\n", postgres_->url().c_str(), postgres_->pid(),
                   (config_.state_dir / "postgres.log").c_str());

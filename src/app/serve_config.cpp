@@ -120,6 +120,7 @@ void finalize_logging(OptionValues& values, LoggingConfig& logging) {
   if (!parsed) values.fail("log-level", level, "debug, info, warning or error");
   logging.level = parsed.value_or(telemetry::LogLevel::info);
   logging.injection = flag_bool(values, "logs-injection", true);
+  logging.trace_id_128 = flag_bool(values, "trace-128-bit-logging", true);
   logging.file = values.text("log-file", "");
 }
 

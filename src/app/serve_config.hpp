@@ -41,7 +41,8 @@ struct TracingConfig {
 struct LoggingConfig {
   telemetry::LogLevel level = telemetry::LogLevel::info;
   bool injection = true;
-  std::string file;  // empty: stdout only
+  bool trace_id_128 = true;  // DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED
+  std::string file;          // empty: stdout only
 };
 
 // The console's recording (console/console.hpp): on by default, bounded.

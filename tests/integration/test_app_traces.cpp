@@ -345,11 +345,10 @@ TEST_F(LogsTest, AFailingRequestsLogLineCarriesItsTraceAndSpanIds) {
       5s));
   EXPECT_EQ(text(*line, "level"), "error");
   EXPECT_EQ(text(*line, "logger"), "catalog.product_service");
-  EXPECT_EQ(text(*line, "dd.trace_id"), std::to_string(root.trace_id.low));
-  // The log's decimal id is the low half of the answer's X-Trace-Id.
-  const auto low = telemetry::parse_hex16(std::string_view(failed.header("x-trace-id")).substr(16));
-  ASSERT_TRUE(low);
-  EXPECT_EQ(text(*line, "dd.trace_id"), std::to_string(*low));
+  // 128-bit ids are logged whole by default: the answer's X-Trace-Id, 32 hex digits.
+  ASSERT_NE(root.trace_id.high, 0u);
+  EXPECT_EQ(text(*line, "dd.trace_id"), telemetry::to_hex(root.trace_id));
+  EXPECT_EQ(text(*line, "dd.trace_id"), failed.header("x-trace-id"));
   EXPECT_EQ(text(*line, "dd.span_id"), std::to_string(root.span_id));
   EXPECT_EQ(text(*line, "dd.service"), "sre-lab");
   EXPECT_EQ(text(*line, "dd.env"), "lab-test");

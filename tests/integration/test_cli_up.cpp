@@ -5,9 +5,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -106,6 +110,8 @@ TEST_F(CliTest, BadUsageIsOneLineAndExitCodeTwo) {
       {{"up", "--products", "many"}, "invalid --products 'many'"},
       {{"up", "--gateway", "maybe"}, "invalid --gateway 'maybe': expected on or off"},
       {{"up", "--gateway-timeout", "soon"}, "invalid --gateway-timeout 'soon'"},
+      {{"serve", "--trace-128-bit-logging", "maybe"},
+       "invalid --trace-128-bit-logging 'maybe': expected true or false"},
   };
   for (const Case& c : cases) {
     const CliRun result = run(c.args);
@@ -130,8 +136,10 @@ TEST_F(CliTest, UpNamesATakenPortAndStartsNothing) {
   EXPECT_FALSE(fs::exists(dir_ / "lab" / "postgres")) << "nothing started";
 }
 
-// Starts `up`, waits for /readyz, fetches a product, stops it with SIGTERM; the product's JSON.
-std::string up_and_down(CliTest& test, lab::Process& up, std::uint16_t port) {
+// Starts `up`, waits for /readyz, fetches a product, runs `while_up`, stops it with SIGTERM; the
+// product's JSON.
+std::string up_and_down(CliTest& test, lab::Process& up, std::uint16_t port,
+                        const std::function<void()>& while_up = {}) {
   bool ready = false;
   for (int i = 0; i < 600 && !ready && up.running(); ++i) {  // initdb + seeding: up to 60 s
     try {
@@ -144,6 +152,7 @@ std::string up_and_down(CliTest& test, lab::Process& up, std::uint16_t port) {
   (void)test;
   testing::HttpReply product = testing::HttpClient(port).get("/products/1");
   EXPECT_EQ(product.status, 200) << product.body;
+  if (while_up) while_up();
 
   const std::vector<pid_t> children = children_of(up.pid());
   EXPECT_EQ(children.size(), 3u) << "postgres, redis and the service";
@@ -165,9 +174,44 @@ TEST_F(CliTest, UpRunsTheLabAndStopsEverythingOnSigterm) {
                                       "--gateway", "off"};
 
   lab::Process first = spawn(args, "up1.log");
-  const std::string first_product = up_and_down(*this, first, port);
+  // A failing lookup writes a log line under its request's span.
+  std::string failed_trace_id;
+  const std::string first_product = up_and_down(*this, first, port, [&] {
+    testing::HttpClient client(port);
+    ASSERT_EQ(client
+                  .request(boost::beast::http::verb::post, "/chaos/configure",
+                           R"({"db_failure_rate": 1.0})")
+                  .status,
+              200);
+    failed_trace_id = client.get("/products/2").header("x-trace-id");
+  });
   const std::string log = read("up1.log");
   EXPECT_NE(log.find("http://127.0.0.1:" + std::to_string(port)), std::string::npos) << log;
+
+  // The service's log goes to a file in the state directory too, named with the URLs.
+  const fs::path service_log = dir_ / "lab" / "sre-lab.log";
+  EXPECT_NE(log.find("log        " + service_log.string()), std::string::npos) << log;
+  ASSERT_TRUE(fs::exists(service_log));
+  std::ifstream lines(service_log);
+  int json_lines = 0;
+  std::optional<boost::json::object> failure;
+  for (std::string line; std::getline(lines, line);) {
+    boost::system::error_code ec;
+    const boost::json::value value = boost::json::parse(line, ec);
+    ASSERT_FALSE(ec) << "not a JSON line: " << line;
+    ++json_lines;
+    const auto& object = value.as_object();
+    EXPECT_TRUE(object.contains("dd.trace_id")) << line;
+    if (object.at("message") == "database query failed") failure = object;
+  }
+  EXPECT_GT(json_lines, 0);
+  ASSERT_TRUE(failure) << "no line for the failed lookup in " << service_log;
+  // 128-bit trace ids are logged whole by default: the same 32 hex digits as X-Trace-Id.
+  ASSERT_EQ(failed_trace_id.size(), 32u);
+  EXPECT_EQ(failure->at("dd.trace_id").as_string(), failed_trace_id);
+  EXPECT_EQ(failure->at("dd.service"), "sre-lab");
+  // Also on stdout, as before.
+  EXPECT_NE(log.find(R"("message":"database query failed")"), std::string::npos) << log;
   EXPECT_TRUE(fs::exists(dir_ / "lab" / "postgres" / "PG_VERSION"));
   for (const auto& entry : fs::directory_iterator(dir_ / "lab"))
     EXPECT_EQ(entry.path().filename().string().find("tmp"), std::string::npos)

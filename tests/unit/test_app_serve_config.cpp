@@ -1,6 +1,8 @@
 // Config finalization: flags beat env beats defaults; a bad value names the key and the range.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "app/serve_config.hpp"
 
 namespace srelab::app {
@@ -46,6 +48,45 @@ TEST(ServeConfig, FlagBeatsEnvironmentBeatsDefault) {
   EXPECT_EQ(config->redis.port, 7000);
   EXPECT_EQ(config->redis.database, 3);
   EXPECT_EQ(config->redis.password, "secret");
+}
+
+// DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED: on by default as in current tracers; the tracers'
+// spellings of a boolean; anything else is a one-line error naming the variable.
+TEST(ServeConfig, TraceId128BitLogging) {
+  struct Case {
+    Flags flags;
+    Env env;
+    std::optional<bool> on;  // nullopt: refused
+  };
+  const Case cases[] = {
+      {{}, {}, true},
+      {{}, {{"DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED", "false"}}, false},
+      {{}, {{"DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED", "0"}}, false},
+      {{}, {{"DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED", "true"}}, true},
+      {{{"trace-128-bit-logging", "off"}},
+       {{"DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED", "1"}},
+       false},
+      {{}, {{"DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED", "maybe"}}, std::nullopt},
+      {{{"trace-128-bit-logging", ""}}, {}, std::nullopt},
+  };
+  for (const Case& c : cases) {
+    OptionValues values(serve_options(), c.flags, env_of(c.env));
+    auto config = finalize_serve_config(values);
+    if (c.on) {
+      ASSERT_TRUE(config) << values.error();
+      EXPECT_EQ(config->logging.trace_id_128, *c.on);
+      continue;
+    }
+    ASSERT_FALSE(config);
+    const std::string& error = values.error();
+    const bool from_env = c.flags.empty();
+    EXPECT_NE(error.find(from_env ? "invalid DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED 'maybe'"
+                                  : "invalid --trace-128-bit-logging ''"),
+              std::string::npos)
+        << error;
+    EXPECT_NE(error.find("expected true or false"), std::string::npos) << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos) << "one line";
+  }
 }
 
 struct BadCase {

@@ -116,7 +116,9 @@ TEST_F(LoggerTest, LineHasTheFieldsInOrderWithTheSpanIds) {
 
   const auto lines = sink_->lines();
   ASSERT_EQ(lines.size(), 1u);
-  const std::string trace_id = std::to_string(span.trace_id().low);
+  // A fresh id has a random high half, so by default the line carries all 128 bits.
+  ASSERT_NE(span.trace_id().high, 0u);
+  const std::string trace_id = to_hex(span.trace_id());
   const std::string span_id = std::to_string(span.span_id());
   ASSERT_NE(span.span_id(), 0u);
   EXPECT_EQ(lines[0].line,
@@ -145,8 +147,48 @@ TEST_F(LoggerTest, LineHasTheFieldsInOrderWithTheSpanIds) {
   EXPECT_EQ(record.fields[1], (std::pair<std::string, std::string>{"attempt", "2"}));
 }
 
-TEST_F(LoggerTest, ChildSpanIdAndLow64BitsOfTheTraceIdAsUnsignedDecimal) {
+TEST(LogTraceId, HexOfAllBitsOnlyWhenOnAndTheHighHalfIsSet) {
+  struct Case {
+    TraceId id;
+    bool trace_id_128;
+    const char* logged;
+  };
+  const Case cases[] = {
+      {{0xaa, 1}, true, "00000000000000aa0000000000000001"},  // zero-padded, lowercase
+      {{0x0123456789abcdefULL, 0xfedcba9876543210ULL}, true, "0123456789abcdeffedcba9876543210"},
+      {{~0ULL, ~0ULL}, true, "ffffffffffffffffffffffffffffffff"},
+      {{0, 42}, true, "42"},  // a 64-bit id (e.g. from x-datadog-trace-id) stays decimal
+      {{0, ~0ULL}, true, "18446744073709551615"},
+      {{0, 0}, true, "0"},
+      {{0xaa, ~0ULL}, false, "18446744073709551615"},  // off: the low half only
+      {{0, 7}, false, "7"},
+  };
+  for (const Case& c : cases)
+    EXPECT_EQ(log_trace_id(c.id, c.trace_id_128), c.logged)
+        << std::hex << c.id.high << " " << c.id.low << " " << c.trace_id_128;
+}
+
+TEST_F(LoggerTest, With128BitLoggingOnAChildSpanLogsTheWholeTraceIdInHex) {
   auto logger = make(settings());
+  TraceContext parent;
+  parent.trace_id = {0x6a6e3e5b00000000ULL, 0x262b2cdb87d1a46ULL};
+  parent.parent_id = 5;
+  Span root = tracer_.start_root([](TraceChunk&&) {}, "http.request", {}, parent);
+  Span child = root.child("redis.command");
+  logger->info("redis", "GET", &child);
+
+  const auto lines = sink_->lines();
+  ASSERT_EQ(lines.size(), 1u);
+  const json::object object = parse_line(lines[0].line);
+  EXPECT_EQ(object.at("dd.trace_id"), "6a6e3e5b000000000262b2cdb87d1a46");
+  EXPECT_EQ(object.at("dd.trace_id").as_string(), to_hex(child.trace_id()));
+  EXPECT_EQ(object.at("dd.span_id").as_string(), std::to_string(child.span_id()));
+}
+
+TEST_F(LoggerTest, With128BitLoggingOffTheLow64BitsOfTheTraceIdAsUnsignedDecimal) {
+  LoggerSettings s = settings();
+  s.trace_id_128 = false;
+  auto logger = make(s);
   TraceContext parent;
   parent.trace_id = {0xaaULL, ~0ULL};  // the high half is not part of dd.trace_id
   parent.parent_id = 5;

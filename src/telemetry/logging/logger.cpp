@@ -57,6 +57,13 @@ std::string format_log_time(Clock::wall_time time) {
   return std::string(text, static_cast<std::size_t>(length));
 }
 
+std::string log_trace_id(const TraceId& id, bool trace_id_128) {
+  // A zero high half stays decimal, so 64-bit ids log as they always did and still match the
+  // x-datadog-trace-id of callers that only know 64 bits.
+  if (trace_id_128 && id.high != 0) return to_hex(id);
+  return std::to_string(id.low);
+}
+
 std::string format_log_line(const LogRecord& record, const LoggerSettings& settings) {
   std::string out;
   out.reserve(320 + record.message.size());
@@ -70,7 +77,7 @@ std::string format_log_line(const LogRecord& record, const LoggerSettings& setti
   append_field(out, "logger", record.logger);
   append_field(out, "logger.name", record.logger);
   if (settings.injection) {
-    append_field(out, "dd.trace_id", std::to_string(record.trace_id.low));
+    append_field(out, "dd.trace_id", log_trace_id(record.trace_id, settings.trace_id_128));
     append_field(out, "dd.span_id", std::to_string(record.span_id));
     append_field(out, "dd.service", settings.service);
     append_field(out, "dd.env", settings.env);

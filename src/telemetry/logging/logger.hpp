@@ -10,7 +10,11 @@
 //   message
 //   logger       the component, e.g. "catalog.product_service"
 //   logger.name  the same value, under the name Datadog's tracers use
-//   dd.trace_id, dd.span_id   decimal strings of the low 64 bits, "0" without a span
+//   dd.trace_id  with trace_id_128 on (the default, as current tracers do) and a non-zero high
+//                half: 32 lowercase hex digits, the whole 128-bit id as W3C and the answer's
+//                X-Trace-Id spell it; otherwise the decimal string of the low 64 bits ("0"
+//                without a span), which is also what every tracer logs for a 64-bit id
+//   dd.span_id   decimal string, "0" without a span
 //   dd.service, dd.env, dd.version
 //                (the five dd.* only when injection is on, DD_LOGS_INJECTION)
 //   the caller's extra fields, in the caller's order, then `suppressed` (see below)
@@ -52,6 +56,8 @@ struct LoggerSettings {
   std::string env;
   std::string version;
   bool injection = true;  // DD_LOGS_INJECTION: write the dd.* attributes
+  // DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED: dd.trace_id as the whole id (see above).
+  bool trace_id_128 = true;
   LogLevel min_level = LogLevel::info;
   // Rate limiting of repeats; a zero window or repeats_per_window <= 0 turns it off.
   std::chrono::seconds repeat_window{10};
@@ -64,6 +70,9 @@ inline constexpr std::size_t kMaxRepeatKeys = 1024;
 // escaped (quotes, control characters; invalid UTF-8 becomes U+FFFD); field values are copied as
 // they are, so they must already be JSON.
 std::string format_log_line(const LogRecord& record, const LoggerSettings& settings);
+
+// dd.trace_id's value for `id` (see the line's fields above).
+std::string log_trace_id(const TraceId& id, bool trace_id_128);
 
 // RFC 3339 UTC with milliseconds (truncated): 2026-11-27T08:22:37.123Z.
 std::string format_log_time(Clock::wall_time time);
