@@ -74,6 +74,7 @@ boost::json::object resilience_document(const AdminTargets& targets) {
   const resilience::BreakerSnapshot breaker = targets.resilience.breaker().snapshot();
   boost::json::object state;
   state["state"] = resilience::to_string(breaker.state);
+  state["forced"] = breaker.state == resilience::BreakerState::forced_open;
   state["failure_rate"] = breaker.failure_rate;
   state["slow_call_rate"] = breaker.slow_call_rate;
   state["calls_in_window"] = breaker.window.size();

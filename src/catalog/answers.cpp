@@ -61,10 +61,14 @@ std::string failure_body(const ErrorStatus& mapped, const ProductFailure& failur
   return to_json_text(body);
 }
 
+std::string served_body(const ProductView& view) {
+  if (view.source != Source::fallback_emergency) return with_source(view.json, view.source);
+  return view.emergency ? with_emergency_source(view.json)
+                        : with_stale_source(view.json, view.stale_age_s);
+}
+
 LookupAnswer served(const ProductView& view) {
-  std::string body = view.source == Source::fallback_emergency
-                         ? with_stale_source(view.json, view.stale_age_s)
-                         : with_source(view.json, view.source);
+  std::string body = served_body(view);
   return {http::Status::ok, std::move(body), to_string(view.source), {}, view.pool};
 }
 

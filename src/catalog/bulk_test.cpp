@@ -34,10 +34,16 @@ double percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 
+// As the load generator judges an answer: a status outside 2xx and 3xx.
+bool row_failed(const BulkRow& row) {
+  return row.status < 200 || row.status >= 400;
+}
+
 // What the lookups share while they run: the next index to take and the rows.
 struct BulkRun {
   ProductService& products;
   telemetry::Span* parent;  // the request's span: each lookup is a child of it
+  http::RouteMetrics* lookup_metrics;
   std::vector<std::int32_t> ids;
   std::vector<BulkRow> rows;
   std::size_t next = 0;
@@ -66,8 +72,9 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
     row.status = static_cast<int>(answer.status);
     row.source = std::string(answer.source);
     row.error = answer.error;
-    row.latency_ms =
-        std::chrono::duration<double, std::milli>(clock.now() - context.started).count();
+    const Clock::duration took = clock.now() - context.started;
+    row.latency_ms = std::chrono::duration<double, std::milli>(took).count();
+    if (run->lookup_metrics) run->lookup_metrics->record(answer.status, took);
     if (lookup_span.recording()) {
       lookup_span.set_tag("http.status_code", std::to_string(row.status));
       if (row.status >= 500)
@@ -147,8 +154,8 @@ BulkSummary summarize_latencies(const std::vector<BulkRow>& rows) {
 
 boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std::size_t pool_size,
                                                   const BulkParams& params,
-                                                  std::uint64_t fresh_seed,
-                                                  telemetry::Span* parent) {
+                                                  std::uint64_t fresh_seed, telemetry::Span* parent,
+                                                  http::RouteMetrics* lookup_metrics) {
   auto executor = co_await boost::asio::this_coro::executor;
   const resilience::CircuitBreaker& breaker = products.breaker();
   const std::string breaker_before(resilience::to_string(breaker.state()));
@@ -156,7 +163,7 @@ boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std:
   const auto started = clock.now();
 
   auto run = std::make_shared<BulkRun>(
-      BulkRun{products, parent, {}, {}, 0, 0, params.concurrency, nullptr});
+      BulkRun{products, parent, lookup_metrics, {}, {}, 0, 0, params.concurrency, nullptr});
   Random random(params.seed.value_or(fresh_seed));
   for (int i = 0; i < params.requests; ++i)
     run->ids.push_back(static_cast<std::int32_t>(random.between(
@@ -174,9 +181,11 @@ boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std:
 
   const BulkSummary latency = summarize_latencies(run->rows);
   std::map<std::string, int> by_status, by_source;
+  int failed = 0;
   boost::json::array rows;
   for (const BulkRow& row : run->rows) {
     ++by_status[std::to_string(row.status)];
+    if (row_failed(row)) ++failed;
     if (!row.source.empty()) ++by_source[row.source];
     boost::json::object item;
     item["index"] = row.index;
@@ -198,6 +207,7 @@ boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std:
   summary["concurrency"] = params.concurrency;
   summary["seed"] = params.seed.value_or(fresh_seed);
   summary["by_status"] = std::move(status_counts);
+  summary["failed"] = failed;
   summary["by_source"] = std::move(source_counts);
   summary["latency_ms"] = boost::json::object{{"p50", rounded(latency.p50_ms)},
                                               {"p95", rounded(latency.p95_ms)},

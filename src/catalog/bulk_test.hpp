@@ -1,6 +1,8 @@
 // GET /products/bulk/test: N lookups through the same service path, `concurrency` at a time, on
-// the worker that received the request; one row per lookup and a summary. The guide's saturation
-// and pool-exhaustion experiments are read from it.
+// the worker that received the request; one row per lookup and a summary (with how many failed).
+// The guide's saturation and pool-exhaustion experiments are read from it, and from the request
+// metrics: each lookup is counted and timed there as a GET /products/{id} would be, so the
+// error-rate and latency panels show what the bulk test met.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -12,6 +14,7 @@
 
 #include "catalog/product_service.hpp"
 #include "core/field_error.hpp"
+#include "http/route_metrics.hpp"
 
 namespace srelab::catalog {
 
@@ -43,10 +46,11 @@ struct BulkSummary {
 BulkSummary summarize_latencies(const std::vector<BulkRow>& rows);
 
 // Runs the lookups and renders the whole JSON answer; `pool_size` is reported beside the pool's
-// high-water mark.
+// high-water mark. Each lookup's status and time go to `lookup_metrics` when given.
 boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std::size_t pool_size,
                                                   const BulkParams& params,
                                                   std::uint64_t fresh_seed,
-                                                  telemetry::Span* parent = nullptr);
+                                                  telemetry::Span* parent = nullptr,
+                                                  http::RouteMetrics* lookup_metrics = nullptr);
 
 }  // namespace srelab::catalog

@@ -13,15 +13,18 @@ double breaker_state_value(resilience::BreakerState state) {
 }  // namespace
 
 CatalogMetrics register_catalog_metrics(telemetry::Registry& registry) {
+  auto& fallback = registry.counter(
+      metric_info("catalog.fallback",
+                  "Lookups the fallback answered (fallback_emergency), by answer: a stale copy or "
+                  "an emergency record.",
+                  Unit::none, {"answer"}));
   return CatalogMetrics{
       registry.counter(metric_info("catalog.cache.hit", "Product lookups answered from Redis."))
           .get(),
       registry.counter(metric_info("catalog.cache.miss", "Product lookups Redis could not answer."))
           .get(),
-      registry
-          .counter(metric_info("catalog.fallback",
-                               "Lookups answered with a stale copy (fallback_emergency)."))
-          .get(),
+      fallback.with({"stale"}),
+      fallback.with({"emergency"}),
       registry
           .histogram(metric_info(
               "catalog.db.query.duration",
@@ -49,7 +52,7 @@ void register_control_gauges(telemetry::Registry& registry, const chaos::MemoryB
   registry
       .gauge(
           metric_info("resilience.circuit_breaker.state",
-                      "Breaker state: 0 CLOSED, 1 OPEN, 2 HALF_OPEN, 3 FORCED_OPEN, 4 DISABLED."))
+                      "Breaker state: 0 CLOSED, 1 OPEN, 2 HALF_OPEN, 3 OPEN (forced), 4 DISABLED."))
       .with_callback({}, [&breaker] { return breaker_state_value(breaker.state()); });
   registry
       .counter(metric_info("resilience.circuit_breaker.rejected",

@@ -1,8 +1,9 @@
 // The catalog's metrics, registered once and recorded lock-free on the request path: the guide's
 // catalog.cache.hit / catalog.cache.miss / catalog.db.query.duration /
-// catalog.app.memory_leak_size, the fallback count, and gauges sampled at scrape time from the
-// shared state (leak size, pool counts, breaker state and rejections, stale copies). Requests by
-// route are the HTTP server's own (http/route_metrics.hpp).
+// catalog.app.memory_leak_size, the fallback's answers (catalog.fallback by `answer`: stale copy or
+// emergency record; not "source", a tag key Datadog reserves), and gauges sampled at scrape time
+// from the shared state (leak size, pool counts, breaker state and rejections, stale copies).
+// Requests by route are the HTTP server's own (http/route_metrics.hpp).
 #pragma once
 
 #include "catalog/stale_copies.hpp"
@@ -16,7 +17,8 @@ namespace srelab::catalog {
 struct CatalogMetrics {
   telemetry::Counter& cache_hit;
   telemetry::Counter& cache_miss;
-  telemetry::Counter& fallback;
+  telemetry::Counter& fallback_stale;
+  telemetry::Counter& fallback_emergency;
   telemetry::Histogram& db_query_duration;
 };
 

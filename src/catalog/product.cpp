@@ -58,4 +58,18 @@ std::string with_stale_source(std::string_view product_json, double age_seconds)
   return out;
 }
 
+std::string render_emergency_json(std::int32_t id) {
+  return "{\"id\":" + std::to_string(id) +
+         ",\"name\":null,\"description\":null,\"category\":null,\"price\":null,"
+         "\"unavailable\":[\"name\",\"description\",\"category\",\"price\"]}";
+}
+
+std::string with_emergency_source(std::string_view emergency_json) {
+  std::string out;
+  out.reserve(emergency_json.size() + 48);
+  out.append(emergency_json.substr(0, emergency_json.size() - 1));
+  out += ",\"source\":\"fallback_emergency\",\"stale\":null}";
+  return out;
+}
+
 }  // namespace srelab::catalog

@@ -30,4 +30,15 @@ std::string with_source(std::string_view product_json, Source source);
 // "stale_age_s":<age> inserted before the closing brace.
 std::string with_stale_source(std::string_view product_json, double age_seconds);
 
+// What the fallback answers when it holds no copy of the product: the product's own keys, each
+// field it cannot give null and named in "unavailable", so a client reading a product finds every
+// key it knows and can tell an emergency record from a product without a price:
+// {"id":7,"name":null,"description":null,"category":null,"price":null,
+//  "unavailable":["name","description","category","price"]}
+std::string render_emergency_json(std::int32_t id);
+
+// The emergency record as served: ,"source":"fallback_emergency","stale":null inserted before the
+// closing brace ("stale" is null, not false: nothing was served, neither fresh nor stale).
+std::string with_emergency_source(std::string_view emergency_json);
+
 }  // namespace srelab::catalog

@@ -24,15 +24,17 @@ struct ProductView {
   std::string json;  // the product without "source"
   Source source = Source::cache;
   Clock::duration repository_time{};  // time spent in the repository (0 on a cache hit)
-  double stale_age_s = 0;             // for fallback_emergency
+  double stale_age_s = 0;             // for fallback_emergency with a stale copy
+  // fallback_emergency without a copy: `json` is the emergency record (render_emergency_json).
+  bool emergency = false;
   // Why the fallback ran (fallback_emergency only): "circuit open" or the database error.
   std::string fallback_reason;
   PoolSighting pool;
 };
 
 struct ProductFailure {
-  // errc::not_found, errc::circuit_open (breaker rejected, nothing stale), errc::pool_exhausted,
-  // or the database's error.
+  // errc::not_found, errc::circuit_open (breaker rejected; nothing stale, and the fallback set to
+  // answer `error`), errc::pool_exhausted, or the database's error.
   boost::system::error_code code;
   std::string reason;  // the "detail" of the error body
   PoolSighting pool;

@@ -24,22 +24,43 @@ double seconds_between(Clock::wall_time from, Clock::wall_time to) {
 
 constexpr std::string_view kBreakerStateTag = "resilience.circuit_breaker.state";
 
+// The state as the guide filters on it (forced open reads OPEN), and the forcing beside it as a
+// metric, the way tracers send a boolean.
+void tag_breaker(telemetry::Span& span, resilience::BreakerState state) {
+  span.set_tag(kBreakerStateTag, resilience::to_string(state));
+  if (state == resilience::BreakerState::forced_open)
+    span.set_metric("resilience.circuit_breaker.forced", 1);
+}
+
 // The breaker's answer to this call, as a span of its own: where a trace shows the request
-// was turned away before it reached the database.
+// was turned away before it reached the database. Measured, so it gets trace metrics though it
+// is not a service's entry span.
 bool decide_on_breaker(resilience::CircuitBreaker& breaker, const OperationContext& context) {
   telemetry::Span span = context.child_span("resilience.circuit_breaker", "permit");
-  const std::string_view before = resilience::to_string(breaker.state());
+  const resilience::BreakerState before = breaker.state();
   const bool permitted = breaker.try_acquire();
   if (span.recording()) {
-    span.set_tag(kBreakerStateTag, before);
+    span.set_metric("_dd.measured", 1);
+    tag_breaker(span, before);
     span.set_tag("resilience.circuit_breaker.decision", permitted ? "permitted" : "rejected");
   }
   return permitted;
 }
 
 void tag_breaker_state(const OperationContext& context, const resilience::CircuitBreaker& breaker) {
-  if (context.span && context.span->recording())
-    context.span->set_tag(kBreakerStateTag, resilience::to_string(breaker.state()));
+  if (context.span && context.span->recording()) tag_breaker(*context.span, breaker.state());
+}
+
+std::string rejection_reason(resilience::BreakerState state) {
+  return "the circuit breaker is " + std::string(resilience::to_string(state)) +
+         (state == resilience::BreakerState::forced_open ? " (forced open)" : "");
+}
+
+// Only where the fallback answered: a tracer's boolean, sent as the metric 1.
+void mark_fallback_used(telemetry::Span& span, std::string_view source) {
+  if (!span.recording()) return;
+  span.set_metric("app.fallback_used", 1);
+  span.set_tag("app.fallback_source", source);
 }
 
 std::int64_t as_field(std::size_t count) {
@@ -65,9 +86,8 @@ boost::asio::awaitable<ProductOutcome> ProductService::get(std::int32_t id,
 
   resilience::CircuitBreaker& breaker = resilience_.breaker();
   if (!permitted(context)) {
-    const ProductFailure rejected{
-        errc::circuit_open, "the circuit breaker is " + std::string(to_string(breaker.state())),
-        std::nullopt};
+    const ProductFailure rejected{errc::circuit_open, rejection_reason(breaker.state()),
+                                  std::nullopt};
     co_return co_await fallback(id, cache_reachable, rejected, context);
   }
 
@@ -144,6 +164,8 @@ ProductFailure ProductService::database_failed(std::int32_t id, const ProductFai
   return ProductFailure{failure.code, "database: " + failure.reason, failure.pool};
 }
 
+// The fallback answers with a stale copy when it has one; without one, with an emergency record
+// (200, the guide's "instead of an error") unless it is set to let the failure stand.
 boost::asio::awaitable<ProductOutcome> ProductService::fallback(std::int32_t id,
                                                                 bool cache_reachable,
                                                                 const ProductFailure& cause,
@@ -156,15 +178,15 @@ boost::asio::awaitable<ProductOutcome> ProductService::fallback(std::int32_t id,
   // The fallback's own span; the stale read below hangs under it.
   telemetry::Span span = context.child_span("logic.fallback", "stale_copy");
   if (span.recording()) {
-    span.set_tag("app.fallback_used", "true");
-    span.set_tag(kBreakerStateTag, resilience::to_string(resilience_.breaker().state()));
+    span.set_metric("_dd.measured", 1);
+    tag_breaker(span, resilience_.breaker().state());
     span.set_tag("app.fallback_reason", cause.reason);
   }
   OperationContext inside = context.under(span);
   auto found = co_await stale_copy(id, cache_reachable, inside);
   if (found) {
-    if (metrics_) metrics_->fallback.inc();
-    if (span.recording()) span.set_tag("app.fallback_source", found->second);
+    if (metrics_) metrics_->fallback_stale.inc();
+    mark_fallback_used(span, found->second);
     if (logger_)
       logger_->warning(kLogger, "served a stale copy (fallback)", &span,
                        {telemetry::integer_field("product.id", id),
@@ -173,6 +195,10 @@ boost::asio::awaitable<ProductOutcome> ProductService::fallback(std::int32_t id,
     ProductView view = std::move(found->first);
     view.fallback_reason = cause.reason;
     view.pool = cause.pool;
+    co_return view;
+  }
+  if (resilience_.fallback_without_copy() == resilience::FallbackWithoutCopy::emergency) {
+    ProductView view = emergency_record(id, cause, span);
     co_return view;
   }
   ProductFailure failure{
@@ -184,6 +210,24 @@ boost::asio::awaitable<ProductOutcome> ProductService::fallback(std::int32_t id,
                    {telemetry::integer_field("product.id", id),
                     telemetry::string_field("app.fallback_reason", cause.reason)});
   co_return failure;
+}
+
+// Nothing known about the product, not even whether it exists (the database cannot be asked):
+// an id that has no row gets the same record.
+ProductView ProductService::emergency_record(std::int32_t id, const ProductFailure& cause,
+                                             telemetry::Span& span) {
+  if (metrics_) metrics_->fallback_emergency.inc();
+  mark_fallback_used(span, "emergency");
+  if (logger_)
+    logger_->warning(kLogger, "served an emergency record (fallback, no stale copy)", &span,
+                     {telemetry::integer_field("product.id", id),
+                      telemetry::string_field("app.fallback_reason", cause.reason),
+                      telemetry::string_field("app.fallback_source", "emergency")});
+  ProductView view = view_of(render_emergency_json(id), Source::fallback_emergency);
+  view.emergency = true;
+  view.fallback_reason = cause.reason;
+  view.pool = cause.pool;
+  return view;
 }
 
 boost::asio::awaitable<std::optional<std::pair<ProductView, std::string_view>>>

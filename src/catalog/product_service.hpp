@@ -2,7 +2,9 @@
 // graceful degradation. A hit answers from the cache. A miss asks the breaker; a permitted call
 // reads the repository and fills the cache (fresh copy for the TTL, stale copy for much longer).
 // When the breaker rejects or the database fails, the fallback serves a stale copy (Redis, else
-// the in-process copy) as source "fallback_emergency"; with none, the failure stands.
+// the in-process copy) as source "fallback_emergency"; with none, an emergency record (the id,
+// every other field unavailable) as the same source, or, when the resilience settings say
+// `fallback_without_copy: error`, the failure stands.
 // Pool exhaustion is answered as such (503 Pool Exhausted), neither counted by the breaker nor
 // covered by the fallback: it is this service's own queue overflowing, not the database failing,
 // and the guide's pool experiment is about seeing exactly that.
@@ -68,6 +70,7 @@ class ProductService {
   boost::asio::awaitable<ProductOutcome> fallback(std::int32_t id, bool cache_reachable,
                                                   const ProductFailure& cause,
                                                   OperationContext& context);
+  ProductView emergency_record(std::int32_t id, const ProductFailure& cause, telemetry::Span& span);
   // A stale copy of the product (Redis first, then the in-process copy) and where it came from.
   boost::asio::awaitable<std::optional<std::pair<ProductView, std::string_view>>> stale_copy(
       std::int32_t id, bool cache_reachable, OperationContext& context);

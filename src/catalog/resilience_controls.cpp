@@ -6,6 +6,7 @@ ResilienceControls::ResilienceControls(const resilience::ResilienceSettings& set
                                        const Clock& clock, PoolTimeoutSetter set_pool_timeout)
     : breaker_(settings.breaker, clock),
       fallback_enabled_(settings.fallback_enabled),
+      fallback_without_copy_(settings.fallback_without_copy),
       set_pool_timeout_(std::move(set_pool_timeout)),
       settings_(settings) {
   apply(settings_);
@@ -32,6 +33,7 @@ void ResilienceControls::apply(const resilience::ResilienceSettings& settings) {
     breaker_.reset();
   if (set_pool_timeout_) set_pool_timeout_(settings.db_pool_timeout);
   fallback_enabled_.store(settings.fallback_enabled, std::memory_order_relaxed);
+  fallback_without_copy_.store(settings.fallback_without_copy, std::memory_order_relaxed);
 }
 
 void ResilienceControls::reset_breaker() {

@@ -1,5 +1,6 @@
 // The resilience a learner turns at runtime, shared by every worker thread: the circuit breaker
-// and its mode, the fallback switch and the pool's acquire timeout, as POST /resilience/configure
+// and its mode, the fallback switch and its answer without a stale copy, and the pool's acquire
+// timeout, as POST /resilience/configure
 // sets them. The product path asks the breaker and the switch; the resilience endpoints, the
 // metrics and the console read it. The pool is reached through a callback, so the product path's
 // unit tests build this without one.
@@ -27,9 +28,12 @@ class ResilienceControls {
   resilience::CircuitBreaker& breaker() { return breaker_; }
   const resilience::CircuitBreaker& breaker() const { return breaker_; }
   bool fallback_enabled() const { return fallback_enabled_.load(std::memory_order_relaxed); }
+  resilience::FallbackWithoutCopy fallback_without_copy() const {
+    return fallback_without_copy_.load(std::memory_order_relaxed);
+  }
 
   resilience::ResilienceSettings settings() const;
-  // Applies validated settings: breaker settings and mode, pool timeout, fallback switch.
+  // Applies validated settings: breaker settings and mode, pool timeout, fallback switches.
   void apply(const resilience::ResilienceSettings& settings);
   // Closes the breaker with an empty window, unless a forced mode is configured.
   void reset_breaker();
@@ -37,6 +41,7 @@ class ResilienceControls {
  private:
   resilience::CircuitBreaker breaker_;
   std::atomic<bool> fallback_enabled_;
+  std::atomic<resilience::FallbackWithoutCopy> fallback_without_copy_;
   PoolTimeoutSetter set_pool_timeout_;
   mutable std::mutex mutex_;
   resilience::ResilienceSettings settings_;

@@ -14,7 +14,7 @@ bool always_kept(const telemetry::TraceChunk& chunk, const telemetry::SpanData& 
                  std::chrono::nanoseconds slow) {
   if (root.duration >= slow.count()) return true;
   return std::any_of(chunk.begin(), chunk.end(), [](const telemetry::SpanData& span) {
-    return span.error != 0 || span.meta.contains(kFallbackTag);
+    return span.error != 0 || span.metrics.contains(kFallbackTag);
   });
 }
 

@@ -74,13 +74,24 @@ std::optional<std::string> tag_value(const telemetry::SpanData& span, std::strin
   return std::nullopt;
 }
 
+// Tracers send a boolean tag as the metric 1 or 0 (app.fallback_used); the guide writes it
+// `app.fallback_used: true`, so true and false find those metrics too.
+bool boolean_metric_matches(const telemetry::SpanData& span, std::string_view key,
+                            std::string_view wanted) {
+  const auto it = span.metrics.find(key);
+  if (it == span.metrics.end()) return false;
+  return (wanted == "true" && it->second == 1) || (wanted == "false" && it->second == 0);
+}
+
 bool has_tag(const telemetry::TraceChunk& spans, std::string_view tag) {
   const auto colon = tag.find(':');
   const std::string_view key = tag.substr(0, colon);
   for (const auto& span : spans) {
     const auto value = tag_value(span, key);
     if (!value) continue;
-    if (colon == std::string_view::npos || *value == tag.substr(colon + 1)) return true;
+    if (colon == std::string_view::npos) return true;
+    const std::string_view wanted = tag.substr(colon + 1);
+    if (*value == wanted || boolean_metric_matches(span, key, wanted)) return true;
   }
   return false;
 }

@@ -69,7 +69,7 @@ std::string_view to_string(BreakerState state) {
     case BreakerState::half_open:
       return "HALF_OPEN";
     case BreakerState::forced_open:
-      return "FORCED_OPEN";
+      return "OPEN";
     case BreakerState::disabled:
       return "DISABLED";
   }

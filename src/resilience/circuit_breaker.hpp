@@ -31,8 +31,10 @@ namespace srelab::resilience {
 
 enum class BreakerState { closed, open, half_open, forced_open, disabled };
 
-// "CLOSED", "OPEN", "HALF_OPEN", "FORCED_OPEN", "DISABLED": the values of the
-// resilience.circuit_breaker.state tag.
+// "CLOSED", "OPEN", "HALF_OPEN", "DISABLED": the values of the resilience.circuit_breaker.state
+// tag. FORCED_OPEN reads "OPEN": it rejects exactly as OPEN does, and the guide finds an open
+// breaker with `resilience.circuit_breaker.state:OPEN`; whoever shows the state says that it is
+// forced beside it (state == BreakerState::forced_open).
 std::string_view to_string(BreakerState state);
 
 struct BreakerSettings {

@@ -19,6 +19,10 @@ std::string_view mode_name(BreakerMode mode) {
   return "normal";
 }
 
+std::string_view without_copy_name(FallbackWithoutCopy choice) {
+  return choice == FallbackWithoutCopy::error ? "error" : "emergency";
+}
+
 double seconds_of(std::chrono::nanoseconds duration) {
   return std::chrono::duration<double>(duration).count();
 }
@@ -54,9 +58,10 @@ std::optional<ResilienceSettings> merge_resilience_settings(const ResilienceSett
   const std::optional<boost::json::object> object = parse_json_object(body, error);
   if (!object) return std::nullopt;
 
-  JsonFields fields(*object, {"failure_rate_threshold", "slow_call_rate_threshold",
-                              "slow_call_duration_s", "open_wait_s", "window_size", "minimum_calls",
-                              "half_open_calls", "mode", "db_pool_timeout_s", "fallback_enabled"});
+  JsonFields fields(*object,
+                    {"failure_rate_threshold", "slow_call_rate_threshold", "slow_call_duration_s",
+                     "open_wait_s", "window_size", "minimum_calls", "half_open_calls", "mode",
+                     "db_pool_timeout_s", "fallback_enabled", "fallback_without_copy"});
   ResilienceSettings merged = current;
   BreakerSettings& breaker = merged.breaker;
   fields.number("failure_rate_threshold", 0, 1, breaker.failure_rate_threshold,
@@ -75,6 +80,10 @@ std::optional<ResilienceSettings> merge_resilience_settings(const ResilienceSett
       if (entry.name == mode) merged.mode = entry.mode;
   read_seconds(fields, "db_pool_timeout_s", 0, 60, merged.db_pool_timeout);
   fields.boolean("fallback_enabled", merged.fallback_enabled);
+  std::string without_copy(without_copy_name(merged.fallback_without_copy));
+  if (fields.one_of("fallback_without_copy", {"emergency", "error"}, without_copy))
+    merged.fallback_without_copy =
+        without_copy == "error" ? FallbackWithoutCopy::error : FallbackWithoutCopy::emergency;
   check_minimum_calls(fields, breaker);
   if (!fields.ok()) {
     error = *fields.error();
@@ -96,6 +105,7 @@ boost::json::object to_json(const ResilienceSettings& settings) {
   out["mode"] = mode_name(settings.mode);
   out["db_pool_timeout_s"] = seconds_of(settings.db_pool_timeout);
   out["fallback_enabled"] = settings.fallback_enabled;
+  out["fallback_without_copy"] = without_copy_name(settings.fallback_without_copy);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // (c) Traces: filter by tag app.fallback_used:true, open a fallback trace taken while the breaker
-// was OPEN; its flame graph has a logic.fallback span whose details show app.fallback_used: true
+// was OPEN; its flame graph has a logic.fallback span whose details show app.fallback_used: 1 (a
+// boolean metric, as tracers send one; the filter's `true` finds it)
 // and resilience.circuit_breaker.state: OPEN, and the trace's log lines are beside it.
 import {WARM_IDS, resetLab} from "./support.mjs";
 
@@ -38,8 +39,8 @@ export async function run({page, base, api, traffic, expectText, waitUntil, asse
   const rows = page.locator("#trace-list tbody tr");
   await waitUntil("fallback traces in the list", () => rows.count(), (n) => n > 0);
   const texts = await rows.allTextContents();
-  assert(texts.every((t) => t.includes("app.fallback_used: true")),
-         `a listed trace lacks app.fallback_used: true:\n${texts.join("\n")}`);
+  assert(texts.every((t) => t.includes("app.fallback_used: 1")),
+         `a listed trace lacks app.fallback_used: 1:\n${texts.join("\n")}`);
 
   const row = page.locator(`#trace-list tbody tr[data-trace-id="${traceId}"]`);
   assert(await row.count() === 1, `trace ${traceId} (the logged fallback) is not listed`);
@@ -54,7 +55,7 @@ export async function run({page, base, api, traffic, expectText, waitUntil, asse
   await fallback.first().waitFor();
   await fallback.first().click();
   await expectText("#span-details .span-title", "logic.fallback");
-  await expectText('#span-details table.meta tr[data-key="app.fallback_used"] td', /^true$/);
+  await expectText('#span-details table.metrics tr[data-key="app.fallback_used"] td', /^1$/);
   await expectText('#span-details table.meta tr[data-key="resilience.circuit_breaker.state"] td',
                    /^OPEN$/);
   assert(await fallback.first().getAttribute("aria-pressed") === "true",

@@ -68,8 +68,11 @@ curl -s -X POST "$B/chaos/clear_cache" >/dev/null
 curl -s -X POST "$B/resilience/configure" -d '{"mode": "forced_open"}' >/dev/null
 stale=$(curl -s "$B/products/21"); unseen=$(curl -s -w ' %{http_code}' "$B/products/9876")
 check "4.2 seen product answers fallback_emergency" contains "$stale" '"source":"fallback_emergency","stale":true'
-check "4.2 never-seen product is 503" contains "$unseen" ' 503$'
-curl -s -X POST "$B/resilience/configure" -d '{"mode": "normal"}' >/dev/null
+check "4.2 never-seen product answers an emergency record" contains "$unseen" '"source":"fallback_emergency","stale":null} 200'
+curl -s -X POST "$B/resilience/configure" -d '{"fallback_without_copy": "error"}' >/dev/null
+unseen=$(curl -s -o /dev/null -w '%{http_code}' "$B/products/9877")
+check "4.2 never-seen product is 503 with fallback_without_copy error" test "$unseen" = 503
+curl -s -X POST "$B/resilience/configure" -d '{"mode": "normal", "fallback_without_copy": "emergency"}' >/dev/null
 
 # 4.1 Pool exhaustion, with the guide's 10 s
 curl -s -X POST "$B/resilience/configure" -d '{"db_pool_timeout_s": 0}' >/dev/null

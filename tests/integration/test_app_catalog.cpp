@@ -106,23 +106,31 @@ TEST_F(CatalogTest, PostgresRestartIsSurvivedWithoutRestartingTheService) {
   TestServers::instance().restart_postgres();
   // Uncached ids need Postgres: they come back once the pool has reconnected.
   int id = 200;
-  EXPECT_TRUE(
-      eventually([&] { return get("/products/" + std::to_string(id++)).status == 200; }, 15s));
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(get("/products/" + std::to_string(300 + i)).status, 200);
+  // The fallback answers 200 meanwhile (an emergency record): only "database" says it is back.
+  EXPECT_TRUE(eventually(
+      [&] { return source_of(get("/products/" + std::to_string(id++))) == "database"; }, 15s));
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(source_of(get("/products/" + std::to_string(300 + i))), "database");
   EXPECT_EQ(source_of(get("/products/100")), "cache") << "the cache kept serving meanwhile";
 }
 
-TEST_F(CatalogTest, PostgresDownIsA503NamingTheDatabaseAndReadinessSaysSo) {
+// By default the fallback answers an uncached product with an emergency record (the guide's
+// Part 4.2); set to let failures stand, the answer is a 503 that names the database.
+TEST_F(CatalogTest, PostgresDownIsAnEmergencyRecordOrA503NamingTheDatabaseAndReadinessSaysSo) {
   TestServers::instance().stop_postgres();
-  const HttpReply reply = get("/products/555");
+  const HttpReply emergency = get("/products/555");
+  EXPECT_EQ(emergency.status, 200) << emergency.body;
+  EXPECT_EQ(source_of(emergency), "fallback_emergency") << emergency.body;
+  ASSERT_EQ(post("/resilience/configure", R"({"fallback_without_copy": "error"})").status, 200);
+  const HttpReply reply = get("/products/556");
   EXPECT_EQ(reply.status, 503) << reply.body;
-  EXPECT_TRUE(reply.json.is_object());
+  EXPECT_EQ(field(reply, "error"), "Database Unavailable") << reply.body;
   const HttpReply not_ready = get("/readyz");
   EXPECT_EQ(not_ready.status, 503);
   EXPECT_NE(std::string(not_ready.json.at("detail").as_string()).find("postgres"),
             std::string::npos);
   TestServers::instance().start_postgres();
-  EXPECT_TRUE(eventually([&] { return get("/products/555").status == 200; }, 15s));
+  EXPECT_TRUE(eventually([&] { return source_of(get("/products/555")) == "database"; }, 15s));
 }
 
 class CatalogTtlTest : public ServiceTest {

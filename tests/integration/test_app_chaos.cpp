@@ -36,6 +36,34 @@ std::string breaker_state(const HttpReply& resilience) {
   return std::string(resilience.json.at("circuit_breaker").at("state").as_string());
 }
 
+// The value of the Prometheus sample `series` in a scrape of /metrics; 0 when it is absent.
+double sample(const std::string& text, const std::string& series) {
+  std::size_t at = 0;
+  while ((at = text.find(series + " ", at)) != std::string::npos) {
+    if (at == 0 || text[at - 1] == '\n') return std::stod(text.substr(at + series.size() + 1));
+    at += series.size();
+  }
+  return 0;
+}
+
+std::string product_requests(const char* status) {
+  return std::string(R"(http_server_requests_total{route="/products/{id}",status=")") + status +
+         "\"}";
+}
+
+// An emergency record: the id, every other field unavailable (web/openapi.json, Product).
+void expect_emergency_record(const HttpReply& reply, int id) {
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(source_of(reply), "fallback_emergency") << reply.body;
+  ASSERT_TRUE(reply.json.is_object()) << reply.body;
+  EXPECT_EQ(reply.json.at("id").to_number<int>(), id);
+  EXPECT_TRUE(reply.json.at("stale").is_null()) << reply.body;
+  for (const char* unavailable : {"name", "description", "category", "price"})
+    EXPECT_TRUE(reply.json.at(unavailable).is_null()) << unavailable << ": " << reply.body;
+  EXPECT_EQ(boost::json::serialize(reply.json.at("unavailable")),
+            R"(["name","description","category","price"])");
+}
+
 // Rows of pg_stat_activity of the lab's database running the injected pg_sleep right now.
 int sleeping_backends() {
   PGconn* connection = PQconnectdb(TestServers::instance().database_url().c_str());
@@ -77,9 +105,12 @@ TEST_F(ChaosTest, SaturationMakesLaterLookupsSlowerAndP99FarAboveP50) {
   EXPECT_GT(p99, 1.5 * p50) << bulk.body;
 }
 
-// Guide, Part 3.2: 100 % DB errors open the breaker; while OPEN no query reaches Postgres.
+// Guide, Part 3.2: 100 % DB errors open the breaker; while OPEN no query reaches Postgres. The
+// fallback is set to let failures stand, so each answer shows what happened to its lookup.
 TEST_F(ChaosTest, BreakerOpensOnFailuresRejectsWithoutDbWorkThenRecovers) {
-  ASSERT_EQ(post("/resilience/configure", R"({"open_wait_s": 1})").status, 200);
+  ASSERT_EQ(post("/resilience/configure", R"({"open_wait_s": 1, "fallback_without_copy": "error"})")
+                .status,
+            200);
   ASSERT_EQ(post("/chaos/configure", R"({"db_failure_rate": 1.0})").status, 200);
 
   int requests_until_open = 0;
@@ -125,7 +156,7 @@ TEST_F(ChaosTest, ResilienceResetClosesAnOpenBreaker) {
   ASSERT_EQ(post("/chaos/reset").status, 200);
   const HttpReply reset = post("/resilience/reset");
   EXPECT_EQ(breaker_state(reset), "CLOSED") << reset.body;
-  EXPECT_EQ(get("/products/6").status, 200);
+  EXPECT_EQ(source_of(get("/products/6")), "database");
 }
 
 // Guide, Part 4.1: DB latency with pool timeout 0 — 5 lookups hold the 5 connections, 5 fail fast.
@@ -135,6 +166,7 @@ TEST_F(ChaosTest, PoolExhaustionFailsTheOverflowAtOnceWhileFiveConnectionsSleepI
   ASSERT_EQ(post("/chaos/configure", R"({"db_latency": 1.5, "saturation_ms_per_query": 0})").status,
             200);
   ASSERT_EQ(post("/chaos/clear_cache").status, 200);
+  const std::string before = get("/metrics").body;
 
   auto bulk = std::async(std::launch::async,
                          [&] { return get("/products/bulk/test?requests=10&seed=11"); });
@@ -162,12 +194,21 @@ TEST_F(ChaosTest, PoolExhaustionFailsTheOverflowAtOnceWhileFiveConnectionsSleepI
   }
   EXPECT_EQ(served, 5) << result.body;
   EXPECT_EQ(exhausted, 5) << result.body;
+  EXPECT_EQ(result.json.at("summary").at("failed").to_number<int>(), 5) << result.body;
+
+  // Where the guide's error-rate panel looks: each inner lookup under its own outcome, beside the
+  // one real GET /products/9999 above.
+  const std::string after = get("/metrics").body;
+  EXPECT_EQ(sample(after, product_requests("503")) - sample(before, product_requests("503")), 6)
+      << after;
+  EXPECT_EQ(sample(after, product_requests("200")) - sample(before, product_requests("200")), 5);
   EXPECT_EQ(result.json.at("summary").at("breaker_after").as_string(), "CLOSED")
       << "pool exhaustion is not a database failure (5 of 10 would have opened it)";
 }
 
-// Guide, Part 4.2: breaker OPEN — seen ids come back stale, never-seen ids are 503.
-TEST_F(ChaosTest, OpenBreakerServesStaleCopiesOfSeenProductsOnly) {
+// Guide, Part 4.2: breaker OPEN — seen ids come back stale, never-seen ids as emergency records
+// (503 again when the fallback is set to `error`).
+TEST_F(ChaosTest, OpenBreakerServesStaleCopiesOfSeenProductsAndEmergencyRecordsOfOthers) {
   for (int id : {21, 22, 23})
     ASSERT_EQ(source_of(get("/products/" + std::to_string(id))), "database");
   ASSERT_EQ(post("/chaos/clear_cache").status, 200);  // the fresh copies go, the stale ones stay
@@ -181,9 +222,19 @@ TEST_F(ChaosTest, OpenBreakerServesStaleCopiesOfSeenProductsOnly) {
     EXPECT_GE(reply.json.at("stale_age_s").to_number<double>(), 0.0);
     EXPECT_EQ(reply.json.at("id").to_number<int>(), id);
   }
-  const HttpReply unseen = get("/products/24");
+  expect_emergency_record(get("/products/24"), 24);
+  // The database cannot be asked, so an id without a row is no different.
+  expect_emergency_record(get("/products/99999999"), 99999999);
+  const HttpReply forced = get("/resilience");
+  EXPECT_EQ(breaker_state(forced), "OPEN") << "the state the guide filters on";
+  EXPECT_EQ(forced.json.at("circuit_breaker").at("forced"), true) << forced.body;
+
+  ASSERT_EQ(post("/resilience/configure", R"({"fallback_without_copy": "error"})").status, 200);
+  const HttpReply unseen = get("/products/25");
   EXPECT_EQ(unseen.status, 503) << unseen.body;
   EXPECT_EQ(field(unseen, "error"), "Circuit Open");
+  EXPECT_NE(field(unseen, "detail").find("(forced open)"), std::string::npos) << unseen.body;
+  EXPECT_EQ(source_of(get("/products/21")), "fallback_emergency") << "a stale copy still serves";
 
   // Redis down as well: the in-process copy still answers.
   TestServers::instance().stop_redis();
@@ -192,6 +243,25 @@ TEST_F(ChaosTest, OpenBreakerServesStaleCopiesOfSeenProductsOnly) {
 
   ASSERT_EQ(post("/resilience/configure", R"({"fallback_enabled": false})").status, 200);
   EXPECT_EQ(get("/products/21").status, 503) << "without the fallback, the failure stands";
+}
+
+// Guide, Part 4.2 exactly as written: 100 % DB errors, then a request for a product never read
+// answers 200 with emergency data, before the breaker opens and after; `error` brings back 503.
+TEST_F(ChaosTest, GuidePart42SequenceAnswers200WithEmergencyData) {
+  ASSERT_EQ(post("/chaos/configure", R"({"db_failure_rate": 1.0})").status, 200);
+  expect_emergency_record(get("/products/4242"), 4242);
+  for (int id = 4300; id < 4320 && breaker_state(get("/resilience")) != "OPEN"; ++id)
+    expect_emergency_record(get("/products/" + std::to_string(id)), id);
+  ASSERT_EQ(breaker_state(get("/resilience")), "OPEN");
+  expect_emergency_record(get("/products/4343"), 4343);
+  const std::string metrics = get("/metrics").body;
+  EXPECT_GE(sample(metrics, R"(catalog_fallback_total{answer="emergency"})"), 6) << metrics;
+  EXPECT_EQ(sample(metrics, R"(catalog_fallback_total{answer="stale"})"), 0);
+
+  ASSERT_EQ(post("/resilience/configure", R"({"fallback_without_copy": "error"})").status, 200);
+  const HttpReply failed = get("/products/4444");
+  EXPECT_EQ(failed.status, 503) << failed.body;
+  EXPECT_EQ(field(failed, "error"), "Circuit Open");
 }
 
 // Guide, Part 4.3: the leak really grows RSS and is given back.
@@ -222,12 +292,12 @@ TEST_F(ChaosTest, DurationRevertsTheFaultsByThemselves) {
   const HttpReply set = post("/chaos/configure", R"({"db_failure_rate": 1, "duration_s": 1})");
   ASSERT_EQ(set.status, 200) << set.body;
   EXPECT_TRUE(set.json.at("expires_at").is_string()) << set.body;
-  EXPECT_EQ(get("/products/31").status, 500);
+  EXPECT_EQ(source_of(get("/products/31")), "fallback_emergency") << "the failure is on";
   std::this_thread::sleep_for(1200ms);
   const HttpReply after = get("/chaos");
   EXPECT_EQ(after.json.at("settings").at("db_failure_rate").to_number<double>(), 0.0) << after.body;
   EXPECT_TRUE(after.json.at("expires_at").is_null());
-  EXPECT_EQ(get("/products/32").status, 200);
+  EXPECT_EQ(source_of(get("/products/32")), "database");
 }
 
 TEST_F(ChaosTest, TheSameSeedFailsTheSameRequests) {
@@ -292,6 +362,8 @@ TEST_F(ChaosTest, BadAdminRequestsAreRejectedAndChangeNothing) {
       {"POST", "/resilience/configure", R"({"mode": "sideways"})", 422, "mode"},
       {"POST", "/resilience/configure", R"({"db_pool_timeout_s": 61})", 422, "db_pool_timeout_s"},
       {"POST", "/resilience/configure", R"({"fallback_enabled": 1})", 422, "fallback_enabled"},
+      {"POST", "/resilience/configure", R"({"fallback_without_copy": "503"})", 422,
+       "fallback_without_copy"},
       {"POST", "/resilience/configure", R"({"open_wait_s": -1})", 422, "open_wait_s"},
       {"POST", "/resilience/configure", "{", 400, "JSON"},
       {"GET", "/products/bulk/test?requests=0", "", 422, "requests"},

@@ -11,7 +11,10 @@
 #include <map>
 
 #include "catalog/answers.hpp"
+#include "catalog/catalog_metrics.hpp"
 #include "catalog/product_service.hpp"
+#include "telemetry/metrics/registry.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::catalog {
 namespace {
@@ -125,6 +128,33 @@ struct ProductLab {
     settings.fallback_enabled = enabled;
     resilience.apply(settings);
   }
+  void set_without_copy(resilience::FallbackWithoutCopy choice) {
+    auto settings = resilience.settings();
+    settings.fallback_without_copy = choice;
+    resilience.apply(settings);
+  }
+  void force_open() {
+    auto settings = resilience.settings();
+    settings.mode = resilience::BreakerMode::forced_open;
+    resilience.apply(settings);
+  }
+  // One lookup under a root span, as a request makes it: the trace's spans.
+  telemetry::TraceChunk traced_get(std::int32_t id) {
+    telemetry::TraceChunk chunk;
+    {
+      telemetry::Span root =
+          tracer.start_root([&chunk](telemetry::TraceChunk&& done) { chunk = std::move(done); },
+                            "http.request", "GET /products/{id}");
+      (void)run<ProductOutcome>([this, id, &root]() -> awaitable<ProductOutcome> {
+        OperationContext operation{};
+        operation.started = clock.now();
+        operation.span = &root;
+        ProductOutcome outcome = co_await service.get(id, operation);
+        co_return outcome;
+      });
+    }
+    return chunk;
+  }
   const resilience::CircuitBreaker& breaker() const { return resilience.breaker(); }
   std::size_t breaker_calls() const { return breaker().snapshot().window.size(); }
 
@@ -133,8 +163,13 @@ struct ProductLab {
   FakeCache cache;
   ResilienceControls resilience{resilience::ResilienceSettings{}, clock};
   StaleCopies stale_copies{100};
+  telemetry::Registry registry;
+  CatalogMetrics metrics = register_catalog_metrics(registry);
   ProductService service{repository,   cache, resilience,
-                         stale_copies, clock, ProductServiceSettings{60s, 3600s}};
+                         stale_copies, clock, ProductServiceSettings{60s, 3600s},
+                         &metrics};
+  Random random{7};
+  telemetry::Tracer tracer{telemetry::TracerSettings{"sre-lab", "lab", "1.0.0", {}}, random, clock};
 };
 
 // --- The decision, one row per path -------------------------------------------------------------
@@ -203,9 +238,20 @@ INSTANTIATE_TEST_SUITE_P(
                  "database: relation is locked",
                  1,
                  1},
-        PathCase{"database_error_without_a_stale_copy_stands",
-                 [](ProductLab& lab) { lab.fail_database(errc::db_unavailable); }, 1, std::nullopt,
-                 errc::db_unavailable,
+        PathCase{"database_error_without_a_stale_copy_answers_an_emergency_record",
+                 [](ProductLab& lab) { lab.fail_database(errc::db_unavailable); },
+                 1,
+                 Source::fallback_emergency,
+                 {},
+                 "database: server closed",
+                 1,
+                 1},
+        PathCase{"database_error_without_a_stale_copy_stands_when_set_to_error",
+                 [](ProductLab& lab) {
+                   lab.set_without_copy(resilience::FallbackWithoutCopy::error);
+                   lab.fail_database(errc::db_unavailable);
+                 },
+                 1, std::nullopt, errc::db_unavailable,
                  "database: server closed, and no stale copy of product 1 exists", 1, 1},
         PathCase{"without_the_fallback_the_database_error_stands",
                  [](ProductLab& lab) {
@@ -225,9 +271,29 @@ INSTANTIATE_TEST_SUITE_P(
                  "the circuit breaker is OPEN",
                  0,
                  0},
-        PathCase{"open_breaker_with_nothing_stale_is_circuit_open",
-                 [](ProductLab& lab) { lab.open_breaker(); }, 7, std::nullopt, errc::circuit_open,
+        PathCase{"open_breaker_with_nothing_stale_answers_an_emergency_record",
+                 [](ProductLab& lab) { lab.open_breaker(); },
+                 7,
+                 Source::fallback_emergency,
+                 {},
+                 "the circuit breaker is OPEN",
+                 0,
+                 0},
+        PathCase{"open_breaker_with_nothing_stale_is_circuit_open_when_set_to_error",
+                 [](ProductLab& lab) {
+                   lab.open_breaker();
+                   lab.set_without_copy(resilience::FallbackWithoutCopy::error);
+                 },
+                 7, std::nullopt, errc::circuit_open,
                  "the circuit breaker is OPEN, and no stale copy of product 7 exists", 0, 0},
+        PathCase{"forced_open_breaker_says_it_is_forced",
+                 [](ProductLab& lab) {
+                   lab.force_open();
+                   lab.set_without_copy(resilience::FallbackWithoutCopy::error);
+                 },
+                 7, std::nullopt, errc::circuit_open,
+                 "the circuit breaker is OPEN (forced open), and no stale copy of product 7 exists",
+                 0, 0},
         PathCase{"pool_exhaustion_is_neither_a_breaker_call_nor_a_fallback",
                  [](ProductLab& lab) {
                    lab.cache.stale[1] = StaleEntry{R"({"id":1})", lab.clock.wall()};
@@ -358,7 +424,11 @@ INSTANTIATE_TEST_SUITE_P(
         AnswerCase{"not_found", kNothing, http::Status::not_found,
                    R"({"error":"Not Found","detail":"product 7 does not exist"})"},
         AnswerCase{
-            "circuit_open", [](ProductLab& lab) { lab.open_breaker(); },
+            "circuit_open_when_set_to_error",
+            [](ProductLab& lab) {
+              lab.open_breaker();
+              lab.set_without_copy(resilience::FallbackWithoutCopy::error);
+            },
             http::Status::service_unavailable,
             R"({"error":"Circuit Open","detail":"the circuit breaker is OPEN, and no stale copy of product 7 exists"})"},
         AnswerCase{
@@ -378,6 +448,101 @@ INSTANTIATE_TEST_SUITE_P(
                    http::Status::gateway_timeout,
                    R"({"error":"Database Timeout","detail":"database: canceling statement"})"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+// The guide's Part 4.2: "instead of an error, 200 with emergency (stale) data".
+TEST(ProductLookup, WithoutACopyTheFallbackAnswers200WithAnEmergencyRecord) {
+  ProductLab lab;
+  lab.open_breaker();
+  const LookupAnswer answer = lab.lookup(7);
+  EXPECT_EQ(answer.status, http::Status::ok);
+  EXPECT_EQ(answer.source, "fallback_emergency");
+  EXPECT_EQ(answer.body, R"({"id":7,"name":null,"description":null,"category":null,"price":null,)"
+                         R"("unavailable":["name","description","category","price"],)"
+                         R"("source":"fallback_emergency","stale":null})");
+}
+
+TEST(ProductLookup, AStaleCopyStillWinsOverTheEmergencyRecord) {
+  ProductLab lab;
+  ASSERT_TRUE(lab.get(1));
+  lab.cache.entries.clear();
+  lab.clock.advance(5s);
+  lab.open_breaker();
+  const boost::json::object body = boost::json::parse(lab.lookup(1).body).as_object();
+  EXPECT_EQ(body.at("name").as_string(), "Desk");
+  EXPECT_EQ(body.at("stale").as_bool(), true);
+  EXPECT_NEAR(body.at("stale_age_s").to_number<double>(), 5.0, 0.1);
+  EXPECT_FALSE(body.contains("unavailable"));
+}
+
+TEST(ProductService, TheFallbackCountsEachAnswerByKind) {
+  ProductLab lab;
+  ASSERT_TRUE(lab.get(1));
+  lab.cache.entries.clear();
+  lab.open_breaker();  // its five lookups found nothing stale: five emergency records
+  ASSERT_TRUE(lab.get(1));
+  ASSERT_TRUE(lab.get(7));
+  EXPECT_EQ(lab.metrics.fallback_stale.value(), 1);
+  EXPECT_EQ(lab.metrics.fallback_emergency.value(), 6);
+  lab.set_without_copy(resilience::FallbackWithoutCopy::error);
+  ASSERT_FALSE(lab.get(8));
+  EXPECT_EQ(lab.metrics.fallback_emergency.value(), 6) << "a failure is not a fallback answer";
+}
+
+// --- The spans, as the guide reads them ---------------------------------------------------------
+
+const telemetry::SpanData& span_named(const telemetry::TraceChunk& chunk, std::string_view name) {
+  for (const auto& span : chunk)
+    if (span.name == name) return span;
+  throw std::out_of_range("no span " + std::string(name));
+}
+
+TEST(FallbackSpan, UsedIsTheMetricOneWhereTheFallbackAnswered) {
+  ProductLab lab;
+  lab.open_breaker();
+  const telemetry::TraceChunk chunk = lab.traced_get(7);
+  const telemetry::SpanData& fallback = span_named(chunk, "logic.fallback");
+  EXPECT_EQ(fallback.metrics.at("app.fallback_used"), 1);
+  EXPECT_FALSE(fallback.meta.contains("app.fallback_used")) << "not the string \"true\"";
+  EXPECT_EQ(fallback.metrics.at("_dd.measured"), 1);
+  EXPECT_EQ(fallback.meta.at("app.fallback_source"), "emergency");
+  EXPECT_EQ(fallback.meta.at("resilience.circuit_breaker.state"), "OPEN");
+  EXPECT_EQ(fallback.error, 0);
+}
+
+TEST(FallbackSpan, NotUsedWhereTheFailureStood) {
+  ProductLab lab;
+  lab.open_breaker();
+  lab.set_without_copy(resilience::FallbackWithoutCopy::error);
+  const telemetry::TraceChunk chunk = lab.traced_get(7);
+  const telemetry::SpanData& fallback = span_named(chunk, "logic.fallback");
+  EXPECT_FALSE(fallback.metrics.contains("app.fallback_used"));
+  EXPECT_FALSE(fallback.meta.contains("app.fallback_used"));
+  EXPECT_EQ(fallback.error, 1);
+  EXPECT_EQ(fallback.metrics.at("_dd.measured"), 1);
+}
+
+TEST(BreakerSpan, ForcedOpenReadsOpenWithTheForcingBeside) {
+  ProductLab lab;
+  lab.force_open();
+  const telemetry::TraceChunk chunk = lab.traced_get(7);
+  for (std::string_view name : {"http.request", "resilience.circuit_breaker", "logic.fallback"}) {
+    const telemetry::SpanData& span = span_named(chunk, name);
+    EXPECT_EQ(span.meta.at("resilience.circuit_breaker.state"), "OPEN") << name;
+    EXPECT_EQ(span.metrics.at("resilience.circuit_breaker.forced"), 1) << name;
+  }
+  const telemetry::SpanData& breaker = span_named(chunk, "resilience.circuit_breaker");
+  EXPECT_EQ(breaker.metrics.at("_dd.measured"), 1);
+  EXPECT_EQ(breaker.meta.at("resilience.circuit_breaker.decision"), "rejected");
+}
+
+TEST(BreakerSpan, AnOpenBreakerIsNotForced) {
+  ProductLab lab;
+  lab.open_breaker();
+  const telemetry::TraceChunk chunk = lab.traced_get(7);
+  const telemetry::SpanData& breaker = span_named(chunk, "resilience.circuit_breaker");
+  EXPECT_EQ(breaker.meta.at("resilience.circuit_breaker.state"), "OPEN");
+  EXPECT_FALSE(breaker.metrics.contains("resilience.circuit_breaker.forced"));
+}
 
 }  // namespace
 }  // namespace srelab::catalog

@@ -111,12 +111,14 @@ TEST(MetricTimelineSeries, RatesAndRatiosComeFromTheIntervalBetweenSamples) {
   service.answer(Status::internal_server_error, 5ms, 1);
   service.catalog.cache_hit.inc(3);
   service.catalog.cache_miss.inc(1);
-  service.catalog.fallback.inc(2);
+  // Fallbacks/s counts both of the fallback's answers.
+  service.catalog.fallback_stale.inc(1);
+  service.catalog.fallback_emergency.inc(1);
   service.cpu_seconds += 0.25;
   timeline.sample(service.registry.snapshot(), kT0 + 1s);
 
   service.answer(Status::ok, 5ms, 6);
-  service.catalog.fallback.inc(1);
+  service.catalog.fallback_emergency.inc(1);
   service.cpu_seconds += 1.0;
   timeline.sample(service.registry.snapshot(), kT0 + 3s);  // a late tick: 2 s
 

@@ -62,7 +62,7 @@ TEST(TraceAdmission, ErrorsSlowTracesAndFallbacksAreAlwaysKept) {
   EXPECT_TRUE(admission.admit(trace("GET /products/{id}", kBase, 100'000'000)));
   EXPECT_FALSE(admission.admit(trace("GET /products/{id}", kBase, 99'999'999)));
   TraceChunk fallback = fast_ok(kBase);
-  fallback.front().set_tag("app.fallback_used", "true");
+  fallback.front().set_metric("app.fallback_used", 1);  // a boolean, as tracers send it
   EXPECT_TRUE(admission.admit(fallback));
   TraceChunk failed_root = fast_ok(kBase);
   failed_root.front().set_error("HTTP 503", "pool exhausted");

@@ -259,7 +259,7 @@ TEST(TraceStoreSummaries, DescribeTheRootSpanAndTheKeyTags) {
   SpanData db = make_span(id, 3, 1, "postgres.query", "product.by_id", kEpoch + 2 * kMs, 30 * kMs);
   db.set_metric("db.pool.active", 3);
   SpanData fallback = make_span(id, 4, 1, "logic.fallback", "fallback", kEpoch + 40 * kMs, 1 * kMs);
-  fallback.set_tag("app.fallback_used", "true");
+  fallback.set_metric("app.fallback_used", 1);
   fallback.set_tag("resilience.circuit_breaker.state", "OPEN");
   SpanData root = make_span(id, 1, 0, "http.request", "GET /products/{id}", kEpoch, 45 * kMs);
   root.set_tag("http.status_code", "200");  // as meta this time
@@ -278,7 +278,7 @@ TEST(TraceStoreSummaries, DescribeTheRootSpanAndTheKeyTags) {
   EXPECT_EQ(summary.status_code, 200);
   EXPECT_EQ(summary.span_count, 3u);
   using Tags = std::vector<std::pair<std::string, std::string>>;
-  EXPECT_EQ(summary.tags, (Tags{{"app.fallback_used", "true"},
+  EXPECT_EQ(summary.tags, (Tags{{"app.fallback_used", "1"},
                                 {"resilience.circuit_breaker.state", "OPEN"},
                                 {"db.pool.active", "3"}}));
 }
@@ -353,6 +353,24 @@ TEST_F(TraceStoreFilters, ByTagOnAnySpan) {
   EXPECT_EQ(ids({.tag = "app.fallback_used"}), (Ids{4}));
   EXPECT_EQ(ids({.tag = "http.status_code:503"}), (Ids{3})) << "a metric compares as its number";
   EXPECT_EQ(ids({.tag = "error.type:db_error"}), (Ids{5, 3}));
+}
+
+// The guide writes `app.fallback_used: true`; the span carries it as the metric 1.
+TEST(TraceStoreFilterByTag, TrueAndFalseFindABooleanMetric) {
+  TraceStore store;
+  for (std::uint64_t id : {1, 2}) {
+    TraceChunk chunk = make_trace({.id = id, .start = kEpoch + static_cast<std::int64_t>(id)});
+    chunk.back().set_metric("app.fallback_used", id == 1 ? 1 : 0);
+    store.add(std::move(chunk));
+  }
+  const auto only = [&store](std::string tag) {
+    const auto found = store.list({.tag = std::move(tag)});
+    return found.size() == 1 ? telemetry::parse_trace_id_hex(found[0].trace_id)->low : 0;
+  };
+  EXPECT_EQ(only("app.fallback_used:true"), 1u);
+  EXPECT_EQ(only("app.fallback_used:1"), 1u);
+  EXPECT_EQ(only("app.fallback_used:false"), 2u);
+  EXPECT_TRUE(store.list({.tag = "app.fallback_used:yes"}).empty());
 }
 
 TEST_F(TraceStoreFilters, CombinedAndLimited) {

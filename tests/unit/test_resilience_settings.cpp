@@ -23,6 +23,7 @@ ResilienceSettings configured() {
   s.mode = BreakerMode::disabled;
   s.db_pool_timeout = 250ms;
   s.fallback_enabled = false;
+  s.fallback_without_copy = FallbackWithoutCopy::error;
   return s;
 }
 
@@ -37,6 +38,7 @@ void expect_same(const ResilienceSettings& a, const ResilienceSettings& b) {
   EXPECT_EQ(a.mode, b.mode);
   EXPECT_EQ(a.db_pool_timeout, b.db_pool_timeout);
   EXPECT_EQ(a.fallback_enabled, b.fallback_enabled);
+  EXPECT_EQ(a.fallback_without_copy, b.fallback_without_copy);
 }
 
 std::optional<ResilienceSettings> merge(const ResilienceSettings& current, std::string_view body) {
@@ -51,7 +53,7 @@ TEST(ResilienceSettings, EveryKeyIsRead) {
       "failure_rate_threshold": 0.4, "slow_call_rate_threshold": 0.8,
       "slow_call_duration_s": 1.5, "open_wait_s": 5, "window_size": 20, "minimum_calls": 8,
       "half_open_calls": 2, "mode": "disabled", "db_pool_timeout_s": 0.25,
-      "fallback_enabled": false})");
+      "fallback_enabled": false, "fallback_without_copy": "error"})");
   ASSERT_TRUE(merged);
   expect_same(*merged, configured());
 }
@@ -77,6 +79,16 @@ TEST(ResilienceSettings, EachModeIsRead) {
   EXPECT_EQ(merge(configured(), R"({"mode": "normal"})")->mode, BreakerMode::normal);
   EXPECT_EQ(merge(configured(), R"({"mode": "forced_open"})")->mode, BreakerMode::forced_open);
   EXPECT_EQ(merge(ResilienceSettings{}, R"({"mode": "disabled"})")->mode, BreakerMode::disabled);
+}
+
+// The guide's Part 4.2 answers 200 without a stale copy; "error" is the way back to the 503.
+TEST(ResilienceSettings, WithoutACopyTheFallbackAnswersAnEmergencyRecordUnlessSetToError) {
+  EXPECT_EQ(ResilienceSettings{}.fallback_without_copy, FallbackWithoutCopy::emergency);
+  EXPECT_EQ(
+      merge(ResilienceSettings{}, R"({"fallback_without_copy": "error"})")->fallback_without_copy,
+      FallbackWithoutCopy::error);
+  EXPECT_EQ(merge(configured(), R"({"fallback_without_copy": "emergency"})")->fallback_without_copy,
+            FallbackWithoutCopy::emergency);
 }
 
 TEST(ResilienceSettings, BoundsAreAccepted) {
@@ -120,7 +132,7 @@ TEST(ResilienceSettings, MinimumCallsMayEqualTheMergedWindow) {
 
 TEST(ResilienceSettings, ToJsonHasTheApiKeys) {
   const boost::json::object json = to_json(configured());
-  EXPECT_EQ(json.size(), 10u);
+  EXPECT_EQ(json.size(), 11u);
   EXPECT_EQ(json.at("failure_rate_threshold").as_double(), 0.4);
   EXPECT_EQ(json.at("slow_call_rate_threshold").as_double(), 0.8);
   EXPECT_EQ(json.at("slow_call_duration_s").as_double(), 1.5);
@@ -131,6 +143,8 @@ TEST(ResilienceSettings, ToJsonHasTheApiKeys) {
   EXPECT_EQ(json.at("mode").as_string(), "disabled");
   EXPECT_EQ(json.at("db_pool_timeout_s").as_double(), 0.25);
   EXPECT_EQ(json.at("fallback_enabled").as_bool(), false);
+  EXPECT_EQ(json.at("fallback_without_copy").as_string(), "error");
+  EXPECT_EQ(to_json(ResilienceSettings{}).at("fallback_without_copy").as_string(), "emergency");
 }
 
 TEST(ResilienceSettings, ToJsonRoundTrips) {
@@ -213,7 +227,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"fallback_enabled": "true"})", kField, "fallback_enabled",
                 R"(fallback_enabled must be true or false, got a string ("true"))"},
         BadCase{R"({"fallback_enabled": 1})", kField, "fallback_enabled", "got 1"},
-        BadCase{R"({"fallback_enabled": null})", kField, "fallback_enabled", "got null"}));
+        BadCase{R"({"fallback_enabled": null})", kField, "fallback_enabled", "got null"},
+        BadCase{
+            R"({"fallback_without_copy": "503"})", kField, "fallback_without_copy",
+            R"(fallback_without_copy must be one of "emergency", "error", got a string ("503"))"},
+        BadCase{R"({"fallback_without_copy": false})", kField, "fallback_without_copy",
+                "got false"}));
 
 }  // namespace
 }  // namespace srelab::resilience

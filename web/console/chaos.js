@@ -74,6 +74,7 @@ function renderResilience(doc, {fill = false} = {}) {
     ["rejected calls", breaker.rejected_calls],
     ["half-open in flight", breaker.half_open_in_flight],
   ];
+  if (breaker.forced) facts.push(["forced", "held open by mode forced_open"]);
   if (breaker.open_until) facts.push(["open until", logTime(breaker.open_until)]);
   if (doc.stale_copies_in_process !== undefined)
     facts.push(["stale copies", doc.stale_copies_in_process]);
