@@ -1,8 +1,9 @@
 // The service and a Datadog Agent as the official tracers meet one: with no DD_AGENT_HOST, traces
 // go to the Agent's trace port and metrics to its DogStatsD port on this host (here fakes on the
 // ports DD_TRACE_AGENT_PORT and DD_DOGSTATSD_PORT name); over unix sockets when the URLs say so;
-// a last metrics flush when the service stops; and with no Agent at all, one warning, answers as
-// usual, a note in /readyz, and one info line when the Agent comes back.
+// a last metrics flush when the service stops; and with no Agent at all (or a DogStatsD socket
+// that refuses), one warning, answers as usual, a note in /readyz, and one info line when the
+// Agent comes back.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -110,25 +111,14 @@ TEST_F(FinalFlushTest, StoppingSendsWhatWasRecordedSinceTheLastFlush) {
   EXPECT_NEAR(weight, 1, 1e-6) << "the one query of the miss";
 }
 
-// Nothing listens on either port.
-class NoAgentTest : public ServiceTest {
+// The service's log goes to a file too, read back as JSON lines.
+class LoggedServiceTest : public ServiceTest {
  protected:
-  NoAgentTest() {
-    agent_.stop();  // its port stays known, and free, until the test starts it again
-    log_path_ = unique_path("no-agent") + ".log";
+  explicit LoggedServiceTest(const std::string& name) : log_path_(unique_path(name) + ".log") {
     std::remove(log_path_.c_str());
-    flags_["trace-agent-port"] = std::to_string(agent_.port());
-    flags_["dogstatsd-port"] = std::to_string(closed_udp_port());
-    flags_["trace-flush-interval"] = "0.05";
-    flags_["dogstatsd-interval"] = "0.05";
     flags_["log-file"] = log_path_;
   }
-  ~NoAgentTest() override { std::remove(log_path_.c_str()); }
-
-  static std::uint16_t closed_udp_port() {
-    FakeDogStatsd probe;  // bound and closed again: nothing listens there afterwards
-    return probe.port();
-  }
+  ~LoggedServiceTest() override { std::remove(log_path_.c_str()); }
 
   // Lines of `logger` at `level` in the service's log file.
   int log_lines(const std::string& logger, const std::string& level) {
@@ -147,12 +137,30 @@ class NoAgentTest : public ServiceTest {
     return count;
   }
 
+  std::string log_path_;
+};
+
+// Nothing listens on either port.
+class NoAgentTest : public LoggedServiceTest {
+ protected:
+  NoAgentTest() : LoggedServiceTest("no-agent") {
+    agent_.stop();  // its port stays known, and free, until the test starts it again
+    flags_["trace-agent-port"] = std::to_string(agent_.port());
+    flags_["dogstatsd-port"] = std::to_string(closed_udp_port());
+    flags_["trace-flush-interval"] = "0.05";
+    flags_["dogstatsd-interval"] = "0.05";
+  }
+
+  static std::uint16_t closed_udp_port() {
+    FakeDogStatsd probe;  // bound and closed again: nothing listens there afterwards
+    return probe.port();
+  }
+
   std::uint64_t failed_requests() {
     return service_->traces()->exporters().at(0).exporter->stats().failed_requests;
   }
 
   FakeAgent agent_;
-  std::string log_path_;
 };
 
 TEST_F(NoAgentTest, OneWarningAnswersAsUsualANoteInReadyzAndOneLineWhenItIsBack) {
@@ -174,6 +182,48 @@ TEST_F(NoAgentTest, OneWarningAnswersAsUsualANoteInReadyzAndOneLineWhenItIsBack)
   EXPECT_TRUE(agent_.wait_for(has_lookup, 10s));
   EXPECT_EQ(log_lines("telemetry.trace_export", "warning"), 1);
   EXPECT_EQ(field(get("/readyz"), "notes"), "?") << "nothing to say any more";
+}
+
+// DogStatsD on a unix socket nobody has opened yet: every datagram is refused.
+class DogStatsdSocketAwayTest : public LoggedServiceTest {
+ protected:
+  DogStatsdSocketAwayTest()
+      : LoggedServiceTest("dsd-away"), socket_path_(unique_path("dsd-away") + ".socket") {
+    ::unlink(socket_path_.c_str());
+    flags_["dogstatsd-url"] = "unix://" + socket_path_;
+    flags_["dogstatsd-interval"] = "0.05";
+    flags_["trace-enabled"] = "false";
+  }
+  std::string socket_path_;
+};
+
+TEST_F(DogStatsdSocketAwayTest, OneWarningNotOnePerDatagramThenOneLineWhenItIsThere) {
+  const auto refused = [&] { return service_->dogstatsd().datagrams_failed(); };
+  const auto refused_after_requests = [&](std::uint64_t count) {
+    return eventually(
+        [&] {
+          EXPECT_EQ(get("/products/2").status, 200);  // something new for every flush to send
+          return refused() >= count;
+        },
+        10s);
+  };
+  ASSERT_TRUE(refused_after_requests(1)) << "the first flush";
+  ASSERT_TRUE(refused_after_requests(refused() + 3)) << "later flushes tried again";
+  EXPECT_EQ(log_lines("telemetry.dogstatsd", "warning"), 1);
+  const HttpReply ready = get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_NE(field(ready, "notes").find("cannot reach DogStatsD"), std::string::npos) << ready.body;
+
+  FakeDogStatsd statsd(socket_path_);
+  EXPECT_TRUE(eventually(
+      [&] {
+        get("/products/2");  // something new to send
+        return log_lines("telemetry.dogstatsd", "info") == 1;
+      },
+      10s));
+  EXPECT_TRUE(statsd.receive_until(
+      [&](const auto&) { return statsd.count_of("catalog.cache.hit") > 0; }, 10s));
+  EXPECT_EQ(log_lines("telemetry.dogstatsd", "warning"), 1);
 }
 
 // DD_TRACE_AGENT_URL and DD_DOGSTATSD_URL naming the Agent's unix sockets.
