@@ -6,7 +6,7 @@
 namespace srelab::app {
 namespace {
 
-constexpr std::array<OptionSpec, 46> serve_table{{
+constexpr std::array<OptionSpec, 48> serve_table{{
     {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
     {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
     {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
@@ -39,14 +39,14 @@ constexpr std::array<OptionSpec, 46> serve_table{{
     {"dd-version", "DD_VERSION", "VERSION", "none", "version tag of spans, metrics and logs"},
     {"dd-tags", "DD_TAGS", "K:V,...", "none",
      "tags added to every span (comma or space separated)"},
-    {"agent-host", "DD_AGENT_HOST", "HOST", "none",
-     "Datadog Agent host: when set, traces go to its trace port and metrics to DogStatsD"},
-    {"trace-agent-port", "DD_TRACE_AGENT_PORT", "PORT", "8126",
-     "the Agent's trace port, 1..65535 (setting it also turns trace sending on)"},
+    {"agent-host", "DD_AGENT_HOST", "HOST", "localhost",
+     "Datadog Agent host: traces go to its trace port, metrics to its DogStatsD port"},
+    {"trace-agent-port", "DD_TRACE_AGENT_PORT", "PORT", "8126", "the Agent's trace port, 1..65535"},
     {"trace-agent-url", "DD_TRACE_AGENT_URL", "URL", "none",
-     "the Agent's trace intake, http://host:port (wins over host and port)"},
+     "the Agent's trace intake, http://host:port or unix:///path/to/apm.socket (wins over host "
+     "and port)"},
     {"trace-enabled", "DD_TRACE_ENABLED", "BOOL", "true",
-     "false: traces are built (console, logs) but not sent"},
+     "false: traces are built (console, logs) but not sent to the Agent or OTLP"},
     {"trace-sample-rate", "DD_TRACE_SAMPLE_RATE", "RATE", "none",
      "keep this share of traces, 0..1 (default: the Agent's rates)"},
     {"trace-rate-limit", "DD_TRACE_RATE_LIMIT", "N", "100",
@@ -56,7 +56,7 @@ constexpr std::array<OptionSpec, 46> serve_table{{
     {"trace-queue-spans", "SRE_LAB_TRACE_QUEUE_SPANS", "N", "100000",
      "spans waiting to be sent at most; beyond, traces are dropped and counted, 100..10000000"},
     {"tracing", "SRE_LAB_TRACING", "on|off", "on",
-     "off: no spans at all (for measuring what tracing costs)"},
+     "off: no spans at all, so none sent either (for measuring what tracing costs)"},
     {"otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "URL", "none",
      "OTLP/HTTP collector: traces go to <URL>/v1/traces as JSON"},
     {"otlp-traces-endpoint", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "URL", "none",
@@ -72,9 +72,13 @@ constexpr std::array<OptionSpec, 46> serve_table{{
     {"trace-128-bit-logging", "DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED", "BOOL", "true",
      "dd.trace_id as the whole 128-bit id (32 hex digits) when its high half is set; false: the "
      "decimal low 64 bits"},
-    {"dogstatsd-port", "DD_DOGSTATSD_PORT", "PORT", "8125", "DogStatsD port, 1..65535"},
-    {"dogstatsd-interval", "SRE_LAB_DOGSTATSD_INTERVAL", "SECONDS", "10",
-     "how often metrics go to DogStatsD, 0.05..3600"},
+    {"dogstatsd", "SRE_LAB_DOGSTATSD", "on|off", "on", "off: no metrics sent to DogStatsD"},
+    {"dogstatsd-port", "DD_DOGSTATSD_PORT", "PORT", "8125",
+     "DogStatsD port on the Agent host, 1..65535"},
+    {"dogstatsd-url", "DD_DOGSTATSD_URL", "URL", "none",
+     "DogStatsD as udp://host:port or unix:///path (a datagram socket); wins over host and port"},
+    {"dogstatsd-interval", "SRE_LAB_DOGSTATSD_INTERVAL", "SECONDS", "2",
+     "how often changed metrics go to DogStatsD (and once more on stop), 0.05..3600"},
     {"console", "SRE_LAB_CONSOLE", "on|off", "on",
      "off: no console recording (traces, logs, timeline) and no /console/api"},
     {"console-traces", "SRE_LAB_CONSOLE_TRACES", "N", "1000",

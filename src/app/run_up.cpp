@@ -219,6 +219,7 @@ class Lab {
     std::printf("  API docs   %s/docs\n", base.c_str());
     if (!config_.service_log.empty())
       std::printf("  log        %s   (JSON lines, also on stdout)\n", config_.service_log.c_str());
+    print_datadog(serve);
     if (postgres_)
       std::printf("  Postgres   %s  (pid %d, log %s)\n", postgres_->url().c_str(), postgres_->pid(),
                   (config_.state_dir / "postgres.log").c_str());
@@ -231,6 +232,15 @@ class Lab {
     std::printf("  state      %s\n", config_.state_dir.c_str());
     std::printf("Ctrl-C (or SIGTERM) stops everything.\n");
     std::fflush(stdout);
+  }
+
+  // Where the service sends to a Datadog Agent, by default as the official tracers do; no Agent
+  // there costs one warning in the service's log, nothing else.
+  static void print_datadog(const ServeConfig& serve) {
+    const bool traces = serve.tracing.enabled && serve.tracing.send;
+    const std::string metrics = serve.dogstatsd.enabled ? serve.dogstatsd.describe() : "off";
+    std::printf("  Datadog    traces %s, DogStatsD %s\n",
+                traces ? serve.tracing.agent_url.c_str() : "off", metrics.c_str());
   }
 
   // Until a stop signal (0) or a child's unexpected exit (1).

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <charconv>
 #include <optional>
@@ -87,11 +88,10 @@ void finalize_tracing(OptionValues& values, const telemetry::DogStatsdSettings& 
   tracing.max_queued_spans =
       static_cast<std::size_t>(values.integer("trace-queue-spans", 100000, 100, 10'000'000));
 
-  // Traces go to an Agent only when one is named (host, port or URL), as DogStatsD does: a
-  // lab without an Agent should not retry a missing localhost:8126 every second.
+  // As the official tracers: the Agent at localhost:8126 unless told otherwise. With none there
+  // the exporter logs one warning, keeps a bounded queue and retries with backoff.
   values.integer("trace-agent-port", 8126, 1, 65535);  // a bad port is named as such
-  if (values.error().empty() && (values.is_set("agent-host") || values.is_set("trace-agent-port") ||
-                                 values.is_set("trace-agent-url"))) {
+  if (values.error().empty()) {
     auto url = telemetry::agent_url_from(values.raw("trace-agent-url"), values.raw("agent-host"),
                                          values.raw("trace-agent-port"));
     if (url)
@@ -112,6 +112,28 @@ void finalize_tracing(OptionValues& values, const telemetry::DogStatsdSettings& 
     else
       values.fail_with(resource.error().message);
   }
+}
+
+// DD_DOGSTATSD_URL wins, else DD_AGENT_HOST (or localhost) and DD_DOGSTATSD_PORT, as the
+// official clients read them.
+void finalize_dogstatsd(OptionValues& values, DogStatsdTarget& target,
+                        telemetry::DogStatsdSettings& settings) {
+  const std::string mode = values.text("dogstatsd", "on");
+  if (mode != "on" && mode != "off") values.fail("dogstatsd", mode, "on or off");
+  target.enabled = mode == "on";
+  target.host = values.text("agent-host", "");
+  if (target.host.empty()) target.host = "localhost";
+  if (target.host.size() > 2 && target.host.front() == '[' && target.host.back() == ']')
+    target.host = target.host.substr(1, target.host.size() - 2);
+  target.port = static_cast<std::uint16_t>(values.integer("dogstatsd-port", 8125, 1, 65535));
+  const std::string url = values.text("dogstatsd-url", "");
+  if (!url.empty() && !parse_dogstatsd_url(url, target))
+    values.fail("dogstatsd-url", url, "udp://HOST[:PORT] or unix:///PATH");
+  target.interval = values.seconds("dogstatsd-interval", 2, 0.05, 3600);
+  // An unchanged gauge is sent again about once a minute, however short the interval.
+  const auto interval_ms = std::max<std::int64_t>(target.interval.count(), 1);
+  settings.gauge_resend_flushes =
+      static_cast<std::size_t>(std::max<std::int64_t>(1, (60'000 + interval_ms - 1) / interval_ms));
 }
 
 void finalize_logging(OptionValues& values, LoggingConfig& logging) {
@@ -186,10 +208,7 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   config.dogstatsd_tags.service = values.text("dd-service", "sre-lab");
   config.dogstatsd_tags.env = values.text("dd-env", "");
   config.dogstatsd_tags.version = values.text("dd-version", "");
-  config.dogstatsd.host = values.text("agent-host", "");
-  config.dogstatsd.port =
-      static_cast<std::uint16_t>(values.integer("dogstatsd-port", 8125, 1, 65535));
-  config.dogstatsd.interval = values.seconds("dogstatsd-interval", 10, 0.05, 3600);
+  finalize_dogstatsd(values, config.dogstatsd, config.dogstatsd_tags);
 
   finalize_tracing(values, config.dogstatsd_tags, config.tracing);
   finalize_logging(values, config.logging);

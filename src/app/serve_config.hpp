@@ -26,13 +26,15 @@
 namespace srelab::app {
 
 // Traces: how spans are made, sampled and where they go.
+// Both switches stop sending to the Agent: DD_TRACE_ENABLED=false as the tracers do (spans are
+// still made, for the console and the logs' ids), --tracing off by making no spans at all.
 struct TracingConfig {
-  bool enabled = true;  // SRE_LAB_TRACING=off: no spans at all
+  bool enabled = true;  // SRE_LAB_TRACING=off: no spans at all (so none are sent either)
   bool send = true;     // DD_TRACE_ENABLED=false: spans for the console only
   telemetry::TracerSettings tracer;
   telemetry::SamplerSettings sampler;
-  std::string agent_url;  // empty: no Datadog Agent exporter
-  std::string otlp_url;   // empty: no OTLP exporter
+  std::string agent_url = "http://localhost:8126";  // or unix:///path; used when `send`
+  std::string otlp_url;                             // empty: no OTLP exporter
   std::vector<std::pair<std::string, std::string>> otlp_resource;
   std::chrono::milliseconds flush_interval{1000};
   std::size_t max_queued_spans = 100000;
@@ -61,8 +63,8 @@ struct ServeConfig {
   resilience::ResilienceSettings resilience;  // db_pool_timeout is taken from `pool`
   std::size_t stale_copies = 10'000;          // in-process copies kept for the fallback
   http::AdminAccess admin;
-  telemetry::DogStatsdSettings dogstatsd_tags;  // env, service, version
-  DogStatsdTarget dogstatsd;                    // host empty: metrics are not sent
+  telemetry::DogStatsdSettings dogstatsd_tags;  // env, service, version, gauge resends
+  DogStatsdTarget dogstatsd;                    // localhost:8125 unless told otherwise
   TracingConfig tracing;
   LoggingConfig logging;
   ConsoleConfig console;

@@ -54,7 +54,7 @@ struct Service::Worker {
         products(service.repository_, cache, service.resilience_, service.stale_copies_,
                  service.clock_, service.config_.products, &service.metrics_,
                  service.logger_.get()),
-        readiness(service.pool_, redis) {
+        readiness(service.pool_, redis, telemetry_notes(service)) {
     telemetry::Registry& registry = service.registry_;
     // Outermost first: the trace's span covers the other layers, and the metrics count the
     // admin guard's refusals.
@@ -71,6 +71,14 @@ struct Service::Worker {
     if (service.console_)
       console::add_console_routes(router, *service.console_, service.resilience_.breaker(),
                                   service.pool_, service.traces_ != nullptr, service.admin_guard_);
+  }
+
+  // Whether the Agent gets what the service sends: shown by /readyz, never failing it.
+  static std::vector<catalog::Readiness::Note> telemetry_notes(const Service& service) {
+    return {
+        {"datadog_agent",
+         [&service] { return service.traces_ ? service.traces_->agent_note() : std::string(); }},
+        {"dogstatsd", [&service] { return service.dogstatsd_->note(); }}};
   }
 
   Random random;  // this thread's trace and span ids
@@ -136,7 +144,7 @@ Service::Service(ServeConfig config)
     });
   }
   if (config_.tracing.enabled) {
-    traces_ = std::make_unique<TracePipeline>(config_.tracing, clock_, registry_);
+    traces_ = std::make_unique<TracePipeline>(config_.tracing, clock_, registry_, logger_.get());
     if (console_)
       traces_->add_consumer(
           [console = console_.get()](telemetry::TraceChunk&& chunk) {
@@ -155,8 +163,8 @@ Service::Service(ServeConfig config)
   register_process_metrics(registry_);
   if (!config_.gateway_log.empty())
     gateway_log_ = std::make_unique<GatewayLogReader>(config_.gateway_log, registry_);
-  dogstatsd_ = std::make_unique<DogStatsdSender>(threads_.context(0), registry_,
-                                                 config_.dogstatsd_tags, config_.dogstatsd);
+  dogstatsd_ = std::make_unique<DogStatsdSender>(
+      threads_.context(0), registry_, config_.dogstatsd_tags, config_.dogstatsd, logger_.get());
   server_ = std::make_unique<http::Server>(
       config_.server, threads_,
       [this](std::size_t i) -> const http::Router& { return workers_[i]->router; });
@@ -195,7 +203,7 @@ void Service::stop() {
   while (server_->open_connections() > 0 && std::chrono::steady_clock::now() < drain_until)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   run_on_every_thread([](Worker& worker) { worker.redis.stop(); });
-  dogstatsd_->stop();
+  dogstatsd_->stop();  // its last flush: what the drained requests recorded goes out too
   if (gateway_log_) gateway_log_->stop();
   if (console_) console_->stop();
   pool_.close();

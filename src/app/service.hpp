@@ -39,7 +39,8 @@ class Service {
   result<void> start();
   // Idempotent. Stops an experiment the console started (it rolls back and posts its run while
   // the service still answers), stops accepting, lets open requests finish (up to 5 s), stops the
-  // Redis clients on their threads, closes the pool and joins the threads.
+  // Redis clients on their threads, flushes the metrics to DogStatsD one last time, closes the
+  // pool, joins the threads and sends the last traces.
   void stop();
 
   std::uint16_t port() const;

@@ -11,6 +11,31 @@
 
 namespace srelab::app {
 
+namespace {
+
+constexpr std::string_view kLogger = "telemetry.trace_export";
+
+// One warning when traces stop getting through and one info line when they do again: a missing
+// Agent is a normal lab set-up, not an error storm. The exporter keeps retrying with backoff.
+telemetry::TraceExporter::ReachabilityObserver log_reachability(telemetry::Logger& logger,
+                                                                std::string where) {
+  return [&logger, where = std::move(where)](bool reachable, const std::string& error) {
+    if (reachable) {
+      logger.info(kLogger, "traces reach their destination again", nullptr,
+                  {telemetry::string_field("destination", where)});
+    } else {
+      logger.warning(
+          kLogger,
+          "traces cannot be sent; retrying with backoff, dropping (counted in "
+          "trace.export.dropped) beyond the queue bound",
+          nullptr,
+          {telemetry::string_field("destination", where), telemetry::string_field("error", error)});
+    }
+  };
+}
+
+}  // namespace
+
 // The exporters the configuration asks for, each with its destination, on one shared transport
 // per exporter thread (a transport serializes its sends).
 struct TracePipeline::Exporters {
@@ -20,11 +45,12 @@ struct TracePipeline::Exporters {
     std::unique_ptr<telemetry::TraceExporter> exporter;
   };
 
-  telemetry::DatadogAgentDestination* agent = nullptr;
+  telemetry::DatadogAgentDestination* agent = nullptr;  // also all.front() when set
+  std::string agent_url;
   std::vector<Exporter> all;
 
-  void add(std::unique_ptr<telemetry::TraceDestination> destination, const TracingConfig& config,
-           const Clock& clock) {
+  void add(std::unique_ptr<telemetry::TraceDestination> destination, std::string where,
+           const TracingConfig& config, const Clock& clock, telemetry::Logger* logger) {
     telemetry::TraceExporterSettings settings;
     settings.flush_interval = config.flush_interval;
     settings.max_queued_spans = config.max_queued_spans;
@@ -32,6 +58,7 @@ struct TracePipeline::Exporters {
     entry.transport = std::make_unique<http::HttpExportTransport>();
     entry.exporter =
         std::make_unique<telemetry::TraceExporter>(settings, *destination, *entry.transport, clock);
+    if (logger) entry.exporter->set_reachability_observer(log_reachability(*logger, where));
     entry.destination = std::move(destination);
     all.push_back(std::move(entry));
   }
@@ -72,7 +99,7 @@ void register_exporter_metrics(telemetry::Registry& registry,
 }  // namespace
 
 TracePipeline::TracePipeline(const TracingConfig& config, const Clock& clock,
-                             telemetry::Registry& registry)
+                             telemetry::Registry& registry, telemetry::Logger* logger)
     : exporters_(std::make_unique<Exporters>()) {
   if (config.send && !config.agent_url.empty()) {
     telemetry::DatadogAgentSettings settings;
@@ -80,14 +107,15 @@ TracePipeline::TracePipeline(const TracingConfig& config, const Clock& clock,
     settings.tracer_version = SRE_LAB_VERSION;
     auto agent = std::make_unique<telemetry::DatadogAgentDestination>(settings);
     exporters_->agent = agent.get();
-    exporters_->add(std::move(agent), config, clock);
+    exporters_->agent_url = config.agent_url;
+    exporters_->add(std::move(agent), "Datadog Agent " + config.agent_url, config, clock, logger);
   }
   if (config.send && !config.otlp_url.empty()) {
     telemetry::OtlpResource resource;
     resource.attributes = config.otlp_resource;
     exporters_->add(std::make_unique<telemetry::OtlpTracesDestination>(
                         config.otlp_url, std::move(resource), "sre-lab", SRE_LAB_VERSION),
-                    config, clock);
+                    "OTLP " + config.otlp_url, config, clock, logger);
   }
 
   std::function<double()> agent_rate;
@@ -113,6 +141,15 @@ std::vector<TracePipeline::ExporterView> TracePipeline::exporters() const {
   for (const auto& entry : exporters_->all)
     views.push_back({entry.destination->name(), entry.exporter.get()});
   return views;
+}
+
+std::string TracePipeline::agent_note() const {
+  if (!exporters_->agent) return {};
+  const telemetry::TraceExporterStats stats = exporters_->all.front().exporter->stats();
+  if (stats.consecutive_failures == 0) return {};
+  return "traces cannot reach the Datadog Agent at " + exporters_->agent_url + " (" +
+         stats.last_error + "); retrying, " + std::to_string(stats.dropped_traces) +
+         " traces dropped so far";
 }
 
 void TracePipeline::start() {

@@ -1,6 +1,7 @@
 // Where every finished trace goes: the consumers the configuration asks for (the Datadog Agent
 // exporter, the OTLP exporter, the console's store), fed from the request threads through one
-// TraceSink. The pipeline also owns the shared Sampler (fed by the Agent's rates).
+// TraceSink. The pipeline also owns the shared Sampler (fed by the Agent's rates), and says once
+// in the log when an exporter's destination stops answering and once when it answers again.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +12,7 @@
 
 #include "app/serve_config.hpp"
 #include "core/clock.hpp"
+#include "telemetry/logging/logger.hpp"
 #include "telemetry/metrics/registry.hpp"
 #include "telemetry/tracing/sampler.hpp"
 #include "telemetry/tracing/span.hpp"
@@ -29,7 +31,9 @@ class TracePipeline {
   // thread-safe. An empty Wants takes every chunk (the exporters).
   using Wants = std::function<bool(const telemetry::TraceChunk&)>;
 
-  TracePipeline(const TracingConfig& config, const Clock& clock, telemetry::Registry& registry);
+  // `logger` may be null (no reachability lines); it must outlive the pipeline.
+  TracePipeline(const TracingConfig& config, const Clock& clock, telemetry::Registry& registry,
+                telemetry::Logger* logger = nullptr);
   ~TracePipeline();
   TracePipeline(const TracePipeline&) = delete;
   TracePipeline& operator=(const TracePipeline&) = delete;
@@ -52,6 +56,10 @@ class TracePipeline {
     const telemetry::TraceExporter* exporter;
   };
   std::vector<ExporterView> exporters() const;
+
+  // "" while the Datadog Agent answers (or is not used); otherwise one line saying that traces
+  // cannot reach it, why, and how many were dropped: a note for /readyz, not a failure.
+  std::string agent_note() const;
 
   void start();
   // Sends what is queued (bounded by `deadline`) and stops the exporters. Idempotent.

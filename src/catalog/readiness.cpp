@@ -34,10 +34,16 @@ boost::asio::awaitable<http::Response> Readiness::check() {
   checks["postgres"] = postgres.empty() ? "ok" : postgres;
   checks["redis"] = redis.empty() ? "ok" : redis;
 
+  boost::json::object notes;
+  for (const Note& note : notes_) {
+    if (std::string text = note.text(); !text.empty()) notes[note.name] = std::move(text);
+  }
+
   boost::json::object body;
   if (postgres.empty() && redis.empty()) {
     body["status"] = "ready";
     body["checks"] = std::move(checks);
+    if (!notes.empty()) body["notes"] = std::move(notes);
     co_return http::json_response(http::Status::ok, to_json_text(body));
   }
   std::string detail;
@@ -46,6 +52,7 @@ boost::asio::awaitable<http::Response> Readiness::check() {
   body["error"] = "Not Ready";
   body["detail"] = detail;
   body["checks"] = std::move(checks);
+  if (!notes.empty()) body["notes"] = std::move(notes);
   co_return http::json_response(http::Status::service_unavailable, to_json_text(body));
 }
 

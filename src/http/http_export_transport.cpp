@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
@@ -31,6 +32,8 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+using local_stream = asio::local::stream_protocol;
+using UnixStream = beast::basic_stream<local_stream>;
 using SteadyTime = std::chrono::steady_clock::time_point;
 using telemetry::ExportRequest;
 using telemetry::ExportResponse;
@@ -43,11 +46,14 @@ struct Target {
   std::uint16_t port = 80;
   std::string host_header;  // host[:port] as the URL spells it
   std::string path;         // origin-form: /path?query
+  std::string unix_socket;  // non-empty: connect here instead of host:port
 
-  std::string connection_key() const { return host + " " + std::to_string(port); }
+  std::string connection_key() const {
+    return unix_socket.empty() ? host + " " + std::to_string(port) : "unix " + unix_socket;
+  }
 };
 
-result<Target> parse_target(std::string_view url) {
+result<Target> parse_target(std::string_view url, const std::string& unix_socket) {
   const auto parsed = boost::urls::parse_absolute_uri(url);
   if (!parsed || parsed->scheme_id() != boost::urls::scheme::http || !parsed->has_authority() ||
       parsed->has_userinfo()) {
@@ -68,6 +74,7 @@ result<Target> parse_target(std::string_view url) {
   target.host_header = std::string(parsed->encoded_host_and_port());
   target.path = std::string(parsed->encoded_target());
   if (!target.path.starts_with("/")) target.path.insert(0, "/");
+  target.unix_socket = unix_socket;
   return target;
 }
 
@@ -128,15 +135,21 @@ boost::system::error_code classify(const boost::system::error_code& ec) {
 struct HttpExportTransport::Impl {
   asio::io_context context{1};
   tcp::resolver resolver{context};
-  std::optional<beast::tcp_stream> stream;
-  std::string connected_to;  // Target::connection_key() of `stream`
+  std::optional<beast::tcp_stream> stream;  // over TCP...
+  std::optional<UnixStream> unix_stream;    // ...or over a unix socket, never both
+  std::string connected_to;                 // Target::connection_key() of the open stream
   beast::flat_buffer buffer;
   std::mutex mutex;
 
+  bool connected() const { return stream || unix_stream; }
   result<ExportResponse> exchange(const Target& target, const ExportMessage& message,
                                   SteadyTime deadline);
   asio::awaitable<result<ExportResponse>> run(const Target& target, const ExportMessage& message,
                                               SteadyTime deadline);
+  asio::awaitable<boost::system::error_code> connect(const Target& target, SteadyTime deadline);
+  template <class Stream>
+  asio::awaitable<result<ExportResponse>> exchange_on(Stream& open, const ExportMessage& message,
+                                                      SteadyTime deadline);
   void close();
 };
 
@@ -149,12 +162,12 @@ HttpExportTransport::~HttpExportTransport() {
 result<ExportResponse> HttpExportTransport::send(const ExportRequest& request,
                                                  std::chrono::milliseconds timeout) {
   const SteadyTime deadline = std::chrono::steady_clock::now() + timeout;
-  const auto target = parse_target(request.url);
+  const auto target = parse_target(request.url, request.unix_socket);
   if (!target) return target.error();
   const auto message = make_request(request, *target);
 
   std::lock_guard lock(impl_->mutex);
-  const bool reusing = impl_->stream && impl_->connected_to == target->connection_key();
+  const bool reusing = impl_->connected() && impl_->connected_to == target->connection_key();
   if (!reusing) impl_->close();
   auto response = impl_->exchange(*target, message, deadline);
   if (!response && reusing && closed_by_peer(response.error()) &&
@@ -185,6 +198,7 @@ result<ExportResponse> HttpExportTransport::Impl::exchange(const Target& target,
     // Only resolving has no deadline of its own (the stream's operations expire at `deadline`).
     resolver.cancel();
     if (stream) stream->cancel();
+    if (unix_stream) unix_stream->cancel();
     context.run();
     outcome = make_error_code(errc::timeout);
   }
@@ -195,34 +209,54 @@ result<ExportResponse> HttpExportTransport::Impl::exchange(const Target& target,
 asio::awaitable<result<ExportResponse>> HttpExportTransport::Impl::run(const Target& target,
                                                                        const ExportMessage& message,
                                                                        SteadyTime deadline) {
-  boost::system::error_code ec;
-  auto token = asio::redirect_error(asio::use_awaitable, ec);
-  if (!stream) {
-    stream.emplace(context);
+  if (!connected()) {
     buffer.clear();
-    std::vector<tcp::endpoint> endpoints;
-    if (const auto address = asio::ip::make_address(target.host, ec); !ec) {
-      endpoints.emplace_back(address, target.port);
-    } else {
-      ec = {};
-      const auto resolved =
-          co_await resolver.async_resolve(target.host, std::to_string(target.port), token);
-      if (ec) co_return ec;
-      for (const auto& entry : resolved) endpoints.push_back(entry.endpoint());
-    }
-    stream->expires_at(deadline);
-    co_await stream->async_connect(endpoints, token);
-    if (ec) co_return ec;
+    if (const auto ec = co_await connect(target, deadline)) co_return ec;
     connected_to = target.connection_key();
   }
+  if (unix_stream) co_return co_await exchange_on(*unix_stream, message, deadline);
+  co_return co_await exchange_on(*stream, message, deadline);
+}
+
+asio::awaitable<boost::system::error_code> HttpExportTransport::Impl::connect(const Target& target,
+                                                                              SteadyTime deadline) {
+  boost::system::error_code ec;
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  if (!target.unix_socket.empty()) {
+    unix_stream.emplace(context);
+    unix_stream->expires_at(deadline);
+    co_await unix_stream->async_connect(local_stream::endpoint(target.unix_socket), token);
+    co_return ec;
+  }
+  stream.emplace(context);
+  std::vector<tcp::endpoint> endpoints;
+  if (const auto address = asio::ip::make_address(target.host, ec); !ec) {
+    endpoints.emplace_back(address, target.port);
+  } else {
+    ec = {};
+    const auto resolved =
+        co_await resolver.async_resolve(target.host, std::to_string(target.port), token);
+    if (ec) co_return ec;
+    for (const auto& entry : resolved) endpoints.push_back(entry.endpoint());
+  }
   stream->expires_at(deadline);
-  co_await bhttp::async_write(*stream, message, token);
+  co_await stream->async_connect(endpoints, token);
+  co_return ec;
+}
+
+template <class Stream>
+asio::awaitable<result<ExportResponse>> HttpExportTransport::Impl::exchange_on(
+    Stream& open, const ExportMessage& message, SteadyTime deadline) {
+  boost::system::error_code ec;
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  open.expires_at(deadline);
+  co_await bhttp::async_write(open, message, token);
   if (ec) co_return ec;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(kResponseBodyLimit);
-  co_await bhttp::async_read(*stream, buffer, parser, token);
+  co_await bhttp::async_read(open, buffer, parser, token);
   if (ec) co_return ec;
-  stream->expires_never();
+  open.expires_never();
 
   auto& reply = parser.get();
   ExportResponse response;
@@ -234,11 +268,16 @@ asio::awaitable<result<ExportResponse>> HttpExportTransport::Impl::run(const Tar
 }
 
 void HttpExportTransport::Impl::close() {
+  boost::system::error_code ignored;
   if (stream) {
-    boost::system::error_code ignored;
     stream->socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream->close();
     stream.reset();
+  }
+  if (unix_stream) {
+    unix_stream->socket().shutdown(local_stream::socket::shutdown_both, ignored);
+    unix_stream->close();
+    unix_stream.reset();
   }
   connected_to.clear();
   buffer.clear();

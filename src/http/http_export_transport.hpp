@@ -1,10 +1,12 @@
 // The real telemetry::ExportTransport: a blocking HTTP/1.1 client for http:// URLs (not https),
-// used from a TraceExporter's own thread to reach the Datadog agent or an OTLP collector. Each
+// over TCP or, when the request names one (ExportRequest::unix_socket), a unix domain stream
+// socket such as the Agent's /var/run/datadog/apm.socket. Used from a TraceExporter's own
+// thread to reach the Datadog agent or an OTLP collector. Each
 // send() runs Beast's async operations on a private io_context for at most `timeout` in all
 // (resolve, connect, write, read): sync Beast calls would ignore a deadline. One connection is
-// kept alive between sends to the same host:port; when the peer has closed it meanwhile, the
-// request is sent once more on a fresh connection, transparently. Any failure closes the
-// connection, so a late answer can never be read as the next request's.
+// kept alive between sends to the same host:port (or socket); when the peer has closed it
+// meanwhile, the request is sent once more on a fresh connection, transparently. Any failure closes
+// the connection, so a late answer can never be read as the next request's.
 //
 // Errors: errc::timeout when the deadline passed, errc::invalid_argument for a URL that is not
 // http://host[:port]/path (an IPv6 literal in brackets is fine), errc::protocol_error for an

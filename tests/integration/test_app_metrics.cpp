@@ -84,13 +84,15 @@ TEST_F(MetricsTest, PromtoolAcceptsTheExposition) {
 }
 
 // DogStatsD: datagrams received on a loopback UDP socket parse, stay under 1432 bytes, carry the
-// unified service tags, and their counter deltas add up to the traffic.
+// unified service tags, send no zero counts, carry timings as distributions, and their counter
+// deltas add up to the traffic.
 class DogStatsdTest : public ServiceTest {
  protected:
   DogStatsdTest() : receiver_(context_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
     flags_["agent-host"] = "127.0.0.1";
     flags_["dogstatsd-port"] = std::to_string(receiver_.local_endpoint().port());
     flags_["dogstatsd-interval"] = "0.1";
+    flags_["trace-enabled"] = "false";
     flags_["dd-env"] = "lab-test";
     flags_["dd-version"] = "1.2.3";
   }
@@ -121,6 +123,7 @@ TEST_F(DogStatsdTest, DatagramsCarryTheMetricsWithTagsAndStayUnderTheLimit) {
   const std::vector<std::string> datagrams = receive_for(std::chrono::milliseconds(800));
   ASSERT_FALSE(datagrams.empty());
   double hits = 0;
+  int distributions = 0;
   bool tagged = false;
   for (const std::string& datagram : datagrams) {
     EXPECT_LE(datagram.size(), 1432u);
@@ -131,7 +134,11 @@ TEST_F(DogStatsdTest, DatagramsCarryTheMetricsWithTagsAndStayUnderTheLimit) {
       const auto bar = line.find('|');
       ASSERT_TRUE(colon != std::string::npos && bar != std::string::npos && colon < bar) << line;
       const std::string type = line.substr(bar + 1, line.find('|', bar + 1) - bar - 1);
-      EXPECT_TRUE(type == "c" || type == "g") << line;
+      EXPECT_TRUE(type == "c" || type == "g" || type == "d") << line;
+      if (type == "c") {
+        EXPECT_NE(line.substr(colon + 1, bar - colon - 1), "0") << line;
+      }
+      distributions += line.rfind("catalog.db.query.duration:", 0) == 0 && type == "d";
       if (line.rfind("catalog.cache.hit:", 0) == 0) {
         hits += std::stod(line.substr(colon + 1, bar - colon - 1));
         tagged = line.find("|#env:lab-test,service:sre-lab,version:1.2.3") != std::string::npos;
@@ -139,6 +146,7 @@ TEST_F(DogStatsdTest, DatagramsCarryTheMetricsWithTagsAndStayUnderTheLimit) {
     }
   }
   EXPECT_EQ(hits, 3) << "the deltas of all flushes add up to the hits";
+  EXPECT_GE(distributions, 1) << "the miss's query, as a distribution";
   EXPECT_TRUE(tagged) << datagrams.front();
   EXPECT_GT(service_->dogstatsd().datagrams_sent(), 0u);
 }

@@ -3,6 +3,7 @@
 // an absent agent costs bounded memory and counted drops, a restarted one gets the kept batch.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -190,6 +191,42 @@ TEST(HttpExportTransport, RejectsWhatIsNotAnHttpUrl) {
     ASSERT_FALSE(response.has_value()) << url;
     EXPECT_EQ(response.error(), make_error_code(errc::invalid_argument)) << url;
   }
+}
+
+// The Agent's apm.socket: the same HTTP on a unix domain stream socket, kept alive between sends,
+// and a socket with nothing behind it is an error like a refused connection.
+TEST(HttpExportTransport, SpeaksHttpOverAUnixSocket) {
+  const std::string path =
+      ::testing::TempDir() + "sre-lab-transport-" + std::to_string(::getpid()) + ".socket";
+  FakeAgent agent(FakeAgent::UnixSocket{path});
+  HttpExportTransport transport;
+  ExportRequest request;
+  request.url = "http://localhost/v0.4/traces";
+  request.unix_socket = path;
+  request.headers = {{"Content-Type", "application/msgpack"}};
+  request.body = "payload";
+  for (int i = 0; i < 2; ++i) {
+    const auto response = transport.send(request, 2s);
+    ASSERT_TRUE(response.has_value()) << response.error().message();
+    EXPECT_EQ(response->status, 200);
+  }
+  const auto requests = agent.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].target, "/v0.4/traces");
+  EXPECT_EQ(requests[0].header("Host"), "localhost");
+  EXPECT_EQ(requests[0].body, "payload");
+  EXPECT_EQ(agent.connections(), 1u) << "one connection kept alive";
+
+  // The same URL over TCP is another destination: the kept socket is not used for it.
+  FakeAgent tcp_agent;
+  EXPECT_TRUE(transport.send(post(tcp_agent), 2s).has_value());
+  EXPECT_EQ(tcp_agent.request_count(), 1u);
+
+  agent.stop();
+  ::unlink(path.c_str());
+  const auto refused = transport.send(request, 2s);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error(), make_error_code(errc::timeout)) << refused.error().message();
 }
 
 TEST(HttpExportTransport, ReachesAnIpv6Literal) {

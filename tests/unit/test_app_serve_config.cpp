@@ -33,6 +33,96 @@ TEST(ServeConfig, DefaultsMatchTheDocumentation) {
   EXPECT_GE(config->threads, 1u);
 }
 
+// As the official tracers and clients: the Agent on this host, nothing to set.
+TEST(ServeConfig, TracesAndMetricsGoToTheLocalAgentByDefault) {
+  OptionValues values(serve_options(), {}, env_of({}));
+  auto config = finalize_serve_config(values);
+  ASSERT_TRUE(config) << values.error();
+  EXPECT_TRUE(config->tracing.enabled);
+  EXPECT_TRUE(config->tracing.send);
+  EXPECT_EQ(config->tracing.agent_url, "http://localhost:8126");
+  EXPECT_TRUE(config->dogstatsd.enabled);
+  EXPECT_EQ(config->dogstatsd.describe(), "udp://localhost:8125");
+  EXPECT_EQ(config->dogstatsd.interval, std::chrono::seconds(2));
+  EXPECT_EQ(config->dogstatsd_tags.gauge_resend_flushes, 30u) << "an unchanged gauge a minute";
+}
+
+TEST(ServeConfig, AgentHostAndPortsMoveTracesAndMetrics) {
+  OptionValues values(serve_options(), {},
+                      env_of({{"DD_AGENT_HOST", "10.0.0.7"},
+                              {"DD_TRACE_AGENT_PORT", "9126"},
+                              {"DD_DOGSTATSD_PORT", "9125"},
+                              {"SRE_LAB_DOGSTATSD_INTERVAL", "0.5"}}));
+  auto config = finalize_serve_config(values);
+  ASSERT_TRUE(config) << values.error();
+  EXPECT_EQ(config->tracing.agent_url, "http://10.0.0.7:9126");
+  EXPECT_EQ(config->dogstatsd.describe(), "udp://10.0.0.7:9125");
+  EXPECT_EQ(config->dogstatsd_tags.gauge_resend_flushes, 120u);
+}
+
+TEST(ServeConfig, UrlsWinAndMayNameUnixSockets) {
+  OptionValues values(serve_options(), {},
+                      env_of({{"DD_AGENT_HOST", "ignored"},
+                              {"DD_TRACE_AGENT_URL", "unix:///var/run/datadog/apm.socket"},
+                              {"DD_DOGSTATSD_URL", "unix:///var/run/datadog/dsd.socket"}}));
+  auto config = finalize_serve_config(values);
+  ASSERT_TRUE(config) << values.error();
+  EXPECT_EQ(config->tracing.agent_url, "unix:///var/run/datadog/apm.socket");
+  EXPECT_EQ(config->dogstatsd.socket_path, "/var/run/datadog/dsd.socket");
+  EXPECT_EQ(config->dogstatsd.describe(), "unix:///var/run/datadog/dsd.socket");
+}
+
+TEST(ServeConfig, EachSwitchTurnsItsSendingOff) {
+  struct Case {
+    Env env;
+    bool spans, send_traces, send_metrics;
+  };
+  const Case cases[] = {
+      {{{"DD_TRACE_ENABLED", "false"}}, true, false, true},  // spans stay for the console
+      {{{"SRE_LAB_TRACING", "off"}}, false, true, true},     // no spans: nothing to send
+      {{{"SRE_LAB_DOGSTATSD", "off"}}, true, true, false},
+  };
+  for (const Case& c : cases) {
+    OptionValues values(serve_options(), {}, env_of(c.env));
+    auto config = finalize_serve_config(values);
+    ASSERT_TRUE(config) << values.error();
+    EXPECT_EQ(config->tracing.enabled, c.spans) << c.env.begin()->first;
+    EXPECT_EQ(config->tracing.send, c.send_traces) << c.env.begin()->first;
+    EXPECT_EQ(config->dogstatsd.enabled, c.send_metrics) << c.env.begin()->first;
+  }
+}
+
+TEST(DogStatsdUrl, ParsesUdpAndUnixForms) {
+  struct Case {
+    const char* url;
+    const char* described;  // nullptr: refused
+  };
+  const Case cases[] = {
+      {"udp://127.0.0.1:8125", "udp://127.0.0.1:8125"},
+      {"udp://agent", "udp://agent:8125"},
+      {"udp://[::1]:9125", "udp://[::1]:9125"},
+      {"udp://agent:9125/", "udp://agent:9125"},
+      {"unix:///var/run/datadog/dsd.socket", "unix:///var/run/datadog/dsd.socket"},
+      {"unixgram:///tmp/dsd.socket", "unix:///tmp/dsd.socket"},
+      {"udp://agent:0", nullptr},
+      {"udp://agent:99999", nullptr},
+      {"udp://:8125", nullptr},
+      {"udp://agent:8125/path", nullptr},
+      {"tcp://agent:8125", nullptr},
+      {"unix://relative.socket", nullptr},
+      {"unix://", nullptr},
+      {"agent:8125", nullptr},
+  };
+  for (const Case& c : cases) {
+    DogStatsdTarget target;
+    const bool parsed = parse_dogstatsd_url(c.url, target);
+    EXPECT_EQ(parsed, c.described != nullptr) << c.url;
+    if (parsed && c.described) {
+      EXPECT_EQ(target.describe(), c.described) << c.url;
+    }
+  }
+}
+
 TEST(ServeConfig, FlagBeatsEnvironmentBeatsDefault) {
   OptionValues values(serve_options(), Flags{{"port", "9001"}},
                       env_of({{"SRE_LAB_PORT", "9002"},
@@ -126,6 +216,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{}, {{"DATABASE_URL", "postgresql://[broken"}}, "DATABASE_URL"},
         BadCase{{{"database-url", "host=x bogus_key=1"}}, {}, "--database-url"},
         BadCase{{{"body-limit", "99999999999"}}, {}, "--body-limit"},
+        BadCase{{},
+                {{"DD_DOGSTATSD_URL", "tcp://agent:8125"}},
+                "DD_DOGSTATSD_URL 'tcp://agent:8125': expected udp://HOST[:PORT] or unix:///PATH"},
+        BadCase{{{"dogstatsd", "maybe"}}, {}, "--dogstatsd 'maybe': expected on or off"},
+        BadCase{{}, {{"DD_TRACE_AGENT_URL", "unix://apm.socket"}}, "DD_TRACE_AGENT_URL"},
         BadCase{{{"gateway-url", "https://127.0.0.1:8080"}},
                 {},
                 "--gateway-url 'https://127.0.0.1:8080': expected http://HOST:PORT"}));

@@ -193,6 +193,22 @@ TEST(AgentUrlFrom, TheUrlWins) {
   EXPECT_EQ(url_of("http://agent:1234", "bad host", "x"), "http://agent:1234");
 }
 
+TEST(AgentUrlFrom, UnixSocketsInTheTracersTwoSpellings) {
+  EXPECT_EQ(url_of("unix:///var/run/datadog/apm.socket", "ignored", "1"),
+            "unix:///var/run/datadog/apm.socket");
+  EXPECT_EQ(url_of("http+unix:///var/run/datadog/apm.socket", {}, {}),
+            "unix:///var/run/datadog/apm.socket");
+}
+
+TEST(DatadogAgentDestination, OverAUnixSocketTheRequestNamesTheSocket) {
+  DatadogAgentDestination destination({"unix:///var/run/datadog/apm.socket", "0.1.0"});
+  EXPECT_EQ(destination.socket_path(), "/var/run/datadog/apm.socket");
+  const ExportRequest request = destination.encode({TraceChunk{span(1, 2, 0)}});
+  EXPECT_EQ(request.unix_socket, "/var/run/datadog/apm.socket");
+  EXPECT_EQ(request.url, "http://localhost/v0.4/traces");
+  EXPECT_EQ(DatadogAgentDestination({"http://localhost:8126", ""}).encode({}).unix_socket, "");
+}
+
 TEST(AgentUrlFrom, BadValuesNameTheirVariable) {
   struct Case {
     Opt url, host, port;
@@ -218,8 +234,11 @@ TEST(AgentUrlFrom, BadValuesNameTheirVariable) {
       {"http://[::1:8126", {}, {}, "DD_TRACE_AGENT_URL", "http://host"},
       {"http://agent:8126?x=1", {}, {}, "DD_TRACE_AGENT_URL", "1..65535"},
       {"http://agent/a?x=1", {}, {}, "DD_TRACE_AGENT_URL", "http://host"},
-      {"unix:///var/run/datadog/apm.socket", {}, {}, "DD_TRACE_AGENT_URL", "not supported"},
-      {"http+unix:///var/run/apm.socket", {}, {}, "DD_TRACE_AGENT_URL", "unix domain socket"},
+      {"unix://var/run/apm.socket", {}, {}, "DD_TRACE_AGENT_URL", "absolute path"},
+      {"unix://", {}, {}, "DD_TRACE_AGENT_URL", "absolute path"},
+      {"unix:///", {}, {}, "DD_TRACE_AGENT_URL", "absolute path"},
+      {"unix:///var/run/apm.socket?x", {}, {}, "DD_TRACE_AGENT_URL", "absolute path"},
+      {"https+unix:///var/run/apm.socket", {}, {}, "DD_TRACE_AGENT_URL", "https"},
       {"https://agent:8126", {}, {}, "DD_TRACE_AGENT_URL", "https"},
   };
   for (const auto& c : cases) {

@@ -1,10 +1,14 @@
-// DogStatsD: message and tag format, constant tags, counter deltas between flushes, interval
-// histogram summaries, datagrams never above 1432 bytes with many metrics, and an oversize
-// message dropped and counted rather than split.
+// DogStatsD: message and tag format, constant tags, counter deltas between flushes with no
+// zero deltas sent, gauges sent when changed and resent at a bounded rate, histograms as
+// weighted distributions packed several values a message (their quantiles within the
+// histogram's relative error), datagrams never above 1432 bytes with many metrics, and an
+// oversize message dropped and counted rather than split.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -93,8 +97,16 @@ TEST(DogStatsdFlush, CountersSendTheIncreaseSinceThePreviousFlush) {
   cpu.add(0.5);
   EXPECT_EQ(messages_of(formatter.flush(registry)),
             (std::vector<std::string>{"cpu:0.5|c", "hits:2|c"}));
-  EXPECT_EQ(messages_of(formatter.flush(registry)),
-            (std::vector<std::string>{"cpu:0|c", "hits:0|c"}));
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{}) << "no zero deltas";
+  hits.inc();
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{"hits:1|c"});
+}
+
+TEST(DogStatsdFlush, ACounterNeverIncrementedIsNeverSent) {
+  Registry registry;
+  registry.counter(MetricInfo{"errors", "h", {}, {"route"}, ""}).with({"/a"});
+  DogStatsdFormatter formatter(DogStatsdSettings{});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{});
 }
 
 TEST(DogStatsdFlush, ACallbackCounterThatGoesBackwardsRestarted) {
@@ -125,7 +137,61 @@ TEST(DogStatsdFlush, GaugesSendTheirValueAndSkipNonFinite) {
   EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{"g:-1.5|g|#k:a"});
 }
 
-TEST(DogStatsdFlush, HistogramsSummarizeTheIntervalSinceThePreviousFlush) {
+TEST(DogStatsdFlush, GaugesGoOutWhenChangedAndUnchangedOnesEveryNFlushes) {
+  Registry registry;
+  Gauge& pool = registry.gauge(MetricInfo{"db.pool.active", "h", {}, {}, ""}).get();
+  DogStatsdSettings settings;
+  settings.gauge_resend_flushes = 3;
+  DogStatsdFormatter formatter(settings);
+
+  pool.set(0);
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{"db.pool.active:0|g"}) << "first";
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{});
+  pool.set(2);
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{"db.pool.active:2|g"}) << "moved";
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{});
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{});
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{"db.pool.active:2|g"})
+      << "the third flush since it was sent: a flat line, not a gap";
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{});
+  pool.set(1);
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{"db.pool.active:1|g"})
+      << "a change goes out at once, and starts the count again";
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{});
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{});
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{"db.pool.active:1|g"});
+}
+
+TEST(DogStatsdFlush, AResendEveryFlushSendsEveryGauge) {
+  Registry registry;
+  registry.gauge(MetricInfo{"up", "h", {}, {}, ""}).get().set(1);
+  DogStatsdSettings settings;
+  settings.gauge_resend_flushes = 1;
+  DogStatsdFormatter formatter(settings);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{"up:1|g"});
+}
+
+// What the Agent inserts into its sketch for a message: each value, 1/rate times (truncated).
+struct Weighted {
+  double value;
+  std::uint64_t weight;
+};
+
+std::vector<Weighted> agent_inserts(const std::string& message) {
+  const auto bar = message.find('|');
+  std::vector<double> values;
+  std::istringstream in(message.substr(message.find(':') + 1, bar - message.find(':') - 1));
+  for (std::string value; std::getline(in, value, ':');) values.push_back(std::stod(value));
+  std::uint64_t weight = 1;
+  if (const auto at = message.find("|@"); at != std::string::npos)
+    weight = static_cast<std::uint64_t>(1 / std::stod(message.substr(at + 2)));
+  std::vector<Weighted> inserts;
+  for (double value : values) inserts.push_back({value, weight});
+  return inserts;
+}
+
+TEST(DogStatsdFlush, HistogramsAreDistributionsOfTheIntervalWeightedBySampleRate) {
   Registry registry;
   Histogram& latency =
       registry.histogram(MetricInfo{"http.duration", "h", Unit::seconds, {"route"}, ""})
@@ -137,21 +203,110 @@ TEST(DogStatsdFlush, HistogramsSummarizeTheIntervalSinceThePreviousFlush) {
   latency.observe(2.0);
   EXPECT_EQ(messages_of(formatter.flush(registry)),
             (std::vector<std::string>{
-                "http.duration.count:100|c" + tags, "http.duration.avg:0.515|g" + tags,
-                // 0.5 starts a fine bucket: its midpoint is 1/64 above
-                "http.duration.p50:0.5078125|g" + tags, "http.duration.p95:0.5078125|g" + tags,
-                "http.duration.p99:0.5078125|g" + tags,
-                "http.duration.max:2|g" + tags}));  // the exact max on the first flush
+                "http.duration:2|d" + tags,  // its bucket's midpoint, clamped to the max seen
+                // 0.5 starts a fine bucket: its midpoint is 1/64 above; 99 of them
+                "http.duration:0.5078125|d|@" + dogstatsd_weight_rate(99) + tags}));
 
   for (int i = 0; i < 10; ++i) latency.observe(1.0);
-  const std::vector<std::string> second = messages_of(formatter.flush(registry));
-  ASSERT_EQ(second.size(), 6u);
-  EXPECT_EQ(second[0], "http.duration.count:10|c" + tags);
-  EXPECT_EQ(second[1], "http.duration.avg:1|g" + tags);
-  EXPECT_EQ(second[2], "http.duration.p50:1.015625|g" + tags);  // the fine bucket's midpoint
-  EXPECT_EQ(second[5], "http.duration.max:1.015625|g" + tags);  // not the whole life's 2
+  EXPECT_EQ(
+      messages_of(formatter.flush(registry)),
+      (std::vector<std::string>{"http.duration:1.015625|d|@" + dogstatsd_weight_rate(10) + tags}));
 
-  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{"http.duration.count:0|c" + tags});
+  EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{}) << "nothing observed";
+}
+
+TEST(DogStatsdFlush, ValuesOfEqualWeightShareAMessage) {
+  Registry registry;
+  Histogram& h = registry.histogram(MetricInfo{"q", "h", Unit::seconds, {}, ""}).get();
+  for (double v : {0.001, 0.002, 0.004}) h.observe(v);
+  for (double v : {0.5, 0.25}) h.observe(v), h.observe(v);
+  DogStatsdFormatter formatter(DogStatsdSettings{});
+  const auto messages = messages_of(formatter.flush(registry));
+  ASSERT_EQ(messages.size(), 2u);
+  // ascending buckets: midpoints, the first clamped up to the smallest value seen
+  EXPECT_EQ(messages[0], "q:0.001:0.001983642578125:0.00396728515625|d");
+  EXPECT_EQ(messages[1], "q:0.25390625:0.5|d|@" + dogstatsd_weight_rate(2));  // 0.5: the max
+}
+
+TEST(DogStatsdFlush, PackedValuesAreSplitToFitTheDatagram) {
+  Registry registry;
+  Histogram& h = registry.histogram(MetricInfo{"q", "h", Unit::seconds, {}, ""}).get();
+  // 6 % apart, sub-buckets at most 3.1 % wide: 200 distinct buckets
+  for (int i = 1; i <= 200; ++i) h.observe(0.001 * std::pow(1.06, i));
+  DogStatsdSettings settings;
+  settings.max_datagram_bytes = 120;
+  DogStatsdFormatter formatter(settings);
+  const auto datagrams = formatter.flush(registry);
+  std::size_t values = 0;
+  double previous = 0;
+  for (const std::string& datagram : datagrams) EXPECT_LE(datagram.size(), 120u) << datagram;
+  for (const std::string& message : messages_of(datagrams)) {
+    ASSERT_TRUE(message.starts_with("q:") && message.ends_with("|d")) << message;
+    for (const Weighted& insert : agent_inserts(message)) {
+      EXPECT_GT(insert.value, previous) << "each value once, in order";
+      previous = insert.value;
+      ++values;
+    }
+  }
+  EXPECT_GT(messages_of(datagrams).size(), 10u);
+  EXPECT_EQ(values, 200u);
+  EXPECT_EQ(formatter.dropped_messages(), 0u);
+}
+
+TEST(DogStatsdWeightRate, TheAgentCountsEachValueExactlyWeightTimes) {
+  for (std::uint64_t weight :
+       {2ull, 3ull, 7ull, 10ull, 49ull, 99ull, 1000ull, 123457ull, 9'999'999ull}) {
+    const double rate = std::stod(dogstatsd_weight_rate(weight));
+    EXPECT_GT(rate, 0);
+    EXPECT_LT(rate, 1);
+    const double inverse = 1 / rate;  // as the Agent computes it, then truncates
+    EXPECT_EQ(static_cast<std::uint64_t>(inverse), weight) << weight;
+    EXPECT_LT(inverse / static_cast<double>(weight) - 1, 1e-8) << "the sum stays right";
+  }
+}
+
+// What Datadog computes from the distribution (here: the nearest-rank p50/p95/p99 and the count of
+// the Agent's weighted inserts) is the true interval's within the histogram's relative error.
+TEST(DogStatsdFlush, TheDistributionsQuantilesAreWithinTheHistogramsError) {
+  Registry registry;
+  Histogram& h = registry.histogram(MetricInfo{"lat", "h", Unit::seconds, {}, ""}).get();
+  std::vector<double> truth;
+  std::uint64_t state = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const double u = static_cast<double>(state >> 11) / 9007199254740992.0;
+    const double v = 0.002 * std::exp(3 * u * u);  // 2 ms .. 40 ms, a long tail
+    truth.push_back(v);
+    h.observe(v);
+  }
+  DogStatsdFormatter formatter(DogStatsdSettings{});
+  std::vector<Weighted> inserts;
+  std::size_t messages = 0;
+  for (const std::string& message : messages_of(formatter.flush(registry))) {
+    ++messages;
+    for (const Weighted& insert : agent_inserts(message)) inserts.push_back(insert);
+  }
+  std::sort(inserts.begin(), inserts.end(),
+            [](const Weighted& a, const Weighted& b) { return a.value < b.value; });
+  std::sort(truth.begin(), truth.end());
+  std::uint64_t total = 0;
+  for (const Weighted& insert : inserts) total += insert.weight;
+  EXPECT_EQ(total, truth.size());
+  EXPECT_LT(messages, 200u) << "one message per distinct weight, not per observation";
+  for (double q : {0.5, 0.95, 0.99}) {
+    const auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total)));
+    std::uint64_t seen = 0;
+    double estimate = 0;
+    for (const Weighted& insert : inserts) {
+      seen += insert.weight;
+      if (seen >= rank) {
+        estimate = insert.value;
+        break;
+      }
+    }
+    const double exact = truth[rank - 1];
+    EXPECT_LE(std::abs(estimate - exact) / exact, Histogram::kRelativeError) << q;
+  }
 }
 
 TEST(DogStatsdDatagrams, StayWithinTheLimitWithManyMetrics) {
@@ -169,7 +324,7 @@ TEST(DogStatsdDatagrams, StayWithinTheLimitWithManyMetrics) {
   const std::vector<std::string> datagrams = formatter.flush(registry);
 
   const std::vector<std::string> messages = messages_of(datagrams);
-  ASSERT_EQ(messages.size(), 40u * 4 + 40u * 6);
+  ASSERT_EQ(messages.size(), 39u * 4 + 40u) << "route 0's counters are 0: not sent";
   for (std::size_t i = 0; i < datagrams.size(); ++i) {
     EXPECT_LE(datagrams[i].size(), kMaxDatagramBytes) << i;
     EXPECT_FALSE(datagrams[i].ends_with('\n'));
@@ -182,7 +337,7 @@ TEST(DogStatsdDatagrams, StayWithinTheLimitWithManyMetrics) {
   EXPECT_GT(datagrams.size(), 10u);
   EXPECT_EQ(formatter.dropped_messages(), 0u);
   EXPECT_EQ(messages.front(),
-            "http.server.duration.count:1|c|#route:GET /api/v1/resource_number_0/{id},env:lab,"
+            "http.server.duration:0.001|d|#route:GET /api/v1/resource_number_0/{id},env:lab,"
             "service:sre-lab,version:0.1.0");
   for (const std::string& message : messages) {
     EXPECT_TRUE(message.ends_with(",env:lab,service:sre-lab,version:0.1.0")) << message;
@@ -195,7 +350,9 @@ TEST(DogStatsdDatagrams, AnOversizeMessageIsDroppedAndCountedNotSplit) {
   family.with({"a"}).set(1);
   family.with({std::string(1500, 'x')}).set(2);
   family.with({"z"}).set(3);
-  DogStatsdFormatter formatter(DogStatsdSettings{});
+  DogStatsdSettings every_flush;
+  every_flush.gauge_resend_flushes = 1;
+  DogStatsdFormatter formatter(every_flush);
   EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{"g:1|g|#k:a\ng:3|g|#k:z"});
   EXPECT_EQ(formatter.dropped_messages(), 1u);
   formatter.flush(registry);

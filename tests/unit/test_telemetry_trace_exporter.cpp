@@ -159,6 +159,38 @@ TEST_F(ExporterTest, OneFlushSendsEverythingQueuedInOneRequest) {
   EXPECT_EQ(transport.requests.size(), 1u);
 }
 
+// The app logs these: one line when the destination goes away, one when it is back, never one
+// per retry.
+TEST_F(ExporterTest, ReachabilityIsReportedOnChangeNotOnEveryRetry) {
+  TraceExporter exporter(settings(), destination, transport, clock);
+  std::vector<std::string> heard;
+  exporter.set_reachability_observer([&heard](bool reachable, const std::string& error) {
+    heard.push_back(reachable ? "back" : "away: " + error);
+  });
+  exporter.submit(chunk("a"));
+  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
+  EXPECT_TRUE(heard.empty()) << "reachable from the start: nothing to say";
+
+  for (int i = 0; i < 4; ++i) transport.fail(errc::timeout);
+  transport.answer(503);
+  exporter.submit(chunk("b"));
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(exporter.flush_once(), FlushResult::failed) << i;
+    clock.advance(60s);  // past any backoff
+  }
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_TRUE(heard[0].starts_with("away: fake: ")) << heard[0];
+
+  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
+  EXPECT_EQ(exporter.flush_once(), FlushResult::idle);
+  EXPECT_EQ(heard, (std::vector<std::string>{heard[0], "back"}));
+
+  transport.answer(400);  // an answer, even a refusal, means it is there
+  exporter.submit(chunk("c"));
+  EXPECT_EQ(exporter.flush_once(), FlushResult::sent);
+  EXPECT_EQ(heard.size(), 2u);
+}
+
 TEST_F(ExporterTest, TheBoundDropsTheNewestChunkAndCountsIt) {
   auto s = settings();
   s.max_queued_spans = 5;

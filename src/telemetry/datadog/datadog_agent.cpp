@@ -90,19 +90,29 @@ std::optional<std::string> url_host(std::string_view host) {
   return std::nullopt;
 }
 
-boost::system::result<std::string, AgentUrlError> validate_url(std::string_view url) {
-  constexpr std::string_view kHttp = "http://";
-  if (url.starts_with("unix:") || url.starts_with("http+unix:")) {
-    return bad(kUrlVariable,
-               "uses a unix domain socket, which is not supported: give an http://host:port URL",
+// unix:///abs/path or http+unix:///abs/path (the tracers' two spellings) → unix:///abs/path.
+boost::system::result<std::string, AgentUrlError> validate_socket_url(std::string_view url) {
+  const std::string_view path = url.substr(url.find("://") + 3);  // the caller saw "://"
+  if (!path.starts_with("/") || path.size() < 2 || path.ends_with("/") ||
+      path.find_first_of("?# ") != std::string_view::npos) {
+    return bad(kUrlVariable, "must name a socket by its absolute path: unix:///path/to/apm.socket",
                url);
   }
-  if (url.starts_with("https:")) {
-    return bad(kUrlVariable, "uses https, which is not supported: give an http://host:port URL",
+  return std::string(kUnixScheme) + std::string(path);
+}
+
+boost::system::result<std::string, AgentUrlError> validate_url(std::string_view url) {
+  constexpr std::string_view kHttp = "http://";
+  if (url.starts_with("unix://") || url.starts_with("http+unix://")) {
+    return validate_socket_url(url);
+  }
+  if (url.starts_with("https:") || url.starts_with("https+unix:")) {
+    return bad(kUrlVariable,
+               "uses https, which is not supported: give an http://host:port or unix:///path URL",
                url);
   }
   const auto malformed = [&] {
-    return bad(kUrlVariable, "must be an http://host[:port][/path] URL", url);
+    return bad(kUrlVariable, "must be an http://host[:port][/path] or unix:///path URL", url);
   };
   if (!url.starts_with(kHttp)) return malformed();
   std::string_view rest = url.substr(kHttp.size());
@@ -182,6 +192,11 @@ DatadogAgentDestination::DatadogAgentDestination(DatadogAgentSettings settings)
     : settings_(std::move(settings)) {
   std::string_view base = settings_.agent_url;
   while (base.ends_with("/")) base.remove_suffix(1);
+  if (base.starts_with(kUnixScheme)) {
+    // HTTP over the socket: the URL only gives the request its path and Host header.
+    socket_path_ = std::string(base.substr(kUnixScheme.size()));
+    base = "http://localhost";
+  }
   traces_url_ = std::string(base) + std::string(kAgentTracesPath);
 }
 
@@ -202,6 +217,7 @@ ExportRequest DatadogAgentDestination::request_for(
       {"X-Datadog-Trace-Count", std::to_string(traces.size())},
   };
   request.body = join_v04_traces(traces);
+  request.unix_socket = socket_path_;
   return request;
 }
 

@@ -3,9 +3,10 @@
 // Datadog-Meta-Lang: cpp, Datadog-Meta-Lang-Version, Datadog-Meta-Tracer-Version,
 // X-Datadog-Trace-Count). The agent answers 200 with {"rate_by_service": {"service:<s>,env:<e>":
 // rate}}; those rates land in AgentSamplingRates, which request threads read when they start a
-// trace. agent_url_from() turns DD_TRACE_AGENT_URL / DD_AGENT_HOST / DD_TRACE_AGENT_PORT into the
-// agent URL, for the app's config. Used by the app with a TraceExporter and the http module's
-// HttpExportTransport.
+// trace. Over a unix domain socket (unix:///path) the request is the same HTTP, sent on the
+// socket (ExportRequest::unix_socket). agent_url_from() turns DD_TRACE_AGENT_URL / DD_AGENT_HOST /
+// DD_TRACE_AGENT_PORT into the agent URL, for the app's config. Used by the app with a
+// TraceExporter and the http module's HttpExportTransport.
 #pragma once
 
 #include <atomic>
@@ -25,6 +26,7 @@
 namespace srelab::telemetry {
 
 inline constexpr std::string_view kDefaultAgentUrl = "http://localhost:8126";
+inline constexpr std::string_view kUnixScheme = "unix://";  // + an absolute socket path
 inline constexpr std::string_view kAgentTracesPath = "/v0.4/traces";
 
 // The agent's per-service sampling rates. Written by the exporter's thread, read by every request
@@ -79,11 +81,14 @@ class DatadogAgentDestination final : public TraceDestination {
   void on_response(const ExportResponse& response) override;
 
   const AgentSamplingRates& rates() const { return rates_; }
-  const std::string& traces_url() const { return traces_url_; }  // <agent_url>/v0.4/traces
+  // <agent_url>/v0.4/traces; http://localhost/v0.4/traces over a unix socket.
+  const std::string& traces_url() const { return traces_url_; }
+  const std::string& socket_path() const { return socket_path_; }  // "" over TCP
 
  private:
   DatadogAgentSettings settings_;
   std::string traces_url_;
+  std::string socket_path_;
   AgentSamplingRates rates_;
 };
 
@@ -102,7 +107,8 @@ struct AgentUrlError {
                                              const boost::source_location& location);
 
 // The agent URL from the environment's values (empty counts as unset): DD_TRACE_AGENT_URL wins
-// (http://host[:port][/path] only: unix:// and https:// are rejected as unsupported), else
+// (http://host[:port][/path], or a unix domain socket as unix:///path or http+unix:///path,
+// returned as unix:///path; https:// is rejected as unsupported), else
 // http://<DD_AGENT_HOST or localhost>:<DD_TRACE_AGENT_PORT or 8126>, an IPv6 host bracketed.
 // The result has no trailing '/'.
 boost::system::result<std::string, AgentUrlError> agent_url_from(

@@ -1,5 +1,6 @@
 #include "telemetry/dogstatsd/dogstatsd.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace srelab::telemetry {
@@ -45,7 +46,47 @@ std::string message(std::string_view name, std::string_view suffix, double value
   return out;
 }
 
+// `name:v1:v2…|d[|@rate][|#tags]`, as many messages as it takes to keep each within max_bytes
+// (a single value that does not fit is left to the packer to drop and count).
+void add_packed_distribution(DatagramPacker& packer, std::size_t max_bytes, std::string_view name,
+                             const std::vector<double>& values, std::uint64_t weight,
+                             std::string_view tags) {
+  std::string suffix = "|d";
+  if (weight > 1) {
+    suffix += "|@";
+    suffix += dogstatsd_weight_rate(weight);
+  }
+  if (!tags.empty()) {
+    suffix += "|#";
+    suffix += tags;
+  }
+  std::string out(name);
+  std::size_t packed = 0;
+  std::string value;
+  for (double v : values) {
+    value.assign(1, ':');
+    append_number(value, v);
+    if (packed > 0 && out.size() + value.size() + suffix.size() > max_bytes) {
+      packer.add(out + suffix);
+      out.assign(name);
+      packed = 0;
+    }
+    out += value;
+    ++packed;
+  }
+  if (packed > 0) packer.add(out + suffix);
+}
+
 }  // namespace
+
+std::string dogstatsd_weight_rate(std::uint64_t weight) {
+  // 1/rate = weight·(1 + 1e-9): above `weight` whatever the last bit of the division, below
+  // weight + 1 for any weight a flush can see; and the Agent's sum (value × 1/rate) is off by
+  // a billionth, not by the half a rate of 1/(weight + 0.5) would cost.
+  std::string text;
+  append_number(text, (1.0 - 1e-9) / static_cast<double>(weight));
+  return text;
+}
 
 std::string dogstatsd_message(std::string_view name, double value, std::string_view type,
                               const std::vector<DogStatsdTag>& tags) {
@@ -100,7 +141,7 @@ std::vector<std::string> DogStatsdFormatter::flush(const RegistrySnapshot& snaps
           add_counter(packer, name, series, tags);
           break;
         case MetricType::gauge:
-          if (std::isfinite(series.value)) packer.add(message(name, "", series.value, "g", tags));
+          add_gauge(packer, name, series, tags);
           break;
         case MetricType::histogram:
           add_histogram(packer, name, series, tags);
@@ -118,7 +159,21 @@ void DogStatsdFormatter::add_counter(DatagramPacker& packer, const std::string& 
   double& previous = counters_[series.id];   // 0 on the first flush
   const double delta = series.value >= previous ? series.value - previous : series.value;
   previous = series.value;
-  packer.add(message(name, "", delta, "c", tags));
+  if (delta != 0) packer.add(message(name, "", delta, "c", tags));
+}
+
+void DogStatsdFormatter::add_gauge(DatagramPacker& packer, const std::string& name,
+                                   const SeriesSnapshot& series, std::string_view tags) {
+  if (!std::isfinite(series.value)) return;
+  const auto [it, first] = gauges_.try_emplace(series.id);
+  SentGauge& sent = it->second;
+  ++sent.flushes_since;
+  if (!first && series.value == sent.value &&
+      sent.flushes_since < std::max<std::size_t>(settings_.gauge_resend_flushes, 1))
+    return;
+  packer.add(message(name, "", series.value, "g", tags));
+  sent.value = series.value;
+  sent.flushes_since = 0;
 }
 
 void DogStatsdFormatter::add_histogram(DatagramPacker& packer, const std::string& name,
@@ -127,16 +182,15 @@ void DogStatsdFormatter::add_histogram(DatagramPacker& packer, const std::string
   const HistogramSnapshot interval =
       previous == histograms_.end() ? series.histogram : series.histogram.since(previous->second);
   histograms_.insert_or_assign(series.id, series.histogram);
-  packer.add(message(name, ".count", static_cast<double>(interval.count), "c", tags));
   if (interval.count == 0) return;
-  const auto gauge = [&](std::string_view suffix, double value) {
-    if (std::isfinite(value)) packer.add(message(name, suffix, value, "g", tags));
-  };
-  gauge(".avg", interval.sum / static_cast<double>(interval.count));
-  gauge(".p50", interval.quantile(0.50));
-  gauge(".p95", interval.quantile(0.95));
-  gauge(".p99", interval.quantile(0.99));
-  gauge(".max", interval.max);
+  std::map<std::uint64_t, std::vector<double>> values_by_weight;  // in order: deterministic
+  for (std::size_t i = 0; i < interval.fine.size(); ++i) {
+    if (interval.fine[i] == 0) continue;
+    const double value = interval.bucket_value(i);
+    if (std::isfinite(value)) values_by_weight[interval.fine[i]].push_back(value);
+  }
+  for (const auto& [weight, values] : values_by_weight)
+    add_packed_distribution(packer, settings_.max_datagram_bytes, name, values, weight, tags);
 }
 
 }  // namespace srelab::telemetry

@@ -18,6 +18,9 @@ struct ExportRequest {
   std::string url;                                           // absolute: http://host:port/path
   std::vector<std::pair<std::string, std::string>> headers;  // Content-Type among them
   std::string body;
+  // Non-empty: the HTTP request goes over this unix domain stream socket; `url` then gives only
+  // its path and Host header.
+  std::string unix_socket;
 };
 
 struct ExportResponse {

@@ -253,8 +253,7 @@ TraceExporter::Outcome TraceExporter::send(const Batch& batch, std::chrono::mill
   if (status >= 200 && status < 300) {
     sent_requests_.fetch_add(1);
     sent_traces_.fetch_add(batch.traces);
-    consecutive_failures_.store(0);
-    next_attempt_at_ = clock_.now();
+    record_answer();
     return Outcome::sent;
   }
   if (retryable(status)) {
@@ -263,10 +262,17 @@ TraceExporter::Outcome TraceExporter::send(const Batch& batch, std::chrono::mill
     return Outcome::failed;
   }
   rejected_traces_.fetch_add(batch.traces);
-  consecutive_failures_.store(0);
-  next_attempt_at_ = clock_.now();
+  record_answer();
   set_last_error(describe(destination_.name(), status, response->body));
   return Outcome::rejected;
+}
+
+void TraceExporter::record_answer() {
+  consecutive_failures_.store(0);
+  next_attempt_at_ = clock_.now();
+  if (!unreachable_) return;
+  unreachable_ = false;
+  if (reachability_observer_) reachability_observer_(true, {});
 }
 
 void TraceExporter::record_failure(std::string error,
@@ -285,6 +291,10 @@ void TraceExporter::record_failure(std::string error,
     delay = std::min(delay, settings_.max_backoff);
   }
   next_attempt_at_ = clock_.now() + delay;
+  if (!unreachable_) {
+    unreachable_ = true;
+    if (reachability_observer_) reachability_observer_(false, error);
+  }
   set_last_error(std::move(error));
 }
 

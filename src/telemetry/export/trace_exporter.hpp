@@ -17,7 +17,9 @@
 // larger trace goes alone); one flush sends as many batches as it takes to empty the queue,
 // stopping at the first failure. An exception from the destination's encode_trace() loses that
 // trace, and one from request_for() that batch (counted as rejected); one from the transport
-// counts as a failed request: none of them ends the thread.
+// counts as a failed request: none of them ends the thread. A reachability observer hears of the
+// first failure after a success (or at start) and of the first success after failures, never of
+// each retry: the app turns those into one warning and one info log line.
 #pragma once
 
 #include <atomic>
@@ -26,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -96,6 +99,14 @@ class TraceExporter {
   // One flush, on the caller's thread (serialized with the flush thread's).
   FlushResult flush_once();
 
+  // Called on the flushing thread, under the flush lock: (false, the error) when a request fails
+  // while the destination was thought reachable, (true, "") when one gets an answer again.
+  // Set before start(). The destination counts as reachable until a request fails.
+  using ReachabilityObserver = std::function<void(bool reachable, const std::string& error)>;
+  void set_reachability_observer(ReachabilityObserver observer) {
+    reachability_observer_ = std::move(observer);
+  }
+
   TraceExporterStats stats() const;
   const TraceExporterSettings& settings() const { return settings_; }
 
@@ -129,6 +140,7 @@ class TraceExporter {
   std::optional<Batch> next_batch();
   Outcome send(const Batch& batch, std::chrono::milliseconds timeout);
   void record_failure(std::string error, std::optional<std::chrono::seconds> retry_after);
+  void record_answer();  // any HTTP answer that is not a retryable failure
   void set_last_error(std::string error);
 
   const TraceExporterSettings settings_;
@@ -146,6 +158,8 @@ class TraceExporter {
   std::deque<EncodedTraces> backlog_;  // taken from the queue, not all in a request yet
   std::optional<Batch> retained_;      // the batch that failed, sent first next time
   Clock::time_point next_attempt_at_{};
+  bool unreachable_ = false;  // a request failed and none has succeeded since
+  ReachabilityObserver reachability_observer_;
 
   // The flush thread.
   std::mutex wake_mutex_;

@@ -136,6 +136,10 @@ HistogramSnapshot Histogram::snapshot() const {
   return snap;
 }
 
+double HistogramSnapshot::bucket_value(std::size_t index) const {
+  return representative(index, *this);
+}
+
 double HistogramSnapshot::quantile(double q) const {
   std::uint64_t total = 0;  // of the fine buckets: under concurrent observe() it may differ
   for (std::uint64_t n : fine) total += n;  // from `count` by the values in flight

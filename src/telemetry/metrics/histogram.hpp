@@ -56,6 +56,10 @@ struct HistogramSnapshot {
   // The bound on a quantile's relative error: half a fine bucket.
   double relative_error() const { return 1.0 / (2 << precision_bits); }
 
+  // The value fine bucket `index` stands for (what quantile() answers when it lands there):
+  // its midpoint clamped to [min, max]; min for the underflow bucket, max for the overflow one.
+  double bucket_value(std::size_t index) const;
+
   // The nearest-rank q-quantile (q in [0, 1]) within Histogram::kRelativeError, clamped to
   // [min, max]; q = 0 gives min and q = 1 max. NaN when nothing was observed.
   double quantile(double q) const;

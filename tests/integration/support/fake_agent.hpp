@@ -2,9 +2,12 @@
 // own thread that records every request (method, target, lowercase headers, body) and answers
 // with a configurable status, headers, body and delay (default 200
 // {"rate_by_service":{"service:,env:":1}}). stop() closes the listener and every connection, as
-// a crashed agent would; start() listens again on the same port. Recorded v0.4 bodies are read
-// with common/strict_v04.hpp. Header-only; used by the exporter's and the request path's tests.
+// a crashed agent would; start() listens again on the same port. It can listen on a unix domain
+// socket instead, as the Agent's apm.socket. Recorded v0.4 bodies are read with
+// common/strict_v04.hpp. Header-only; used by the exporter's and the request path's tests.
 #pragma once
+
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -72,7 +76,17 @@ class FakeAgent {
       : address_(std::move(address)), port_(port) {
     start();
   }
-  ~FakeAgent() { stop(); }
+  // Listens on a unix domain socket at `path` (replaced if it exists) and serves at once.
+  struct UnixSocket {
+    std::string path;
+  };
+  explicit FakeAgent(UnixSocket socket) : port_(0), socket_path_(std::move(socket.path)) {
+    start();
+  }
+  ~FakeAgent() {
+    stop();
+    if (!socket_path_.empty()) ::unlink(socket_path_.c_str());
+  }
   FakeAgent(const FakeAgent&) = delete;
   FakeAgent& operator=(const FakeAgent&) = delete;
 
@@ -82,6 +96,16 @@ class FakeAgent {
     if (context_) return;
     namespace asio = boost::asio;
     auto context = std::make_unique<asio::io_context>(1);
+    if (!socket_path_.empty()) {
+      ::unlink(socket_path_.c_str());
+      auto acceptor = std::make_unique<asio::local::stream_protocol::acceptor>(
+          *context, asio::local::stream_protocol::endpoint(socket_path_));
+      asio::co_spawn(*context, accept_loop(*acceptor), asio::detached);
+      context_ = std::move(context);
+      unix_acceptor_ = std::move(acceptor);
+      thread_ = std::thread([context = context_.get()] { context->run(); });
+      return;
+    }
     auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(*context);
     const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(address_), port_.load());
     acceptor->open(endpoint.protocol());
@@ -102,6 +126,7 @@ class FakeAgent {
     context_->stop();
     thread_.join();
     acceptor_.reset();
+    unix_acceptor_.reset();
     context_.reset();  // destroys the connections' coroutines, closing their sockets
   }
 
@@ -110,8 +135,9 @@ class FakeAgent {
     return context_ != nullptr;
   }
   std::uint16_t port() const { return port_.load(); }
-  // http://127.0.0.1:PORT (an IPv6 address in brackets)
+  // http://127.0.0.1:PORT (an IPv6 address in brackets), or unix:///path on a socket
   std::string url() const {
+    if (!socket_path_.empty()) return "unix://" + socket_path_;
     const bool v6 = address_.find(':') != std::string::npos;
     return "http://" + (v6 ? "[" + address_ + "]" : address_) + ":" + std::to_string(port());
   }
@@ -152,12 +178,12 @@ class FakeAgent {
   }
 
  private:
-  boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor) {
+  template <class Acceptor>
+  boost::asio::awaitable<void> accept_loop(Acceptor& acceptor) {
     namespace asio = boost::asio;
     for (;;) {
       boost::system::error_code ec;
-      asio::ip::tcp::socket socket =
-          co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
       {
         std::lock_guard lock(mutex_);
@@ -167,7 +193,8 @@ class FakeAgent {
     }
   }
 
-  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket) {
+  template <class Socket>
+  boost::asio::awaitable<void> serve(Socket socket) {
     namespace asio = boost::asio;
     namespace http = boost::beast::http;
     boost::beast::flat_buffer buffer;
@@ -217,6 +244,8 @@ class FakeAgent {
   mutable std::mutex lifecycle_mutex_;
   std::unique_ptr<boost::asio::io_context> context_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  const std::string socket_path_;  // non-empty: listening there instead of address_:port_
+  std::unique_ptr<boost::asio::local::stream_protocol::acceptor> unix_acceptor_;
   std::thread thread_;
 
   mutable std::mutex mutex_;

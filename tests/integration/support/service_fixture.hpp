@@ -6,6 +6,7 @@
 
 #include <boost/json/serialize.hpp>
 #include <chrono>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,17 @@ inline app::ServeConfig test_config(Flags flags = {}) {
   flags["redis-url"] = servers.redis_url();
   flags.try_emplace("redis-timeout", "0.3");
   flags.try_emplace("db-statement-timeout", "5");
+  // The service sends to a local Agent by default. A test that names no Agent sends nothing, so
+  // that it neither depends on one being there nor feeds a developer's real Agent.
+  const auto names_any = [&flags](std::initializer_list<const char*> keys) {
+    for (const char* key : keys)
+      if (flags.contains(key)) return true;
+    return false;
+  };
+  if (!names_any({"agent-host", "trace-agent-port", "trace-agent-url", "trace-enabled"}))
+    flags["trace-enabled"] = "false";
+  if (!names_any({"agent-host", "dogstatsd-port", "dogstatsd-url", "dogstatsd"}))
+    flags["dogstatsd"] = "off";
   app::OptionValues values(app::serve_options(), flags,
                            [](std::string_view) { return std::nullopt; });
   auto config = app::finalize_serve_config(values);
