@@ -14,10 +14,7 @@ bool always_kept(const telemetry::TraceChunk& chunk, const telemetry::SpanData& 
                  std::chrono::nanoseconds slow) {
   if (root.duration >= slow.count()) return true;
   return std::any_of(chunk.begin(), chunk.end(), [](const telemetry::SpanData& span) {
-    // A boolean tag: metric 1 as tracers send them, or the text an older sender used.
-    if (span.error != 0 || span.meta.contains(kFallbackTag)) return true;
-    const auto fallback = span.metrics.find(kFallbackTag);
-    return fallback != span.metrics.end() && fallback->second != 0;
+    return span.error != 0 || span.meta.contains(kFallbackTag);
   });
 }
 

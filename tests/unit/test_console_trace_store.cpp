@@ -355,35 +355,6 @@ TEST_F(TraceStoreFilters, ByTagOnAnySpan) {
   EXPECT_EQ(ids({.tag = "error.type:db_error"}), (Ids{5, 3}));
 }
 
-// Tracers send a boolean tag as a metric 1 or 0; the filter the console's users type stays
-// "key:true", and the summary shows the tag.
-TEST(TraceStoreBooleanTags, TrueAndFalseMatchMetricsOneAndZero) {
-  TraceStore store;
-  TraceChunk used = make_trace({.id = 1});
-  used.back().set_metric("app.fallback_used", 1);
-  TraceChunk unused = make_trace({.id = 2, .start = kEpoch + 1});
-  unused.back().set_metric("app.fallback_used", 0);
-  store.add(std::move(used));
-  store.add(std::move(unused));
-  const auto ids = [&store](std::string tag) {
-    std::vector<std::uint64_t> found;
-    for (const auto& summary : store.list({.tag = std::move(tag)}))
-      found.push_back(telemetry::parse_trace_id_hex(summary.trace_id)->low);
-    return found;
-  };
-  using Ids = std::vector<std::uint64_t>;
-  EXPECT_EQ(ids("app.fallback_used:true"), (Ids{1}));
-  EXPECT_EQ(ids("app.fallback_used:1"), (Ids{1}));
-  EXPECT_EQ(ids("app.fallback_used:false"), (Ids{2}));
-  EXPECT_EQ(ids("app.fallback_used"), (Ids{2, 1}));
-  using Tags = std::vector<std::pair<std::string, std::string>>;
-  EXPECT_EQ(store.list({.tag = "app.fallback_used:true"}).at(0).tags,
-            (Tags{{"app.fallback_used", "true"}}))
-      << "a boolean summary tag reads as one";
-  EXPECT_EQ(store.list({.tag = "app.fallback_used:false"}).at(0).tags,
-            (Tags{{"app.fallback_used", "false"}}));
-}
-
 TEST_F(TraceStoreFilters, CombinedAndLimited) {
   EXPECT_EQ(ids({.status = TraceStatus::ok, .resource = "{id}", .limit = 1}), (Ids{4}));
   EXPECT_EQ(ids({.status = TraceStatus::error, .min_duration = 100ms}), (Ids{5}));
