@@ -1,5 +1,7 @@
 #include "app/service.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -10,6 +12,7 @@
 
 #include "app/process_metrics.hpp"
 #include "catalog/admin_routes.hpp"
+#include "catalog/peer_endpoints.hpp"
 #include "catalog/product_cache.hpp"
 #include "catalog/product_service.hpp"
 #include "catalog/readiness.hpp"
@@ -50,7 +53,7 @@ struct Service::Worker {
         tracing(std::make_shared<http::RequestTracing>(
             tracer, service.traces_ ? service.traces_->sink() : telemetry::TraceSink{})),
         redis(context.get_executor(), service.config_.redis),
-        cache(redis, service.chaos_.faults()),
+        cache(redis, service.chaos_.faults(), catalog::redis_peer(service.config_.redis)),
         products(service.repository_, cache, service.resilience_, service.stale_copies_,
                  service.clock_, service.config_.products, &service.metrics_,
                  service.logger_.get()),
@@ -58,7 +61,10 @@ struct Service::Worker {
     telemetry::Registry& registry = service.registry_;
     // Outermost first: the trace's span covers the other layers, and the metrics count the
     // admin guard's refusals.
-    if (service.traces_) router.use(tracing);
+    if (service.traces_) {
+      router.use(tracing);
+      router.use_for_unmatched(tracing);  // scans show in the traces too
+    }
     router.use(http::route_metrics(registry));
     router.set_unmatched_observer(http::unmatched_requests(registry));
     catalog::add_catalog_routes(router, products, readiness, service.pool_, service.clock_,
@@ -93,6 +99,21 @@ struct Service::Worker {
 
 namespace {
 
+// The tracer's settings with what tells this process from the service's others: a runtime id
+// drawn once, and the process id.
+telemetry::TracerSettings with_process_identity(telemetry::TracerSettings settings) {
+  std::random_device entropy;
+  Random random((std::uint64_t{entropy()} << 32) ^ entropy());
+  settings.runtime_id = telemetry::generate_runtime_id(random);
+  settings.process_id = ::getpid();
+  return settings;
+}
+
+ServeConfig with_process_identity(ServeConfig config) {
+  config.tracing.tracer = with_process_identity(std::move(config.tracing.tracer));
+  return config;
+}
+
 // The breaker's settings as configured, with the pool's own acquire timeout as the one in force.
 resilience::ResilienceSettings with_pool_timeout(resilience::ResilienceSettings settings,
                                                  const postgres::PoolSettings& pool) {
@@ -124,7 +145,7 @@ std::unique_ptr<telemetry::Logger> make_logger(const ServeConfig& config, const 
 }  // namespace
 
 Service::Service(ServeConfig config)
-    : config_(std::move(config)),
+    : config_(with_process_identity(std::move(config))),
       logger_(make_logger(config_, clock_, setup_error_)),
       metrics_(catalog::register_catalog_metrics(registry_)),
       pool_(config_.pool, clock_),
@@ -133,7 +154,8 @@ Service::Service(ServeConfig config)
           with_pool_timeout(config_.resilience, config_.pool), clock_,
           [this](std::chrono::milliseconds timeout) { pool_.set_acquire_timeout(timeout); }),
       stale_copies_(config_.stale_copies),
-      repository_(pool_, chaos_.faults(), chaos_.saturation(), &metrics_.db_query_duration),
+      repository_(pool_, chaos_.faults(), chaos_.saturation(),
+                  catalog::postgres_peer(config_.pool.connection), &metrics_.db_query_duration),
       admin_guard_(std::make_shared<http::AdminGuard>(config_.admin)),
       threads_(config_.threads) {
   if (config_.console.enabled) {

@@ -17,6 +17,7 @@
 #include "catalog/answers.hpp"
 #include "core/json_string.hpp"
 #include "core/random.hpp"
+#include "telemetry/tracing/error_stack.hpp"
 
 namespace srelab::catalog {
 namespace {
@@ -78,7 +79,8 @@ boost::asio::awaitable<void> bulk_worker(std::shared_ptr<BulkRun> run) {
     if (lookup_span.recording()) {
       lookup_span.set_tag("http.status_code", std::to_string(row.status));
       if (row.status >= 500)
-        lookup_span.set_error(row.error, "lookup answered " + std::to_string(row.status));
+        lookup_span.set_error_from_descendants(telemetry::error_type_name("catalog", row.error),
+                                               "lookup answered " + std::to_string(row.status));
     }
     lookup_span.finish();
     if (answer.pool) run->pool_high_water = std::max(run->pool_high_water, answer.pool->active);

@@ -22,13 +22,26 @@ std::string seconds_arg(std::chrono::seconds ttl) {
   return std::to_string(ttl.count());
 }
 
-// A client span for one Redis command, tagged as Datadog's Redis integration tags them.
-telemetry::Span command_span(OperationContext& context, std::string_view command,
-                             std::string_view key) {
+// The client library's frame in an error stack (error_stack.hpp).
+constexpr std::string_view kDriverFrame = "hiredis (redis::Client::command)";
+
+// A type name per failure, after the names Redis clients give their errors.
+std::string_view redis_error_type(const boost::system::error_code& error) {
+  if (error == errc::cache_unavailable) return "redis.ConnectionError";
+  if (error == errc::cache_error) return "redis.ReplyError";
+  if (error == errc::timeout) return "redis.TimeoutError";
+  if (error == errc::protocol_error) return "redis.ProtocolError";
+  if (error == errc::cancelled) return "redis.Cancelled";
+  return "redis.Error";
+}
+
+}  // namespace
+
+telemetry::Span RedisProductCache::command_span(OperationContext& context, std::string_view command,
+                                                std::string_view key) const {
   telemetry::Span span = context.child_span("redis.command", command);
   if (span.recording()) {
-    span.set_tag("span.kind", "client");
-    span.set_tag("db.system", "redis");
+    telemetry::tag_client_span(span, peer_);
     std::string raw_command(command);
     raw_command.append(" ").append(key);
     span.set_tag("redis.raw_command", raw_command);
@@ -36,20 +49,24 @@ telemetry::Span command_span(OperationContext& context, std::string_view command
   return span;
 }
 
-// What the command's outcome says on its span: the chaos that touched it, the error.
-void finish_command_span(telemetry::Span& span, const OperationContext& context,
-                         const boost::system::error_code& error) {
+void RedisProductCache::finish_command_span(telemetry::Span& span, const OperationContext& context,
+                                            const boost::system::error_code& error,
+                                            std::source_location where) const {
   if (!span.recording()) return;
   if (context.injected_cache_latency.count() > 0)
     span.set_metric(
         "chaos.cache_latency_ms",
         std::chrono::duration<double, std::milli>(context.injected_cache_latency).count());
-  if (context.injected_cache_failure) span.set_tag("chaos.injected_failure", "true");
-  if (error) span.set_error("redis.error", error.message());
+  if (context.injected_cache_failure) span.set_metric("chaos.injected_failure", 1);
+  if (error) {
+    // An error reply's own words (e.g. the injected failure's); the code's for the others.
+    const std::string message = error == errc::cache_error && !client_.last_error().empty()
+                                    ? client_.last_error()
+                                    : error.message();
+    span.set_error(redis_error_type(error), message, kDriverFrame, where);
+  }
   span.finish();
 }
-
-}  // namespace
 
 std::string product_cache_key(std::int32_t id) {
   return key_with_prefix("product:", id);
@@ -84,7 +101,7 @@ boost::asio::awaitable<result<std::optional<std::string>>> RedisProductCache::ge
     co_return injected;
   }
   auto value = co_await client_.get(key);
-  if (value && span.recording()) span.set_tag("cache.hit", *value ? "true" : "false");
+  if (value && span.recording()) span.set_metric("cache.hit", *value ? 1 : 0);
   finish_command_span(span, context, value ? boost::system::error_code{} : value.error());
   co_return value;
 }

@@ -7,14 +7,17 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "catalog/operation_context.hpp"
 #include "chaos/chaos_state.hpp"
 #include "core/clock.hpp"
 #include "core/errc.hpp"
 #include "redis/client.hpp"
+#include "telemetry/tracing/client_span.hpp"
 
 namespace srelab::catalog {
 
@@ -45,10 +48,11 @@ std::string stale_cache_key(std::int32_t id);
 // Chaos on the Redis path: the verdict's latency is waited out on the client side before the
 // command is sent (Redis is single-threaded: a server-side sleep would stall every client, not
 // just this call), and an injected failure is a real error reply from Redis.
+// Each command is a client span of `peer` (peer_endpoints.hpp), named redis.command.
 class RedisProductCache final : public ProductCache {
  public:
-  RedisProductCache(redis::Client& client, chaos::ChaosState& chaos)
-      : client_(client), chaos_(chaos) {}
+  RedisProductCache(redis::Client& client, chaos::ChaosState& chaos, telemetry::PeerEndpoint peer)
+      : client_(client), chaos_(chaos), peer_(std::move(peer)) {}
   boost::asio::awaitable<result<std::optional<std::string>>> get(
       std::int32_t id, OperationContext& context) override;
   boost::asio::awaitable<result<void>> put(std::int32_t id, std::string_view json,
@@ -67,8 +71,18 @@ class RedisProductCache final : public ProductCache {
   // Redis for an error reply. errc::ok when the command may go ahead.
   boost::asio::awaitable<boost::system::error_code> inject(OperationContext& context);
 
+  // A client span for one command, started now.
+  telemetry::Span command_span(OperationContext& context, std::string_view command,
+                               std::string_view key) const;
+  // What the command's outcome says on its span, which it finishes: the chaos that touched it,
+  // the error (its stack's innermost code frame is `where`, the calling command's function).
+  void finish_command_span(telemetry::Span& span, const OperationContext& context,
+                           const boost::system::error_code& error,
+                           std::source_location where = std::source_location::current()) const;
+
   redis::Client& client_;
   chaos::ChaosState& chaos_;
+  telemetry::PeerEndpoint peer_;
 };
 
 }  // namespace srelab::catalog

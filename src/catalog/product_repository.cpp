@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <string>
 
+#include "postgres/sqlstate.hpp"
+#include "telemetry/tracing/error_stack.hpp"
+
 namespace srelab::catalog {
 namespace {
 
@@ -24,6 +27,22 @@ constexpr postgres::Query product_by_id_with_chaos{
     "LEFT JOIN products p ON p.id = $1::integer"};
 
 constexpr const char* injected_failure_message = "chaos: injected database failure";
+
+// The client library's frames in an error stack (telemetry/tracing/error_stack.hpp).
+constexpr std::string_view kQueryDriverFrame = "libpq (postgres::Connection::execute)";
+constexpr std::string_view kPoolFrame = "postgres::Pool::acquire";
+
+// A type name per failure: the server's condition name when it gave a SQLSTATE
+// ("postgres.InvalidTextRepresentation", "postgres.QueryCanceled"), else one for the code.
+std::string postgres_error_type(const boost::system::error_code& error, std::string_view sqlstate) {
+  if (const auto condition = postgres::sqlstate_condition(sqlstate); !condition.empty())
+    return telemetry::error_type_name("postgres", condition);
+  if (error == errc::pool_exhausted) return "postgres.PoolExhausted";
+  if (error == errc::db_unavailable) return "postgres.ConnectionError";
+  if (error == errc::db_timeout) return "postgres.Timeout";
+  if (error == errc::cancelled) return "postgres.Cancelled";
+  return "postgres.Error";
+}
 
 void tag_pool(telemetry::Span& span, const postgres::PoolCounts& pool) {
   if (!span.recording()) return;
@@ -51,13 +70,14 @@ boost::asio::awaitable<RepositoryOutcome> PgProductRepository::find(
     std::int32_t id, const OperationContext& context) {
   const chaos::FaultVerdict verdict = chaos_.db_verdict();
   telemetry::Span acquire_span = context.child_span("postgres.pool.acquire", "acquire");
+  acquire_span.set_metric(telemetry::kMeasuredMetric, 1);
   auto lease = co_await pool_.acquire();
   const postgres::PoolCounts pool = pool_.counts();
   tag_pool(acquire_span, pool);
   if (!lease) {
     ProductFailure exhausted{lease.error(),
                              "no database connection freed up within the pool timeout", pool};
-    acquire_span.set_error("pool_exhausted", exhausted.reason);
+    acquire_span.set_error(postgres_error_type(lease.error(), {}), exhausted.reason, kPoolFrame);
     co_return exhausted;
   }
   acquire_span.finish();
@@ -71,8 +91,7 @@ boost::asio::awaitable<RepositoryOutcome> PgProductRepository::find(
 
   telemetry::Span query_span = context.child_span("postgres.query", product_by_id.name);
   if (query_span.recording()) {
-    query_span.set_tag("span.kind", "client");
-    query_span.set_tag("db.system", "postgresql");
+    telemetry::tag_client_span(query_span, peer_);
     tag_pool(query_span, pool);
     if (verdict.latency.count() > 0)
       query_span.set_metric("chaos.db_latency_ms",
@@ -81,7 +100,7 @@ boost::asio::awaitable<RepositoryOutcome> PgProductRepository::find(
       query_span.set_metric(
           "chaos.saturation_ms",
           std::chrono::duration<double, std::milli>(latency - verdict.latency).count());
-    if (verdict.fail) query_span.set_tag("chaos.injected_failure", "true");
+    if (verdict.fail) query_span.set_metric("chaos.injected_failure", 1);
   }
   queries_sent_.fetch_add(1, std::memory_order_relaxed);
   const auto query_started = std::chrono::steady_clock::now();
@@ -97,7 +116,8 @@ boost::asio::awaitable<RepositoryOutcome> PgProductRepository::find(
   if (query_duration_) query_duration_->observe(std::chrono::steady_clock::now() - query_started);
   if (!rows) {
     std::string words = database_words(lease->connection());
-    query_span.set_error(rows.error().message(), words);
+    query_span.set_error(postgres_error_type(rows.error(), lease->connection().last_sqlstate()),
+                         words.empty() ? rows.error().message() : words, kQueryDriverFrame);
     ProductFailure failed{rows.error(), words.empty() ? rows.error().message() : std::move(words),
                           pool};
     co_return failed;

@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 #include "catalog/operation_context.hpp"
 #include "catalog/product.hpp"
@@ -15,6 +16,7 @@
 #include "postgres/pool.hpp"
 #include "resilience/saturation.hpp"
 #include "telemetry/metrics/histogram.hpp"
+#include "telemetry/tracing/client_span.hpp"
 
 namespace srelab::catalog {
 
@@ -41,12 +43,18 @@ class ProductRepository {
 // travels the real path: injected latency (plus saturation) is a pg_sleep inside the same
 // statement, so the pooled connection is held and pg_stat_activity shows it busy; an injected
 // failure is a real Postgres error raised by that statement after the latency.
+// The query is a client span of `peer` (peer_endpoints.hpp), postgres.query; waiting for a
+// connection is the service's own span, postgres.pool.acquire.
 class PgProductRepository final : public ProductRepository {
  public:
   PgProductRepository(postgres::Pool& pool, chaos::ChaosState& chaos,
-                      resilience::Saturation& saturation,
+                      resilience::Saturation& saturation, telemetry::PeerEndpoint peer,
                       telemetry::Histogram* query_duration = nullptr)
-      : pool_(pool), chaos_(chaos), saturation_(saturation), query_duration_(query_duration) {}
+      : pool_(pool),
+        chaos_(chaos),
+        saturation_(saturation),
+        peer_(std::move(peer)),
+        query_duration_(query_duration) {}
   boost::asio::awaitable<RepositoryOutcome> find(std::int32_t id,
                                                  const OperationContext& context) override;
 
@@ -58,6 +66,7 @@ class PgProductRepository final : public ProductRepository {
   postgres::Pool& pool_;
   chaos::ChaosState& chaos_;
   resilience::Saturation& saturation_;
+  telemetry::PeerEndpoint peer_;
   telemetry::Histogram* query_duration_;  // catalog.db.query.duration; null: not recorded
 };
 

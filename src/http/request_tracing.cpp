@@ -5,6 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "http/query_redaction.hpp"
+#include "telemetry/tracing/error_stack.hpp"
+
 namespace srelab::http {
 namespace {
 
@@ -15,9 +18,12 @@ std::optional<std::string_view> header(const Request& request, std::string_view 
   return std::string_view(found->value().data(), found->value().size());
 }
 
-// The answer's own words for a 5xx: {"error": …, "detail": …} as every error here is shaped.
+// The answer's own words for a 5xx: {"error": …, "detail": …} as every error here is shaped;
+// the type is the error's name as a type ("Pool Exhausted" → http.PoolExhausted), else the
+// status's ("http.ServiceUnavailable"). The stack is the failure's under the request's span.
 void tag_server_error(telemetry::Span& span, const Response& response) {
-  std::string type = "HTTP " + std::to_string(response.result_int());
+  const auto reason = beast_http::obsolete_reason(response.result());
+  std::string type(reason.data(), reason.size());
   std::string message;
   boost::system::error_code ec;
   const auto body = boost::json::parse(response.body(), ec);
@@ -28,7 +34,7 @@ void tag_server_error(telemetry::Span& span, const Response& response) {
     if (const auto* detail = object.if_contains("detail"); detail && detail->is_string())
       message = std::string(detail->as_string());
   }
-  span.set_error(type, message);
+  span.set_error_from_descendants(telemetry::error_type_name("http", type), message);
 }
 
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
@@ -70,17 +76,23 @@ std::optional<Response> RequestTracing::before(RequestContext& context) {
         telemetry::extract([&message](std::string_view name) { return header(message, name); });
   telemetry::Span& root = context.root_span;
   root = tracer_.start_root(sink_, "http.request", {}, parent);
+  root.set_type("web");
   const std::string_view method = message.method_string();
+  // A request no route matched is "GET" alone: the path a scanner sent must not become a
+  // resource (one per path), but the request must show.
   std::string resource(method);
-  resource.append(" ").append(context.route);
+  if (!context.route.empty()) resource.append(" ").append(context.route);
   root.set_resource(resource);
-  const std::string_view target = message.target();
   root.set_tag("span.kind", "server");
   root.set_tag("http.method", method);
-  root.set_tag("http.route", context.route);
+  if (!context.route.empty()) root.set_tag("http.route", context.route);
   const std::string_view scheme = headers.host.empty() ? std::string_view() : "http://";
   std::string url(scheme);
-  url.append(headers.host).append(target);
+  const std::string_view target = message.target();
+  const auto question = target.find('?');
+  url.append(headers.host).append(target.substr(0, question));
+  if (question != std::string_view::npos)
+    url.append("?").append(redact_query(target.substr(question + 1)));
   root.set_tag("http.url", url);
   context.span = &root;
   return std::nullopt;

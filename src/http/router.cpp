@@ -214,4 +214,12 @@ boost::asio::awaitable<Response> run_route(std::span<const MiddlewarePtr> layers
   co_return std::move(*answer);
 }
 
+Response run_unmatched(std::span<const MiddlewarePtr> layers, RequestContext& context,
+                       Response answer) {
+  std::size_t entered = 0;
+  if (std::optional<Response> early = enter(layers, context, entered)) answer = std::move(*early);
+  leave(layers, entered, context, answer);
+  return answer;
+}
+
 }  // namespace srelab::http

@@ -70,6 +70,12 @@ class Router {
   void use(MiddlewarePtr layer);
   void use(MiddlewareFactory factory);
 
+  // Layers around the answers no route gives (the Router's 404 and 405): each before() runs, then
+  // each after() with the answer, as around a route, so that e.g. request tracing sees scans too.
+  // The context's route is empty. Not the router-wide layers: those are made per route.
+  void use_for_unmatched(MiddlewarePtr layer) { unmatched_layers_.push_back(std::move(layer)); }
+  std::span<const MiddlewarePtr> unmatched_layers() const { return unmatched_layers_; }
+
   // Set while building the router, before the server starts; sessions call observe_unmatched.
   void set_unmatched_observer(UnmatchedObserver observer) { unmatched_ = std::move(observer); }
   void observe_unmatched(Status status, std::chrono::steady_clock::duration took) const {
@@ -93,6 +99,7 @@ class Router {
 
   std::vector<Route> routes_;  // most specific first, so the first match of a method wins
   std::vector<MiddlewareFactory> wide_;
+  std::vector<MiddlewarePtr> unmatched_layers_;
   UnmatchedObserver unmatched_;
   std::size_t largest_body_limit_ = 0;
 };
@@ -102,5 +109,10 @@ class Router {
 // answer.
 boost::asio::awaitable<Response> run_route(std::span<const MiddlewarePtr> layers,
                                            const Handler& handler, RequestContext& context);
+
+// `answer` (a 404 or 405) inside `layers`, outermost first; an early answer of a before() hook
+// replaces it. Not a coroutine: nothing here waits.
+Response run_unmatched(std::span<const MiddlewarePtr> layers, RequestContext& context,
+                       Response answer);
 
 }  // namespace srelab::http

@@ -231,6 +231,12 @@ asio::awaitable<Response> Session::dispatch(Request& request) {
   RouteMatch match = slot_.router->match(request.method(), target.path);
   if (match.kind != RouteMatch::Kind::found) {
     Response response = unmatched(match, request, target.path);
+    if (const auto layers = slot_.router->unmatched_layers(); !layers.empty()) {
+      RequestContext& context =
+          context_.emplace(RequestContext{request, target.path, target.query, {}, {}});
+      context.started = started;
+      response = run_unmatched(layers, context, std::move(response));
+    }
     slot_.router->observe_unmatched(response.result(), Clock::now() - started);
     return ready(std::move(response));
   }

@@ -211,6 +211,7 @@ asio::awaitable<result<QueryResult>> Connection::execute(const Query& query,
                                                          std::span<const std::string> params) {
   Impl& self = *impl_;
   PGconn* const conn = self.conn.get();
+  last_sqlstate_.clear();
   if (self.broken || PQstatus(conn) != CONNECTION_OK) {
     last_error_ = "connection is not usable";
     co_return errc::db_unavailable;
@@ -284,7 +285,8 @@ asio::awaitable<result<QueryResult>> Connection::execute(const Query& query,
   if (failure) {
     last_error_ = trimmed(PQresultErrorMessage(failure.get()));
     const char* sqlstate = PQresultErrorField(failure.get(), PG_DIAG_SQLSTATE);
-    co_return map_sqlstate(sqlstate != nullptr ? sqlstate : "", PQstatus(conn) == CONNECTION_OK);
+    last_sqlstate_ = sqlstate != nullptr ? sqlstate : "";
+    co_return map_sqlstate(last_sqlstate_, PQstatus(conn) == CONNECTION_OK);
   }
   if (!rows) {
     last_error_ = "the server sent no result";

@@ -46,6 +46,9 @@ class Connection {
   // hands out an idle connection, so a restart costs a reconnect instead of a failed query.
   bool refresh_health();
   const std::string& last_error() const { return last_error_; }
+  // The SQLSTATE of the last failed query's server error; empty when the failure was not the
+  // server's (a lost connection, a deadline) or the last query succeeded.
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
   int backend_pid() const;
 
  private:
@@ -53,6 +56,7 @@ class Connection {
   explicit Connection(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   std::string last_error_;
+  std::string last_sqlstate_;
 };
 
 }  // namespace srelab::postgres

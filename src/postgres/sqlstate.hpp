@@ -1,4 +1,5 @@
-// Postgres failures → srelab::errc, in one place. connection.cpp asks it about every failed
+// Postgres failures → srelab::errc, in one place, and a SQLSTATE's condition name (what an error
+// span's error.type is made of). connection.cpp asks it about every failed
 // query; catalog/ later turns the errc into an HTTP status. Pure function, unit-tested.
 #pragma once
 
@@ -13,5 +14,11 @@ namespace srelab::postgres {
 // the failure; a dead connection is db_unavailable whatever the code says, because the caller
 // must not reuse it and retrying elsewhere may succeed.
 errc map_sqlstate(std::string_view sqlstate, bool connection_ok) noexcept;
+
+// The condition name Postgres' documentation gives a SQLSTATE ("22P02" →
+// "invalid_text_representation"), for the codes this service meets; for another code, the name of
+// its class (its first two characters: "22xxx" → "data_exception"); empty when the class is
+// unknown too.
+std::string_view sqlstate_condition(std::string_view sqlstate) noexcept;
 
 }  // namespace srelab::postgres

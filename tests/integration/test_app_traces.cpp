@@ -2,18 +2,24 @@
 // against real Postgres and Redis, sends its traces to a FakeAgent on loopback, and every payload
 // is decoded and checked as a strict receiver would (types, headers), then for the guide's span
 // names and tags on a cache hit, a miss, a pool-exhausted 503, a breaker-open fallback and a
-// bulk test; plus propagation from the caller and an agent that goes away and comes back.
+// bulk test; then, per span kind (server, Redis, SQL, pool acquire, internal), the fields the
+// official tracers send (type, service, peer tags, error type/message/stack, _dd.measured, the
+// process's identity), unmatched requests and redacted URLs; plus propagation from the caller
+// and an agent that goes away and comes back.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <future>
+#include <regex>
 #include <string>
 #include <vector>
 
 #include "support/fake_agent.hpp"
 #include "support/service_fixture.hpp"
+#include "telemetry/datadog/container_id.hpp"
 #include "telemetry/export/trace_exporter.hpp"
 
 namespace srelab::testing {
@@ -65,8 +71,12 @@ class TracesTest : public ServiceTest {
       EXPECT_EQ(request.target, "/v0.4/traces");
       EXPECT_EQ(request.header("content-type"), "application/msgpack");
       EXPECT_EQ(request.header("datadog-meta-lang"), "cpp");
-      EXPECT_FALSE(request.header("datadog-meta-lang-version").empty());
-      EXPECT_FALSE(request.header("datadog-meta-tracer-version").empty());
+      EXPECT_EQ(request.header("datadog-meta-lang-version"), "202002") << "__cplusplus, C++20";
+      EXPECT_TRUE(std::regex_match(request.header("datadog-meta-tracer-version"),
+                                   std::regex(R"(\d+\.\d+\.\d+)")))
+          << request.header("datadog-meta-tracer-version");
+      // The container this process runs in (nothing outside one), as the exporter found it.
+      EXPECT_EQ(request.header("datadog-entity-id"), entity_id_);
       const auto violations = v04_violations(request.body);
       EXPECT_TRUE(violations.empty()) << violations.front();
       auto decoded = decode_v04(request.body);
@@ -107,10 +117,13 @@ class TracesTest : public ServiceTest {
   }
 
   FakeAgent agent_;
+  const std::string entity_id_ = telemetry::detect_container_entity_id();
 };
 
 void expect_common_root_tags(const SpanData& root, std::string_view status) {
   EXPECT_EQ(root.service, "sre-lab");
+  EXPECT_EQ(root.type, "web");
+  EXPECT_EQ(metric(&root, "_dd.top_level"), 1.0);
   EXPECT_EQ(root.parent_id, 0u);
   EXPECT_EQ(meta(&root, "span.kind"), "server");
   EXPECT_EQ(meta(&root, "http.method"), "GET");
@@ -141,7 +154,7 @@ TEST_F(TracesTest, CacheHitIsARootAndOneRedisGet) {
   EXPECT_EQ(redis->parent_id, root.span_id);
   EXPECT_EQ(meta(redis, "db.system"), "redis");
   EXPECT_EQ(meta(redis, "span.kind"), "client");
-  EXPECT_EQ(meta(redis, "cache.hit"), "true");
+  EXPECT_EQ(metric(redis, "cache.hit"), 1.0) << "a boolean, as tracers send one";
   EXPECT_EQ(meta(redis, "redis.raw_command"), "GET product:1");
   EXPECT_GE(redis->start, root.start);
   EXPECT_LE(redis->start + redis->duration, root.start + root.duration);
@@ -157,7 +170,7 @@ TEST_F(TracesTest, MissGoesThroughTheBreakerThePoolAndPostgresThenFillsRedis) {
   EXPECT_EQ(meta(&root, "resilience.circuit_breaker.state"), "CLOSED");
 
   const SpanData* get_span = find_span(*trace, "redis.command", "GET");
-  EXPECT_EQ(meta(get_span, "cache.hit"), "false");
+  EXPECT_EQ(metric(get_span, "cache.hit"), 0.0);
   const SpanData* breaker = find_span(*trace, "resilience.circuit_breaker");
   EXPECT_EQ(meta(breaker, "resilience.circuit_breaker.decision"), "permitted");
   const SpanData* acquire = find_span(*trace, "postgres.pool.acquire");
@@ -193,11 +206,19 @@ TEST_F(TracesTest, PoolExhaustedIsAnErrorTraceWithThePoolOnItsSpans) {
   const SpanData& root = root_of(*trace);
   expect_common_root_tags(root, "503");
   EXPECT_EQ(root.error, 1);
-  EXPECT_EQ(meta(&root, "error.type"), "Pool Exhausted");
+  EXPECT_EQ(meta(&root, "error.type"), "http.PoolExhausted");
   EXPECT_NE(meta(&root, "error.message").find("pool"), std::string::npos);
   const SpanData* acquire = find_span(*trace, "postgres.pool.acquire");
   ASSERT_NE(acquire, nullptr);
   EXPECT_EQ(acquire->error, 1);
+  EXPECT_EQ(meta(acquire, "error.type"), "postgres.PoolExhausted");
+  EXPECT_NE(meta(acquire, "error.stack").find("at postgres::Pool::acquire\n"), std::string::npos)
+      << meta(acquire, "error.stack");
+  // The 503's stack is that of the last failure under it (here the fallback that found no stale
+  // copy after the pool's): its frames end at the request's span.
+  EXPECT_TRUE(meta(&root, "error.stack").starts_with("http.PoolExhausted: "));
+  EXPECT_TRUE(meta(&root, "error.stack").ends_with("\n    at http.request (GET /products/{id})"))
+      << meta(&root, "error.stack");
   EXPECT_EQ(metric(acquire, "db.pool.active"), 5.0);
   EXPECT_EQ(metric(acquire, "db.pool.size"), 5.0);
   EXPECT_EQ(find_span(*trace, "postgres.query"), nullptr) << "no query without a connection";
@@ -248,7 +269,7 @@ TEST_F(TracesTest, BreakerOpenFallbackHasTheGuidesSpanAndTags) {
   ASSERT_TRUE(failed);
   const SpanData* query = find_span(*failed, "postgres.query");
   EXPECT_EQ(query->error, 1);
-  EXPECT_EQ(meta(query, "chaos.injected_failure"), "true");
+  EXPECT_EQ(metric(query, "chaos.injected_failure"), 1.0);
   EXPECT_NE(meta(query, "error.message").find("chaos: injected database failure"),
             std::string::npos);
 }
@@ -270,6 +291,191 @@ TEST_F(TracesTest, BulkTestIsOneTraceWithAChildPerLookup) {
     EXPECT_GE(children, 1) << "each lookup has its own redis/postgres spans";
   }
   EXPECT_EQ(lookups, 6);
+}
+
+// ---- per span kind, the fields the official tracers send ----
+
+// The runtime-id form (a version 4 UUID) and the process's own id, on every span of `chunk`.
+void expect_process_identity(const TraceChunk& chunk, const std::string& runtime_id) {
+  for (const SpanData& span : chunk) {
+    EXPECT_EQ(meta(&span, "language"), "cpp") << span.name;
+    EXPECT_EQ(meta(&span, "runtime-id"), runtime_id) << span.name;
+    EXPECT_EQ(metric(&span, "process_id"), static_cast<double>(::getpid())) << span.name;
+    if (span.parent_id != 0 && span.name != "http.request") {
+      EXPECT_EQ(metric(&span, "_dd.top_level"), -1) << span.name << ": only the local root";
+    }
+  }
+}
+
+struct Endpoint {
+  std::string host;
+  std::string port;
+  std::string database;
+  std::string user;
+};
+
+// postgresql://user@host:port/database and redis://host:port/db, as the test servers give them.
+Endpoint endpoint_of(const std::string& url) {
+  static const std::regex pattern(R"(^[a-z]+://(?:([^@:/]+)@)?([^:/]+):(\d+)/([^?]*))");
+  std::smatch match;
+  if (!std::regex_search(url, match, pattern)) throw std::runtime_error("no endpoint in " + url);
+  return {match[2], match[3], match[4], match[1]};
+}
+
+TEST_F(TracesTest, EachSpanKindCarriesItsTypeServiceAndPeerTags) {
+  const HttpReply miss = get("/products/21");
+  ASSERT_EQ(source_of(miss), "database");
+  const auto trace = trace_with_id(miss, "GET /products/{id}");
+  ASSERT_TRUE(trace);
+  const SpanData& root = root_of(*trace);
+  const std::string runtime_id = meta(&root, "runtime-id");
+  EXPECT_TRUE(std::regex_match(
+      runtime_id,
+      std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << runtime_id;
+  expect_process_identity(*trace, runtime_id);
+
+  // server
+  EXPECT_EQ(root.type, "web");
+  EXPECT_EQ(root.service, "sre-lab");
+  EXPECT_EQ(metric(&root, "_dd.top_level"), 1.0);
+  EXPECT_EQ(meta(&root, "_dd.base_service"), "<unset>");
+
+  // Redis client
+  const Endpoint redis_at = endpoint_of(TestServers::instance().redis_url());
+  const SpanData* redis = find_span(*trace, "redis.command", "GET");
+  ASSERT_NE(redis, nullptr);
+  EXPECT_EQ(redis->type, "redis");
+  EXPECT_EQ(redis->service, "sre-lab-redis");
+  EXPECT_EQ(meta(redis, "_dd.base_service"), "sre-lab");
+  EXPECT_EQ(meta(redis, "span.kind"), "client");
+  EXPECT_EQ(meta(redis, "component"), "hiredis");
+  EXPECT_EQ(meta(redis, "db.system"), "redis");
+  EXPECT_EQ(meta(redis, "db.type"), "redis");
+  EXPECT_EQ(meta(redis, "db.name"), redis_at.database);
+  EXPECT_EQ(meta(redis, "out.host"), redis_at.host);
+  EXPECT_EQ(metric(redis, "network.destination.port"), std::stod(redis_at.port));
+  EXPECT_EQ(meta(redis, "peer.service"), redis_at.host);
+  EXPECT_EQ(metric(redis, "_dd.measured"), 1.0);
+  EXPECT_EQ(meta(redis, "version"), "<unset>") << "the version is sre-lab's, not Redis'";
+  EXPECT_EQ(meta(redis, "env"), "lab-test");
+
+  // SQL client
+  const Endpoint postgres_at = endpoint_of(TestServers::instance().database_url());
+  const SpanData* query = find_span(*trace, "postgres.query", "product.by_id");
+  ASSERT_NE(query, nullptr);
+  EXPECT_EQ(query->type, "sql");
+  EXPECT_EQ(query->service, "sre-lab-postgres");
+  EXPECT_EQ(meta(query, "_dd.base_service"), "sre-lab");
+  EXPECT_EQ(meta(query, "span.kind"), "client");
+  EXPECT_EQ(meta(query, "component"), "libpq");
+  EXPECT_EQ(meta(query, "db.system"), "postgresql");
+  EXPECT_EQ(meta(query, "db.type"), "postgresql");
+  EXPECT_EQ(meta(query, "db.name"), postgres_at.database);
+  EXPECT_EQ(meta(query, "db.user"), postgres_at.user);
+  EXPECT_EQ(meta(query, "out.host"), postgres_at.host);
+  EXPECT_EQ(metric(query, "network.destination.port"), std::stod(postgres_at.port));
+  EXPECT_EQ(meta(query, "peer.service"), postgres_at.database);
+  EXPECT_EQ(metric(query, "_dd.measured"), 1.0);
+
+  // pool acquire: the service's own work, measured
+  const SpanData* acquire = find_span(*trace, "postgres.pool.acquire");
+  ASSERT_NE(acquire, nullptr);
+  EXPECT_EQ(acquire->service, "sre-lab");
+  EXPECT_EQ(acquire->type, "") << "no type: the payload leaves the key out";
+  EXPECT_EQ(meta(acquire, "_dd.base_service"), "<unset>");
+  EXPECT_EQ(metric(acquire, "_dd.measured"), 1.0);
+
+  // internal
+  const SpanData* breaker = find_span(*trace, "resilience.circuit_breaker");
+  ASSERT_NE(breaker, nullptr);
+  EXPECT_EQ(breaker->service, "sre-lab");
+  EXPECT_EQ(breaker->type, "");
+
+  // One runtime id for the process: the next trace has the same.
+  const HttpReply hit = get("/products/21");
+  const auto hit_trace = trace_with_id(hit, "GET /products/{id}");
+  ASSERT_TRUE(hit_trace);
+  expect_process_identity(*hit_trace, runtime_id);
+}
+
+TEST_F(TracesTest, ADatabaseFailureHasATypeAMessageAndTheCallPathAsItsStack) {
+  ASSERT_EQ(
+      post("/resilience/configure", R"({"mode": "disabled", "fallback_enabled": false})").status,
+      200);
+  ASSERT_EQ(post("/chaos/configure", R"({"db_failure_rate": 1.0})").status, 200);
+  const HttpReply failed = get("/products/22");
+  ASSERT_GE(failed.status, 500) << failed.body;
+  const auto trace = trace_with_id(failed, "GET /products/{id}");
+  ASSERT_TRUE(trace);
+
+  const SpanData* query = find_span(*trace, "postgres.query");
+  ASSERT_NE(query, nullptr);
+  EXPECT_EQ(query->error, 1);
+  // The injected failure is a real Postgres error: a text that is no integer, SQLSTATE 22P02.
+  EXPECT_EQ(meta(query, "error.type"), "postgres.InvalidTextRepresentation");
+  EXPECT_NE(meta(query, "error.message").find("chaos: injected database failure"),
+            std::string::npos);
+  const std::string stack = meta(query, "error.stack");
+  EXPECT_TRUE(stack.starts_with("postgres.InvalidTextRepresentation: ")) << stack;
+  const auto driver = stack.find("\n    at libpq (postgres::Connection::execute)");
+  const auto repository = stack.find(
+      "\n    at catalog::PgProductRepository::find (src/catalog/product_repository.cpp:");
+  const auto handler = stack.find("\n    at http.request (GET /products/{id})");
+  ASSERT_NE(driver, std::string::npos) << stack;
+  ASSERT_NE(repository, std::string::npos) << stack;
+  ASSERT_NE(handler, std::string::npos) << stack;
+  EXPECT_LT(driver, repository) << "innermost first";
+  EXPECT_LT(repository, handler);
+
+  const SpanData& root = root_of(*trace);
+  EXPECT_EQ(root.error, 1);
+  const std::string type = meta(&root, "error.type");
+  EXPECT_TRUE(type.starts_with("http.")) << type;
+  EXPECT_EQ(type.find(' '), std::string::npos) << "a type name, not prose: " << type;
+  EXPECT_FALSE(meta(&root, "error.message").empty());
+  EXPECT_NE(meta(&root, "error.stack").find("PgProductRepository::find"), std::string::npos)
+      << "the answer's stack is the database's: " << meta(&root, "error.stack");
+}
+
+TEST_F(TracesTest, ARedisFailureIsAReplyErrorOnTheRedisSpan) {
+  ASSERT_EQ(post("/chaos/configure", R"({"cache_failure_rate": 1.0})").status, 200);
+  const HttpReply reply = get("/products/23");
+  const auto trace = trace_with_id(reply, "GET /products/{id}");
+  ASSERT_TRUE(trace);
+  const SpanData* failed = nullptr;
+  for (const auto& span : *trace)
+    if (span.name == "redis.command" && span.error == 1) failed = &span;
+  ASSERT_NE(failed, nullptr) << "a Redis span failed";
+  EXPECT_EQ(failed->service, "sre-lab-redis");
+  EXPECT_EQ(meta(failed, "error.type"), "redis.ReplyError");
+  EXPECT_NE(meta(failed, "error.message").find("chaos: injected cache failure"), std::string::npos)
+      << meta(failed, "error.message");
+  EXPECT_EQ(metric(failed, "chaos.injected_failure"), 1.0);
+  const std::string stack = meta(failed, "error.stack");
+  EXPECT_NE(
+      stack.find("\n    at hiredis (redis::Client::command)\n    at catalog::RedisProductCache::"),
+      std::string::npos)
+      << stack;
+  EXPECT_GE(std::count(stack.begin(), stack.end(), '\n'), 3) << stack;
+}
+
+TEST_F(TracesTest, AnUnmatchedRequestIsTracedAsItsMethodWithItsStatus) {
+  const HttpReply missing = get("/wp-login.php?user=admin&password=hunter2");
+  ASSERT_EQ(missing.status, 404);
+  const auto trace = trace_with_id(missing, "GET");
+  ASSERT_TRUE(trace) << "scans show in the traces";
+  const SpanData& root = root_of(*trace);
+  EXPECT_EQ(root.type, "web");
+  EXPECT_EQ(meta(&root, "http.status_code"), "404");
+  EXPECT_EQ(meta(&root, "http.route"), "<unset>");
+  EXPECT_EQ(meta(&root, "http.url"), "http://127.0.0.1/wp-login.php?user=admin&<redacted>");
+  EXPECT_EQ(root.error, 0);
+
+  EXPECT_EQ(del("/products/1").status, 405);
+  EXPECT_TRUE(trace_where("DELETE", [](const TraceChunk& chunk) {
+    return meta(&root_of(chunk), "http.status_code") == "405";
+  }));
 }
 
 TEST_F(TracesTest, ContinuesTheCallersTraceFromDatadogAndW3CHeaders) {

@@ -292,7 +292,7 @@ TEST(TraceExportToAgent, EverySpanArrivesWithTheStrictV04Types) {
     EXPECT_EQ(request.target, "/v0.4/traces");
     EXPECT_EQ(request.header("content-type"), "application/msgpack");
     EXPECT_EQ(request.header("datadog-meta-lang"), "cpp");
-    EXPECT_EQ(request.header("datadog-meta-lang-version"), "20");
+    EXPECT_EQ(request.header("datadog-meta-lang-version"), "202002");  // __cplusplus of C++20
     EXPECT_EQ(request.header("datadog-meta-tracer-version"), "0.1.0-test");
     EXPECT_EQ(testing::v04_violations(request.body), std::vector<std::string>{});
     const auto chunks = testing::decode_v04(request.body);

@@ -1,6 +1,7 @@
 // The middleware seam: run_route's order of before/after hooks, an early answer, a handler that
 // throws; and how the Router composes each route's layers (router-wide first, in the order given,
-// whether given before or after the route, then the route's own).
+// whether given before or after the route, then the route's own); the layers around the answers
+// no route gives; and the request tracing layer's root span.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -12,7 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
+#include "core/random.hpp"
 #include "http/middleware.hpp"
+#include "http/request_tracing.hpp"
 #include "http/responses.hpp"
 #include "http/router.hpp"
 
@@ -187,6 +191,83 @@ TEST(RouterMiddleware, ARouteThatCannotBeAddedMakesNoLayer) {
   EXPECT_THROW(router.add(Verb::get, "/a", noop()), std::invalid_argument);
   EXPECT_THROW(router.add(Verb::get, "no-slash", noop()), std::invalid_argument);
   EXPECT_EQ(made, 1);
+}
+
+TEST(UnmatchedLayers, WrapTheAnswerAndAnEarlyAnswerReplacesIt) {
+  Log log;
+  Request request{Verb::get, "/nope", 11};
+  RequestContext context{request, "/nope", "", "", {}};
+  const std::vector<MiddlewarePtr> layers{std::make_shared<LoggingLayer>("a", log),
+                                          std::make_shared<LoggingLayer>("b", log)};
+  Response answer = run_unmatched(layers, context, json_error(Status::not_found, "Not Found", ""));
+  EXPECT_EQ(answer.result(), Status::not_found);
+  EXPECT_EQ(log, (Log{"before a", "before b", "after b 404", "after a 404"}));
+
+  log.clear();
+  const std::vector<MiddlewarePtr> guarded{
+      std::make_shared<LoggingLayer>("guard", log, Status::unauthorized)};
+  answer = run_unmatched(guarded, context, json_error(Status::not_found, "Not Found", ""));
+  EXPECT_EQ(answer.result(), Status::unauthorized);
+  EXPECT_EQ(log, (Log{"before guard", "after guard 401"}));
+}
+
+class RequestTracingTest : public ::testing::Test {
+ protected:
+  // The root span of one request through the tracing layer, answered with `answer`.
+  telemetry::SpanData traced(std::string target, std::string_view route, Response answer) {
+    Request request{Verb::get, target, 11};
+    request.set(beast_http::field::host, "lab.local:8080");
+    const auto question = std::string_view(target).find('?');
+    RequestContext context{request, std::string_view(target).substr(0, question), "", route, {}};
+    const std::vector<MiddlewarePtr> layers{tracing_};
+    run_unmatched(layers, context, std::move(answer));
+    EXPECT_EQ(chunks_.size(), 1u);
+    return chunks_.empty() ? telemetry::SpanData{} : chunks_.back().front();
+  }
+
+  Random random_{5};
+  ManualClock clock_;
+  telemetry::Tracer tracer_{telemetry::TracerSettings{"sre-lab", "", "", {}}, random_, clock_};
+  std::vector<telemetry::TraceChunk> chunks_;
+  MiddlewarePtr tracing_ = std::make_shared<RequestTracing>(
+      tracer_, [this](telemetry::TraceChunk&& chunk) { chunks_.push_back(std::move(chunk)); });
+};
+
+TEST_F(RequestTracingTest, AnUnmatchedRequestIsTheMethodAloneWithItsStatus) {
+  const auto root =
+      traced("/wp-admin/setup.php?x=1", "", json_error(Status::not_found, "Not Found", "no route"));
+  EXPECT_EQ(root.name, "http.request");
+  EXPECT_EQ(root.resource, "GET");
+  EXPECT_EQ(root.type, "web");
+  EXPECT_FALSE(root.meta.contains("http.route"));
+  EXPECT_EQ(root.meta.at("http.status_code"), "404");
+  EXPECT_EQ(root.meta.at("http.url"), "http://lab.local:8080/wp-admin/setup.php?x=1");
+  EXPECT_EQ(root.error, 0) << "a 404 is the client's, not the service's";
+}
+
+TEST_F(RequestTracingTest, TheUrlCarriesNoSecretFromTheQuery) {
+  const auto root = traced("/products/1?token=abc&fields=name", "/products/{id}",
+                           json_response(Status::ok, "{}"));
+  EXPECT_EQ(root.resource, "GET /products/{id}");
+  EXPECT_EQ(root.meta.at("http.route"), "/products/{id}");
+  EXPECT_EQ(root.meta.at("http.url"), "http://lab.local:8080/products/1?<redacted>&fields=name");
+}
+
+TEST_F(RequestTracingTest, AServerErrorIsNamedAfterTheAnswersError) {
+  const auto root = traced(
+      "/products/1", "/products/{id}",
+      json_error(Status::service_unavailable, "Pool Exhausted", "no database connection freed up"));
+  EXPECT_EQ(root.error, 1);
+  EXPECT_EQ(root.meta.at("error.type"), "http.PoolExhausted");
+  EXPECT_EQ(root.meta.at("error.message"), "no database connection freed up");
+  EXPECT_TRUE(root.meta.at("error.stack").starts_with("http.PoolExhausted: no database"));
+  EXPECT_NE(root.meta.at("error.stack").find("\n    at "), std::string::npos);
+
+  Response bare(Status::internal_server_error, 11);
+  bare.body() = "not json";
+  chunks_.clear();
+  const auto plain = traced("/x", "/x", std::move(bare));
+  EXPECT_EQ(plain.meta.at("error.type"), "http.InternalServerError");
 }
 
 }  // namespace

@@ -43,5 +43,15 @@ TEST(PostgresSqlstate, MapsToErrc) {
   }
 }
 
+TEST(PostgresSqlstate, NamesTheCondition) {
+  EXPECT_EQ(sqlstate_condition("22P02"), "invalid_text_representation");
+  EXPECT_EQ(sqlstate_condition("57014"), "query_canceled");
+  EXPECT_EQ(sqlstate_condition("22023"), "data_exception") << "an unlisted code: its class";
+  EXPECT_EQ(sqlstate_condition("08004"), "connection_exception");
+  EXPECT_EQ(sqlstate_condition("ZZ999"), "") << "unknown class";
+  EXPECT_EQ(sqlstate_condition(""), "") << "no code: libpq made the error up";
+  EXPECT_EQ(sqlstate_condition("22P0"), "");
+}
+
 }  // namespace
 }  // namespace srelab::postgres

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -41,7 +42,7 @@ TEST(DatadogAgentDestination, PostsTheV04BodyWithTheAgentHeaders) {
   EXPECT_EQ(request.url, "http://localhost:8126/v0.4/traces");
   EXPECT_EQ(request.headers, (Headers{{"Content-Type", "application/msgpack"},
                                       {"Datadog-Meta-Lang", "cpp"},
-                                      {"Datadog-Meta-Lang-Version", "20"},
+                                      {"Datadog-Meta-Lang-Version", "202002"},
                                       {"Datadog-Meta-Tracer-Version", "0.1.0"},
                                       {"X-Datadog-Trace-Count", "3"}}));
 
@@ -72,7 +73,38 @@ TEST(DatadogAgentDestination, TraceCountFollowsTheBatch) {
 }
 
 TEST(DatadogAgentDestination, LanguageVersionIsTheCppStandard) {
-  EXPECT_EQ(cpp_language_version(), "20");  // built as C++20
+  EXPECT_EQ(cpp_language_version(), "202002");  // __cplusplus of C++20, as dd-trace-cpp sends it
+}
+
+std::string header(const ExportRequest& request, std::string_view name) {
+  for (const auto& [key, value] : request.headers)
+    if (key == name) return value;
+  return "<absent>";
+}
+
+TEST(DatadogAgentDestination, WithoutAGivenVersionTheTracerVersionIsTheBuiltOne) {
+  DatadogAgentDestination destination({"http://localhost:8126", ""});
+  const std::string version = header(destination.encode({}), "Datadog-Meta-Tracer-Version");
+  EXPECT_FALSE(version.empty());
+  EXPECT_NE(version, "<absent>");
+  EXPECT_EQ(std::count(version.begin(), version.end(), '.'), 2) << "major.minor.patch: " << version;
+}
+
+TEST(DatadogAgentDestination, TheContainerGoesAsTheEntityIdAndOnlyInAContainer) {
+  const auto with = [](std::string entity) {
+    DatadogAgentSettings settings;
+    settings.entity_id = std::move(entity);
+    return DatadogAgentDestination(settings).encode({});
+  };
+  const auto container = with("ci-abc123");
+  EXPECT_EQ(header(container, "Datadog-Entity-ID"), "ci-abc123");
+  EXPECT_EQ(header(container, "Datadog-Container-ID"), "abc123");
+  const auto inode = with("in-4026531835");
+  EXPECT_EQ(header(inode, "Datadog-Entity-ID"), "in-4026531835");
+  EXPECT_EQ(header(inode, "Datadog-Container-ID"), "<absent>");
+  const auto host = with("");
+  EXPECT_EQ(header(host, "Datadog-Entity-ID"), "<absent>");
+  EXPECT_EQ(header(host, "Datadog-Container-ID"), "<absent>");
 }
 
 TEST(AgentSamplingRates, NoRatesMeansKeepEverything) {

@@ -88,6 +88,42 @@ TEST(DatadogPayload, SmallValuesStillUseTheWideFormats) {
   expect_same_span((*decoded)[0][0], s);
 }
 
+// An internal span has no type, and "" is not one: the key is left out, as the official tracers
+// leave it out; a typed span has all 12 keys, type last.
+TEST(DatadogPayload, AnEmptyTypeIsNeverSent) {
+  SpanData typed = sample_span();
+  SpanData internal = sample_span();
+  internal.type.clear();
+  const std::string body = encode_v04({{typed, internal}});
+  EXPECT_EQ(v04_violations(body), std::vector<std::string>{});
+  // array of 1 trace, array of 2 spans, then the first span's map header.
+  ASSERT_GT(body.size(), 3u);
+  EXPECT_EQ(static_cast<unsigned char>(body[2]), 0x8c) << "12 keys";
+  const std::string type_key = std::string(1, static_cast<char>(0xa4)) + "type";
+  EXPECT_EQ(body.find(type_key), body.rfind(type_key)) << "one type key in the body";
+  const auto second_span = body.find(std::string(1, static_cast<char>(0x8b)) +
+                                     std::string(1, static_cast<char>(0xa7)) + "service");
+  EXPECT_NE(second_span, std::string::npos) << "the untyped span is an 11-key map";
+  EXPECT_LT(body.find(type_key), second_span);
+  const auto decoded = decode_v04(body);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ((*decoded)[0][0].type, "web");
+  EXPECT_EQ((*decoded)[0][1].type, "");
+}
+
+TEST(DatadogPayload, ASentEmptyTypeIsAViolation) {
+  // What an encoder that wrote "" would send: a 12-key map whose type is empty.
+  const std::string good = encode_v04({{sample_span()}});
+  std::string body(good);
+  const std::string web = std::string(1, static_cast<char>(0xa3)) + "web";
+  ASSERT_EQ(body.substr(body.size() - web.size()), web);
+  body.replace(body.size() - web.size(), web.size(), std::string(1, static_cast<char>(0xa0)));
+  EXPECT_EQ(v04_violations(good), std::vector<std::string>{});
+  const auto problems = v04_violations(body);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("empty type"), std::string::npos) << problems[0];
+}
+
 TEST(DatadogPayload, ManyTracesAndSpansFromTheTracer) {
   Random random(11);
   ManualClock clock;

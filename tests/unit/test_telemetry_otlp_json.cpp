@@ -277,6 +277,32 @@ TEST(OtlpJsonEncoding, SpanTypeAndResourceNameOnlyWhenNotEmptyAndKeysStayUnique)
   EXPECT_EQ(*attribute(encoded, "shared"), (json::object{{"stringValue", "meta wins"}}));
 }
 
+// A client span of its own Datadog service (sre-lab-postgres) stays in the one resource, whose
+// service is the base one: the store it calls is an attribute, peer.service, as OTel has it.
+TEST(OtlpJsonEncoding, AClientSpanOfItsOwnServiceStaysUnderTheBaseServicesResource) {
+  SpanData query = make_span(2, 1, "postgres.query");
+  query.service = "sre-lab-postgres";
+  query.type = "sql";
+  query.set_tag("_dd.base_service", "sre-lab");
+  query.set_tag("span.kind", "client");
+  query.set_tag("peer.service", "catalog");
+  query.set_tag("db.system", "postgresql");
+  query.set_metric("network.destination.port", 5432);
+  query.set_metric("_dd.measured", 1);
+  const auto request = encode_and_parse({{make_span(1, 0), query}});
+  ASSERT_EQ(request.at("resourceSpans").as_array().size(), 1u);
+  const auto& resource = request.at("resourceSpans").at(0).at("resource");
+  EXPECT_EQ(attribute(resource, "service.name")->at("stringValue"), "catalog");
+  const auto& encoded = spans_of(request).at(1);
+  EXPECT_EQ(encoded.at("kind"), 3) << "client";
+  EXPECT_EQ(attribute(encoded, "peer.service")->at("stringValue"), "catalog");
+  EXPECT_EQ(attribute(encoded, "db.system")->at("stringValue"), "postgresql");
+  EXPECT_EQ(attribute(encoded, "span.type")->at("stringValue"), "sql");
+  EXPECT_EQ(attribute(encoded, "_dd.measured")->at("intValue"), "1");
+  EXPECT_EQ(attribute(encoded, "service.name"), nullptr)
+      << "the span's service is not an attribute";
+}
+
 TEST(OtlpJsonEncoding, StatusIsUnsetWithoutAnError) {
   const auto request = encode_and_parse({{make_span(1, 0)}});
   EXPECT_EQ(spans_of(request).at(0).at("status"), (json::object{{"code", 0}}));

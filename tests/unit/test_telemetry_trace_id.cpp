@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -85,6 +86,21 @@ TEST(TraceId, SameSeedSameIds) {
   EXPECT_EQ(from_a, from_b);
   EXPECT_NE(from_a, from_c);
   EXPECT_EQ(std::set<SpanId>(from_a.begin(), from_a.end()).size(), from_a.size());
+}
+
+TEST(TraceId, RuntimeIdIsAVersion4Uuid) {
+  Random random(11);
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    const std::string id = generate_runtime_id(random);
+    ASSERT_EQ(id.size(), 36u) << id;
+    for (std::size_t at : {8u, 13u, 18u, 23u}) EXPECT_EQ(id[at], '-') << id;
+    EXPECT_EQ(id[14], '4') << "version 4: " << id;
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << "variant 10: " << id;
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef-"), std::string::npos) << id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 200u);
 }
 
 TEST(SpanData, TagMetricAndErrorHelpers) {
@@ -188,7 +204,7 @@ TEST_F(TracerTest, AReusedSpanCarriesNothingFromTheTraceBefore) {
     EXPECT_EQ(child.name, "second.child");
     EXPECT_EQ(child.error, 0);
     EXPECT_FALSE(child.meta.contains("error.type"));
-    EXPECT_EQ(child.meta.size(), 3u);  // env, version, team
+    EXPECT_EQ(child.meta.size(), 4u);  // env, version, team, language
     EXPECT_EQ(child.parent_id, root.span_id);
   }
 }

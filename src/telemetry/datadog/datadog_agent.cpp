@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "telemetry/datadog/container_id.hpp"
 #include "telemetry/datadog/datadog_payload.hpp"
 
 namespace srelab::telemetry {
@@ -17,6 +18,8 @@ constexpr std::string_view kHostVariable = "DD_AGENT_HOST";
 constexpr std::string_view kPortVariable = "DD_TRACE_AGENT_PORT";
 constexpr std::string_view kDefaultHost = "localhost";
 constexpr std::string_view kDefaultPort = "8126";
+// The project's version (CMake's project VERSION), for a caller that gives none.
+constexpr std::string_view kBuiltVersion = SRE_LAB_VERSION;
 
 struct RateKeyView {
   std::string_view service;
@@ -213,9 +216,16 @@ ExportRequest DatadogAgentDestination::request_for(
       {"Content-Type", std::string(kDatadogPayloadContentType)},
       {"Datadog-Meta-Lang", "cpp"},
       {"Datadog-Meta-Lang-Version", cpp_language_version()},
-      {"Datadog-Meta-Tracer-Version", settings_.tracer_version},
+      {"Datadog-Meta-Tracer-Version",
+       settings_.tracer_version.empty() ? std::string(kBuiltVersion) : settings_.tracer_version},
       {"X-Datadog-Trace-Count", std::to_string(traces.size())},
   };
+  if (!settings_.entity_id.empty()) {
+    request.headers.emplace_back("Datadog-Entity-ID", settings_.entity_id);
+    if (settings_.entity_id.starts_with(kContainerIdPrefix))
+      request.headers.emplace_back("Datadog-Container-ID",
+                                   settings_.entity_id.substr(kContainerIdPrefix.size()));
+  }
   request.body = join_v04_traces(traces);
   request.unix_socket = socket_path_;
   return request;
@@ -226,7 +236,7 @@ void DatadogAgentDestination::on_response(const ExportResponse& response) {
 }
 
 std::string cpp_language_version() {
-  return std::to_string(__cplusplus / 100 % 100);
+  return std::to_string(__cplusplus);
 }
 
 void throw_exception_from_error(const AgentUrlError& error, const boost::source_location&) {

@@ -67,7 +67,13 @@ class AgentSamplingRates {
 
 struct DatadogAgentSettings {
   std::string agent_url{kDefaultAgentUrl};  // as agent_url_from() returns it
-  std::string tracer_version;               // Datadog-Meta-Tracer-Version: the sre-lab version
+  // Datadog-Meta-Tracer-Version: the sre-lab version; empty: the version this library was built
+  // as (never an empty header).
+  std::string tracer_version{};
+  // Datadog-Entity-ID, the container the process runs in as the agent identifies it
+  // (container_id.hpp: "ci-<container id>" or "in-<cgroup inode>"); empty: not sent. With a
+  // "ci-" id, Datadog-Container-ID carries the bare id too, as dd-trace-cpp sends it.
+  std::string entity_id{};
 };
 
 class DatadogAgentDestination final : public TraceDestination {
@@ -92,7 +98,8 @@ class DatadogAgentDestination final : public TraceDestination {
   AgentSamplingRates rates_;
 };
 
-// The C++ standard we are built with, as Datadog-Meta-Lang-Version: "20" for C++20.
+// The C++ standard we are built with, as Datadog-Meta-Lang-Version: the value of __cplusplus as
+// dd-trace-cpp sends it, "202002" for C++20.
 std::string cpp_language_version();
 
 // A rejected agent setting: one line naming the variable, e.g.

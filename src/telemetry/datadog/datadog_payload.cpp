@@ -25,8 +25,10 @@ void pack_float64(msgpack::sbuffer& buffer, double value) {
 }
 
 // The wire types are chosen, not left to the packer's smallest fit: a strict receiver checks them.
+// An empty type is left out (11 keys), as the official tracers leave it out: an internal span has
+// none, and "" is not a type.
 void pack_span(Packer& packer, msgpack::sbuffer& buffer, const SpanData& span) {
-  packer.pack_map(12);
+  packer.pack_map(span.type.empty() ? 11 : 12);
   pack_text(packer, "service");
   pack_text(packer, span.service);
   pack_text(packer, "name");
@@ -57,6 +59,7 @@ void pack_span(Packer& packer, msgpack::sbuffer& buffer, const SpanData& span) {
     pack_text(packer, key);
     pack_float64(buffer, value);
   }
+  if (span.type.empty()) return;
   pack_text(packer, "type");
   pack_text(packer, span.type);
 }
@@ -85,7 +88,7 @@ SpanData unpack_span(const msgpack::object& map) {
   span.service = field_as<std::string>(map, "service");
   span.name = field_as<std::string>(map, "name");
   span.resource = field_as<std::string>(map, "resource");
-  span.type = field_as<std::string>(map, "type");
+  if (field(map, "type") != nullptr) span.type = field_as<std::string>(map, "type");
   span.trace_id.low = field_as<std::uint64_t>(map, "trace_id");
   span.span_id = field_as<std::uint64_t>(map, "span_id");
   span.parent_id = field_as<std::uint64_t>(map, "parent_id");

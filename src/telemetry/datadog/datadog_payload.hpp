@@ -1,8 +1,9 @@
 // The Datadog trace agent's v0.4 intake body (POST /v0.4/traces, application/msgpack): an array
-// of traces, each an array of span maps with exactly the 12 keys dd-trace-cpp writes, in its
-// order, with the types a strict receiver checks (dd-apm-test-agent): strings; trace_id (low 64
-// bits), span_id, parent_id as uint64 (always 0xcf); start, duration as int64 (0xd3); error as
-// int32 (0xd2); meta str→str; metrics str→float64 (0xcb). Written with msgpack-cxx's packer.
+// of traces, each an array of span maps with the 12 keys dd-trace-cpp writes, in its order (but an
+// empty `type`, which is left out, as the other official tracers do), with the types a strict
+// receiver checks (dd-apm-test-agent): strings; trace_id (low 64 bits), span_id, parent_id as
+// uint64 (always 0xcf); start, duration as int64 (0xd3); error as int32 (0xd2); meta str→str;
+// metrics str→float64 (0xcb). Written with msgpack-cxx's packer.
 // The Datadog agent destination sends what this returns, with X-Datadog-Trace-Count =
 // traces.size(); tests and the benchmark's stand-in agent read it back with decode_v04().
 #pragma once

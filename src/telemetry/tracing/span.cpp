@@ -4,6 +4,8 @@
 #include <chrono>
 #include <utility>
 
+#include "telemetry/tracing/error_stack.hpp"
+
 namespace srelab::telemetry {
 namespace {
 
@@ -27,10 +29,52 @@ void SpanData::set_metric(std::string_view key, double value) {
   metrics.set(key, value);
 }
 
-void SpanData::set_error(std::string_view type, std::string_view message) {
+void SpanData::set_error(std::string_view type, std::string_view message, std::string_view stack) {
   error = 1;
-  set_tag("error.type", type);
-  set_tag("error.message", message);
+  set_tag(kErrorTypeTag, type);
+  set_tag(kErrorMessageTag, message);
+  if (!stack.empty()) set_tag(kErrorStackTag, stack);
+}
+
+void Span::set_error(std::string_view type, std::string_view message, std::string_view driver,
+                     std::source_location where) {
+  if (!data_) return;
+  std::string stack = stack_head(type, message);
+  if (!driver.empty()) append_frame(stack, driver);
+  append_frame(stack, code_frame(where));
+  segment_->append_span_frames(stack, data_->parent_id);
+  data_->set_error(type, message, stack);
+}
+
+void Span::set_error_from_descendants(std::string_view type, std::string_view message,
+                                      std::source_location where) {
+  if (!data_) return;
+  const SpanData* cause = segment_->latest_failure_under(span_id_);
+  if (cause == nullptr) {
+    set_error(type, message, {}, where);
+    return;
+  }
+  const std::string_view cause_stack = cause->meta.at(kErrorStackTag);
+  const auto frames = cause_stack.find('\n');
+  std::string stack = stack_head(type, message);
+  if (frames != std::string_view::npos) stack.append(cause_stack.substr(frames));
+  data_->set_error(type, message, stack);
+}
+
+void Span::set_service(std::string_view service) {
+  if (!data_) return;
+  data_->service = service;
+  const std::string& base = segment_->settings_.service;
+  if (service == base) {
+    data_->meta.erase(kBaseServiceTag);
+    return;
+  }
+  data_->set_tag(kBaseServiceTag, base);
+  data_->meta.erase("version");
+}
+
+std::string_view Span::base_service() const {
+  return segment_ ? std::string_view(segment_->settings_.service) : std::string_view();
 }
 
 Span::Span(std::shared_ptr<TraceSegment> segment, SpanData& data, Clock::time_point started)
@@ -122,6 +166,7 @@ Span TraceSegment::start(const TracerSettings& settings, Random& random, const C
     if (decision.agent_rate) root.set_metric("_dd.agent_psr", *decision.agent_rate);
     if (decision.limit_rate) root.set_metric("_dd.limit_psr", *decision.limit_rate);
   }
+  root.set_metric(kTopLevelMetric, 1);
   if (context.trace_id.high != 0) root.set_tag(kTraceIdHighTag, to_hex16(context.trace_id.high));
   if (!context.origin.empty()) root.set_tag("_dd.origin", context.origin);
   for (const auto& [key, value] : context.propagation_tags) root.set_tag(key, value);
@@ -147,7 +192,46 @@ Span TraceSegment::make_span(std::string_view name, std::string_view resource, S
   for (const auto& [key, value] : settings_.tags) data.set_tag(key, value);
   if (!settings_.env.empty()) data.set_tag("env", settings_.env);
   if (!settings_.version.empty()) data.set_tag("version", settings_.version);
+  data.set_tag("language", "cpp");
+  if (!settings_.runtime_id.empty()) data.set_tag("runtime-id", settings_.runtime_id);
+  if (settings_.process_id != 0)
+    data.set_metric("process_id", static_cast<double>(settings_.process_id));
   return Span(shared_from_this(), data, now);
+}
+
+const SpanData* TraceSegment::find(SpanId span_id) const {
+  for (const SpanData& span : spans_)
+    if (span.span_id == span_id) return &span;
+  return nullptr;
+}
+
+void TraceSegment::append_span_frames(std::string& stack, SpanId parent_id) const {
+  // Bounded by the segment's size: ids are random, so a cycle cannot happen, but costs nothing
+  // to rule out.
+  for (std::size_t hops = 0; parent_id != 0 && hops < spans_.size(); ++hops) {
+    const SpanData* parent = find(parent_id);
+    if (parent == nullptr) return;  // the caller's span, in another process
+    std::string frame = parent->name;
+    if (parent->resource != parent->name) frame.append(" (").append(parent->resource).append(")");
+    append_frame(stack, frame);
+    parent_id = parent->parent_id;
+  }
+}
+
+const SpanData* TraceSegment::latest_failure_under(SpanId ancestor) const {
+  const auto is_under = [&](const SpanData& span) {
+    SpanId parent_id = span.parent_id;
+    for (std::size_t hops = 0; parent_id != 0 && hops < spans_.size(); ++hops) {
+      if (parent_id == ancestor) return true;
+      const SpanData* parent = find(parent_id);
+      if (parent == nullptr) return false;
+      parent_id = parent->parent_id;
+    }
+    return false;
+  };
+  for (auto span = spans_.rbegin(); span != spans_.rend(); ++span)
+    if (span->error != 0 && span->meta.contains(kErrorStackTag) && is_under(*span)) return &*span;
+  return nullptr;
 }
 
 }  // namespace srelab::telemetry

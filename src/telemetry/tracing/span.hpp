@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,6 +33,9 @@ namespace srelab::telemetry {
 inline constexpr std::string_view kSamplingPriorityMetric = "_sampling_priority_v1";
 inline constexpr std::string_view kTraceIdHighTag = "_dd.p.tid";
 inline constexpr std::string_view kDecisionMakerTag = "_dd.p.dm";
+inline constexpr std::string_view kBaseServiceTag = "_dd.base_service";
+inline constexpr std::string_view kTopLevelMetric = "_dd.top_level";
+inline constexpr std::string_view kMeasuredMetric = "_dd.measured";
 
 struct SpanData {
   std::string service;
@@ -49,19 +53,24 @@ struct SpanData {
 
   void set_tag(std::string_view key, std::string_view value);
   void set_metric(std::string_view key, double value);
-  // error = 1, meta error.type and error.message.
-  void set_error(std::string_view type, std::string_view message);
+  // error = 1, meta error.type and error.message, and error.stack when `stack` is not empty
+  // (error_stack.hpp says what a stack holds).
+  void set_error(std::string_view type, std::string_view message, std::string_view stack = {});
 };
 
 // One trace's spans from this process, in the order they started (the local root first).
 using TraceChunk = std::vector<SpanData>;
 using TraceSink = std::function<void(TraceChunk&&)>;
 
+// Every span also carries meta `language` = "cpp", as dd-trace-cpp's do; the local root carries
+// metric `_dd.top_level` = 1.
 struct TracerSettings {
   std::string service;
-  std::string env;      // meta `env` on every span when not empty
-  std::string version;  // meta `version` on every span when not empty
-  TagList tags;         // DD_TAGS: meta on every span
+  std::string env;           // meta `env` on every span when not empty
+  std::string version;       // meta `version` on every span of `service` when not empty
+  TagList tags;              // DD_TAGS: meta on every span
+  std::string runtime_id{};  // meta `runtime-id` on every span when not empty: one UUID a process
+  std::int64_t process_id = 0;  // metric `process_id` on every span when not 0
 };
 
 class TraceSegment;
@@ -97,9 +106,22 @@ class Span {
   void set_metric(std::string_view key, double value) {
     if (data_) data_->set_metric(key, value);
   }
-  void set_error(std::string_view type, std::string_view message) {
-    if (data_) data_->set_error(type, message);
-  }
+  // error = 1 with error.type, error.message and error.stack (error_stack.hpp): `driver`, when
+  // not empty, and the calling function as the innermost frames, then a frame for each span this
+  // one runs under. Costs nothing until a span fails.
+  void set_error(std::string_view type, std::string_view message, std::string_view driver = {},
+                 std::source_location where = std::source_location::current());
+  // For a span that fails because something under it did (a server span's 5xx): the stack is
+  // that of the latest failure among the spans under this one, under this span's type and
+  // message; set_error's when none of them failed.
+  void set_error_from_descendants(std::string_view type, std::string_view message,
+                                  std::source_location where = std::source_location::current());
+  // The span's service when it is not the tracer's (a client span of a database, as
+  // `<service>-postgres`): meta `_dd.base_service` then names the tracer's service, and the
+  // `version` tag, which describes the tracer's service, goes.
+  void set_service(std::string_view service);
+  // The tracer's own service (what set_service departs from); empty for an inert span.
+  std::string_view base_service() const;
   void set_resource(std::string_view resource) {
     if (data_) data_->resource = resource;
   }
@@ -152,6 +174,12 @@ class TraceSegment : public std::enable_shared_from_this<TraceSegment> {
  private:
   friend class Span;
   Span make_span(std::string_view name, std::string_view resource, SpanId parent_id);
+  // A frame for each span from `parent_id` up to the local root (error_stack.hpp).
+  void append_span_frames(std::string& stack, SpanId parent_id) const;
+  // The span with this id in the segment, or nullptr.
+  const SpanData* find(SpanId span_id) const;
+  // The latest-started failed span with a stack among those under `ancestor`, or nullptr.
+  const SpanData* latest_failure_under(SpanId ancestor) const;
 
   const TracerSettings& settings_;
   Random& random_;

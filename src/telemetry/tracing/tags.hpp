@@ -31,6 +31,11 @@ class Tags {
     entries_.emplace_back(std::string(key), std::forward<Value>(value));
   }
 
+  // Removes `key` when it is there; the others keep their order.
+  void erase(std::string_view key) {
+    if (auto found = find_in(entries_, key); found != entries_.end()) entries_.erase(found);
+  }
+
   const_iterator find(std::string_view key) const { return find_in(entries_, key); }
   bool contains(std::string_view key) const { return find(key) != end(); }
   const V& at(std::string_view key) const {

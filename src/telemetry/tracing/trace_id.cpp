@@ -20,6 +20,14 @@ SpanId generate_span_id(Random& random) {
   return id;
 }
 
+std::string generate_runtime_id(Random& random) {
+  const std::uint64_t high = (random.next() & ~0xf000ULL) | 0x4000ULL;           // version 4
+  const std::uint64_t low = (random.next() & ~(0x3ULL << 62)) | (0x2ULL << 62);  // variant 10
+  const std::string hex = to_hex16(high) + to_hex16(low);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
 std::string to_hex16(std::uint64_t value) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string text(16, '0');

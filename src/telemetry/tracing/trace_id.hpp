@@ -27,6 +27,9 @@ using SpanId = std::uint64_t;
 TraceId generate_trace_id(Random& random);
 // A fresh span id, never 0.
 SpanId generate_span_id(Random& random);
+// A random UUID (version 4, RFC 4122 variant) in its 36-character lowercase form: the
+// `runtime-id` tag that tells one process of a service from another (one per process).
+std::string generate_runtime_id(Random& random);
 
 // 32 / 16 lowercase hex digits, zero-padded.
 std::string to_hex(const TraceId& id);
