@@ -215,6 +215,31 @@ TEST(DogStatsdFlush, HistogramsAreDistributionsOfTheIntervalWeightedBySampleRate
   EXPECT_EQ(formatter.flush(registry), std::vector<std::string>{}) << "nothing observed";
 }
 
+// In a container, every message ends with the container field after the tags (and the rate),
+// so the Agent can tag the metric with the container's tags; outside one there is no field.
+TEST(DogStatsdFlush, TheContainerFieldEndsEveryMessageInAContainer) {
+  Registry registry;
+  registry.counter(MetricInfo{"catalog.cache.hit", "h", {}, {}, ""}).get().inc(2);
+  registry.gauge(MetricInfo{"db.pool.active", "h", {}, {}, ""}).get().set(4);
+  Histogram& h = registry.histogram(MetricInfo{"q", "h", Unit::seconds, {}, ""}).get();
+  h.observe(0.5);
+  h.observe(0.5);
+  DogStatsdSettings settings = lab_settings();
+  settings.container = "ci-0123abcd";
+  DogStatsdFormatter formatter(settings);
+  const std::string fields = "|#env:lab,service:sre-lab,version:0.1.0|c:ci-0123abcd";
+  EXPECT_EQ(
+      messages_of(formatter.flush(registry)),
+      (std::vector<std::string>{"catalog.cache.hit:2|c" + fields, "db.pool.active:4|g" + fields,
+                                "q:0.5|d|@" + dogstatsd_weight_rate(2) + fields}));
+  DogStatsdSettings bare;
+  bare.container = "in-4026531835";
+  EXPECT_EQ(messages_of(DogStatsdFormatter(bare).flush(registry)),
+            (std::vector<std::string>{
+                "catalog.cache.hit:2|c|c:in-4026531835", "db.pool.active:4|g|c:in-4026531835",
+                "q:0.5|d|@" + dogstatsd_weight_rate(2) + "|c:in-4026531835"}));
+}
+
 TEST(DogStatsdFlush, ValuesOfEqualWeightShareAMessage) {
   Registry registry;
   Histogram& h = registry.histogram(MetricInfo{"q", "h", Unit::seconds, {}, ""}).get();

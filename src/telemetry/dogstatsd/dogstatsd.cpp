@@ -28,38 +28,47 @@ std::string series_tags(const MetricInfo& info, const SeriesSnapshot& series,
   return tags;
 }
 
-// `name` and `tags` are already sanitized.
+// What follows a message's type (and sample rate): `|#<tags>` when there are tags, then
+// `|c:<container>` when the process runs in a container (origin detection). Built once a series.
+std::string trailing_fields(std::string_view tags, std::string_view container) {
+  std::string fields;
+  if (!tags.empty()) {
+    fields += "|#";
+    fields += tags;
+  }
+  if (!container.empty()) {
+    fields += "|c:";
+    fields += container;
+  }
+  return fields;
+}
+
+// `name` and `fields` (trailing_fields) are already sanitized.
 std::string message(std::string_view name, std::string_view suffix, double value,
-                    std::string_view type, std::string_view tags) {
+                    std::string_view type, std::string_view fields) {
   std::string out;
-  out.reserve(name.size() + suffix.size() + tags.size() + 32);
+  out.reserve(name.size() + suffix.size() + fields.size() + 32);
   out += name;
   out += suffix;
   out += ':';
   append_number(out, value);
   out += '|';
   out += type;
-  if (!tags.empty()) {
-    out += "|#";
-    out += tags;
-  }
+  out += fields;
   return out;
 }
 
-// `name:v1:v2…|d[|@rate][|#tags]`, as many messages as it takes to keep each within max_bytes
-// (a single value that does not fit is left to the packer to drop and count).
+// `name:v1:v2…|d[|@rate][|#tags][|c:container]`, as many messages as it takes to keep each within
+// max_bytes (a single value that does not fit is left to the packer to drop and count).
 void add_packed_distribution(DatagramPacker& packer, std::size_t max_bytes, std::string_view name,
                              const std::vector<double>& values, std::uint64_t weight,
-                             std::string_view tags) {
+                             std::string_view fields) {
   std::string suffix = "|d";
   if (weight > 1) {
     suffix += "|@";
     suffix += dogstatsd_weight_rate(weight);
   }
-  if (!tags.empty()) {
-    suffix += "|#";
-    suffix += tags;
-  }
+  suffix += fields;
   std::string out(name);
   std::size_t packed = 0;
   std::string value;
@@ -92,7 +101,7 @@ std::string dogstatsd_message(std::string_view name, double value, std::string_v
                               const std::vector<DogStatsdTag>& tags) {
   std::string tag_text;
   for (const DogStatsdTag& tag : tags) append_tag(tag_text, tag.key, tag.value);
-  return message(sanitize_dogstatsd_name(name), "", value, type, tag_text);
+  return message(sanitize_dogstatsd_name(name), "", value, type, trailing_fields(tag_text, {}));
 }
 
 // --- DatagramPacker --------------------------------------------------------------------------
@@ -135,16 +144,17 @@ std::vector<std::string> DogStatsdFormatter::flush(const RegistrySnapshot& snaps
   for (const FamilySnapshot& family : snapshot) {
     const std::string name = sanitize_dogstatsd_name(family.info.name);
     for (const SeriesSnapshot& series : family.series) {
-      const std::string tags = series_tags(family.info, series, constant_tags_);
+      const std::string fields =
+          trailing_fields(series_tags(family.info, series, constant_tags_), settings_.container);
       switch (family.type) {
         case MetricType::counter:
-          add_counter(packer, name, series, tags);
+          add_counter(packer, name, series, fields);
           break;
         case MetricType::gauge:
-          add_gauge(packer, name, series, tags);
+          add_gauge(packer, name, series, fields);
           break;
         case MetricType::histogram:
-          add_histogram(packer, name, series, tags);
+          add_histogram(packer, name, series, fields);
           break;
       }
     }
@@ -154,16 +164,16 @@ std::vector<std::string> DogStatsdFormatter::flush(const RegistrySnapshot& snaps
 }
 
 void DogStatsdFormatter::add_counter(DatagramPacker& packer, const std::string& name,
-                                     const SeriesSnapshot& series, std::string_view tags) {
+                                     const SeriesSnapshot& series, std::string_view fields) {
   if (!std::isfinite(series.value)) return;  // a callback with nothing to say this time
   double& previous = counters_[series.id];   // 0 on the first flush
   const double delta = series.value >= previous ? series.value - previous : series.value;
   previous = series.value;
-  if (delta != 0) packer.add(message(name, "", delta, "c", tags));
+  if (delta != 0) packer.add(message(name, "", delta, "c", fields));
 }
 
 void DogStatsdFormatter::add_gauge(DatagramPacker& packer, const std::string& name,
-                                   const SeriesSnapshot& series, std::string_view tags) {
+                                   const SeriesSnapshot& series, std::string_view fields) {
   if (!std::isfinite(series.value)) return;
   const auto [it, first] = gauges_.try_emplace(series.id);
   SentGauge& sent = it->second;
@@ -171,13 +181,13 @@ void DogStatsdFormatter::add_gauge(DatagramPacker& packer, const std::string& na
   if (!first && series.value == sent.value &&
       sent.flushes_since < std::max<std::size_t>(settings_.gauge_resend_flushes, 1))
     return;
-  packer.add(message(name, "", series.value, "g", tags));
+  packer.add(message(name, "", series.value, "g", fields));
   sent.value = series.value;
   sent.flushes_since = 0;
 }
 
 void DogStatsdFormatter::add_histogram(DatagramPacker& packer, const std::string& name,
-                                       const SeriesSnapshot& series, std::string_view tags) {
+                                       const SeriesSnapshot& series, std::string_view fields) {
   auto previous = histograms_.find(series.id);
   const HistogramSnapshot interval =
       previous == histograms_.end() ? series.histogram : series.histogram.since(previous->second);
@@ -190,7 +200,7 @@ void DogStatsdFormatter::add_histogram(DatagramPacker& packer, const std::string
     if (std::isfinite(value)) values_by_weight[interval.fine[i]].push_back(value);
   }
   for (const auto& [weight, values] : values_by_weight)
-    add_packed_distribution(packer, settings_.max_datagram_bytes, name, values, weight, tags);
+    add_packed_distribution(packer, settings_.max_datagram_bytes, name, values, weight, fields);
 }
 
 }  // namespace srelab::telemetry

@@ -55,6 +55,10 @@ struct DogStatsdSettings {
   std::size_t max_datagram_bytes = kMaxDatagramBytes;
   // An unchanged gauge goes out again once this many flushes passed without it (1: every flush).
   std::size_t gauge_resend_flushes = 30;
+  // The container's entity id (container_id.hpp: "ci-<id>" or "in-<inode>") sent as every
+  // message's `|c:` field so the Agent tags the metrics with the container's tags; empty outside
+  // a container.
+  std::string container{};
 };
 
 // One message, `name:value|type` plus `|#k:v,…` when there are tags; the name and the tags are
@@ -100,11 +104,11 @@ class DogStatsdFormatter {
 
  private:
   void add_counter(DatagramPacker& packer, const std::string& name, const SeriesSnapshot& series,
-                   std::string_view tags);
+                   std::string_view fields);
   void add_gauge(DatagramPacker& packer, const std::string& name, const SeriesSnapshot& series,
-                 std::string_view tags);
+                 std::string_view fields);
   void add_histogram(DatagramPacker& packer, const std::string& name, const SeriesSnapshot& series,
-                     std::string_view tags);
+                     std::string_view fields);
 
   struct SentGauge {
     double value = 0;
