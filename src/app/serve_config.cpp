@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "experiment/http_exchange.hpp"
+#include "telemetry/datadog/container_id.hpp"
 #include "telemetry/datadog/datadog_agent.hpp"
 #include "telemetry/otlp/otlp_json.hpp"
 #include "telemetry/tracing/dd_tags.hpp"
@@ -210,6 +211,9 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   config.dogstatsd_tags.version = values.text("dd-version", "");
   finalize_dogstatsd(values, config.dogstatsd, config.dogstatsd_tags);
 
+  // Read once from /proc: the trace posts' Datadog-Entity-ID and DogStatsD's container field.
+  config.dogstatsd_tags.container = telemetry::detect_container_entity_id();
+  config.tracing.entity_id = config.dogstatsd_tags.container;
   finalize_tracing(values, config.dogstatsd_tags, config.tracing);
   finalize_logging(values, config.logging);
   finalize_console(values, config.console);

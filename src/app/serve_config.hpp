@@ -34,7 +34,10 @@ struct TracingConfig {
   telemetry::TracerSettings tracer;
   telemetry::SamplerSettings sampler;
   std::string agent_url = "http://localhost:8126";  // or unix:///path; used when `send`
-  std::string otlp_url;                             // empty: no OTLP exporter
+  // The container this process runs in, as the Agent names it ("ci-…"/"in-…", container_id.hpp);
+  // empty outside one. DogStatsD's `|c:` field carries it too (DogStatsdSettings::container).
+  std::string entity_id;
+  std::string otlp_url;  // empty: no OTLP exporter
   std::vector<std::pair<std::string, std::string>> otlp_resource;
   std::chrono::milliseconds flush_interval{1000};
   std::size_t max_queued_spans = 100000;

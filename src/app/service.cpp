@@ -24,7 +24,6 @@
 #include "http/route_metrics.hpp"
 #include "http/server.hpp"
 #include "redis/client.hpp"
-#include "telemetry/datadog/container_id.hpp"
 
 namespace srelab::app {
 
@@ -186,11 +185,8 @@ Service::Service(ServeConfig config)
   register_process_metrics(registry_);
   if (!config_.gateway_log.empty())
     gateway_log_ = std::make_unique<GatewayLogReader>(config_.gateway_log, registry_);
-  telemetry::DogStatsdSettings dogstatsd_settings = config_.dogstatsd_tags;
-  dogstatsd_settings.container = telemetry::detect_container_entity_id();
-  dogstatsd_ = std::make_unique<DogStatsdSender>(threads_.context(0), registry_,
-                                                 std::move(dogstatsd_settings), config_.dogstatsd,
-                                                 logger_.get());
+  dogstatsd_ = std::make_unique<DogStatsdSender>(
+      threads_.context(0), registry_, config_.dogstatsd_tags, config_.dogstatsd, logger_.get());
   server_ = std::make_unique<http::Server>(
       config_.server, threads_,
       [this](std::size_t i) -> const http::Router& { return workers_[i]->router; });

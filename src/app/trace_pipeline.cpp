@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "http/http_export_transport.hpp"
-#include "telemetry/datadog/container_id.hpp"
 #include "telemetry/datadog/datadog_agent.hpp"
 #include "telemetry/export/trace_exporter.hpp"
 #include "telemetry/otlp/otlp_json.hpp"
@@ -106,7 +105,7 @@ TracePipeline::TracePipeline(const TracingConfig& config, const Clock& clock,
     telemetry::DatadogAgentSettings settings;
     settings.agent_url = config.agent_url;
     settings.tracer_version = SRE_LAB_VERSION;
-    settings.entity_id = telemetry::detect_container_entity_id();
+    settings.entity_id = config.entity_id;
     auto agent = std::make_unique<telemetry::DatadogAgentDestination>(settings);
     exporters_->agent = agent.get();
     exporters_->agent_url = config.agent_url;
