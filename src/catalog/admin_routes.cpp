@@ -2,9 +2,8 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <cstdio>
-#include <ctime>
 
+#include "catalog/admin_documents.hpp"
 #include "catalog/answers.hpp"
 #include "chaos/chaos_settings.hpp"
 #include "core/json_fields.hpp"
@@ -22,84 +21,15 @@ http::Response json_ok(const boost::json::object& body) {
   return http::json_response(http::Status::ok, to_json_text(body));
 }
 
-std::string iso_time(Clock::wall_time time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+// The documents of admin_documents.hpp, from the live controls.
+boost::json::object current_chaos(ChaosControls& chaos, const Clock& clock) {
+  return chaos_document(chaos.faults(), {chaos.ballast().size_bytes(), chaos.ballast().cap_bytes()},
+                        chaos.saturation().in_flight(), clock);
 }
 
-double seconds(Clock::duration duration) {
-  return std::chrono::duration<double>(duration).count();
-}
-
-// A steady time point shown as wall time, through its distance from now.
-std::string wall_of(const Clock& clock, Clock::time_point at) {
-  return iso_time(clock.wall() +
-                  std::chrono::duration_cast<Clock::wall_time::duration>(at - clock.now()));
-}
-
-boost::json::object chaos_document(ChaosControls& chaos, const Clock& clock) {
-  boost::json::object body;
-  body["settings"] = chaos::to_json(chaos.faults().current());
-  if (auto expires = chaos.faults().expires_at()) {
-    body["expires_at"] = wall_of(clock, *expires);
-    body["expires_in_s"] = seconds(*expires - clock.now());
-  } else {
-    body["expires_at"] = nullptr;
-    body["expires_in_s"] = nullptr;
-  }
-  const std::size_t leak = chaos.ballast().size_bytes();
-  body["leak"] = boost::json::object{{"size_mb", leak / mebibyte},
-                                     {"size_bytes", leak},
-                                     {"cap_mb", chaos.ballast().cap_bytes() / mebibyte}};
-  body["db_queries_in_flight"] = chaos.saturation().in_flight();
-  return body;
-}
-
-boost::json::array window_json(const std::vector<resilience::CallRecord>& window) {
-  boost::json::array calls;
-  for (const auto& call : window)
-    calls.push_back(boost::json::object{
-        {"outcome", call.failed ? "failure" : "success"},
-        {"slow", call.slow},
-        {"duration_ms", std::chrono::duration<double, std::milli>(call.duration).count()}});
-  return calls;
-}
-
-boost::json::object resilience_document(const AdminTargets& targets) {
-  const Clock& clock = targets.clock;
-  const resilience::BreakerSnapshot breaker = targets.resilience.breaker().snapshot();
-  boost::json::object state;
-  state["state"] = resilience::to_string(breaker.state);
-  state["forced"] = breaker.state == resilience::BreakerState::forced_open;
-  state["failure_rate"] = breaker.failure_rate;
-  state["slow_call_rate"] = breaker.slow_call_rate;
-  state["calls_in_window"] = breaker.window.size();
-  state["window"] = window_json(breaker.window);
-  state["rejected_calls"] = breaker.rejected_calls;
-  state["half_open_in_flight"] = breaker.half_open_in_flight;
-  if (breaker.state == resilience::BreakerState::open)
-    state["open_until"] = wall_of(clock, breaker.open_until);
-  boost::json::array transitions;
-  for (const auto& transition : breaker.transitions)
-    transitions.push_back(boost::json::object{{"at", wall_of(clock, transition.at)},
-                                              {"from", resilience::to_string(transition.from)},
-                                              {"to", resilience::to_string(transition.to)},
-                                              {"reason", transition.reason},
-                                              {"window", window_json(transition.window)}});
-  state["transitions"] = std::move(transitions);
-
-  const postgres::PoolCounts pool = targets.pool.counts();
-  boost::json::object body;
-  body["circuit_breaker"] = std::move(state);
-  body["settings"] = resilience::to_json(targets.resilience.settings());
-  body["pool"] = boost::json::object{
-      {"size", pool.size}, {"active", pool.active}, {"idle", pool.idle}, {"waiting", pool.waiting}};
-  body["stale_copies_in_process"] = targets.stale_copies.size();
-  return body;
+boost::json::object current_resilience(const AdminTargets& targets) {
+  return resilience_document(targets.resilience.breaker().snapshot(), targets.resilience.settings(),
+                             targets.pool.counts(), targets.stale_copies.size(), targets.clock);
 }
 
 awaitable<http::Response> configure_chaos(ChaosControls& chaos, const Clock& clock,
@@ -109,7 +39,7 @@ awaitable<http::Response> configure_chaos(ChaosControls& chaos, const Clock& clo
       chaos::merge_chaos_settings(chaos.faults().current(), request.request.body(), error);
   if (!merged) co_return http::field_error(error);
   chaos.configure(*merged);
-  co_return json_ok(chaos_document(chaos, clock));
+  co_return json_ok(current_chaos(chaos, clock));
 }
 
 awaitable<http::Response> clear_cache(StaleCopies& stale_copies, RedisProductCache& cache,
@@ -156,7 +86,7 @@ awaitable<http::Response> configure_resilience(const AdminTargets& targets,
                                                       request.request.body(), error);
   if (!merged) co_return http::field_error(error);
   targets.resilience.apply(*merged);
-  co_return json_ok(resilience_document(targets));
+  co_return json_ok(current_resilience(targets));
 }
 
 }  // namespace
@@ -169,7 +99,7 @@ void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisPr
   // References to the shared parts, which outlive the router (not to `targets`, which may not).
   add(http::Verb::get, "/chaos",
       [&chaos = targets.chaos, &clock = targets.clock](http::RequestContext&)
-          -> awaitable<http::Response> { co_return json_ok(chaos_document(chaos, clock)); });
+          -> awaitable<http::Response> { co_return json_ok(current_chaos(chaos, clock)); });
   add(http::Verb::post, "/chaos/configure",
       [&chaos = targets.chaos, &clock = targets.clock](http::RequestContext& request) {
         return configure_chaos(chaos, clock, request);
@@ -178,7 +108,7 @@ void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisPr
       [&chaos = targets.chaos,
        &clock = targets.clock](http::RequestContext&) -> awaitable<http::Response> {
         chaos.reset();
-        co_return json_ok(chaos_document(chaos, clock));
+        co_return json_ok(current_chaos(chaos, clock));
       });
   add(http::Verb::post, "/chaos/clear_cache",
       [&stale_copies = targets.stale_copies, &cache](http::RequestContext& request) {
@@ -195,7 +125,7 @@ void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisPr
       });
   add(http::Verb::get, "/resilience",
       [targets](http::RequestContext&) -> awaitable<http::Response> {
-        co_return json_ok(resilience_document(targets));
+        co_return json_ok(current_resilience(targets));
       });
   add(http::Verb::post, "/resilience/configure",
       [targets](http::RequestContext& request) { return configure_resilience(targets, request); });
@@ -204,7 +134,7 @@ void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisPr
   add(http::Verb::post, "/resilience/reset",
       [targets](http::RequestContext&) -> awaitable<http::Response> {
         targets.resilience.reset_breaker();
-        co_return json_ok(resilience_document(targets));
+        co_return json_ok(current_resilience(targets));
       });
 }
 
