@@ -154,38 +154,22 @@ BulkSummary summarize_latencies(const std::vector<BulkRow>& rows) {
   return summary;
 }
 
-boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std::size_t pool_size,
-                                                  const BulkParams& params,
-                                                  std::uint64_t fresh_seed, telemetry::Span* parent,
-                                                  http::RouteMetrics* lookup_metrics) {
-  auto executor = co_await boost::asio::this_coro::executor;
-  const resilience::CircuitBreaker& breaker = products.breaker();
-  const std::string breaker_before(resilience::to_string(breaker.state()));
-  const Clock& clock = products.clock();
-  const auto started = clock.now();
-
-  auto run = std::make_shared<BulkRun>(
-      BulkRun{products, parent, lookup_metrics, {}, {}, 0, 0, params.concurrency, nullptr});
-  Random random(params.seed.value_or(fresh_seed));
+std::vector<std::int32_t> bulk_ids(const BulkParams& params, std::uint64_t seed) {
+  Random random(seed);
+  std::vector<std::int32_t> ids;
   for (int i = 0; i < params.requests; ++i)
-    run->ids.push_back(static_cast<std::int32_t>(random.between(
+    ids.push_back(static_cast<std::int32_t>(random.between(
         static_cast<std::uint64_t>(params.id_min), static_cast<std::uint64_t>(params.id_max))));
-  run->rows.resize(run->ids.size());
-  run->done = std::make_unique<boost::asio::steady_timer>(
-      executor, boost::asio::steady_timer::time_point::max());
-  for (int i = 0; i < params.concurrency; ++i)
-    boost::asio::co_spawn(executor, bulk_worker(run), boost::asio::detached);
-  while (run->workers_left > 0) {  // the last worker cancels the timer
-    boost::system::error_code ignored;
-    co_await run->done->async_wait(
-        boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
-  }
+  return ids;
+}
 
-  const BulkSummary latency = summarize_latencies(run->rows);
+std::string render_bulk_answer(const BulkParams& params, std::uint64_t seed,
+                               const std::vector<BulkRow>& rows, const BulkRunFacts& facts) {
+  const BulkSummary latency = summarize_latencies(rows);
   std::map<std::string, int> by_status, by_source;
   int failed = 0;
-  boost::json::array rows;
-  for (const BulkRow& row : run->rows) {
+  boost::json::array items;
+  for (const BulkRow& row : rows) {
     ++by_status[std::to_string(row.status)];
     if (row_failed(row)) ++failed;
     if (!row.source.empty()) ++by_source[row.source];
@@ -197,7 +181,7 @@ boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std:
         row.source.empty() ? boost::json::value(nullptr) : boost::json::value(row.source);
     item["latency_ms"] = std::round(row.latency_ms * 1000) / 1000;
     item["error"] = row.error.empty() ? boost::json::value(nullptr) : boost::json::value(row.error);
-    rows.push_back(std::move(item));
+    items.push_back(std::move(item));
   }
   boost::json::object status_counts, source_counts;
   for (const auto& [key, count] : by_status) status_counts[key] = count;
@@ -207,7 +191,7 @@ boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std:
   boost::json::object summary;
   summary["requests"] = params.requests;
   summary["concurrency"] = params.concurrency;
-  summary["seed"] = params.seed.value_or(fresh_seed);
+  summary["seed"] = seed;
   summary["by_status"] = std::move(status_counts);
   summary["failed"] = failed;
   summary["by_source"] = std::move(source_counts);
@@ -215,17 +199,54 @@ boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std:
                                               {"p95", rounded(latency.p95_ms)},
                                               {"p99", rounded(latency.p99_ms)},
                                               {"max", rounded(latency.max_ms)}};
-  summary["pool_high_water"] = run->pool_high_water;
-  summary["pool_size"] = pool_size;
-  summary["breaker_before"] = breaker_before;
-  summary["breaker_after"] = std::string(resilience::to_string(breaker.state()));
-  summary["duration_ms"] =
-      rounded(std::chrono::duration<double, std::milli>(clock.now() - started).count());
+  summary["pool_high_water"] = facts.pool_high_water;
+  summary["pool_size"] = facts.pool_size;
+  summary["breaker_before"] = facts.breaker_before;
+  summary["breaker_after"] = facts.breaker_after;
+  summary["duration_ms"] = rounded(facts.duration_ms);
 
   boost::json::object body;
   body["summary"] = std::move(summary);
-  body["results"] = std::move(rows);
-  co_return to_json_text(body);
+  body["results"] = std::move(items);
+  return to_json_text(body);
+}
+
+boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std::size_t pool_size,
+                                                  const BulkParams& params,
+                                                  std::uint64_t fresh_seed, telemetry::Span* parent,
+                                                  http::RouteMetrics* lookup_metrics) {
+  auto executor = co_await boost::asio::this_coro::executor;
+  const resilience::CircuitBreaker& breaker = products.breaker();
+  BulkRunFacts facts;
+  facts.pool_size = pool_size;
+  facts.breaker_before = resilience::to_string(breaker.state());
+  const Clock& clock = products.clock();
+  const auto started = clock.now();
+
+  const std::uint64_t seed = params.seed.value_or(fresh_seed);
+  auto run = std::make_shared<BulkRun>(BulkRun{products,
+                                               parent,
+                                               lookup_metrics,
+                                               bulk_ids(params, seed),
+                                               {},
+                                               0,
+                                               0,
+                                               params.concurrency,
+                                               nullptr});
+  run->rows.resize(run->ids.size());
+  run->done = std::make_unique<boost::asio::steady_timer>(
+      executor, boost::asio::steady_timer::time_point::max());
+  for (int i = 0; i < params.concurrency; ++i)
+    boost::asio::co_spawn(executor, bulk_worker(run), boost::asio::detached);
+  while (run->workers_left > 0) {  // the last worker cancels the timer
+    boost::system::error_code ignored;
+    co_await run->done->async_wait(
+        boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+  }
+  facts.pool_high_water = run->pool_high_water;
+  facts.breaker_after = resilience::to_string(breaker.state());
+  facts.duration_ms = std::chrono::duration<double, std::milli>(clock.now() - started).count();
+  co_return render_bulk_answer(params, seed, run->rows, facts);
 }
 
 }  // namespace srelab::catalog

@@ -45,6 +45,21 @@ struct BulkSummary {
 // Nearest-rank percentiles of the rows' latencies.
 BulkSummary summarize_latencies(const std::vector<BulkRow>& rows);
 
+// The ids a bulk test with this seed looks up, in order.
+std::vector<std::int32_t> bulk_ids(const BulkParams& params, std::uint64_t seed);
+
+// What the answer reports beside the rows.
+struct BulkRunFacts {
+  std::size_t pool_high_water = 0;  // the most connections leased seen by a lookup
+  std::size_t pool_size = 0;
+  std::string breaker_before, breaker_after;
+  double duration_ms = 0;
+};
+
+// The whole JSON answer; the simulator's experiment target renders its bulk tests with it too.
+std::string render_bulk_answer(const BulkParams& params, std::uint64_t seed,
+                               const std::vector<BulkRow>& rows, const BulkRunFacts& facts);
+
 // Runs the lookups and renders the whole JSON answer; `pool_size` is reported beside the pool's
 // high-water mark. Each lookup's status and time go to `lookup_metrics` when given.
 boost::asio::awaitable<std::string> run_bulk_test(ProductService& products, std::size_t pool_size,
