@@ -7,6 +7,7 @@
 #include "experiment/report_tables.hpp"
 #include "experiment/report_text.hpp"
 #include "experiment/side_by_side.hpp"
+#include "experiment/twin_validation.hpp"
 
 namespace srelab::experiment {
 namespace {
@@ -155,6 +156,18 @@ std::string render_side_by_side_markdown(
     write_table(traces_table(run.view), out);
     write_list(run.view.missing, out);
   }
+  return out;
+}
+
+std::string render_twin_validation_markdown(const boost::json::value& real,
+                                            const boost::json::value& twin) {
+  const JournalView real_view = read_journal(real);
+  const TwinValidation validation = validate_twin(real_view, read_journal(twin));
+  std::string out = "# The twin against the lab: " + markdown_text(real_view.title) + "\n\n";
+  out += validation.within() ? "**Within target**: the verdicts agree, and every phase's p95 and "
+                               "error shares are within 15 % (or 2 percentage points).\n\n"
+                             : "**Outside target**: see the rows marked ✗.\n\n";
+  write_table(validation_table(validation), out);
   return out;
 }
 

@@ -22,4 +22,8 @@ std::string render_markdown(const boost::json::value& journal);
 std::string render_side_by_side_markdown(
     const std::vector<std::pair<std::string, boost::json::value>>& runs);
 
+// A real run and the same experiment on the twin (experiment/twin_validation.hpp).
+std::string render_twin_validation_markdown(const boost::json::value& real,
+                                            const boost::json::value& twin);
+
 }  // namespace srelab::experiment
