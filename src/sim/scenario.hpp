@@ -27,13 +27,16 @@ struct GatewayModel {
 
 struct ReplicaModel {
   std::size_t pool_size = 5;
-  std::chrono::seconds cache_ttl{60};
+  std::chrono::seconds cache_ttl{60};  // 0: no caching (every lookup a miss)
   std::chrono::seconds stale_ttl{24 * 3600};
   std::size_t stale_copies = 10000;  // the in-process stale copies' capacity
 };
 
 struct PostgresModel {
   std::size_t max_connections = 100;  // over all replicas' pools; connects beyond fail
+  // A new connection's set-up (a backend forked, authentication): what a pool's connect holds
+  // its slot for, refused or not.
+  std::chrono::microseconds connect_time{3000};
 };
 
 struct TrafficSegment {
@@ -63,6 +66,9 @@ struct Scenario {
   double duration_s = 60;
   std::size_t replicas = 1;
   bool poisson_arrivals = false;  // false: the load generator's constant spacing
+  // A client gives up on an answer after this (the load generator's default); counted as a
+  // timeout, not an answer.
+  std::chrono::milliseconds client_timeout{10000};
   GatewayModel gateway;
   ReplicaModel replica;
   PostgresModel postgres;
