@@ -1,6 +1,7 @@
 #include "sim/simulation.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/json/parse.hpp>
 #include <cmath>
 #include <deque>
@@ -14,10 +15,12 @@
 #include "load/arrival_schedule.hpp"
 #include "resilience/saturation.hpp"
 #include "sim/event_queue.hpp"
+#include "sim/fast_sampler.hpp"
 #include "sim/replica.hpp"
 #include "sim/second_counts.hpp"
 #include "sim/shared_cache.hpp"
 #include "sim/sim_clock.hpp"
+#include "sim/timer_fifo.hpp"
 #include "telemetry/metrics/histogram.hpp"
 
 // How a request moves (ProductService::get, step by step), and what the twin models around it:
@@ -41,8 +44,10 @@ namespace {
 
 constexpr std::int64_t kSecond = 1'000'000'000;
 
+// Rounded to the nearest nanosecond (half away from zero) without llround's cost.
 std::int64_t to_ns(double seconds) {
-  return static_cast<std::int64_t>(std::llround(seconds * 1e9));
+  const double ns = seconds * 1e9;
+  return static_cast<std::int64_t>(ns >= 0 ? ns + 0.5 : ns - 0.5);
 }
 
 template <class Rep, class Period>
@@ -51,13 +56,21 @@ std::int64_t to_ns(std::chrono::duration<Rep, Period> duration) {
 }
 
 enum class EventKind : std::uint8_t {
-  arrival,         // check: the traffic generation
   second,          // a whole simulated second has passed
   step,            // check: the request's token; what to do is its `step`
   client_timeout,  // check: the request's serial
   server_timeout,  // the gateway's, check: serial
   queue_timeout,   // the gateway's, check: serial
 };
+
+constexpr std::array<std::uint8_t, 3> kTimerKinds{
+    static_cast<std::uint8_t>(EventKind::client_timeout),
+    static_cast<std::uint8_t>(EventKind::server_timeout),
+    static_cast<std::uint8_t>(EventKind::queue_timeout)};
+
+constexpr std::size_t timer_index(EventKind kind) {
+  return static_cast<std::size_t>(kind) - static_cast<std::size_t>(EventKind::client_timeout);
+}
 
 enum class Step : std::uint8_t {
   none,
@@ -76,6 +89,7 @@ struct Request {
   std::int64_t sent = 0;          // when the gateway handed it to its replica
   std::int64_t started = 0;       // when the repository was entered (the breaker's call duration)
   std::int64_t wait_started = 0;  // when it asked the pool
+  std::int64_t answer_at = 0;     // when its answer leaves the replica, once that is known
   std::uint64_t id = 0;
   std::uint32_t serial = 0;  // which request this slot holds now (timer events check it)
   std::uint32_t token = 0;   // bumped with every step scheduled (step events check it)
@@ -95,8 +109,6 @@ struct Request {
   bool holds_gateway = false;  // holds one of its replica's gateway connections
   bool client_done = false;    // answered or timed out, as the client sees it
   bool server_done = false;    // the replica's part is over (or never began)
-  bool client_timer = false;
-  bool server_timer = false;
 };
 
 struct QueuedRequest {
@@ -153,8 +165,6 @@ class Simulation::Engine {
   void on_server_timeout(std::uint32_t r);
   void on_queue_timeout(std::uint32_t r);
   void deliver(std::uint32_t r, int status, AnswerSource source);
-  void arm_client_timer(std::uint32_t r);
-  void arm_server_timer(std::uint32_t r);
 
   // The replica: ProductService::get and the repository.
   void send_to_replica(std::uint32_t r, std::size_t replica);
@@ -177,10 +187,11 @@ class Simulation::Engine {
   // Plumbing.
   void run(const Event& event);
   void schedule_step(std::uint32_t r, Step step, std::int64_t at);
-  void schedule_timer(std::uint32_t r, EventKind kind, std::int64_t at);
+  void start_timer(EventKind kind, std::uint32_t r, std::int64_t after);
+  bool answered_before(std::uint32_t r, std::int64_t deadline) const;
   std::uint32_t allocate();
   void release_if_done(std::uint32_t r);
-  std::int64_t sample(const Distribution& distribution);
+  std::int64_t sample(const FastSampler& sampler);
   void note_breaker(std::size_t replica, resilience::BreakerState before);
   std::vector<std::size_t> targets(double share) const;
 
@@ -188,6 +199,8 @@ class Simulation::Engine {
   SimClock clock_;
   std::int64_t now_ = 0;
   EventQueue events_;
+  // By timer kind: client timeout, the gateway's server timeout, its queue timeout.
+  std::array<TimerFifo, 3> timers_;
   std::vector<std::unique_ptr<Replica>> replicas_;
   SharedCache cache_;
   std::size_t postgres_connections_ = 0;
@@ -200,8 +213,10 @@ class Simulation::Engine {
   std::size_t gateway_queued_ = 0;  // live entries of gateway_queue_
   std::size_t next_server_ = 0;     // round robin
 
-  // Traffic in force.
-  std::uint32_t traffic_generation_ = 0;
+  // Traffic in force. The next arrival is kept beside the heap, not in it: one arrival per
+  // request would double the heap's work on a cache hit.
+  static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+  std::int64_t next_arrival_ = kNever;
   std::int64_t traffic_start_ = 0;
   double rate_ = 0;
   load::IdDistribution ids_ = *load::IdDistribution::parse("uniform:1-1");
@@ -213,6 +228,10 @@ class Simulation::Engine {
   Random service_random_;
 
   // Fixed for the run.
+  FastSampler gateway_overhead_;
+  FastSampler service_overhead_;
+  FastSampler cache_latency_;
+  FastSampler db_query_;
   std::int64_t client_timeout_;
   std::int64_t server_timeout_;
   std::int64_t queue_timeout_;
@@ -235,6 +254,10 @@ Simulation::Engine::Engine(const Scenario& scenario)
       id_random_(load::lane_random(scenario.seed, 0)),
       arrival_random_(load::lane_random(scenario.seed, 1)),
       service_random_(load::lane_random(scenario.seed, 2)),
+      gateway_overhead_(scenario.calibration.gateway_overhead),
+      service_overhead_(scenario.calibration.service_overhead),
+      cache_latency_(scenario.calibration.cache_latency),
+      db_query_(scenario.calibration.db_query),
       client_timeout_(to_ns(scenario.client_timeout)),
       server_timeout_(to_ns(scenario.gateway.server_timeout)),
       queue_timeout_(to_ns(scenario.gateway.queue_timeout)),
@@ -268,11 +291,35 @@ void Simulation::Engine::run_until(std::int64_t target) {
     return event.at_ns < target ||
            (event.at_ns == target && event.kind == static_cast<std::uint8_t>(EventKind::second));
   };
-  while (!events_.empty() && due(events_.top())) {
-    const Event event = events_.pop();
-    now_ = event.at_ns;
+  while (true) {
+    // The earliest of the heap, the timer FIFOs and the next arrival; at the same nanosecond
+    // in that order, so a seed always repeats.
+    std::int64_t at = !events_.empty() && due(events_.top()) ? events_.top().at_ns : kNever;
+    std::size_t timer = timers_.size();  // none
+    for (std::size_t kind = 0; kind < timers_.size(); ++kind) {
+      if (timers_[kind].empty()) continue;
+      const std::int64_t deadline = timers_[kind].front().at_ns;
+      if (deadline < target && deadline < at) {
+        at = deadline;
+        timer = kind;
+      }
+    }
+    if (at == kNever || at > next_arrival_) {
+      if (next_arrival_ >= target) break;
+      now_ = next_arrival_;
+      clock_.set(now_);
+      arrive();
+      continue;
+    }
+    now_ = at;
     clock_.set(now_);
-    run(event);
+    if (timer < timers_.size()) {
+      const Timer expired = timers_[timer].front();
+      timers_[timer].pop();
+      run(Event{at, 0, expired.request, expired.serial, kTimerKinds[timer]});
+    } else {
+      run(events_.pop());
+    }
   }
   now_ = std::max(now_, target);
   clock_.set(now_);
@@ -281,9 +328,6 @@ void Simulation::Engine::run_until(std::int64_t target) {
 void Simulation::Engine::run(const Event& event) {
   const std::uint32_t r = event.subject;
   switch (static_cast<EventKind>(event.kind)) {
-    case EventKind::arrival:
-      if (event.check == traffic_generation_) arrive();
-      return;
     case EventKind::second:
       close_second();
       events_.push(Event{now_ - now_ % kSecond + kSecond, 0, 0, 0,
@@ -336,7 +380,7 @@ void Simulation::Engine::run(const Event& event) {
 // Clients and the gateway --------------------------------------------------------------------
 
 void Simulation::Engine::set_traffic(const TrafficSegment& segment) {
-  ++traffic_generation_;
+  next_arrival_ = kNever;
   traffic_start_ = now_;
   rate_ = segment.rate;
   ids_ = segment.ids;
@@ -355,14 +399,17 @@ void Simulation::Engine::schedule_next_arrival() {
   std::int64_t at = 0;
   if (schedule_) {
     const auto offset = schedule_->next();
-    if (!offset) return;
+    if (!offset) {
+      next_arrival_ = kNever;
+      return;
+    }
     at = traffic_start_ + offset->count();
   } else {
     // Exponential gaps: -ln(1 - u) / rate, u in [0, 1).
     next_poisson_ += to_ns(-std::log1p(-arrival_random_.unit()) / rate_);
     at = next_poisson_;
   }
-  events_.push(Event{at, 0, 0, traffic_generation_, static_cast<std::uint8_t>(EventKind::arrival)});
+  next_arrival_ = at;
 }
 
 void Simulation::Engine::arrive() {
@@ -379,6 +426,8 @@ void Simulation::Engine::arrive() {
     request.sent = now_;
     send_to_replica(r, next_server_++ % replicas_.size());
   }
+  if (!answered_before(r, now_ + client_timeout_))
+    start_timer(EventKind::client_timeout, r, client_timeout_);
 }
 
 // HAProxy's roundrobin skips a server at its maxconn; with every one full the request waits in
@@ -394,13 +443,14 @@ void Simulation::Engine::admit(std::uint32_t r) {
     request.holds_gateway = true;
     request.sent = now_;
     send_to_replica(r, server);
+    if (!answered_before(r, now_ + server_timeout_))
+      start_timer(EventKind::server_timeout, r, server_timeout_);
     return;
   }
   requests_[r].queued = true;
   gateway_queue_.push_back({r, requests_[r].serial});
   ++gateway_queued_;
-  schedule_timer(r, EventKind::queue_timeout, now_ + queue_timeout_);
-  arm_client_timer(r);
+  start_timer(EventKind::queue_timeout, r, queue_timeout_);
 }
 
 // A connection to `replica` freed up: the first request still queued takes it.
@@ -416,6 +466,8 @@ void Simulation::Engine::dispatch_queued(std::size_t replica) {
     request.sent = now_;
     ++replicas_[replica]->gateway_connections;
     send_to_replica(next.request, replica);
+    if (!answered_before(next.request, now_ + server_timeout_))
+      start_timer(EventKind::server_timeout, next.request, server_timeout_);
     return;
   }
 }
@@ -456,20 +508,6 @@ void Simulation::Engine::deliver(std::uint32_t r, int status, AnswerSource sourc
   latency_.observe(static_cast<double>(now_ - request.due) * 1e-9);
 }
 
-void Simulation::Engine::arm_client_timer(std::uint32_t r) {
-  Request& request = requests_[r];
-  if (request.client_timer) return;
-  request.client_timer = true;
-  schedule_timer(r, EventKind::client_timeout, request.due + client_timeout_);
-}
-
-void Simulation::Engine::arm_server_timer(std::uint32_t r) {
-  Request& request = requests_[r];
-  if (request.server_timer || !request.holds_gateway) return;
-  request.server_timer = true;
-  schedule_timer(r, EventKind::server_timeout, request.sent + server_timeout_);
-}
-
 // The replica ---------------------------------------------------------------------------------
 
 // The gateway's hop and the service's own work come first (neither queues), then Redis.
@@ -477,14 +515,11 @@ void Simulation::Engine::send_to_replica(std::uint32_t r, std::size_t replica) {
   Request& request = requests_[r];
   request.replica = static_cast<std::uint32_t>(replica);
   request.server_done = false;
-  const std::int64_t at = now_ + sample(scenario_.calibration.gateway_overhead) +
-                          sample(scenario_.calibration.service_overhead);
+  const std::int64_t at = now_ + sample(gateway_overhead_) + sample(service_overhead_);
   const chaos::FaultVerdict verdict = replicas_[replica]->chaos.cache_verdict();
   request.redis_fail = verdict.fail;
   if (verdict.latency.count() > 0) {
     schedule_step(r, Step::cache_get, at + to_ns(verdict.latency));
-    arm_client_timer(r);
-    arm_server_timer(r);
   } else {
     issue_cache_get(r, at);
   }
@@ -493,7 +528,7 @@ void Simulation::Engine::send_to_replica(std::uint32_t r, std::size_t replica) {
 // A hit is answered in one event; a miss goes on to the breaker when the GET comes back.
 void Simulation::Engine::issue_cache_get(std::uint32_t r, std::int64_t at) {
   Request& request = requests_[r];
-  const std::int64_t done = at + sample(scenario_.calibration.cache_latency);
+  const std::int64_t done = at + sample(cache_latency_);
   const bool hit = !request.redis_fail && cache_.fresh(request.id, now_);
   counts_.looked_up(hit);
   if (hit) {
@@ -502,8 +537,6 @@ void Simulation::Engine::issue_cache_get(std::uint32_t r, std::int64_t at) {
   }
   request.cache_reachable = !request.redis_fail;
   schedule_step(r, Step::after_get, done);
-  arm_client_timer(r);
-  arm_server_timer(r);
 }
 
 void Simulation::Engine::after_get(std::uint32_t r) {
@@ -614,8 +647,7 @@ void Simulation::Engine::start_query(std::uint32_t r) {
   ++db_in_flight_;
   const std::int64_t extra =
       to_ns(resilience::Saturation::extra_latency(request.saturation_ms, concurrent));
-  schedule_step(r, Step::querying,
-                now_ + request.db_latency_ns + extra + sample(scenario_.calibration.db_query));
+  schedule_step(r, Step::querying, now_ + request.db_latency_ns + extra + sample(db_query_));
 }
 
 void Simulation::Engine::on_query_done(std::uint32_t r) {
@@ -652,7 +684,7 @@ void Simulation::Engine::on_query_done(std::uint32_t r) {
 void Simulation::Engine::issue_fill(std::uint32_t r, std::int64_t at) {
   Request& request = requests_[r];
   if (!request.redis_fail) cache_.put(request.id, now_, cache_ttl_, stale_ttl_);
-  respond_at(r, at + sample(scenario_.calibration.cache_latency), 200, AnswerSource::database);
+  respond_at(r, at + sample(cache_latency_), 200, AnswerSource::database);
 }
 
 void Simulation::Engine::database_failed(std::uint32_t r, boost::system::error_code code) {
@@ -687,7 +719,7 @@ void Simulation::Engine::fallback(std::uint32_t r) {
 
 void Simulation::Engine::issue_stale_get(std::uint32_t r, std::int64_t at) {
   Request& request = requests_[r];
-  const std::int64_t done = at + sample(scenario_.calibration.cache_latency);
+  const std::int64_t done = at + sample(cache_latency_);
   if (!request.redis_fail && cache_.stale(request.id, now_)) {
     respond_at(r, done, 200, AnswerSource::fallback_emergency);
     return;
@@ -712,9 +744,7 @@ void Simulation::Engine::respond_at(std::uint32_t r, std::int64_t at, int status
   Request& request = requests_[r];
   request.status = static_cast<std::uint16_t>(status);
   request.source = source;
-  // A hit has no timers yet: it needs them only when it would outlast one.
-  if (at - request.sent >= server_timeout_) arm_server_timer(r);
-  if (at - request.due >= client_timeout_) arm_client_timer(r);
+  request.answer_at = at;
   schedule_step(r, Step::respond, at);
 }
 
@@ -739,8 +769,18 @@ void Simulation::Engine::schedule_step(std::uint32_t r, Step step, std::int64_t 
   events_.push(Event{at, 0, r, ++request.token, static_cast<std::uint8_t>(EventKind::step)});
 }
 
-void Simulation::Engine::schedule_timer(std::uint32_t r, EventKind kind, std::int64_t at) {
-  events_.push(Event{at, 0, r, requests_[r].serial, static_cast<std::uint8_t>(kind)});
+// A cache hit knows its answer's time the moment it arrives: when that is before a deadline,
+// the deadline cannot fire and is never started. Any other request starts it now, which keeps
+// each FIFO in deadline order (a deadline is always now + the kind's fixed duration).
+bool Simulation::Engine::answered_before(std::uint32_t r, std::int64_t deadline) const {
+  const Request& request = requests_[r];
+  return request.step == Step::respond && request.answer_at < deadline;
+}
+
+// Each timer kind has one fixed duration and starts now, so its deadlines come in the order
+// they are started and a FIFO keeps them sorted with no heap work.
+void Simulation::Engine::start_timer(EventKind kind, std::uint32_t r, std::int64_t after) {
+  timers_[timer_index(kind)].push(Timer{now_ + after, r, requests_[r].serial});
 }
 
 std::uint32_t Simulation::Engine::allocate() {
@@ -769,9 +809,8 @@ void Simulation::Engine::release_if_done(std::uint32_t r) {
   free_.push_back(r);
 }
 
-std::int64_t Simulation::Engine::sample(const Distribution& distribution) {
-  if (distribution.kind() == Distribution::Kind::constant) return to_ns(distribution.mean());
-  return std::max<std::int64_t>(0, to_ns(distribution.sample(service_random_)));
+std::int64_t Simulation::Engine::sample(const FastSampler& sampler) {
+  return std::max<std::int64_t>(0, to_ns(sampler.sample(service_random_)));
 }
 
 // A breaker changes state only inside the call that caused it: the call's snapshot holds why.
