@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 
 #include "sim/simulation.hpp"
@@ -31,22 +32,26 @@ Scenario realistic(const char* ids, double seconds) {
   return scenario;
 }
 
+// Wall time is what the issue asks for; the process's CPU time beside it says what one core
+// does when the machine is shared (a busy neighbour stretches the wall time, not the CPU time).
 double run(const char* ids, double seconds) {
   const Scenario scenario = realistic(ids, seconds);
+  const std::clock_t cpu_started = std::clock();
   const auto started = std::chrono::steady_clock::now();
   const srelab::sim::SimulationResult result = srelab::sim::simulate(scenario);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double cpu = static_cast<double>(std::clock() - cpu_started) / CLOCKS_PER_SEC;
   const auto& total = result.report.total;
   const auto cache = total.sources.find("cache");
   const double hits = cache == total.sources.end() ? 0 : static_cast<double>(cache->second);
-  const double rate = static_cast<double>(result.requests) / wall;
+  const auto requests = static_cast<double>(result.requests);
   std::printf(
-      "%-28s %10llu requests in %6.2f s wall: %6.2f M simulated req/s  (hits %.1f %%, p99 %.2f "
-      "ms)\n",
-      ids, static_cast<unsigned long long>(result.requests), wall, rate / 1e6,
+      "%-24s %9.0f requests: %5.2f s wall, %5.2f M req/s; %5.2f s CPU, %5.2f M req/s "
+      "(hits %.1f %%, p99 %.2f ms)\n",
+      ids, requests, wall, requests / wall / 1e6, cpu, requests / cpu / 1e6,
       100 * hits / static_cast<double>(total.answered), result.report.latency.quantile(0.99) * 1e3);
-  return rate;
+  return requests / wall;
 }
 
 }  // namespace
