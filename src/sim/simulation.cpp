@@ -77,6 +77,7 @@ enum class Step : std::uint8_t {
   cache_get,   // issue GET product:{id} (its injected latency waited out)
   after_get,   // GET answered: a miss goes to the breaker
   pool_wait,   // queued for a pool slot: the event is the acquire deadline
+  handed,      // a released slot was handed to it
   connecting,  // a connect into a leased slot completes
   querying,    // the query completes
   fill,        // issue the SETs (their injected latency waited out)
@@ -104,6 +105,7 @@ struct Request {
   bool db_fail = false;
   bool redis_fail = false;  // the pending Redis command's verdict
   bool connect_ok = false;
+  bool handed_connected = false;  // the slot it was handed came with its connection
   bool cache_reachable = true;
   bool queued = false;         // in the gateway's queue
   bool holds_gateway = false;  // holds one of its replica's gateway connections
@@ -172,6 +174,7 @@ class Simulation::Engine {
   void after_get(std::uint32_t r);
   void on_pool_deadline(std::uint32_t r);
   void take_handoff(std::optional<Replica::Pool::Handoff> handoff);
+  void on_handed(std::uint32_t r);
   void start_connect(std::uint32_t r);
   void on_connected(std::uint32_t r);
   void start_query(std::uint32_t r);
@@ -356,6 +359,9 @@ void Simulation::Engine::run(const Event& event) {
       return;
     case Step::pool_wait:
       on_pool_deadline(r);
+      return;
+    case Step::handed:
+      on_handed(r);
       return;
     case Step::connecting:
       on_connected(r);
@@ -598,15 +604,21 @@ void Simulation::Engine::on_pool_deadline(std::uint32_t r) {
 }
 
 // A released slot went to the first waiter: it connects or queries now.
+// The waiter goes on in an event of its own at the same instant, as the real one is woken on
+// its own executor: a chain of failed connects handing the slot on from waiter to waiter would
+// otherwise recurse once per waiter.
 void Simulation::Engine::take_handoff(std::optional<Replica::Pool::Handoff> handoff) {
   if (!handoff) return;
   const std::uint32_t r = handoff->waiter;
   Request& request = requests_[r];
-  ++request.token;  // its acquire deadline no longer counts
-  request.step = Step::none;
   counts_.waited_for(static_cast<double>(now_ - request.wait_started) * 1e-9);
   request.slot = static_cast<std::uint32_t>(handoff->slot);
-  if (handoff->connected) {
+  request.handed_connected = handoff->connected;
+  schedule_step(r, Step::handed, now_);  // its acquire deadline no longer counts
+}
+
+void Simulation::Engine::on_handed(std::uint32_t r) {
+  if (requests_[r].handed_connected) {
     start_query(r);
   } else {
     start_connect(r);

@@ -208,6 +208,24 @@ TEST(SimSimulation, GatewayTimesOutASlowReplica) {
   EXPECT_LT(simulation.report().latency.max, 1.1);
 }
 
+// Four pools of 5 against a Postgres that takes 10 connections: the connects beyond it fail like
+// "too many clients", which the breaker counts as database failures and the fallback covers.
+TEST(SimSimulation, PostgresRefusesConnectionsBeyondItsLimit) {
+  Scenario scenario = base_scenario(200);
+  scenario.duration_s = 5;
+  scenario.replicas = 4;
+  scenario.postgres.max_connections = 10;
+  scenario.faults = {FaultEvent{0, FaultEvent::Kind::chaos, R"({"db_latency": 0.5})"}};
+  const SimulationResult result = simulate(scenario);
+  std::size_t most = 0;
+  for (const SimSecond& second : result.seconds) most = std::max(most, second.postgres_connections);
+  EXPECT_EQ(most, 10u);
+  EXPECT_GT(result.report.total.sources.at("fallback_emergency"), 0u);
+  ASSERT_FALSE(result.transitions.empty());
+  EXPECT_EQ(result.transitions.front().reason.rfind("failure rate", 0), 0u)
+      << result.transitions.front().reason;
+}
+
 TEST(SimSimulation, QueueTimeoutAtTheGatewayIs503) {
   Scenario scenario = base_scenario(100);
   scenario.duration_s = 5;
