@@ -38,6 +38,9 @@
 //  - Postgres has no queue of its own (queries wait only for pool slots); a query takes the
 //    injected latency plus saturation (the replica's queries in flight) plus db_query; a
 //    connect takes connect_time and fails beyond max_connections like "too many clients".
+// Left out: the gateway's health checks (GET /readyz through the pool, which can mark a replica
+// down while its pool is exhausted), ids without a product (every id exists: no 404), clients
+// that give up while queued at the gateway (their entry waits out queue_timeout), the leak.
 
 namespace srelab::sim {
 namespace {

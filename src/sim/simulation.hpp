@@ -2,12 +2,13 @@
 // replicas (each its own breaker, chaos state, pool and stale copies: replica.hpp), the shared
 // Redis (shared_cache.hpp) and the shared Postgres — single-threaded on a simulated clock and
 // deterministic for a seed. The request flow is ProductService::get's, step by step, over the
-// service's own classes; the models around it (service times, the gateway, Postgres) are
-// described in docs/simulation.md.
+// service's own classes; the models around it (service times, the gateway, Postgres) and
+// where they simplify are listed at the top of simulation.cpp.
 //
 // A stepping API for the experiment runner (run_until, apply, set_traffic, the replicas' state
 // between steps, one record per simulated second) and simulate() for a whole scenario.
-// Memory is bounded by the requests in flight and one histogram, whatever the run's length.
+// Memory follows the requests in flight (and the deadlines still pending), not the run's
+// length: one histogram, and a small record per simulated second.
 #pragma once
 
 #include <cstddef>
