@@ -20,8 +20,9 @@ struct Event {
 
 class EventQueue {
  public:
-  void push(Event event) {
-    event.order = next_order_++;
+  // `first`: ahead of every event scheduled for the same nanosecond (at most one such a time).
+  void push(Event event, bool first = false) {
+    event.order = first ? 0 : next_order_++;
     heap_.push_back(event);
     sift_up(heap_.size() - 1);
   }
@@ -72,7 +73,7 @@ class EventQueue {
   }
 
   std::vector<Event> heap_;
-  std::uint64_t next_order_ = 0;
+  std::uint64_t next_order_ = 1;
 };
 
 }  // namespace srelab::sim

@@ -34,6 +34,8 @@ struct Replica {
   catalog::StaleCopies stale_copies;
   std::size_t queries_in_flight = 0;    // what resilience::Saturation counts in the service
   std::size_t gateway_connections = 0;  // open from the gateway (its `maxconn` per server)
+  bool in_rotation = true;              // the gateway's health checks say it is up
+  std::size_t check_streak = 0;         // check results in a row against its current state
 };
 
 }  // namespace srelab::sim

@@ -23,6 +23,13 @@ struct GatewayModel {
   std::chrono::milliseconds server_timeout{5000};  // no answer from the replica by then: 504
   std::chrono::milliseconds queue_timeout{5000};   // waited for a replica connection: 503
   std::size_t server_connections = 500;  // per replica at once (HAProxy `maxconn`); the rest queue
+  // GET /readyz on each replica every check_interval (a pooled SELECT 1 and a Redis PING; no
+  // answer within the interval fails too): `check_fall` failures in a row take the replica out
+  // of rotation, `check_rise` successes bring it back; with none left the gateway answers 503.
+  bool health_checks = true;
+  std::chrono::milliseconds check_interval{2000};
+  std::size_t check_fall = 3;
+  std::size_t check_rise = 2;
 };
 
 struct ReplicaModel {

@@ -30,6 +30,7 @@ struct SimSecond {
   std::size_t db_in_flight = 0;
   std::size_t postgres_connections = 0;
   std::size_t gateway_queue = 0;
+  std::size_t replicas_down = 0;  // taken out of rotation by the gateway's health checks
   // Pool acquires in the second (breaker permits that asked a pool), those that had to queue,
   // and the time the queued ones waited until handed a slot or given up.
   std::uint64_t pool_acquires = 0;

@@ -38,9 +38,11 @@
 //  - Postgres has no queue of its own (queries wait only for pool slots); a query takes the
 //    injected latency plus saturation (the replica's queries in flight) plus db_query; a
 //    connect takes connect_time and fails beyond max_connections like "too many clients".
-// Left out: the gateway's health checks (GET /readyz through the pool, which can mark a replica
-// down while its pool is exhausted), ids without a product (every id exists: no 404), clients
-// that give up while queued at the gateway (their entry waits out queue_timeout), the leak.
+//  - the gateway's health checks are requests of their own (no client, no breaker, no chaos, not
+//    counted by saturation): a pooled SELECT 1, then a Redis PING, as /readyz does; HAProxy
+//    starts the servers' first checks spread over one interval.
+// Left out: ids without a product (every id exists: no 404), clients that give up while queued
+// at the gateway (their entry waits out queue_timeout), the leak.
 
 namespace srelab::sim {
 namespace {
@@ -64,6 +66,8 @@ enum class EventKind : std::uint8_t {
   client_timeout,  // check: the request's serial
   server_timeout,  // the gateway's, check: serial
   queue_timeout,   // the gateway's, check: serial
+  health_check,    // subject: the replica the gateway checks now
+  check_timeout,   // check: serial of the health check's request
 };
 
 constexpr std::array<std::uint8_t, 3> kTimerKinds{
@@ -109,6 +113,8 @@ struct Request {
   bool redis_fail = false;  // the pending Redis command's verdict
   bool connect_ok = false;
   bool handed_connected = false;  // the slot it was handed came with its connection
+  bool health_check = false;      // the gateway's GET /readyz, not a client's request
+  bool check_reported = false;    // its result (or its timeout) reached the gateway
   bool cache_reachable = true;
   bool queued = false;         // in the gateway's queue
   bool holds_gateway = false;  // holds one of its replica's gateway connections
@@ -175,6 +181,7 @@ class Simulation::Engine {
   void send_to_replica(std::uint32_t r, std::size_t replica);
   void issue_cache_get(std::uint32_t r, std::int64_t at);
   void after_get(std::uint32_t r);
+  void acquire_connection(std::uint32_t r);
   void on_pool_deadline(std::uint32_t r);
   void take_handoff(std::optional<Replica::Pool::Handoff> handoff);
   void on_handed(std::uint32_t r);
@@ -189,6 +196,12 @@ class Simulation::Engine {
   void answer_from_memory(std::uint32_t r, std::int64_t at);
   void respond_at(std::uint32_t r, std::int64_t at, int status, AnswerSource source);
   void on_respond(std::uint32_t r);
+
+  // The gateway's health checks.
+  void start_check(std::size_t replica);
+  void database_failed_or_check(std::uint32_t r, boost::system::error_code code);
+  void on_check_timeout(std::uint32_t r);
+  void check_result(std::uint32_t r, bool ok);
 
   // Plumbing.
   void run(const Event& event);
@@ -285,7 +298,15 @@ Simulation::Engine::Engine(const Scenario& scenario)
   for (std::size_t index = 0; index < count; ++index)
     replicas_.push_back(std::make_unique<Replica>(
         scenario_, clock_, load::lane_random(scenario.seed, 3 + index).next()));
-  events_.push(Event{kSecond, 0, 0, 0, static_cast<std::uint8_t>(EventKind::second)});
+  events_.push(Event{kSecond, 0, 0, 0, static_cast<std::uint8_t>(EventKind::second)}, true);
+  if (scenario.gateway.enabled && scenario.gateway.health_checks) {
+    const std::int64_t interval = to_ns(scenario.gateway.check_interval);
+    for (std::size_t index = 0; index < count; ++index)
+      events_.push(
+          Event{interval * static_cast<std::int64_t>(index) / static_cast<std::int64_t>(count), 0,
+                static_cast<std::uint32_t>(index), 0,
+                static_cast<std::uint8_t>(EventKind::health_check)});
+  }
   if (!scenario.traffic.empty() && scenario.traffic.front().at_s <= 0)
     set_traffic(scenario.traffic.front());
 }
@@ -337,10 +358,17 @@ void Simulation::Engine::run(const Event& event) {
     case EventKind::second:
       close_second();
       events_.push(Event{now_ - now_ % kSecond + kSecond, 0, 0, 0,
-                         static_cast<std::uint8_t>(EventKind::second)});
+                         static_cast<std::uint8_t>(EventKind::second)},
+                   true);
       return;
     case EventKind::step:
       break;
+    case EventKind::health_check:
+      start_check(r);
+      return;
+    case EventKind::check_timeout:
+      if (requests_[r].serial == event.check) on_check_timeout(r);
+      return;
     case EventKind::client_timeout:
       if (requests_[r].serial == event.check) on_client_timeout(r);
       return;
@@ -443,9 +471,12 @@ void Simulation::Engine::arrive() {
 // the backend's queue.
 void Simulation::Engine::admit(std::uint32_t r) {
   const std::size_t count = replicas_.size();
+  bool any_in_rotation = false;
   for (std::size_t tried = 0; tried < count; ++tried) {
     const std::size_t server = next_server_++ % count;
     Replica& replica = *replicas_[server];
+    if (!replica.in_rotation) continue;
+    any_in_rotation = true;
     if (replica.gateway_connections >= scenario_.gateway.server_connections) continue;
     ++replica.gateway_connections;
     Request& request = requests_[r];
@@ -456,6 +487,12 @@ void Simulation::Engine::admit(std::uint32_t r) {
       start_timer(EventKind::server_timeout, r, server_timeout_);
     return;
   }
+  if (!any_in_rotation) {  // "no server available"
+    requests_[r].server_done = true;
+    deliver(r, 503, AnswerSource::none);
+    release_if_done(r);
+    return;
+  }
   requests_[r].queued = true;
   gateway_queue_.push_back({r, requests_[r].serial});
   ++gateway_queued_;
@@ -464,6 +501,7 @@ void Simulation::Engine::admit(std::uint32_t r) {
 
 // A connection to `replica` freed up: the first request still queued takes it.
 void Simulation::Engine::dispatch_queued(std::size_t replica) {
+  if (!replicas_[replica]->in_rotation) return;
   while (!gateway_queue_.empty()) {
     const QueuedRequest next = gateway_queue_.front();
     gateway_queue_.pop_front();
@@ -566,12 +604,18 @@ void Simulation::Engine::after_get(std::uint32_t r) {
   request.db_latency_ns = to_ns(verdict.latency);
   request.db_fail = verdict.fail;
   request.saturation_ms = verdict.saturation_ms_per_query;
+  acquire_connection(r);
+}
 
+// Pool::acquire: a free slot, else a place in the FIFO until the pool timeout.
+void Simulation::Engine::acquire_connection(std::uint32_t r) {
+  Request& request = requests_[r];
+  Replica& replica = *replicas_[request.replica];
   const Clock::time_point clock_now = clock_.now();
   Replica::Pool::Grant grant = replica.pool.try_acquire(clock_now);
   if (grant.verdict == Replica::Pool::Verdict::exhausted && replica.pool_timeout.count() > 0)
     grant = replica.pool.acquire_or_wait(clock_now, r);
-  counts_.acquired(grant.verdict == Replica::Pool::Verdict::wait);
+  if (!request.health_check) counts_.acquired(grant.verdict == Replica::Pool::Verdict::wait);
   request.wait_started = now_;
   switch (grant.verdict) {
     case Replica::Pool::Verdict::idle:
@@ -587,11 +631,11 @@ void Simulation::Engine::after_get(std::uint32_t r) {
       return;
     case Replica::Pool::Verdict::exhausted:
     case Replica::Pool::Verdict::closed:
-      breaker.release();
+      if (!request.health_check) replica.controls.breaker().release();
       respond_at(r, now_, 503, AnswerSource::none);
       return;
     case Replica::Pool::Verdict::unavailable:
-      database_failed(r, errc::db_unavailable);
+      database_failed_or_check(r, errc::db_unavailable);
       return;
   }
 }
@@ -601,8 +645,10 @@ void Simulation::Engine::on_pool_deadline(std::uint32_t r) {
   Request& request = requests_[r];
   Replica& replica = *replicas_[request.replica];
   replica.pool.withdraw(r);
-  counts_.waited_for(static_cast<double>(now_ - request.wait_started) * 1e-9);
-  replica.controls.breaker().release();
+  if (!request.health_check) {
+    counts_.waited_for(static_cast<double>(now_ - request.wait_started) * 1e-9);
+    replica.controls.breaker().release();
+  }
   respond_at(r, now_, 503, AnswerSource::none);
 }
 
@@ -614,7 +660,8 @@ void Simulation::Engine::take_handoff(std::optional<Replica::Pool::Handoff> hand
   if (!handoff) return;
   const std::uint32_t r = handoff->waiter;
   Request& request = requests_[r];
-  counts_.waited_for(static_cast<double>(now_ - request.wait_started) * 1e-9);
+  if (!request.health_check)
+    counts_.waited_for(static_cast<double>(now_ - request.wait_started) * 1e-9);
   request.slot = static_cast<std::uint32_t>(handoff->slot);
   request.handed_connected = handoff->connected;
   schedule_step(r, Step::handed, now_);  // its acquire deadline no longer counts
@@ -633,7 +680,7 @@ void Simulation::Engine::start_connect(std::uint32_t r) {
   Replica& replica = *replicas_[request.replica];
   if (!replica.pool.may_connect(clock_.now())) {
     take_handoff(replica.pool.release(request.slot, false));
-    database_failed(r, errc::db_unavailable);
+    database_failed_or_check(r, errc::db_unavailable);
     return;
   }
   // Postgres refuses a backend beyond max_connections ("too many clients") once it has started.
@@ -651,13 +698,17 @@ void Simulation::Engine::on_connected(std::uint32_t r) {
     return;
   }
   take_handoff(replica.pool.connect_failed(request.slot, clock_.now()));
-  database_failed(r, errc::db_unavailable);
+  database_failed_or_check(r, errc::db_unavailable);
 }
 
 // Held on the connection: the injected latency plus saturation, then the query itself.
 void Simulation::Engine::start_query(std::uint32_t r) {
   Request& request = requests_[r];
   Replica& replica = *replicas_[request.replica];
+  if (request.health_check) {  // SELECT 1: no chaos, and not the repository's saturation
+    schedule_step(r, Step::querying, now_ + sample(db_query_));
+    return;
+  }
   const std::size_t concurrent = ++replica.queries_in_flight;
   ++db_in_flight_;
   const std::int64_t extra =
@@ -668,6 +719,11 @@ void Simulation::Engine::start_query(std::uint32_t r) {
 void Simulation::Engine::on_query_done(std::uint32_t r) {
   Request& request = requests_[r];
   Replica& replica = *replicas_[request.replica];
+  if (request.health_check) {  // then PING Redis
+    take_handoff(replica.pool.release(request.slot, true));
+    respond_at(r, now_ + sample(cache_latency_), 200, AnswerSource::none);
+    return;
+  }
   --replica.queries_in_flight;
   --db_in_flight_;
   take_handoff(replica.pool.release(request.slot, true));
@@ -767,6 +823,11 @@ void Simulation::Engine::on_respond(std::uint32_t r) {
   Request& request = requests_[r];
   request.server_done = true;
   request.step = Step::none;
+  if (request.health_check) {
+    check_result(r, request.status == 200);
+    release_if_done(r);
+    return;
+  }
   if (!request.client_done) deliver(r, request.status, request.source);
   if (request.holds_gateway) {
     request.holds_gateway = false;
@@ -774,6 +835,58 @@ void Simulation::Engine::on_respond(std::uint32_t r) {
     dispatch_queued(request.replica);
   }
   release_if_done(r);
+}
+
+// The gateway's health checks ----------------------------------------------------------------
+
+void Simulation::Engine::start_check(std::size_t replica) {
+  events_.push(Event{now_ + to_ns(scenario_.gateway.check_interval), 0,
+                     static_cast<std::uint32_t>(replica), 0,
+                     static_cast<std::uint8_t>(EventKind::health_check)});
+  const std::uint32_t r = allocate();
+  Request& request = requests_[r];
+  request.health_check = true;
+  request.client_done = true;  // nobody waits for it but the gateway's check
+  request.due = now_;
+  request.sent = now_;
+  request.replica = static_cast<std::uint32_t>(replica);
+  events_.push(Event{now_ + to_ns(scenario_.gateway.check_interval), 0, r, request.serial,
+                     static_cast<std::uint8_t>(EventKind::check_timeout)});
+  acquire_connection(r);
+}
+
+void Simulation::Engine::database_failed_or_check(std::uint32_t r, boost::system::error_code code) {
+  if (requests_[r].health_check) {
+    respond_at(r, now_, 503, AnswerSource::none);
+    return;
+  }
+  database_failed(r, code);
+}
+
+void Simulation::Engine::on_check_timeout(std::uint32_t r) {
+  if (!requests_[r].server_done) check_result(r, false);
+}
+
+// HAProxy's `fall` and `rise`: results in a row against the server's state flip it.
+void Simulation::Engine::check_result(std::uint32_t r, bool ok) {
+  Request& request = requests_[r];
+  if (request.check_reported) return;
+  request.check_reported = true;
+  const std::size_t index = request.replica;
+  Replica& replica = *replicas_[index];
+  if (ok == replica.in_rotation) {
+    replica.check_streak = 0;
+    return;
+  }
+  const std::size_t needed =
+      replica.in_rotation ? scenario_.gateway.check_fall : scenario_.gateway.check_rise;
+  if (++replica.check_streak < needed) return;
+  replica.check_streak = 0;
+  replica.in_rotation = !replica.in_rotation;
+  // Back in rotation: the queue's first requests take its free connections.
+  while (replica.in_rotation && gateway_queued_ > 0 &&
+         replica.gateway_connections < scenario_.gateway.server_connections)
+    dispatch_queued(index);
 }
 
 // Plumbing ------------------------------------------------------------------------------------
@@ -917,6 +1030,7 @@ void Simulation::Engine::close_second() {
   second.db_in_flight = db_in_flight_;
   second.postgres_connections = postgres_connections_;
   second.gateway_queue = gateway_queued_;
+  for (const auto& replica : replicas_) second.replicas_down += replica->in_rotation ? 0 : 1;
   second.pool_acquires = counts_.acquires();
   second.pool_waited = counts_.waited();
   second.pool_wait_s = counts_.wait_s();

@@ -226,6 +226,30 @@ TEST(SimSimulation, PostgresRefusesConnectionsBeyondItsLimit) {
       << result.transitions.front().reason;
 }
 
+// The gateway's health check needs a pooled connection too: with the pool held by 3 s queries
+// (no breaker to stop them) three checks in a row fail, the replica leaves the rotation and the
+// gateway answers 503 itself; two good checks after the chaos ends bring it back.
+TEST(SimSimulation, FailedHealthChecksTakeTheReplicaOutOfRotation) {
+  Scenario scenario = base_scenario(50);
+  scenario.duration_s = 30;
+  scenario.resilience.mode = resilience::BreakerMode::disabled;
+  scenario.faults = {FaultEvent{0, FaultEvent::Kind::chaos, R"({"db_latency": 3})"},
+                     FaultEvent{10, FaultEvent::Kind::chaos_reset, ""}};
+  const SimulationResult result = simulate(scenario);
+  const auto down_at = std::find_if(result.seconds.begin(), result.seconds.end(),
+                                    [](const SimSecond& s) { return s.replicas_down == 1; });
+  ASSERT_NE(down_at, result.seconds.end());
+  // Checks at 0 (fine), 2, 4 and 6 s; each fails when its pool wait times out a second later.
+  EXPECT_DOUBLE_EQ(down_at->point.elapsed_s, 8.0);
+  const SimSecond& down = result.seconds[8];  // (8, 9]: out of rotation
+  EXPECT_EQ(down.replicas_down, 1u);
+  EXPECT_EQ(count_status(down.point.tally, 503), down.point.tally.answered);
+  EXPECT_LT(down.point.latency.p99, 0.01);  // the gateway's own answer, at once
+  EXPECT_EQ(result.seconds.back().replicas_down, 0u);
+  EXPECT_EQ(count_status(result.seconds.back().point.tally, 200),
+            result.seconds.back().point.tally.answered);
+}
+
 TEST(SimSimulation, QueueTimeoutAtTheGatewayIs503) {
   Scenario scenario = base_scenario(100);
   scenario.duration_s = 5;
