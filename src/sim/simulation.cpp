@@ -171,6 +171,11 @@ class Simulation::Engine {
   void arrive();
   void schedule_next_arrival();
   void admit(std::uint32_t r);
+  std::size_t next_round_robin() {
+    const std::size_t server = next_server_;
+    next_server_ = server + 1 == replicas_.size() ? 0 : server + 1;  // no division per request
+    return server;
+  }
   void dispatch_queued(std::size_t replica);
   void on_client_timeout(std::uint32_t r);
   void on_server_timeout(std::uint32_t r);
@@ -461,7 +466,7 @@ void Simulation::Engine::arrive() {
     admit(r);
   } else {
     request.sent = now_;
-    send_to_replica(r, next_server_++ % replicas_.size());
+    send_to_replica(r, next_round_robin());
   }
   if (!answered_before(r, now_ + client_timeout_))
     start_timer(EventKind::client_timeout, r, client_timeout_);
@@ -473,7 +478,7 @@ void Simulation::Engine::admit(std::uint32_t r) {
   const std::size_t count = replicas_.size();
   bool any_in_rotation = false;
   for (std::size_t tried = 0; tried < count; ++tried) {
-    const std::size_t server = next_server_++ % count;
+    const std::size_t server = next_round_robin();
     Replica& replica = *replicas_[server];
     if (!replica.in_rotation) continue;
     any_in_rotation = true;
