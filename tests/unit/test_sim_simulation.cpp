@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "experiment/phase_book.hpp"
 #include "sim/simulation.hpp"
 
 namespace srelab::sim {
@@ -87,6 +88,27 @@ TEST(SimSimulation, OneRecordPerSecondInTheLoadGeneratorsShape) {
   EXPECT_EQ(result.report.total.answered, 1050u);
   EXPECT_EQ(result.seconds[3].point.tally.answered, 100u);
   EXPECT_EQ(result.report.latency.count, 1050u);
+}
+
+// The experiment runner files the twin's seconds into phases exactly as the load generator's.
+TEST(SimSimulation, SecondsFeedThePhaseBook) {
+  Simulation simulation(base_scenario(100));
+  experiment::PhaseBook book;
+  book.enter("baseline", 0);
+  book.enter("injection", 5);
+  simulation.run_until(5);
+  simulation.apply(FaultEvent{5, FaultEvent::Kind::chaos, R"({"db_failure_rate": 1.0})"});
+  simulation.run_until(10);
+  for (const SecondRecord& record : simulation.take_seconds())
+    book.add(record.second.point, record.cumulative);
+  const experiment::Samples baseline = book.samples("baseline");
+  const experiment::Samples injection = book.samples("injection");
+  // PhaseBook files (4, 5] as the transition: a phase entered at a second's very end.
+  EXPECT_EQ(baseline.tally.answered, 400u);
+  EXPECT_EQ(baseline.latency.count, 400u);
+  EXPECT_EQ(baseline.tally.sources.count("fallback_emergency"), 0u);
+  EXPECT_EQ(injection.tally.answered, 500u);
+  EXPECT_GT(injection.tally.sources.at("fallback_emergency"), 400u);
 }
 
 // The guide's Part 3.2: a database that always fails opens the breaker within seconds, with the
