@@ -23,17 +23,27 @@ struct GatewayModel {
   std::chrono::milliseconds server_timeout{5000};  // no answer from the replica by then: 504
   std::chrono::milliseconds queue_timeout{5000};   // waited for a replica connection: 503
   std::size_t server_connections = 500;  // per replica at once (HAProxy `maxconn`); the rest queue
+  // GET /readyz on each replica every check_interval (a pooled SELECT 1 and a Redis PING; no
+  // answer within the interval fails too): `check_fall` failures in a row take the replica out
+  // of rotation, `check_rise` successes bring it back; with none left the gateway answers 503.
+  bool health_checks = true;
+  std::chrono::milliseconds check_interval{2000};
+  std::size_t check_fall = 3;
+  std::size_t check_rise = 2;
 };
 
 struct ReplicaModel {
   std::size_t pool_size = 5;
-  std::chrono::seconds cache_ttl{60};
+  std::chrono::seconds cache_ttl{60};  // 0: no caching (every lookup a miss)
   std::chrono::seconds stale_ttl{24 * 3600};
   std::size_t stale_copies = 10000;  // the in-process stale copies' capacity
 };
 
 struct PostgresModel {
   std::size_t max_connections = 100;  // over all replicas' pools; connects beyond fail
+  // A new connection's set-up (a backend forked, authentication): what a pool's connect holds
+  // its slot for, refused or not.
+  std::chrono::microseconds connect_time{3000};
 };
 
 struct TrafficSegment {
@@ -63,6 +73,9 @@ struct Scenario {
   double duration_s = 60;
   std::size_t replicas = 1;
   bool poisson_arrivals = false;  // false: the load generator's constant spacing
+  // A client gives up on an answer after this (the load generator's default); counted as a
+  // timeout, not an answer.
+  std::chrono::milliseconds client_timeout{10000};
   GatewayModel gateway;
   ReplicaModel replica;
   PostgresModel postgres;

@@ -1,0 +1,26 @@
+#include "sim/second_counts.hpp"
+
+#include <string>
+
+namespace srelab::sim {
+
+load::Tally SecondCounts::tally() const {
+  static constexpr std::array<const char*, 4> kSourceNames{"", "cache", "database",
+                                                           "fallback_emergency"};
+  load::Tally tally;
+  // Open loop and nothing lost on the way: every request that came due was sent.
+  tally.scheduled = arrived_;
+  tally.sent = arrived_;
+  tally.timeouts = timeouts_;
+  for (int status = 0; status < kStatuses; ++status) {
+    const std::uint64_t n = statuses_[static_cast<std::size_t>(status)];
+    if (n == 0) continue;
+    tally.statuses[status] = n;
+    tally.answered += n;
+  }
+  for (std::size_t source = 1; source < sources_.size(); ++source)
+    if (sources_[source] > 0) tally.sources[std::string(kSourceNames[source])] = sources_[source];
+  return tally;
+}
+
+}  // namespace srelab::sim

@@ -1,0 +1,72 @@
+// The twin: a discrete-event simulation of the lab — open-loop clients, the gateway, N service
+// replicas (each its own breaker, chaos state, pool and stale copies: replica.hpp), the shared
+// Redis (shared_cache.hpp) and the shared Postgres — single-threaded on a simulated clock and
+// deterministic for a seed. The request flow is ProductService::get's, step by step, over the
+// service's own classes; the models around it (service times, the gateway, Postgres) and
+// where they simplify are listed at the top of simulation.cpp.
+//
+// A stepping API for the experiment runner (run_until, apply, set_traffic, the replicas' state
+// between steps, one record per simulated second) and simulate() for a whole scenario.
+// Memory follows the requests in flight (and the deadlines still pending), not the run's
+// length: one histogram, and a small record per simulated second.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "chaos/chaos_settings.hpp"
+#include "postgres/pool.hpp"
+#include "resilience/circuit_breaker.hpp"
+#include "resilience/resilience_settings.hpp"
+#include "sim/scenario.hpp"
+#include "sim/sim_record.hpp"
+
+namespace srelab::sim {
+
+class Simulation {
+ public:
+  // Starts at simulated time 0 with scenario.traffic's segment at 0 (if any); the scenario's
+  // faults and later segments are simulate()'s business, or the caller's through apply() and
+  // set_traffic().
+  explicit Simulation(const Scenario& scenario);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  // Runs every event due before `t_s` (simulated seconds since the start); each whole second
+  // reached on the way, `t_s` included, closes that second's record.
+  void run_until(double t_s);
+  // Applies a fault now to its share of the replicas; false (and `error`) when its body is
+  // rejected by the service's own parser, and then nothing changes.
+  bool apply(const FaultEvent& fault, std::string* error = nullptr);
+  // From now on the clients send at this rate with these ids (segment.at_s is ignored).
+  void set_traffic(const TrafficSegment& segment);
+  // Closes the record of the (partial) second under way, as the end of a run does.
+  void flush();
+
+  double now_s() const;
+  std::size_t replicas() const;
+  resilience::BreakerSnapshot breaker(std::size_t replica) const;
+  chaos::ChaosSettings chaos(std::size_t replica) const;
+  resilience::ResilienceSettings resilience(std::size_t replica) const;
+  postgres::PoolCounts pool(std::size_t replica) const;
+  std::size_t cache_size() const;  // fresh copies in the shared Redis
+  std::uint64_t requests() const;  // arrivals so far
+
+  // The seconds closed since the last call, each with the cumulative latency histogram.
+  std::vector<SecondRecord> take_seconds();
+  const std::vector<BreakerTransition>& transitions() const;
+  const load::LoadReport& report() const;  // the run so far, as the load generator's
+
+ private:
+  class Engine;
+  std::unique_ptr<Engine> engine_;
+};
+
+// The whole scenario: its traffic segments and faults at their times, to duration_s.
+SimulationResult simulate(const Scenario& scenario);
+
+}  // namespace srelab::sim
