@@ -6,7 +6,7 @@
 namespace srelab::app {
 namespace {
 
-constexpr std::array<OptionSpec, 48> serve_table{{
+constexpr std::array<OptionSpec, 49> serve_table{{
     {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
     {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
     {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
@@ -92,6 +92,9 @@ constexpr std::array<OptionSpec, 48> serve_table{{
     {"gateway-url", "SRE_LAB_GATEWAY_URL", "URL", "none",
      "the API gateway's http://HOST:PORT: where experiments started from the console send their "
      "load (up sets it; none: the service itself)"},
+    {"replica", "SRE_LAB_REPLICA", "N", "none",
+     "which of up --replicas this process is, 1..16 (up sets it): a replica tag on spans and "
+     "DogStatsD metrics, a replica field in log lines"},
 }};
 
 constexpr std::array<OptionSpec, 9> lab_table{{
