@@ -97,7 +97,7 @@ constexpr std::array<OptionSpec, 49> serve_table{{
      "DogStatsD metrics, a replica field in log lines"},
 }};
 
-constexpr std::array<OptionSpec, 9> lab_table{{
+constexpr std::array<OptionSpec, 10> lab_table{{
     {"state-dir", "SRE_LAB_STATE_DIR", "DIR", ".lab", "where the lab keeps Postgres and Redis"},
     {"pg-port", "SRE_LAB_PG_PORT", "PORT", "55432", "port of the lab's Postgres, 1..65535"},
     {"redis-port", "SRE_LAB_REDIS_PORT", "PORT", "56379", "port of the lab's Redis, 1..65535"},
@@ -110,6 +110,8 @@ constexpr std::array<OptionSpec, 9> lab_table{{
      "the gateway's server timeout (504 beyond it), 0.1..600, e.g. 1 or 1s"},
     {"gateway-config", "SRE_LAB_GATEWAY_CONFIG", "FILE", "none",
      "run HAProxy on this file instead of the generated one (docs/gateway.md)"},
+    {"replicas", "SRE_LAB_REPLICAS", "N", "1",
+     "service processes behind the gateway, 1..16; replica k listens on --port + k - 1"},
 }};
 
 // `load` has no environment variables: a run is described on its command line.
