@@ -6,7 +6,7 @@
 namespace srelab::app {
 namespace {
 
-constexpr std::array<OptionSpec, 48> serve_table{{
+constexpr std::array<OptionSpec, 49> serve_table{{
     {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
     {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
     {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
@@ -92,9 +92,12 @@ constexpr std::array<OptionSpec, 48> serve_table{{
     {"gateway-url", "SRE_LAB_GATEWAY_URL", "URL", "none",
      "the API gateway's http://HOST:PORT: where experiments started from the console send their "
      "load (up sets it; none: the service itself)"},
+    {"replica", "SRE_LAB_REPLICA", "N", "none",
+     "which of up --replicas this process is, 1..16 (up sets it): a replica tag on spans and "
+     "DogStatsD metrics, a replica field in log lines"},
 }};
 
-constexpr std::array<OptionSpec, 9> lab_table{{
+constexpr std::array<OptionSpec, 10> lab_table{{
     {"state-dir", "SRE_LAB_STATE_DIR", "DIR", ".lab", "where the lab keeps Postgres and Redis"},
     {"pg-port", "SRE_LAB_PG_PORT", "PORT", "55432", "port of the lab's Postgres, 1..65535"},
     {"redis-port", "SRE_LAB_REDIS_PORT", "PORT", "56379", "port of the lab's Redis, 1..65535"},
@@ -107,6 +110,8 @@ constexpr std::array<OptionSpec, 9> lab_table{{
      "the gateway's server timeout (504 beyond it), 0.1..600, e.g. 1 or 1s"},
     {"gateway-config", "SRE_LAB_GATEWAY_CONFIG", "FILE", "none",
      "run HAProxy on this file instead of the generated one (docs/gateway.md)"},
+    {"replicas", "SRE_LAB_REPLICAS", "N", "1",
+     "service processes behind the gateway, 1..16; replica k listens on --port + k - 1"},
 }};
 
 // `load` has no environment variables: a run is described on its command line.

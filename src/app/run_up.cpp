@@ -1,5 +1,6 @@
 #include <signal.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -35,6 +36,7 @@ struct UpConfig {
   std::uint16_t gateway_port = 8080;
   std::chrono::milliseconds gateway_timeout{5000};
   std::filesystem::path gateway_config;  // empty: the generated one
+  int replicas = 1;  // service processes; replica k listens on the service port + k - 1
   // The service's JSON log, also on stdout: <state dir>/sre-lab.log unless --log-file names
   // another (or none, with an empty value).
   std::filesystem::path service_log;
@@ -74,6 +76,10 @@ std::optional<UpConfig> finalize_up_config(OptionValues& values) {
   config.gateway = gateway == "on";
   config.gateway_port = static_cast<std::uint16_t>(values.integer("gateway-port", 8080, 1, 65535));
   config.gateway_timeout = gateway_timeout(values);
+  config.replicas = static_cast<int>(values.integer("replicas", 1, 1, 16));
+  if (config.replicas > 1 && !config.gateway && values.error().empty())
+    values.fail_with("--replicas " + std::to_string(config.replicas) +
+                     " needs the gateway to spread the load over them: drop --gateway off");
   if (const auto file = values.raw("gateway-config"))
     config.gateway_config = std::filesystem::absolute(*file, ec);
   // A file by default, so a log shipper (the Datadog Agent's conf.d/sre_lab.d) has one path to
@@ -87,6 +93,49 @@ std::optional<UpConfig> finalize_up_config(OptionValues& values) {
   return config;
 }
 
+std::uint16_t replica_port(const ServeConfig& serve, int replica) {
+  return static_cast<std::uint16_t>(serve.server.port + replica - 1);
+}
+
+// The lab's own ports among the replicas' range, which no check of a free port would see before
+// everything started: a one-line message, or empty.
+std::string port_overlap(const UpConfig& config, const ServeConfig& serve) {
+  if (config.replicas == 1) return {};
+  const int first = serve.server.port;
+  const int last = first + config.replicas - 1;
+  if (last > 65535)
+    return "--replicas " + std::to_string(config.replicas) + " from --port " +
+           std::to_string(first) + " needs ports up to " + std::to_string(last) +
+           ": choose a lower --port";
+  auto inside = [&](bool used, int port, const char* flag) -> std::string {
+    if (!used || port < first || port > last) return {};
+    return std::string(flag) + " " + std::to_string(port) + " is one of the replicas' ports " +
+           std::to_string(first) + ".." + std::to_string(last) + ": choose another";
+  };
+  std::string message = inside(config.own_postgres, config.pg_port, "--pg-port");
+  if (message.empty()) message = inside(config.own_redis, config.redis_port, "--redis-port");
+  if (message.empty())
+    message = inside(config.gateway_config.empty(), config.gateway_port, "--gateway-port");
+  return message;
+}
+
+// Every replica's pool, and room for the lab's own connections (seeding, an experiment's
+// probes, a psql session) besides the 3 Postgres keeps for superusers; never below the 100 a
+// single service has always had.
+int postgres_connections(const UpConfig& config, const ServeConfig& serve) {
+  const auto pools = static_cast<int>(config.replicas * serve.pool.size);
+  return std::max(100, pools + 20);
+}
+
+// Replica 1 keeps the file as named; replica k writes next to it, sre-lab.log → sre-lab-2.log.
+std::filesystem::path replica_log(const std::filesystem::path& log, int replica) {
+  if (replica == 1 || log.empty()) return log;
+  std::filesystem::path named = log;
+  named.replace_filename(log.stem().string() + "-" + std::to_string(replica) +
+                         log.extension().string());
+  return named;
+}
+
 // The first taken port among those `up` is about to listen on, as a one-line message.
 std::string taken_port(const UpConfig& config, const ServeConfig& serve) {
   auto check = [](const std::string& host, std::uint16_t port, const char* what,
@@ -96,8 +145,10 @@ std::string taken_port(const UpConfig& config, const ServeConfig& serve) {
            ": stop what holds it or choose another with " + flag;
   };
   std::string message;
-  if (serve.server.port != 0)
-    message = check(serve.server.host, serve.server.port, "service", "--port");
+  for (int k = 1; k <= config.replicas && message.empty(); ++k) {
+    const std::string what = config.replicas == 1 ? "service" : "replica " + std::to_string(k);
+    message = check(serve.server.host, replica_port(serve, k), what.c_str(), "--port");
+  }
   if (message.empty() && config.own_postgres)
     message = check("127.0.0.1", config.pg_port, "Postgres", "--pg-port");
   if (message.empty() && config.own_redis)
@@ -134,6 +185,7 @@ class Lab {
       lab::PostgresServerSettings settings;
       settings.data_dir = config_.state_dir / "postgres";
       settings.port = config_.pg_port;
+      settings.max_connections = postgres_connections(config_, serve);
       postgres_.emplace(settings);
       std::fprintf(stderr, "sre-lab up: starting Postgres on 127.0.0.1:%u\n", config_.pg_port);
       if (!postgres_->start()) return fail("Postgres: " + postgres_->last_error());
@@ -153,36 +205,74 @@ class Lab {
     return true;
   }
 
-  bool start_service(const std::string& self, std::vector<std::string> args,
-                     const ServeConfig& serve) {
+  // Every replica is started, then waited for: they initialise side by side.
+  bool start_services(const std::string& self, const std::vector<std::string>& args,
+                      const ServeConfig& serve) {
+    for (int k = 1; k <= config_.replicas; ++k) {
+      std::string error;
+      auto spawned = lab::Process::spawn(service_options(self, args, serve, k), error);
+      if (!spawned) return fail("cannot start " + service_name(k) + ": " + error);
+      services_.push_back(std::move(*spawned));
+    }
+    for (int k = 1; k <= config_.replicas; ++k) {
+      if (!wait_until_listening(serve, k)) return false;
+    }
+    return true;
+  }
+
+  // `serve` with the flags given to `up` and what the lab decides: its stores, its log, and
+  // for one of several replicas, which one it is and its port.
+  lab::SpawnOptions service_options(const std::string& self, const std::vector<std::string>& args,
+                                    const ServeConfig& serve, int replica) const {
     std::vector<std::string> argv{self, "serve"};
     lab::SpawnOptions options;
-    for (std::string& arg : args) {
+    const bool several = config_.replicas > 1;
+    for (const std::string& arg : args) {
       // A secret goes through the environment, not argv, where every user's `ps` would show it.
       if (arg.rfind("--admin-token=", 0) == 0)
         options.extra_env.push_back("SRE_LAB_ADMIN_TOKEN=" + arg.substr(14));
-      else
-        argv.push_back(std::move(arg));
+      else if (!several || !replaced_for_replicas(arg))
+        argv.push_back(arg);
     }
     if (config_.own_postgres) argv.push_back("--database-url=" + postgres_->url());
     if (config_.own_redis) argv.push_back("--redis-url=" + redis_->url());
-    if (config_.gateway) argv.push_back("--gateway-log=" + gateway_log().string());
-    if (config_.default_service_log) argv.push_back("--log-file=" + config_.service_log.string());
+    // The gateway's log is read once, by replica 1: its gateway.* metrics are the gateway's,
+    // not to be counted once per replica.
+    if (config_.gateway && replica == 1) argv.push_back("--gateway-log=" + gateway_log().string());
+    if (config_.default_service_log || several) {
+      const auto log = replica_log(config_.service_log, replica);
+      argv.push_back("--log-file=" + log.string());
+    }
+    if (several) {
+      argv.push_back("--port=" + std::to_string(replica_port(serve, replica)));
+      argv.push_back("--replica=" + std::to_string(replica));
+    }
     // Experiments started from the console send their load where users' traffic goes. (A
     // configuration of the user's may listen elsewhere: its load then goes to the service.)
     if (config_.gateway && config_.gateway_config.empty())
       argv.push_back("--gateway-url=http://127.0.0.1:" + std::to_string(config_.gateway_port));
     options.argv = std::move(argv);
-    std::string error;
-    auto spawned = lab::Process::spawn(options, error);
-    if (!spawned) return fail("cannot start the service: " + error);
-    service_ = std::move(*spawned);
+    return options;
+  }
+
+  // The flags `up` sets per replica itself.
+  static bool replaced_for_replicas(const std::string& arg) {
+    return arg.starts_with("--port=") || arg.starts_with("--log-file=") ||
+           arg.starts_with("--replica=");
+  }
+
+  std::string service_name(int replica) const {
+    return config_.replicas == 1 ? "the service" : "replica " + std::to_string(replica);
+  }
+
+  bool wait_until_listening(const ServeConfig& serve, int replica) {
+    lab::Process& service = services_[static_cast<std::size_t>(replica - 1)];
     for (int i = 0; i < 300; ++i) {  // up to 30 s
-      if (!service_.running()) return fail("the service exited during start-up");
-      if (accepts_connections(serve.server.host, serve.server.port)) return true;
+      if (!service.running()) return fail(service_name(replica) + " exited during start-up");
+      if (accepts_connections(serve.server.host, replica_port(serve, replica))) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    return fail("the service did not start listening within 30 s");
+    return fail(service_name(replica) + " did not start listening within 30 s");
   }
 
   // After the service: HAProxy's first health check then finds it ready.
@@ -193,6 +283,7 @@ class Lab {
     settings.config.listen_port = config_.gateway_port;
     settings.config.service_host = local_address(serve.server.host);
     settings.config.service_port = serve.server.port;
+    settings.config.replicas = static_cast<std::size_t>(config_.replicas);
     settings.config.server_timeout = config_.gateway_timeout;
     settings.user_config = config_.gateway_config;
     gateway_.emplace(settings);
@@ -210,7 +301,10 @@ class Lab {
     if (gateway_)
       std::printf("  gateway    %s/products/1   (HAProxy, pid %d; access log %s)\n",
                   gateway_->url().c_str(), gateway_->pid(), gateway_->log_file().c_str());
-    std::printf("  %s%s/products/1\n", gateway_ ? "service    " : "API        ", base.c_str());
+    if (config_.replicas == 1)
+      std::printf("  %s%s/products/1\n", gateway_ ? "service    " : "API        ", base.c_str());
+    else
+      print_replicas(serve);
     std::printf("  health     %s/healthz   readiness %s/readyz\n", base.c_str(), base.c_str());
     std::printf("  metrics    %s/metrics   (Prometheus text format)\n", base.c_str());
     if (serve.console.enabled)
@@ -234,6 +328,19 @@ class Lab {
     std::fflush(stdout);
   }
 
+  // Each replica's own URL (chaos and resilience settings act on the replica that gets them),
+  // pid and log; the lines below (health, metrics, console) are replica 1's.
+  void print_replicas(const ServeConfig& serve) const {
+    for (int k = 1; k <= config_.replicas; ++k) {
+      const std::string name = "replica " + std::to_string(k);
+      const auto log = replica_log(config_.service_log, k);
+      std::printf("  %-10s http://%s:%u/products/1   (pid %d%s%s)\n", name.c_str(),
+                  serve.server.host.c_str(), replica_port(serve, k),
+                  services_[static_cast<std::size_t>(k - 1)].pid(), log.empty() ? "" : ", log ",
+                  log.c_str());
+    }
+  }
+
   // Where the service sends to a Datadog Agent, by default as the official tracers do; no Agent
   // there costs one warning in the service's log, nothing else.
   static void print_datadog(const ServeConfig& serve) {
@@ -252,18 +359,25 @@ class Lab {
                      *signal == SIGINT ? "SIGINT" : "SIGTERM");
         return 0;
       }
-      if (!service_.running()) return fail("the service exited unexpectedly"), 1;
+      for (int k = 1; k <= config_.replicas; ++k)
+        if (!services_[static_cast<std::size_t>(k - 1)].running())
+          return fail(service_name(k) + " exited unexpectedly"), 1;
       if (gateway_ && !gateway_->running()) return fail("the gateway exited unexpectedly"), 1;
       if (postgres_ && !postgres_->running()) return fail("Postgres exited unexpectedly"), 1;
       if (redis_ && !redis_->running()) return fail("Redis exited unexpectedly"), 1;
     }
   }
 
-  // Reverse order of start: the gateway, then the service, so it never sees its stores vanish
-  // under load.
+  // Reverse order of start: the gateway, then the replicas, so they never see their stores
+  // vanish under load.
   void stop() {
     if (gateway_) gateway_->stop();
-    if (service_.pid() > 0 && service_.running()) service_.stop(SIGTERM);
+    // Several replicas are all told first, so they stop in the time of one.
+    if (services_.size() > 1)
+      for (lab::Process& service : services_)
+        if (service.pid() > 0 && service.running()) ::kill(service.pid(), SIGTERM);
+    for (lab::Process& service : services_)
+      if (service.pid() > 0 && service.running()) service.stop(SIGTERM);
     if (redis_) redis_->stop();
     if (postgres_) postgres_->stop();
     std::fprintf(stderr, "sre-lab up: stopped\n");
@@ -281,7 +395,7 @@ class Lab {
   std::optional<lab::GatewayServer> gateway_;
   std::optional<lab::PostgresServer> postgres_;
   std::optional<lab::RedisServer> redis_;
-  lab::Process service_;
+  std::vector<lab::Process> services_;  // replica k at k - 1
 };
 
 }  // namespace
@@ -295,14 +409,16 @@ int run_up(OptionValues& values, const std::vector<std::string>& forwarded,
     std::fprintf(stderr, "sre-lab up: %s\n", values.error().c_str());
     return 2;
   }
-  if (const std::string taken = taken_port(*up, *serve); !taken.empty()) {
+  std::string taken = port_overlap(*up, *serve);
+  if (taken.empty()) taken = taken_port(*up, *serve);
+  if (!taken.empty()) {
     std::fprintf(stderr, "sre-lab up: %s\n", taken.c_str());
     return 2;
   }
   block_signals(true);
   Lab lab(*up);
   int status = 1;
-  if (lab.start_servers(*serve) && lab.start_service(self, forwarded, *serve) &&
+  if (lab.start_servers(*serve) && lab.start_services(self, forwarded, *serve) &&
       lab.start_gateway(*serve)) {
     lab.print_urls(*serve);
     status = lab.supervise();

@@ -158,6 +158,16 @@ void finalize_console(OptionValues& values, ConsoleConfig& console) {
     console.settings = console::bounded_console_settings(traces, trace_mb << 20, logs);
 }
 
+// One of `up --replicas`: its number on everything it sends, so replicas sharing a service name,
+// host and env can be told apart. A lone service (unset) sends exactly what it always did.
+void finalize_replica(OptionValues& values, ServeConfig& config) {
+  if (!values.is_set("replica")) return;
+  const std::string replica = std::to_string(values.integer("replica", 1, 1, 16));
+  config.tracing.tracer.tags.emplace_back("replica", replica);
+  config.dogstatsd_tags.extra_tags.push_back({"replica", replica});
+  config.logging.fields.emplace_back("replica", replica);
+}
+
 }  // namespace
 
 bool parse_redis_url(std::string_view url, redis::ClientSettings& settings) {
@@ -217,6 +227,7 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   finalize_tracing(values, config.dogstatsd_tags, config.tracing);
   finalize_logging(values, config.logging);
   finalize_console(values, config.console);
+  finalize_replica(values, config);
   config.gateway_log = values.text("gateway-log", "");
   config.gateway_url = values.text("gateway-url", "");
   while (config.gateway_url.ends_with('/')) config.gateway_url.pop_back();

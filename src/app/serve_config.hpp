@@ -20,6 +20,7 @@
 #include "redis/client.hpp"
 #include "resilience/resilience_settings.hpp"
 #include "telemetry/logging/log_record.hpp"
+#include "telemetry/logging/logger.hpp"
 #include "telemetry/tracing/sampler.hpp"
 #include "telemetry/tracing/span.hpp"
 
@@ -46,8 +47,9 @@ struct TracingConfig {
 struct LoggingConfig {
   telemetry::LogLevel level = telemetry::LogLevel::info;
   bool injection = true;
-  bool trace_id_128 = true;  // DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED
-  std::string file;          // empty: stdout only
+  bool trace_id_128 = true;       // DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED
+  std::string file;               // empty: stdout only
+  telemetry::LogFields fields{};  // on every line (the replica's number)
 };
 
 // The console's recording (console/console.hpp): on by default, bounded.

@@ -129,6 +129,7 @@ std::unique_ptr<telemetry::Logger> make_logger(const ServeConfig& config, const 
   settings.version = config.dogstatsd_tags.version;
   settings.injection = config.logging.injection;
   settings.trace_id_128 = config.logging.trace_id_128;
+  settings.fields = config.logging.fields;
   settings.min_level = config.logging.level;
   auto logger = std::make_unique<telemetry::Logger>(settings, clock);
   logger->add_sink(std::make_shared<telemetry::StreamLogSink>(stdout));

@@ -101,9 +101,15 @@ std::string render_gateway_config(const GatewayConfigSettings& s) {
   text += "  option httpchk\n";
   text += "  http-check send meth GET uri /readyz\n";
   text += "  http-check expect status 200\n";
-  text += "  server service " + address(s.service_host, s.service_port) + " maxconn " +
-          std::to_string(s.server_connections) + " check inter " + ms(s.check_interval) +
-          " fall 3 rise 2\n";
+  // Several replicas are taken in turn, as HAProxy does by default; written out for the reader.
+  if (s.replicas > 1) text += "  balance roundrobin\n";
+  for (std::size_t k = 1; k <= s.replicas; ++k) {
+    const std::string name = s.replicas == 1 ? "service" : "service" + std::to_string(k);
+    const auto port = static_cast<std::uint16_t>(s.service_port + k - 1);
+    text += "  server " + name + " " + address(s.service_host, port) + " maxconn " +
+            std::to_string(s.server_connections) + " check inter " + ms(s.check_interval) +
+            " fall 3 rise 2\n";
+  }
   return text;
 }
 

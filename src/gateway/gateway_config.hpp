@@ -3,8 +3,9 @@
 // unit test reads the text it makes.
 //
 // What the text sets up (docs/gateway.md says why each one):
-//  - one frontend on the gateway's address, one backend with the service as its only server,
-//    health-checked on GET /readyz; a server `maxconn` beyond which requests wait in the queue;
+//  - one frontend on the gateway's address, one backend with the service as its server (or one
+//    server per replica, `up --replicas`, taken in turn), each health-checked on GET /readyz
+//    and with its own `maxconn` beyond which requests wait in the queue;
 //  - timeouts: connect, server (the upstream's answer: 504 beyond it), queue (503 beyond it),
 //    client and http-request;
 //  - X-Request-Id: an incoming one is kept when it is 1..128 visible characters, otherwise a
@@ -29,13 +30,14 @@ struct GatewayConfigSettings {
   std::uint16_t listen_port = 8080;
   std::string service_host = "127.0.0.1";  // an IPv6 literal is written in brackets
   std::uint16_t service_port = 8000;
+  std::size_t replicas = 1;  // replica k listens on service_port + k - 1
   std::chrono::milliseconds connect_timeout{1000};
   std::chrono::milliseconds server_timeout{5000};
   std::chrono::milliseconds queue_timeout{5000};
   std::chrono::milliseconds client_timeout{30000};
   std::chrono::milliseconds check_interval{2000};
   std::size_t max_connections = 4096;    // the whole gateway
-  std::size_t server_connections = 500;  // to the service at once; the rest queue
+  std::size_t server_connections = 500;  // to each replica at once; the rest queue
 };
 
 std::string render_gateway_config(const GatewayConfigSettings& settings);

@@ -263,7 +263,7 @@ result<void> PostgresServer::spawn_postmaster() {
                   "-p", std::to_string(settings_.port),
                   "-c", "listen_addresses=127.0.0.1",
                   "-c", "unix_socket_directories=" + socket_dir_for(data_dir_, settings_.port),
-                  "-c", "max_connections=100",
+                  "-c", "max_connections=" + std::to_string(settings_.max_connections),
                   "-c", "fsync=off",
                   "-c", "synchronous_commit=off",
                   "-c", "full_page_writes=off"};

@@ -20,6 +20,9 @@ struct PostgresServerSettings {
   std::string os_user = "srelab";  // used only when running as root; created if missing
   std::string database = "srelab";
   std::string role = "srelab";
+  // Enough for every pool that uses it (`up --replicas`: one a replica) and the lab's own
+  // connections; Postgres keeps 3 of them for superusers.
+  int max_connections = 100;
   std::filesystem::path bin_dir;  // empty: found (e.g. /usr/lib/postgresql/15/bin)
 };
 

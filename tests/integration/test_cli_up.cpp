@@ -110,6 +110,11 @@ TEST_F(CliTest, BadUsageIsOneLineAndExitCodeTwo) {
       {{"up", "--products", "many"}, "invalid --products 'many'"},
       {{"up", "--gateway", "maybe"}, "invalid --gateway 'maybe': expected on or off"},
       {{"up", "--gateway-timeout", "soon"}, "invalid --gateway-timeout 'soon'"},
+      {{"up", "--replicas", "17"}, "invalid --replicas '17': expected an integer in 1..16"},
+      {{"up", "--replicas=2", "--gateway=off"}, "--replicas 2 needs the gateway"},
+      {{"up", "--replicas=3", "--port=65534"}, "--replicas 3 from --port 65534 needs ports up to"},
+      {{"up", "--replicas=2", "--port=8000", "--gateway-port=8001"},
+       "--gateway-port 8001 is one of the replicas' ports 8000..8001"},
       {{"serve", "--trace-128-bit-logging", "maybe"},
        "invalid --trace-128-bit-logging 'maybe': expected true or false"},
   };

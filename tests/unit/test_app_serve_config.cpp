@@ -179,6 +179,27 @@ TEST(ServeConfig, TraceId128BitLogging) {
   }
 }
 
+// One of `up --replicas` says which on its spans, metrics and log lines; a lone service adds
+// nothing.
+TEST(ServeConfig, ReplicaTagsSpansMetricsAndLogLines) {
+  OptionValues values(serve_options(), {{"replica", "3"}, {"dd-tags", "team:sre"}}, env_of({}));
+  auto config = finalize_serve_config(values);
+  ASSERT_TRUE(config) << values.error();
+  using Tags = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(config->tracing.tracer.tags, (Tags{{"team", "sre"}, {"replica", "3"}}));
+  ASSERT_EQ(config->dogstatsd_tags.extra_tags.size(), 1u);
+  EXPECT_EQ(config->dogstatsd_tags.extra_tags[0].key, "replica");
+  EXPECT_EQ(config->dogstatsd_tags.extra_tags[0].value, "3");
+  EXPECT_EQ(config->logging.fields, (telemetry::LogFields{{"replica", "3"}}));
+
+  OptionValues lone(serve_options(), {}, env_of({}));
+  auto plain = finalize_serve_config(lone);
+  ASSERT_TRUE(plain) << lone.error();
+  EXPECT_TRUE(plain->tracing.tracer.tags.empty());
+  EXPECT_TRUE(plain->dogstatsd_tags.extra_tags.empty());
+  EXPECT_TRUE(plain->logging.fields.empty());
+}
+
 struct BadCase {
   Flags flags;
   Env env;
@@ -221,6 +242,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "DD_DOGSTATSD_URL 'tcp://agent:8125': expected udp://HOST[:PORT] or unix:///PATH"},
         BadCase{{{"dogstatsd", "maybe"}}, {}, "--dogstatsd 'maybe': expected on or off"},
         BadCase{{}, {{"DD_TRACE_AGENT_URL", "unix://apm.socket"}}, "DD_TRACE_AGENT_URL"},
+        BadCase{{{"replica", "17"}}, {}, "--replica '17': expected an integer in 1..16"},
         BadCase{{{"gateway-url", "https://127.0.0.1:8080"}},
                 {},
                 "--gateway-url 'https://127.0.0.1:8080': expected http://HOST:PORT"}));

@@ -44,6 +44,37 @@ TEST(GatewayConfig, SettingsReachTheText) {
   EXPECT_TRUE(has(text, "did not answer within 1000ms")) << "the 504 page names the timeout";
 }
 
+TEST(GatewayConfig, OneServerIsTheServiceWithoutABalanceLine) {
+  const std::string text = render_gateway_config({});
+  EXPECT_FALSE(has(text, "balance")) << text;
+  EXPECT_FALSE(has(text, "server service1 ")) << text;
+}
+
+TEST(GatewayConfig, ReplicasAreServersOnConsecutivePortsTakenInTurn) {
+  GatewayConfigSettings settings;
+  settings.service_port = 18000;
+  settings.replicas = 3;
+  settings.server_connections = 7;
+  const std::string text = render_gateway_config(settings);
+  EXPECT_TRUE(has(text, "\nbackend service\n  option httpchk\n")) << text;
+  EXPECT_TRUE(has(text, "  balance roundrobin\n")) << text;
+  // The same health check and the same per-server limit on each.
+  for (const char* server : {"  server service1 127.0.0.1:18000 maxconn 7 check inter 2000ms "
+                             "fall 3 rise 2\n",
+                             "  server service2 127.0.0.1:18001 maxconn 7 check inter 2000ms "
+                             "fall 3 rise 2\n",
+                             "  server service3 127.0.0.1:18002 maxconn 7 check inter 2000ms "
+                             "fall 3 rise 2\n"})
+    EXPECT_TRUE(has(text, server)) << server << text;
+  EXPECT_FALSE(has(text, "18003")) << text;
+  EXPECT_FALSE(has(text, "server service ")) << text;
+  std::size_t servers = 0;
+  for (auto at = text.find("\n  server "); at != std::string::npos;
+       at = text.find("\n  server ", at + 1))
+    ++servers;
+  EXPECT_EQ(servers, 3u);
+}
+
 TEST(GatewayConfig, RequestIdAndTraceContext) {
   const std::string text = render_gateway_config({});
   EXPECT_TRUE(has(text, "unique-id-format %[var(txn.request_id)]\n"));

@@ -230,6 +230,22 @@ TEST_F(LoggerTest, InjectionOffLeavesOutEveryDdAttribute) {
   EXPECT_EQ(lines[0].record.span_id, span.span_id());
 }
 
+TEST_F(LoggerTest, ConstantFieldsFollowTheDdAttributesOnEveryLine) {
+  LoggerSettings s = settings();
+  s.fields = {{"replica", "2"}};
+  auto logger = make(std::move(s));
+  logger->info("app", "one");
+  logger->warning("app", "two", nullptr, {{"code", "7"}});
+  const auto lines = sink_->lines();
+  ASSERT_EQ(lines.size(), 2u);
+  for (const auto& line : lines) EXPECT_EQ(parse_line(line.line).at("replica"), 2) << line.line;
+  const std::vector<std::string> keys = keys_of(parse_line(lines[1].line));
+  ASSERT_GE(keys.size(), 2u);
+  EXPECT_EQ(keys[keys.size() - 2], "replica") << "after dd.*, before the caller's fields";
+  EXPECT_EQ(keys.back(), "code");
+  EXPECT_EQ(keys[keys.size() - 3], "dd.version");
+}
+
 TEST_F(LoggerTest, EmptyServiceEnvAndVersionAreStillWritten) {
   auto logger = make(LoggerSettings{});
   logger->info("app", "x");

@@ -83,6 +83,7 @@ std::string format_log_line(const LogRecord& record, const LoggerSettings& setti
     append_field(out, "dd.env", settings.env);
     append_field(out, "dd.version", settings.version);
   }
+  for (const auto& [key, value] : settings.fields) append_raw_field(out, key, value);
   for (const auto& [key, value] : record.fields) append_raw_field(out, key, value);
   out += "}\n";
   return out;

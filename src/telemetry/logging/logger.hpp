@@ -17,6 +17,7 @@
 //   dd.span_id   decimal string, "0" without a span
 //   dd.service, dd.env, dd.version
 //                (the five dd.* only when injection is on, DD_LOGS_INJECTION)
+//   the settings' constant fields (e.g. `replica` for one of `up --replicas`)
 //   the caller's extra fields, in the caller's order, then `suppressed` (see below)
 //
 // Repeats are rate-limited so a failing dependency cannot flood the log: per repeat key (by
@@ -58,6 +59,7 @@ struct LoggerSettings {
   bool injection = true;  // DD_LOGS_INJECTION: write the dd.* attributes
   // DD_TRACE_128_BIT_TRACEID_LOGGING_ENABLED: dd.trace_id as the whole id (see above).
   bool trace_id_128 = true;
+  LogFields fields{};  // on every line; values are JSON, as the caller's extra fields
   LogLevel min_level = LogLevel::info;
   // Rate limiting of repeats; a zero window or repeats_per_window <= 0 turns it off.
   std::chrono::seconds repeat_window{10};
