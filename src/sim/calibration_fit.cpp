@@ -1,8 +1,9 @@
 #include "sim/calibration_fit.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <sstream>
+#include <cstdio>
 
 #include "core/random.hpp"
 #include "experiment/journal_view.hpp"
@@ -19,6 +20,7 @@ using experiment::PhaseSpan;
 constexpr std::size_t kDraws = 8000;
 constexpr std::uint64_t kFitSeed = 0x5eed;
 constexpr double kMinSeconds = 1e-7;  // the smallest median the fit reports
+constexpr double kMaxSigma = 3;       // the overhead's widest: p95 = 139 × the median
 
 struct QuietWindow {
   const JournalView& view;
@@ -45,10 +47,9 @@ double median(std::vector<double> values) {
 }
 
 std::string milliseconds(double seconds) {
-  std::ostringstream text;
-  text.precision(3);
-  text << seconds * 1000 << " ms";
-  return text.str();
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%.4g ms", seconds * 1000);
+  return text.data();
 }
 
 // The quiet phase: the baseline, else the warm-up (a run stopped early, or without a baseline).
@@ -162,7 +163,7 @@ Distribution fit_overhead(const Distribution& cache, const Distribution& db, dou
     return Distribution::constant(0);
   }
   // With the p50 held, a wider overhead only raises the p95: bisect sigma on it.
-  double low = 0, high = 3;
+  double low = 0, high = kMaxSigma;
   if (model.p50_p95(solve_mu(model, 0, p50), 0).second >= p95) {
     notes.push_back(
         "service_overhead: the service's p95 is reached without any spread in the "
@@ -175,6 +176,11 @@ Distribution fit_overhead(const Distribution& cache, const Distribution& db, dou
   }
   const double sigma = (low + high) / 2;
   const double mu = solve_mu(model, sigma, p50);
+  if (sigma > kMaxSigma * 0.99)
+    notes.push_back("service_overhead: the service's p95 (" + milliseconds(p95) +
+                    ") is beyond what the model reaches with the widest overhead it fits; the "
+                    "overhead's spread is capped (the lookups' and queries' tails are too light "
+                    "for this run)");
   return Distribution::lognormal(std::exp(mu), std::exp(mu + sigma * 1.6448536269514722));
 }
 

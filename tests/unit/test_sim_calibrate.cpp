@@ -124,6 +124,24 @@ TEST(CalibrationFit, WithoutAGatewayTheDefaultsHopIsKeptAndSaid) {
                    default_calibration().gateway_overhead.quantile(0.5));
 }
 
+// A second of the baseline's latency_p95 far beyond lookups and queries: the overhead's spread
+// stops at its cap, and the fit says so.
+TEST(CalibrationFit, AServiceTailBeyondTheModelIsCappedAndSaid) {
+  SyntheticJournal slow;
+  json::array p95;
+  for (const auto& value : slow.values["latency_p95"].as_array())
+    p95.emplace_back(value.is_null() ? json::value(nullptr) : json::value(1.0));
+  slow.values["latency_p95"] = p95;
+  slow.extension["timeline"] = json::object{{"time", slow.time}, {"values", slow.values}};
+  std::string error;
+  const auto fit = fit_calibration(slow.journal(), "j", error);
+  ASSERT_TRUE(fit) << error;
+  ASSERT_EQ(fit->notes.size(), 1u);
+  EXPECT_TRUE(fit->notes[0].starts_with("service_overhead: the service's p95 (1000 ms) is beyond"))
+      << fit->notes[0];
+  EXPECT_LT(fit->calibration.service_overhead.quantile(0.95), 1.0);
+}
+
 TEST(CalibrationFit, SaysWhatTheJournalLacks) {
   std::string error;
   EXPECT_FALSE(fit_calibration(json::object{{"status", "completed"}}, "j", error));
