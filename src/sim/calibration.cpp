@@ -24,7 +24,7 @@ constexpr std::array<Field, 4> kFields{{
 
 // Fitted by `sre-lab simulate calibrate` from the baseline (20 s at 150 req/s, ids
 // hot:90%:100:1-10000, 90.2 % cache hits) of `sre-lab experiment run part1-db-latency` against
-// `sre-lab up` with its defaults (pool 5, HAProxy in front) on the lab's 2-core machine, while
+// `sre-lab up` with its defaults (pool 5, the gateway in front) on the lab's 2-core machine, while
 // other builds shared it. An earlier run, on a busier machine, gave medians within 25 % for the
 // cache and the query and p95s about twice these; the service's own time is a few microseconds
 // at its median in both (below what the fit resolves) and all of its weight is in the tail. The
