@@ -26,4 +26,8 @@ int run_load(OptionValues& values);
 int run_experiment(const std::vector<std::string>& words, const std::vector<std::string>& vars,
                    OptionValues& values);
 
+// `simulate FILE` (the twin, on a scenario file) and `simulate calibrate JOURNAL`: `words` are
+// the arguments that are not options. Exit 0 done, 2 bad usage, scenario or journal.
+int run_simulate(const std::vector<std::string>& words, OptionValues& values);
+
 }  // namespace srelab::app

@@ -148,6 +148,18 @@ constexpr std::array<OptionSpec, 6> experiment_table{{
     {"quiet", "", "", "off", "no status lines"},
 }};
 
+// `simulate FILE` and `simulate calibrate JOURNAL`: the scenario file says the rest.
+constexpr std::array<OptionSpec, 5> simulate_table{{
+    {"seed", "", "N", "the file's", "seed of every draw of the run, 0..2^63-1"},
+    {"duration", "", "DURATION", "the file's",
+     "simulated time, e.g. 10m: shortens or lengthens the file's duration_s"},
+    {"calibration", "", "FILE", "the file's, else the defaults",
+     "a calibration file (from simulate calibrate) instead of the scenario's"},
+    {"out", "", "DIR|FILE", "simulation-runs/<time>-<name>",
+     "where the run's results go; calibrate: the calibration file (default: stdout)"},
+    {"check", "", "", "off", "validate the scenario, print its summary and stop"},
+}};
+
 // `up` takes its own options and every serve option, which it passes on.
 constexpr auto up_table = [] {
   std::array<OptionSpec, lab_table.size() + serve_table.size()> table{};
@@ -169,6 +181,9 @@ std::span<const OptionSpec> load_options() {
 }
 std::span<const OptionSpec> experiment_options() {
   return experiment_table;
+}
+std::span<const OptionSpec> simulate_options() {
+  return simulate_table;
 }
 
 const OptionSpec* find_option(std::span<const OptionSpec> options, std::string_view flag) {

@@ -19,6 +19,7 @@ std::span<const OptionSpec> serve_options();
 std::span<const OptionSpec> up_options();  // the lab's own, plus every serve option
 std::span<const OptionSpec> load_options();
 std::span<const OptionSpec> experiment_options();
+std::span<const OptionSpec> simulate_options();
 
 const OptionSpec* find_option(std::span<const OptionSpec> options, std::string_view flag);
 

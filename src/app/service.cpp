@@ -53,7 +53,8 @@ struct Service::Worker {
         tracing(std::make_shared<http::RequestTracing>(
             tracer, service.traces_ ? service.traces_->sink() : telemetry::TraceSink{})),
         redis(context.get_executor(), service.config_.redis),
-        cache(redis, service.chaos_.faults(), catalog::redis_peer(service.config_.redis)),
+        cache(redis, service.chaos_.faults(), catalog::redis_peer(service.config_.redis),
+              &service.metrics_.cache_duration),
         products(service.repository_, cache, service.resilience_, service.stale_copies_,
                  service.clock_, service.config_.products, &service.metrics_,
                  service.logger_.get()),

@@ -30,6 +30,12 @@ CatalogMetrics register_catalog_metrics(telemetry::Registry& registry) {
               "catalog.db.query.duration",
               "Time of the product query in Postgres, injected latency included.", Unit::seconds))
           .get(),
+      registry
+          .histogram(metric_info(
+              "catalog.cache.duration",
+              "Time of the product lookup in Redis (one GET), injected latency included.",
+              Unit::seconds))
+          .get(),
   };
 }
 

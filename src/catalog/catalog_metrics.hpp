@@ -1,7 +1,8 @@
 // The catalog's metrics, registered once and recorded lock-free on the request path: the guide's
 // catalog.cache.hit / catalog.cache.miss / catalog.db.query.duration /
-// catalog.app.memory_leak_size, the fallback's answers (catalog.fallback by `answer`: stale copy or
-// emergency record; not "source", a tag key Datadog reserves), and gauges sampled at scrape time
+// catalog.app.memory_leak_size, the cache lookup's time (catalog.cache.duration, which the
+// simulator's calibration needs), the fallback's answers (catalog.fallback by `answer`: stale copy
+// or emergency record; not "source", a tag key Datadog reserves), and gauges sampled at scrape time
 // from the shared state (leak size, pool counts, breaker state and rejections, stale copies).
 // Requests by route are the HTTP server's own (http/route_metrics.hpp).
 #pragma once
@@ -20,6 +21,7 @@ struct CatalogMetrics {
   telemetry::Counter& fallback_stale;
   telemetry::Counter& fallback_emergency;
   telemetry::Histogram& db_query_duration;
+  telemetry::Histogram& cache_duration;
 };
 
 CatalogMetrics register_catalog_metrics(telemetry::Registry& registry);

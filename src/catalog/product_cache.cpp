@@ -95,12 +95,14 @@ boost::asio::awaitable<boost::system::error_code> RedisProductCache::inject(
 boost::asio::awaitable<result<std::optional<std::string>>> RedisProductCache::get(
     std::int32_t id, OperationContext& context) {
   const std::string key = product_cache_key(id);
+  const auto started = std::chrono::steady_clock::now();
   telemetry::Span span = command_span(context, "GET", key);
   if (auto injected = co_await inject(context)) {
     finish_command_span(span, context, injected);
     co_return injected;
   }
   auto value = co_await client_.get(key);
+  if (lookup_duration_) lookup_duration_->observe(std::chrono::steady_clock::now() - started);
   if (value && span.recording()) span.set_metric("cache.hit", *value ? 1 : 0);
   finish_command_span(span, context, value ? boost::system::error_code{} : value.error());
   co_return value;

@@ -17,6 +17,7 @@
 #include "core/clock.hpp"
 #include "core/errc.hpp"
 #include "redis/client.hpp"
+#include "telemetry/metrics/histogram.hpp"
 #include "telemetry/tracing/client_span.hpp"
 
 namespace srelab::catalog {
@@ -48,11 +49,13 @@ std::string stale_cache_key(std::int32_t id);
 // Chaos on the Redis path: the verdict's latency is waited out on the client side before the
 // command is sent (Redis is single-threaded: a server-side sleep would stall every client, not
 // just this call), and an injected failure is a real error reply from Redis.
-// Each command is a client span of `peer` (peer_endpoints.hpp), named redis.command.
+// Each command is a client span of `peer` (peer_endpoints.hpp), named redis.command; the
+// lookup's time (get(), injected latency included) goes to `lookup_duration` when given.
 class RedisProductCache final : public ProductCache {
  public:
-  RedisProductCache(redis::Client& client, chaos::ChaosState& chaos, telemetry::PeerEndpoint peer)
-      : client_(client), chaos_(chaos), peer_(std::move(peer)) {}
+  RedisProductCache(redis::Client& client, chaos::ChaosState& chaos, telemetry::PeerEndpoint peer,
+                    telemetry::Histogram* lookup_duration = nullptr)
+      : client_(client), chaos_(chaos), peer_(std::move(peer)), lookup_duration_(lookup_duration) {}
   boost::asio::awaitable<result<std::optional<std::string>>> get(
       std::int32_t id, OperationContext& context) override;
   boost::asio::awaitable<result<void>> put(std::int32_t id, std::string_view json,
@@ -83,6 +86,7 @@ class RedisProductCache final : public ProductCache {
   redis::Client& client_;
   chaos::ChaosState& chaos_;
   telemetry::PeerEndpoint peer_;
+  telemetry::Histogram* lookup_duration_;  // catalog.cache.duration; null: not recorded
 };
 
 }  // namespace srelab::catalog

@@ -51,6 +51,21 @@ constexpr std::string_view experiment_summary =
     "samples to decide), 130 stopped by Ctrl-C (the rollbacks still ran).\n"
     "Example: sre-lab experiment run part1-db-latency --var injection_s=10";
 
+constexpr std::string_view simulate_summary =
+    "Runs the lab as a discrete-event model (the twin) on a scenario file: replicas, pools, the\n"
+    "gateway, Postgres, traffic and faults over time, at scales this machine cannot run. It is\n"
+    "single-threaded and deterministic for a seed (details and the file's format:\n"
+    "docs/simulation.md; shipped scenarios: scenarios/ in the source).\n"
+    "\n"
+    "  sre-lab simulate FILE                       run the scenario\n"
+    "  sre-lab simulate FILE --check               validate it and print its summary\n"
+    "  sre-lab simulate calibrate JOURNAL [--out FILE]\n"
+    "                                              fit the twin's service times from a real\n"
+    "                                              run's journal.json (sre-lab experiment run)\n"
+    "\n"
+    "Exit code: 0 done, 2 a bad option, scenario file or journal.\n"
+    "Example: sre-lab simulate scenarios/slow-replica.yaml --seed 7 --duration 2m";
+
 constexpr const char* top_usage =
     "usage: sre-lab <command> [options]\n"
     "\n"
@@ -59,6 +74,7 @@ constexpr const char* top_usage =
     "  serve       run the catalog service only\n"
     "  load        send HTTP load (open or closed loop) and report latency percentiles\n"
     "  experiment  run an experiment of the guide (hypothesis, injection, verdict, report)\n"
+    "  simulate    run the lab's twin on a scenario file, at any scale; calibrate it from a run\n"
     "\n"
     "sre-lab <command> --help shows the command's options; sre-lab --version the version.\n";
 
@@ -70,7 +86,7 @@ std::string self_path(const char* argv0) {
 
 int command(std::string_view name, std::span<const app::OptionSpec> options,
             std::string_view summary, std::span<const std::string> args, const char* argv0) {
-  ParsedArgs parsed = parse_args(options, args, name == "experiment");
+  ParsedArgs parsed = parse_args(options, args, name == "experiment" || name == "simulate");
   if (parsed.help) {
     std::fputs(usage(name, summary, options).c_str(), stdout);
     return 0;
@@ -84,6 +100,7 @@ int command(std::string_view name, std::span<const app::OptionSpec> options,
   app::OptionValues values(options, parsed.flags, app::process_env());
   if (name == "serve") return app::run_serve(values, self_path(argv0));
   if (name == "load") return app::run_load(values);
+  if (name == "simulate") return app::run_simulate(parsed.words, values);
   if (name == "experiment") {
     std::vector<std::string> vars;
     for (const std::string& flag : parsed.given)
@@ -144,7 +161,10 @@ ParsedArgs parse_args(std::span<const app::OptionSpec> options, std::span<const 
 std::string usage(std::string_view command, std::string_view summary,
                   std::span<const app::OptionSpec> options) {
   std::string out = "usage: sre-lab " + std::string(command) +
-                    (command == "experiment" ? " list|validate|run ..." : "") + " [options]\n\n";
+                    (command == "experiment" ? " list|validate|run ..."
+                     : command == "simulate" ? " FILE | calibrate JOURNAL"
+                                             : "") +
+                    " [options]\n\n";
   out += summary;
   out += "\n\noptions (flag, environment variable, default):\n";
   for (const app::OptionSpec& option : options) {
@@ -177,6 +197,8 @@ int run(int argc, char** argv) {
   if (args[0] == "load") return command("load", app::load_options(), load_summary, rest, argv[0]);
   if (args[0] == "experiment")
     return command("experiment", app::experiment_options(), experiment_summary, rest, argv[0]);
+  if (args[0] == "simulate")
+    return command("simulate", app::simulate_options(), simulate_summary, rest, argv[0]);
   std::fprintf(stderr, "sre-lab: unknown command '%s' (see 'sre-lab --help')\n", args[0].c_str());
   return 2;
 }

@@ -24,6 +24,7 @@ constexpr std::string_view kCacheHit = "catalog.cache.hit";
 constexpr std::string_view kCacheMiss = "catalog.cache.miss";
 constexpr std::string_view kFallback = "catalog.fallback";
 constexpr std::string_view kDbQueryDuration = "catalog.db.query.duration";
+constexpr std::string_view kCacheDuration = "catalog.cache.duration";
 constexpr std::string_view kPoolConnections = "catalog.db.pool.connections";
 constexpr std::string_view kBreakerState = "resilience.circuit_breaker.state";
 constexpr std::string_view kLeakSize = "catalog.app.memory_leak_size";
@@ -266,8 +267,11 @@ TimelinePoint MetricTimeline::compute(const telemetry::RegistrySnapshot& snapsho
   const double misses = deltas.counter_sum(find_family(snapshot, kCacheMiss));
   const double fallbacks = deltas.counter_sum(find_family(snapshot, kFallback));
   const double cpu = deltas.counter_sum(find_family(snapshot, kCpu));
-  const HistogramSnapshot queries = deltas.histogram_sum(
-      find_family(snapshot, kDbQueryDuration), [](const SeriesSnapshot&) { return true; });
+  const auto all = [](const SeriesSnapshot&) { return true; };
+  const HistogramSnapshot queries =
+      deltas.histogram_sum(find_family(snapshot, kDbQueryDuration), all);
+  const HistogramSnapshot lookups =
+      deltas.histogram_sum(find_family(snapshot, kCacheDuration), all);
 
   const double seconds =
       with_rates ? std::chrono::duration<double>(now - *baseline_.time).count() : kNaN;
@@ -279,6 +283,9 @@ TimelinePoint MetricTimeline::compute(const telemetry::RegistrySnapshot& snapsho
   set(Series::latency_p99, if_rates(quantile_or_nan(latency, 0.99)));
   set(Series::cache_hit_rate, if_rates(ratio_or_nan(hits, hits + misses)));
   set(Series::db_query_p95, if_rates(quantile_or_nan(queries, 0.95)));
+  set(Series::db_query_p50, if_rates(quantile_or_nan(queries, 0.50)));
+  set(Series::cache_lookup_p50, if_rates(quantile_or_nan(lookups, 0.50)));
+  set(Series::cache_lookup_p95, if_rates(quantile_or_nan(lookups, 0.95)));
   set(Series::fallbacks_per_second, fallbacks / seconds);
   set(Series::cpu_cores, cpu / seconds);
   const double cores = gauge(find_family(snapshot, kCores));

@@ -60,8 +60,12 @@ enum class Series : std::size_t {
   gateway_latency_p95,
   gateway_latency_p99,
   gateway_queue_p95,
+  // What `sre-lab simulate calibrate` fits the twin's service times from (docs/simulation.md).
+  db_query_p50,
+  cache_lookup_p50,
+  cache_lookup_p95,
 };
-inline constexpr std::size_t kSeriesCount = 23;
+inline constexpr std::size_t kSeriesCount = 26;
 
 struct SeriesInfo {
   std::string_view key;    // JSON key
@@ -103,6 +107,9 @@ inline constexpr std::array<SeriesInfo, kSeriesCount> kSeries = {{
     {"gateway_latency_p95", "Gateway latency p95", "s", "gateway.request.duration"},
     {"gateway_latency_p99", "Gateway latency p99", "s", "gateway.request.duration"},
     {"gateway_queue_p95", "Gateway queue p95", "s", "gateway.queue.duration"},
+    {"db_query_p50", "DB query p50", "s", "catalog.db.query.duration"},
+    {"cache_lookup_p50", "Cache lookup p50", "s", "catalog.cache.duration"},
+    {"cache_lookup_p95", "Cache lookup p95", "s", "catalog.cache.duration"},
 }};
 
 constexpr const SeriesInfo& series_info(Series series) {

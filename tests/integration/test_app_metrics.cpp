@@ -42,6 +42,7 @@ TEST_F(MetricsTest, TheGuidesMetricsMoveWithTraffic) {
   EXPECT_EQ(sample(text, "catalog_cache_hit_total"), 2);
   EXPECT_EQ(sample(text, "catalog_cache_miss_total"), 2);
   EXPECT_EQ(sample(text, "catalog_db_query_duration_seconds_count"), 2);
+  EXPECT_EQ(sample(text, "catalog_cache_duration_seconds_count"), 4) << "every lookup, hit or miss";
   EXPECT_EQ(sample(text, "catalog_app_memory_leak_size_bytes"), 2 * 1024 * 1024);
   EXPECT_EQ(sample(text, R"(catalog_db_pool_connections{state="size"})"), 5);
   EXPECT_EQ(sample(text, "resilience_circuit_breaker_state"), 0);

@@ -176,6 +176,21 @@ TEST(MetricTimelineLatency, DbQueryP95FromTheQueryHistogram) {
   EXPECT_NEAR(point[Series::db_query_p95], 0.190, 0.190 * telemetry::Histogram::kRelativeError);
 }
 
+// The calibration's inputs: the query's median and the cache lookup's median and p95.
+TEST(MetricTimelineLatency, DbQueryMedianAndCacheLookupQuantiles) {
+  Service service;
+  MetricTimeline timeline;
+  timeline.sample(service.registry.snapshot(), kT0);
+  for (int i = 1; i <= 20; ++i) service.catalog.db_query_duration.observe(i * 0.010);
+  for (int i = 1; i <= 100; ++i) service.catalog.cache_duration.observe(i * 0.001);
+  timeline.sample(service.registry.snapshot(), kT0 + 1s);
+  const TimelinePoint point = timeline.points({}).points.back();
+  const double tolerance = telemetry::Histogram::kRelativeError;
+  EXPECT_NEAR(point[Series::db_query_p50], 0.100, 0.100 * tolerance);
+  EXPECT_NEAR(point[Series::cache_lookup_p50], 0.050, 0.050 * tolerance);
+  EXPECT_NEAR(point[Series::cache_lookup_p95], 0.095, 0.095 * tolerance);
+}
+
 // The gateway's families as gateway/gateway_metrics registers them, fed by hand.
 struct Gateway {
   telemetry::CounterFamily& requests;

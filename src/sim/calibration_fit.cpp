@@ -1,0 +1,236 @@
+#include "sim/calibration_fit.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+
+#include "core/random.hpp"
+#include "experiment/journal_view.hpp"
+
+namespace srelab::sim {
+
+namespace {
+
+using experiment::JournalView;
+using experiment::PhaseSpan;
+
+// The service overhead's fit draws this many model requests per trial: enough for p95 to within
+// about 1 %, and cheap (the two bisections make ~1,000 trials).
+constexpr std::size_t kDraws = 8000;
+constexpr std::uint64_t kFitSeed = 0x5eed;
+constexpr double kMinSeconds = 1e-7;  // the smallest median the fit reports
+constexpr double kMaxSigma = 3;       // the overhead's widest: p95 = 139 × the median
+
+struct QuietWindow {
+  const JournalView& view;
+  const PhaseSpan* phase;
+
+  bool holds(double t) const { return t >= phase->start && t < phase->end; }
+
+  // The series' value in each second of the phase (nulls skipped).
+  std::vector<double> values(const std::string& name) const {
+    std::vector<double> found;
+    const auto* series = view.timeline(name);
+    if (!series) return found;
+    for (std::size_t i = 0; i < view.time.size() && i < series->size(); ++i)
+      if (holds(view.time[i]) && std::isfinite((*series)[i])) found.push_back((*series)[i]);
+    return found;
+  }
+};
+
+double median(std::vector<double> values) {
+  if (values.empty()) return NAN;
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  return *middle;
+}
+
+std::string milliseconds(double seconds) {
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%.4g ms", seconds * 1000);
+  return text.data();
+}
+
+// The quiet phase: the baseline, else the warm-up (a run stopped early, or without a baseline).
+const PhaseSpan* quiet_phase(const JournalView& view) {
+  for (const char* name : {"baseline", "warmup"})
+    if (const PhaseSpan* phase = view.phase(name); phase && phase->end > phase->start) return phase;
+  return nullptr;
+}
+
+// A lognormal through the medians over the window of two per-second series.
+std::optional<Distribution> fit_series(const QuietWindow& window, const std::string& p50,
+                                       const std::string& p95, std::string& error) {
+  const double median50 = median(window.values(p50));
+  const double median95 = median(window.values(p95));
+  if (!std::isfinite(median50) || !std::isfinite(median95)) {
+    error = "the journal's timeline has no " + (std::isfinite(median50) ? p95 : p50) +
+            " value in its " + window.phase->name +
+            " phase (a run of this sre-lab records it; see docs/experiments.md)";
+    return std::nullopt;
+  }
+  return Distribution::lognormal(std::max(median50, kMinSeconds), std::max(median95, median50));
+}
+
+// What the gateway adds: its quantile minus the service's, second by second.
+std::optional<Distribution> fit_gateway(const QuietWindow& window) {
+  const auto* gateway50 = window.view.timeline("gateway_latency_p50");
+  const auto* gateway95 = window.view.timeline("gateway_latency_p95");
+  const auto* service50 = window.view.timeline("latency_p50");
+  const auto* service95 = window.view.timeline("latency_p95");
+  if (!gateway50 || !gateway95 || !service50 || !service95) return std::nullopt;
+  std::vector<double> added50, added95;
+  for (std::size_t i = 0; i < window.view.time.size(); ++i) {
+    if (!window.holds(window.view.time[i])) continue;
+    const double a = (*gateway50)[i] - (*service50)[i];
+    const double b = (*gateway95)[i] - (*service95)[i];
+    if (std::isfinite(a)) added50.push_back(a);
+    if (std::isfinite(b)) added95.push_back(b);
+  }
+  if (added50.empty() || added95.empty()) return std::nullopt;
+  const double m = std::max(median(added50), kMinSeconds);
+  return Distribution::lognormal(m, std::max(median(added95), m));
+}
+
+// The share of the phase's answers that came from the cache (the load generator's per-second
+// sources); NaN when the load recorded no sources.
+double hit_share(const JournalView& view, const std::string& phase) {
+  double cache = 0, all = 0;
+  for (const auto& point : view.load) {
+    if (point.phase != phase) continue;
+    for (const auto& [source, count] : point.sources) {
+      all += count;
+      if (source == "cache") cache += count;
+    }
+  }
+  return all > 0 ? cache / all : NAN;
+}
+
+// The model's request times for an overhead lognormal (mu, sigma): fixed draws, so that the
+// quantiles move smoothly with mu and sigma and the bisections converge.
+class RequestModel {
+ public:
+  RequestModel(const Distribution& cache, const Distribution& db, double hit_share) {
+    Random random(kFitSeed);
+    normals_.reserve(kDraws);
+    rest_.reserve(kDraws);
+    const Distribution unit = Distribution::lognormal(1, std::exp(1.6448536269514722));
+    for (std::size_t i = 0; i < kDraws; ++i) {
+      normals_.push_back(std::log(unit.sample(random)));  // a standard normal
+      double rest = cache.sample(random);
+      if (random.unit() >= hit_share) rest += db.sample(random) + cache.sample(random);
+      rest_.push_back(rest);
+    }
+  }
+
+  std::pair<double, double> p50_p95(double mu, double sigma) {
+    times_.resize(kDraws);
+    for (std::size_t i = 0; i < kDraws; ++i)
+      times_[i] = std::exp(mu + sigma * normals_[i]) + rest_[i];
+    return {quantile(0.50), quantile(0.95)};
+  }
+
+ private:
+  double quantile(double q) {
+    const auto at = times_.begin() + static_cast<std::ptrdiff_t>(q * (kDraws - 1));
+    std::nth_element(times_.begin(), at, times_.end());
+    return *at;
+  }
+
+  std::vector<double> normals_;
+  std::vector<double> rest_;
+  std::vector<double> times_;
+};
+
+// The mu that puts the model's p50 on `target` for this sigma.
+double solve_mu(RequestModel& model, double sigma, double target) {
+  double low = std::log(kMinSeconds), high = std::log(std::max(target, kMinSeconds) * 10);
+  for (int i = 0; i < 40; ++i) {
+    const double mid = (low + high) / 2;
+    (model.p50_p95(mid, sigma).first < target ? low : high) = mid;
+  }
+  return (low + high) / 2;
+}
+
+Distribution fit_overhead(const Distribution& cache, const Distribution& db, double hit_share,
+                          double p50, double p95, std::vector<std::string>& notes) {
+  RequestModel model(cache, db, hit_share);
+  const double floor50 = model.p50_p95(std::log(kMinSeconds), 0).first;
+  if (p50 <= floor50) {
+    notes.push_back("service_overhead: the service's p50 (" + milliseconds(p50) +
+                    ") is at or below the model's lookup time alone; the overhead is set to 0");
+    return Distribution::constant(0);
+  }
+  // With the p50 held, a wider overhead only raises the p95: bisect sigma on it.
+  double low = 0, high = kMaxSigma;
+  if (model.p50_p95(solve_mu(model, 0, p50), 0).second >= p95) {
+    notes.push_back(
+        "service_overhead: the service's p95 is reached without any spread in the "
+        "overhead; it is fitted as a constant");
+    return Distribution::constant(std::exp(solve_mu(model, 0, p50)));
+  }
+  for (int i = 0; i < 30; ++i) {
+    const double mid = (low + high) / 2;
+    (model.p50_p95(solve_mu(model, mid, p50), mid).second < p95 ? low : high) = mid;
+  }
+  const double sigma = (low + high) / 2;
+  const double mu = solve_mu(model, sigma, p50);
+  if (sigma > kMaxSigma * 0.99)
+    notes.push_back("service_overhead: the service's p95 (" + milliseconds(p95) +
+                    ") is beyond what the model reaches with the widest overhead it fits; the "
+                    "overhead's spread is capped (the lookups' and queries' tails are too light "
+                    "for this run)");
+  return Distribution::lognormal(std::exp(mu), std::exp(mu + sigma * 1.6448536269514722));
+}
+
+}  // namespace
+
+std::optional<CalibrationFit> fit_calibration(const boost::json::value& journal,
+                                              const std::string& source, std::string& error) {
+  const JournalView view = experiment::read_journal(journal);
+  if (!view.has_extension) {
+    error = "not a journal of sre-lab experiment run (no \"sre-lab\" extension)";
+    return std::nullopt;
+  }
+  const PhaseSpan* phase = quiet_phase(view);
+  if (!phase) {
+    error = "the journal has no baseline or warmup phase to fit from";
+    return std::nullopt;
+  }
+  const QuietWindow window{view, phase};
+  CalibrationFit fit;
+  fit.phase = phase->name;
+  Calibration& calibration = fit.calibration;
+  calibration.source = source;
+  auto db = fit_series(window, "db_query_p50", "db_query_p95", error);
+  auto cache = db ? fit_series(window, "cache_lookup_p50", "cache_lookup_p95", error) : db;
+  if (!db || !cache) return std::nullopt;
+  calibration.db_query = *db;
+  calibration.cache_latency = *cache;
+
+  if (auto gateway = fit_gateway(window)) {
+    calibration.gateway_overhead = *gateway;
+  } else {
+    calibration.gateway_overhead = default_calibration().gateway_overhead;
+    fit.notes.push_back(
+        "gateway_overhead: no gateway latency in the journal (a run without the "
+        "gateway); the defaults' is kept");
+  }
+
+  fit.hit_share = hit_share(view, phase->name);
+  const double p50 = median(window.values("latency_p50"));
+  const double p95 = median(window.values("latency_p95"));
+  if (!std::isfinite(fit.hit_share) || !std::isfinite(p50) || !std::isfinite(p95)) {
+    error =
+        "the journal has no service latency (latency_p50, latency_p95) or no answer sources "
+        "in its " +
+        phase->name + " phase";
+    return std::nullopt;
+  }
+  calibration.service_overhead =
+      fit_overhead(*cache, *db, fit.hit_share, p50, std::max(p95, p50), fit.notes);
+  return fit;
+}
+
+}  // namespace srelab::sim

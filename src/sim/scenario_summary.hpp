@@ -1,0 +1,13 @@
+// A validated scenario in a few lines of text, for `sre-lab simulate --check` and the head of a
+// simulation's output: the topology, the traffic and fault timelines, and the calibration.
+#pragma once
+
+#include <string>
+
+#include "sim/scenario.hpp"
+
+namespace srelab::sim {
+
+std::string scenario_summary(const Scenario& scenario);
+
+}  // namespace srelab::sim

@@ -1,0 +1,190 @@
+// The calibration fitted from a journal: a small synthetic journal whose per-second series come
+// from known lognormals gives those lognormals back (the service's own time through the
+// hit/miss model), the fit says what it lacks, and a calibration survives its JSON round trip.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <cmath>
+#include <vector>
+
+#include "sim/calibration_fit.hpp"
+
+namespace srelab::sim {
+namespace {
+
+namespace json = boost::json;
+
+const Distribution kCache = Distribution::lognormal(0.00020, 0.00060);
+const Distribution kDb = Distribution::lognormal(0.00050, 0.00150);
+const Distribution kOverhead = Distribution::lognormal(0.00030, 0.00090);
+const Distribution kGateway = Distribution::lognormal(0.00040, 0.00100);
+constexpr double kHitShare = 0.9;
+
+// The service's request time as the fit models it, drawn independently of the fit's own draws.
+std::pair<double, double> service_p50_p95() {
+  Random random(12345);
+  std::vector<double> times;
+  for (int i = 0; i < 400000; ++i) {
+    double t = kOverhead.sample(random) + kCache.sample(random);
+    if (random.unit() >= kHitShare) t += kDb.sample(random) + kCache.sample(random);
+    times.push_back(t);
+  }
+  std::sort(times.begin(), times.end());
+  return {times[times.size() / 2], times[times.size() * 95 / 100]};
+}
+
+struct SyntheticJournal {
+  json::object values;
+  json::array time;
+  json::array load;
+  json::object extension;
+
+  // 10 warm-up seconds (different figures: they must not count), 30 baseline, 10 injection.
+  SyntheticJournal(bool with_gateway = true) {
+    const auto [service50, service95] = service_p50_p95();
+    const std::vector<std::pair<std::string, double>> quiet{
+        {"db_query_p50", kDb.quantile(0.5)},
+        {"db_query_p95", kDb.quantile(0.95)},
+        {"cache_lookup_p50", kCache.quantile(0.5)},
+        {"cache_lookup_p95", kCache.quantile(0.95)},
+        {"latency_p50", service50},
+        {"latency_p95", service95},
+        {"gateway_latency_p50", service50 + kGateway.quantile(0.5)},
+        {"gateway_latency_p95", service95 + kGateway.quantile(0.95)},
+    };
+    for (const auto& [key, value] : quiet) {
+      if (!with_gateway && key.starts_with("gateway")) continue;
+      json::array series;
+      for (int s = 0; s < 50; ++s) {
+        const bool baseline = s >= 10 && s < 40;
+        // A second of noise either way, and one null second, around the true figure.
+        const double wobble = s % 3 == 0 ? 0.98 : s % 3 == 1 ? 1.02 : 1.0;
+        if (s == 20)
+          series.emplace_back(nullptr);
+        else
+          series.emplace_back(baseline ? value * wobble : value * 7);
+      }
+      values[key] = std::move(series);
+    }
+    for (int s = 0; s < 50; ++s) time.emplace_back(s + 0.5);
+    for (int s = 0; s < 50; ++s) {
+      const char* phase = s < 10 ? "warmup" : s < 40 ? "baseline" : "injection";
+      load.emplace_back(
+          json::object{{"t", s + 1.0},
+                       {"phase", phase},
+                       {"sources", s < 10 ? json::object{{"database", 100}}
+                                          : json::object{{"cache", 90}, {"database", 10}}}});
+    }
+    extension = json::object{
+        {"name", "sre-lab"},
+        {"phases", json::array{json::object{{"name", "warmup"}, {"start", 0}, {"end", 10}},
+                               json::object{{"name", "baseline"}, {"start", 10}, {"end", 40}},
+                               json::object{{"name", "injection"}, {"start", 40}, {"end", 50}}}},
+        {"load", load},
+        {"timeline", json::object{{"time", time}, {"values", values}}}};
+  }
+
+  json::value journal() const {
+    return json::object{{"status", "completed"}, {"extensions", json::array{extension}}};
+  }
+};
+
+void expect_within(const Distribution& fitted, const Distribution& truth, double share,
+                   const char* what) {
+  for (const double q : {0.5, 0.95}) {
+    EXPECT_NEAR(fitted.quantile(q), truth.quantile(q), truth.quantile(q) * share)
+        << what << " q" << q;
+  }
+}
+
+TEST(CalibrationFit, RecoversKnownLognormalsFromTheBaseline) {
+  std::string error;
+  const auto fit = fit_calibration(SyntheticJournal().journal(), "run/journal.json", error);
+  ASSERT_TRUE(fit) << error;
+  EXPECT_EQ(fit->phase, "baseline");
+  EXPECT_DOUBLE_EQ(fit->hit_share, kHitShare);
+  EXPECT_EQ(fit->calibration.source, "run/journal.json");
+  EXPECT_TRUE(fit->notes.empty()) << fit->notes.front();
+  expect_within(fit->calibration.db_query, kDb, 0.001, "db_query");
+  expect_within(fit->calibration.cache_latency, kCache, 0.001, "cache_latency");
+  expect_within(fit->calibration.gateway_overhead, kGateway, 0.001, "gateway_overhead");
+  // Through a Monte Carlo model of hits and misses: within a few per cent.
+  expect_within(fit->calibration.service_overhead, kOverhead, 0.04, "service_overhead");
+}
+
+TEST(CalibrationFit, WithoutAGatewayTheDefaultsHopIsKeptAndSaid) {
+  std::string error;
+  const auto fit = fit_calibration(SyntheticJournal(false).journal(), "j", error);
+  ASSERT_TRUE(fit) << error;
+  ASSERT_EQ(fit->notes.size(), 1u);
+  EXPECT_TRUE(fit->notes[0].starts_with("gateway_overhead: no gateway latency")) << fit->notes[0];
+  EXPECT_DOUBLE_EQ(fit->calibration.gateway_overhead.quantile(0.5),
+                   default_calibration().gateway_overhead.quantile(0.5));
+}
+
+// A second of the baseline's latency_p95 far beyond lookups and queries: the overhead's spread
+// stops at its cap, and the fit says so.
+TEST(CalibrationFit, AServiceTailBeyondTheModelIsCappedAndSaid) {
+  SyntheticJournal slow;
+  json::array p95;
+  for (const auto& value : slow.values["latency_p95"].as_array())
+    p95.emplace_back(value.is_null() ? json::value(nullptr) : json::value(1.0));
+  slow.values["latency_p95"] = p95;
+  slow.extension["timeline"] = json::object{{"time", slow.time}, {"values", slow.values}};
+  std::string error;
+  const auto fit = fit_calibration(slow.journal(), "j", error);
+  ASSERT_TRUE(fit) << error;
+  ASSERT_EQ(fit->notes.size(), 1u);
+  EXPECT_TRUE(fit->notes[0].starts_with("service_overhead: the service's p95 (1000 ms) is beyond"))
+      << fit->notes[0];
+  EXPECT_LT(fit->calibration.service_overhead.quantile(0.95), 1.0);
+}
+
+TEST(CalibrationFit, SaysWhatTheJournalLacks) {
+  std::string error;
+  EXPECT_FALSE(fit_calibration(json::object{{"status", "completed"}}, "j", error));
+  EXPECT_EQ(error, "not a journal of sre-lab experiment run (no \"sre-lab\" extension)");
+
+  SyntheticJournal older;
+  older.values.erase("cache_lookup_p95");
+  older.extension["timeline"] = json::object{{"time", older.time}, {"values", older.values}};
+  EXPECT_FALSE(fit_calibration(older.journal(), "j", error));
+  EXPECT_EQ(error,
+            "the journal's timeline has no cache_lookup_p95 value in its baseline phase (a run of "
+            "this sre-lab records it; see docs/experiments.md)");
+
+  SyntheticJournal no_phases;
+  no_phases.extension["phases"] = json::array{};
+  no_phases.extension["load"] = json::array{};
+  EXPECT_FALSE(fit_calibration(no_phases.journal(), "j", error));
+  EXPECT_EQ(error, "the journal has no baseline or warmup phase to fit from");
+}
+
+TEST(CalibrationFile, RoundTripsThroughJson) {
+  Calibration calibration;
+  calibration.service_overhead = Distribution::lognormal(0.0003, 0.0009);
+  calibration.cache_latency = Distribution::constant(0.0002);
+  calibration.db_query = Distribution::exponential(0.0007);
+  calibration.gateway_overhead = *Distribution::empirical({{0, 0.0001}, {0.5, 0.0003}, {1, 0.002}});
+  calibration.source = "experiment-runs/x/journal.json";
+  std::string error;
+  const auto back = parse_calibration(calibration_json(calibration), error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(back->source, calibration.source);
+  EXPECT_EQ(calibration_json(*back), calibration_json(calibration));
+  for (const double q : {0.1, 0.5, 0.95}) {
+    EXPECT_NEAR(back->service_overhead.quantile(q), calibration.service_overhead.quantile(q),
+                1e-12);
+    EXPECT_NEAR(back->gateway_overhead.quantile(q), calibration.gateway_overhead.quantile(q),
+                1e-12);
+    EXPECT_NEAR(back->db_query.quantile(q), calibration.db_query.quantile(q), 1e-12);
+  }
+  EXPECT_FALSE(
+      parse_calibration(R"({"service_overhead": {"kind": "constant", "value": 1}})", error));
+  EXPECT_EQ(error, "cache_latency: required");
+}
+
+}  // namespace
+}  // namespace srelab::sim
