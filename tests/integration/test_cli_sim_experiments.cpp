@@ -75,8 +75,10 @@ TEST_P(ShippedOnTheTwin, HoldsAsOnTheLab) {
   EXPECT_EQ(run.verdict(), "held") << run.output;
   ASSERT_TRUE(run.journal.is_object()) << run.output;
   EXPECT_EQ(run.journal.at("status"), "completed");
-  // Simulated seconds, filed as the load generator files real ones.
-  EXPECT_GT(run.journal.at("extensions").at(0).at("load").as_array().size(), 10u);
+  // Every action and probe of the method ran against the twin and succeeded.
+  const auto& steps = run.journal.at("run").as_array();
+  EXPECT_FALSE(steps.empty());
+  for (const auto& step : steps) EXPECT_EQ(step.at("status"), "succeeded") << step;
   RecordProperty(
       "wall_seconds",
       std::to_string(
@@ -87,6 +89,18 @@ INSTANTIATE_TEST_SUITE_P(Experiments, ShippedOnTheTwin,
                          ::testing::Values("part1-db-latency", "part3-circuit-breaker",
                                            "part3-saturation", "part4-pool-exhaustion",
                                            "part4-graceful-degradation", "part4-memory-leak"));
+
+// The background load's seconds are the twin's simulated ones, filed as the generator files them.
+TEST_F(SimExperimentsTest, TheLoadIsFiledSecondBySecond) {
+  const Outcome run = experiment({"run", "part3-circuit-breaker", "--target=sim"});
+  ASSERT_TRUE(run.journal.is_object()) << run.output;
+  const auto& seconds = run.journal.at("extensions").at(0).at("load").as_array();
+  EXPECT_EQ(seconds.size(), 57u);  // warmup 10, baseline 10, injection 15, recovery 22: as on the lab
+  for (const auto& second : seconds)
+    if (second.at("phase") == "baseline") {
+      EXPECT_EQ(second.at("answered").to_number<double>(), 50) << second;
+    }
+}
 
 TEST_F(SimExperimentsTest, BothVariantsHoldSideBySide) {
   const Outcome run = experiment({"run", "with-vs-without-protection", "--target=sim"});
