@@ -136,11 +136,14 @@ constexpr std::array<OptionSpec, 14> load_table{{
 }};
 
 // `experiment run`: the experiment's own file says the rest.
-constexpr std::array<OptionSpec, 6> experiment_table{{
+constexpr std::array<OptionSpec, 7> experiment_table{{
     {"var", "", "NAME=VALUE", "none",
      "override a configuration entry of the experiment (repeatable), e.g. --var rate=50"},
-    {"target", "", "URL", "the file's",
-     "http://HOST:PORT of the service: the admin calls and the load both go there"},
+    {"target", "", "URL|sim", "the file's",
+     "http://HOST:PORT of the service: the admin calls and the load both go there; `sim` runs "
+     "the experiment on the simulated lab (docs/simulation.md)"},
+    {"calibration", "", "FILE", "the twin's defaults",
+     "with --target sim: the calibration file (`sre-lab simulate calibrate`)"},
     {"allow-remote", "", "", "off", "allow targets that are not on loopback (127.0.0.1, ::1)"},
     {"out", "", "DIR", "experiment-runs/<time>-<name>",
      "where journal.json, report.md and report.html are written"},

@@ -23,6 +23,7 @@
 #include "experiment/report_markdown.hpp"
 #include "experiment/report_text.hpp"
 #include "experiment/runner.hpp"
+#include "sim/sim_target.hpp"
 
 namespace srelab::app {
 namespace {
@@ -223,15 +224,59 @@ int validate(const std::vector<std::string>& names) {
   return code;
 }
 
+constexpr const char* kTwinUrl = "http://twin";
+
+double wall_now_ms() {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// With `--target sim`, the twin to run on: one replica as `up` runs the lab, with the calibration
+// of --calibration or the defaults; nullopt for the real lab (or a bad flag, in values.error()).
+std::optional<sim::Scenario> twin_of(OptionValues& values) {
+  const auto target = values.raw("target");
+  const auto calibration = values.raw("calibration");
+  if (target != "sim") {
+    if (calibration) values.fail_with("--calibration is for --target sim only");
+    return std::nullopt;
+  }
+  sim::Scenario scenario;
+  scenario.name = "experiment twin";
+  if (calibration) {
+    std::ifstream file(*calibration);
+    std::stringstream text;
+    text << file.rdbuf();
+    std::string error;
+    auto parsed = file ? sim::parse_calibration(text.str(), error) : std::nullopt;
+    if (!parsed) {
+      values.fail_with("--calibration " + *calibration + ": " +
+                       (file ? error : std::string("cannot be read")));
+      return std::nullopt;
+    }
+    scenario.calibration = std::move(*parsed);
+  }
+  return scenario;
+}
+
 int run(const std::string& name, std::map<std::string, std::string> vars, OptionValues& values) {
   const auto found = find_experiment(name);
   if (!found) {
     say("no file and no shipped experiment named '" + name + "' (see 'sre-lab experiment list')");
     return 2;
   }
-  if (const auto target = values.raw("target")) {
+  const std::optional<sim::Scenario> twin = twin_of(values);
+  if (!values.error().empty()) {
+    say(values.error());
+    return 2;
+  }
+  if (twin) {
+    // The URLs only carry paths to the twin; nothing is sent over the network.
+    vars["service_url"] = kTwinUrl;
+    vars["load_url"] = kTwinUrl;
+  } else if (const auto target = values.raw("target")) {
     if (!experiment::parse_http_url(*target)) {
-      say("--target " + *target + ": expected http://HOST:PORT");
+      say("--target " + *target + ": expected http://HOST:PORT or sim");
       return 2;
     }
     vars.try_emplace("service_url", *target);
@@ -265,7 +310,7 @@ int run(const std::string& name, std::map<std::string, std::string> vars, Option
   }
   for (const auto& [variant, plan] : runs) {
     if (const std::string remote = experiment::remote_targets(plan);
-        !remote.empty() && !allow_remote) {
+        !twin && !remote.empty() && !allow_remote) {
       say("refusing targets that are not on loopback: " + remote + " (--allow-remote allows them)");
       return 2;
     }
@@ -299,12 +344,16 @@ int run(const std::string& name, std::map<std::string, std::string> vars, Option
     std::filesystem::create_directories(folder, ec);
     say("running '" + plan.title + "'" + (variant.empty() ? "" : ", variant '" + variant + "'") +
         " (" + found->file + ")");
-    experiment::LabTarget target(plan.service_url);
+    std::unique_ptr<experiment::Target> target;
+    if (twin)
+      target = std::make_unique<sim::SimTarget>(*twin, wall_now_ms());
+    else
+      target = std::make_unique<experiment::LabTarget>(plan.service_url);
     const experiment::RunResult result =
-        experiment::run_experiment(plan, target, stop.token(), options);
+        experiment::run_experiment(plan, *target, stop.token(), options);
     if (lines && terminal) std::fputs("\r\033[K", stderr);
     written = write_reports(folder, result.journal) && written;
-    send_to_console(plan.service_url, found->name, variant, result.journal);
+    if (!twin) send_to_console(plan.service_url, found->name, variant, result.journal);
     if (!variant.empty()) std::printf("variant '%s'\n", variant.c_str());
     std::fputs(summary(result.journal, result).c_str(), stdout);
     std::fflush(stdout);

@@ -4,9 +4,13 @@
 
 namespace srelab::sim {
 
+std::string_view source_name(AnswerSource source) {
+  static constexpr std::array<std::string_view, 4> kSourceNames{"", "cache", "database",
+                                                                "fallback_emergency"};
+  return kSourceNames[static_cast<std::size_t>(source)];
+}
+
 load::Tally SecondCounts::tally() const {
-  static constexpr std::array<const char*, 4> kSourceNames{"", "cache", "database",
-                                                           "fallback_emergency"};
   load::Tally tally;
   // Open loop and nothing lost on the way: every request that came due was sent.
   tally.scheduled = arrived_;
@@ -19,7 +23,8 @@ load::Tally SecondCounts::tally() const {
     tally.answered += n;
   }
   for (std::size_t source = 1; source < sources_.size(); ++source)
-    if (sources_[source] > 0) tally.sources[std::string(kSourceNames[source])] = sources_[source];
+    if (sources_[source] > 0)
+      tally.sources[std::string(source_name(static_cast<AnswerSource>(source)))] = sources_[source];
   return tally;
 }
 

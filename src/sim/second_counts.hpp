@@ -12,6 +12,8 @@ namespace srelab::sim {
 
 // The `source` of an answer's JSON body; none for errors without one.
 enum class AnswerSource : std::uint8_t { none, cache, database, fallback_emergency };
+// "cache", "database", "fallback_emergency"; "" for none.
+std::string_view source_name(AnswerSource source);
 
 class SecondCounts {
  public:

@@ -9,6 +9,7 @@
 #include <optional>
 #include <utility>
 
+#include "catalog/answers.hpp"
 #include "core/errc.hpp"
 #include "core/field_error.hpp"
 #include "core/json_fields.hpp"
@@ -114,6 +115,9 @@ struct Request {
   bool connect_ok = false;
   bool handed_connected = false;  // the slot it was handed came with its connection
   bool health_check = false;      // the gateway's GET /readyz, not a client's request
+  bool bulk = false;              // a lookup of a bulk test: no client, no gateway
+  std::uint32_t bulk_index = 0;   // its place in the bulk test's ids
+  std::uint32_t pool_seen = 0;    // bulk: the pool's leased slots when it asked for one
   bool check_reported = false;    // its result (or its timeout) reached the gateway
   bool cache_reachable = true;
   bool queued = false;         // in the gateway's queue
@@ -165,6 +169,9 @@ class Simulation::Engine {
   std::vector<SecondRecord> take_seconds() { return std::exchange(records_, {}); }
   const std::vector<BreakerTransition>& transitions() const { return transitions_; }
   const load::LoadReport& report() const { return book_.report(); }
+  const SimClock& clock() const { return clock_; }
+  std::vector<BulkLookup> bulk_lookups(std::size_t replica, const std::vector<std::int32_t>& ids,
+                                       std::size_t concurrency);
 
  private:
   // Clients and the gateway.
@@ -201,6 +208,10 @@ class Simulation::Engine {
   void answer_from_memory(std::uint32_t r, std::int64_t at);
   void respond_at(std::uint32_t r, std::int64_t at, int status, AnswerSource source);
   void on_respond(std::uint32_t r);
+
+  // The bulk test's lookups.
+  void start_bulk_lookup();
+  void finish_bulk_lookup(std::uint32_t r);
 
   // The gateway's health checks.
   void start_check(std::size_t replica);
@@ -271,6 +282,15 @@ class Simulation::Engine {
   std::vector<SecondRecord> records_;
   std::vector<BreakerTransition> transitions_;
   std::uint64_t arrivals_ = 0;
+
+  struct BulkRun {
+    std::size_t replica = 0;
+    std::vector<std::int32_t> ids;
+    std::size_t next = 0;  // the next id a worker takes
+    std::size_t done = 0;
+    std::vector<BulkLookup> rows;
+  };
+  std::optional<BulkRun> bulk_;
 };
 
 Simulation::Engine::Engine(const Scenario& scenario)
@@ -567,7 +587,8 @@ void Simulation::Engine::send_to_replica(std::uint32_t r, std::size_t replica) {
   Request& request = requests_[r];
   request.replica = static_cast<std::uint32_t>(replica);
   request.server_done = false;
-  const std::int64_t at = now_ + sample(gateway_overhead_) + sample(service_overhead_);
+  const std::int64_t hop = request.bulk ? 0 : sample(gateway_overhead_);
+  const std::int64_t at = now_ + hop + sample(service_overhead_);
   const chaos::FaultVerdict verdict = replicas_[replica]->chaos.cache_verdict();
   request.redis_fail = verdict.fail;
   if (verdict.latency.count() > 0) {
@@ -621,6 +642,7 @@ void Simulation::Engine::acquire_connection(std::uint32_t r) {
   if (grant.verdict == Replica::Pool::Verdict::exhausted && replica.pool_timeout.count() > 0)
     grant = replica.pool.acquire_or_wait(clock_now, r);
   if (!request.health_check) counts_.acquired(grant.verdict == Replica::Pool::Verdict::wait);
+  if (request.bulk) request.pool_seen = static_cast<std::uint32_t>(replica.pool.counts().active);
   request.wait_started = now_;
   switch (grant.verdict) {
     case Replica::Pool::Verdict::idle:
@@ -637,6 +659,7 @@ void Simulation::Engine::acquire_connection(std::uint32_t r) {
     case Replica::Pool::Verdict::exhausted:
     case Replica::Pool::Verdict::closed:
       if (!request.health_check) replica.controls.breaker().release();
+      request.cause = errc::pool_exhausted;
       respond_at(r, now_, 503, AnswerSource::none);
       return;
     case Replica::Pool::Verdict::unavailable:
@@ -654,6 +677,7 @@ void Simulation::Engine::on_pool_deadline(std::uint32_t r) {
     counts_.waited_for(static_cast<double>(now_ - request.wait_started) * 1e-9);
     replica.controls.breaker().release();
   }
+  request.cause = errc::pool_exhausted;
   respond_at(r, now_, 503, AnswerSource::none);
 }
 
@@ -833,6 +857,11 @@ void Simulation::Engine::on_respond(std::uint32_t r) {
     release_if_done(r);
     return;
   }
+  if (request.bulk) {
+    finish_bulk_lookup(r);
+    release_if_done(r);
+    return;
+  }
   if (!request.client_done) deliver(r, request.status, request.source);
   if (request.holds_gateway) {
     request.holds_gateway = false;
@@ -840,6 +869,46 @@ void Simulation::Engine::on_respond(std::uint32_t r) {
     dispatch_queued(request.replica);
   }
   release_if_done(r);
+}
+
+// The bulk test ---------------------------------------------------------------------------------
+
+std::vector<BulkLookup> Simulation::Engine::bulk_lookups(std::size_t replica,
+                                                         const std::vector<std::int32_t>& ids,
+                                                         std::size_t concurrency) {
+  bulk_.emplace(BulkRun{replica, ids, 0, 0, std::vector<BulkLookup>(ids.size())});
+  for (std::size_t worker = 0; worker < std::max<std::size_t>(concurrency, 1); ++worker)
+    start_bulk_lookup();
+  constexpr std::int64_t kStep = kSecond / 1000;  // short steps: the test ends where it ends
+  while (bulk_->done < bulk_->ids.size()) run_until(now_ + kStep);
+  std::vector<BulkLookup> rows = std::move(bulk_->rows);
+  bulk_.reset();
+  return rows;
+}
+
+void Simulation::Engine::start_bulk_lookup() {
+  if (bulk_->next >= bulk_->ids.size()) return;
+  const std::uint32_t r = allocate();
+  Request& request = requests_[r];
+  request.bulk = true;
+  request.bulk_index = static_cast<std::uint32_t>(bulk_->next);
+  request.client_done = true;  // nobody but the bulk test waits for it
+  request.due = now_;
+  request.sent = now_;
+  request.id = static_cast<std::uint64_t>(bulk_->ids[bulk_->next++]);
+  send_to_replica(r, bulk_->replica);
+}
+
+void Simulation::Engine::finish_bulk_lookup(std::uint32_t r) {
+  const Request& request = requests_[r];
+  BulkLookup& row = bulk_->rows[request.bulk_index];
+  row.status = request.status;
+  row.source = source_name(request.source);
+  row.latency_s = static_cast<double>(now_ - request.due) * 1e-9;
+  if (request.status >= 400) row.error = catalog::error_status(request.cause).error;
+  row.pool_active = request.pool_seen;
+  ++bulk_->done;
+  start_bulk_lookup();
 }
 
 // The gateway's health checks ----------------------------------------------------------------
@@ -1088,6 +1157,28 @@ std::size_t Simulation::cache_size() const {
 std::uint64_t Simulation::requests() const {
   return engine_->arrivals();
 }
+chaos::ChaosState& Simulation::chaos_state(std::size_t replica) {
+  return engine_->replica(replica).chaos;
+}
+
+std::size_t Simulation::db_in_flight(std::size_t replica) const {
+  return engine_->replica(replica).queries_in_flight;
+}
+
+std::size_t Simulation::stale_copies(std::size_t replica) const {
+  return engine_->replica(replica).stale_copies.size();
+}
+
+const Clock& Simulation::clock() const {
+  return engine_->clock();
+}
+
+std::vector<BulkLookup> Simulation::bulk_lookups(std::size_t replica,
+                                                 const std::vector<std::int32_t>& ids,
+                                                 std::size_t concurrency) {
+  return engine_->bulk_lookups(replica, ids, concurrency);
+}
+
 std::vector<SecondRecord> Simulation::take_seconds() {
   return engine_->take_seconds();
 }

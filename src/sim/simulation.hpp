@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "chaos/chaos_settings.hpp"
+#include "chaos/chaos_state.hpp"
+#include "core/clock.hpp"
 #include "postgres/pool.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "resilience/resilience_settings.hpp"
@@ -25,6 +27,15 @@
 #include "sim/sim_record.hpp"
 
 namespace srelab::sim {
+
+// One lookup of a bulk test (GET /products/bulk/test) as the twin ran it.
+struct BulkLookup {
+  int status = 0;
+  std::string source;  // empty on failure
+  double latency_s = 0;
+  std::string error;            // the short error of a failed lookup ("Pool Exhausted")
+  std::size_t pool_active = 0;  // the pool's leased connections when it asked for one
+};
 
 class Simulation {
  public:
@@ -54,6 +65,18 @@ class Simulation {
   resilience::ResilienceSettings resilience(std::size_t replica) const;
   postgres::PoolCounts pool(std::size_t replica) const;
   std::size_t cache_size() const;  // fresh copies in the shared Redis
+  // What GET /chaos and GET /resilience show of a replica (catalog/admin_documents.hpp).
+  chaos::ChaosState& chaos_state(std::size_t replica);
+  std::size_t db_in_flight(std::size_t replica) const;
+  std::size_t stale_copies(std::size_t replica) const;
+  const Clock& clock() const;
+
+  // The bulk test on `replica`: the ids looked up through the service's path (no gateway),
+  // `concurrency` at a time, each worker taking the next id when its lookup ends, as
+  // catalog::run_bulk_test does; runs the simulation until the last one is answered (the
+  // clients' traffic goes on meanwhile). One entry per id, in order.
+  std::vector<BulkLookup> bulk_lookups(std::size_t replica, const std::vector<std::int32_t>& ids,
+                                       std::size_t concurrency);
   std::uint64_t requests() const;  // arrivals so far
 
   // The seconds closed since the last call, each with the cumulative latency histogram.

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The twin against the lab. Every shipped experiment (or those named) runs on a private lab
+# (`sre-lab up`: Postgres, Redis, the gateway, the service), then on the twin calibrated from
+# that very run (`sre-lab simulate calibrate`), and `sre-lab simulate validate` compares the two
+# phase by phase. Prints one line per experiment (verdicts, within target or not) and leaves
+# each comparison in OUT/<experiment>/validation.md beside both journals. Loopback only; stops
+# what it started.
+#   bench/sim_validate.sh [--quick] [--out DIR] [EXPERIMENT...]
+# --quick runs the shortened forms the integration tests use (minutes instead of ~15).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+binary="$root/build/release/src/cli/sre-lab"
+source "$root/bench/lib.sh"
+
+quick=""
+out="sim-validate-$(date -u +%Y%m%d-%H%M%S)"
+experiments=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --out) [ $# -ge 2 ] || { echo "bench: --out needs a directory" >&2; exit 2; }; out="$2"; shift ;;
+    --out=*) out="${1#--out=}" ;;
+    -*) echo "bench: unknown option '$1' (--quick, --out DIR)" >&2; exit 2 ;;
+    *) experiments+=("$1") ;;
+  esac
+  shift
+done
+[ -x "$binary" ] || { echo "bench: build first (./lab build)" >&2; exit 2; }
+if [ ${#experiments[@]} -eq 0 ]; then
+  mapfile -t experiments < <("$binary" experiment list | awk 'NF {print $1}')
+fi
+
+# The shortened forms: the phases cut as tests/integration/test_cli_experiments.cpp cuts them.
+quick_vars() {  # EXPERIMENT
+  case "$1" in
+    part1-db-latency) echo "--var=warmup_s=8 --var=baseline_s=10 --var=injection_s=16 --var=recovery_s=24 --var=settle_s=16" ;;
+    part3-circuit-breaker|with-vs-without-protection)
+      echo "--var=warmup_s=10 --var=baseline_s=4 --var=injection_s=6 --var=recovery_s=16 --var=settle_s=12" ;;
+    part4-pool-exhaustion) echo "--var=latency_s=2 --var=min_wait_s=1.6 --var=injection_s=10 --var=recovery_s=4" ;;
+    part4-graceful-degradation)
+      echo "--var=warmup_s=10 --var=baseline_s=4 --var=injection_s=10 --var=recovery_s=6 --var=settle_s=2" ;;
+    part4-memory-leak) echo "--var=baseline_s=5 --var=injection_s=6 --var=recovery_s=2" ;;
+  esac
+}
+
+make_state
+port="${BENCH_PORT:-18000}"
+gateway_port="${BENCH_GATEWAY_PORT:-18080}"
+SRE_LAB_TRACING=off "$binary" up --state-dir "$state/lab" --port "$port" \
+  --gateway-port "$gateway_port" --pg-port "${BENCH_PG_PORT:-55442}" \
+  --redis-port "${BENCH_REDIS_PORT:-56389}" >"$state/up.log" 2>&1 &
+pids+=($!)
+wait_ready "$port"
+wait_ready "$gateway_port"
+mkdir -p "$out"
+urls=("--var=service_url=http://127.0.0.1:$port" "--var=load_url=http://127.0.0.1:$gateway_port")
+
+printf '%-28s %-10s %-10s %s\n' experiment lab twin comparison
+failed=0
+for name in "${experiments[@]}"; do
+  dir="$out/$name"
+  mkdir -p "$dir"
+  # shellcheck disable=SC2046 # the vars are words on purpose
+  vars=($([ -n "$quick" ] && quick_vars "$name" || true))
+  "$binary" experiment run "$name" "${urls[@]}" "${vars[@]}" --out "$dir/lab" --quiet \
+    >"$dir/lab.log" 2>&1 || true
+  real="$dir/lab/journal.json"
+  twin="$dir/twin/journal.json"
+  if [ ! -f "$real" ]; then
+    # An experiment with variants leaves one journal per variant: the first is compared.
+    real="$(find "$dir/lab" -name journal.json | sort | head -1)"
+  fi
+  if [ -z "$real" ] || [ ! -f "$real" ]; then
+    printf '%-28s %s\n' "$name" "no journal from the lab (see $dir/lab.log)"; failed=1; continue
+  fi
+  "$binary" simulate calibrate "$real" --out "$dir/calibration.json" >"$dir/calibrate.log" 2>&1 || {
+    printf '%-28s %s\n' "$name" "calibration failed (see $dir/calibrate.log)"; failed=1; continue
+  }
+  "$binary" experiment run "$name" --target sim --calibration "$dir/calibration.json" \
+    "${vars[@]}" --out "$dir/twin" --quiet >"$dir/twin.log" 2>&1 || true
+  [ -f "$twin" ] || twin="$(find "$dir/twin" -name journal.json | sort | head -1)"
+  if "$binary" simulate validate "$real" "$twin" --out "$dir/validation.md" >"$dir/validate.log" 2>&1; then
+    verdict="within target"
+  else
+    verdict="OUTSIDE target (see $dir/validation.md)"; failed=1
+  fi
+  lab_verdict="$(grep -o '"verdict": *"[a-z]*"' "$real" | head -1 | grep -o '[a-z]*"$' | tr -d '"')"
+  twin_verdict="$(grep -o '"verdict": *"[a-z]*"' "$twin" | head -1 | grep -o '[a-z]*"$' | tr -d '"')"
+  printf '%-28s %-10s %-10s %s\n' "$name" "${lab_verdict:-?}" "${twin_verdict:-?}" "$verdict"
+done
+echo "comparisons: $out/*/validation.md"
+exit "$failed"

@@ -1,0 +1,330 @@
+#include "sim/sim_target.hpp"
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <cmath>
+#include <limits>
+
+#include "catalog/bulk_test.hpp"
+#include "chaos/chaos_settings.hpp"
+#include "core/json_fields.hpp"
+#include "core/json_string.hpp"
+#include "experiment/http_exchange.hpp"
+#include "http/responses.hpp"
+#include "resilience/resilience_settings.hpp"
+
+namespace srelab::sim {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::size_t kMebibyte = std::size_t{1} << 20;
+constexpr std::size_t kLeakCap = std::size_t{1} << 30;  // ChaosControlsSettings' default
+// The resident memory a replica shows before any leak: what `up` measured for the service at
+// rest (docs/simulation.md); only the leak moves it in the twin.
+constexpr double kRestingResidentBytes = 40.0 * kMebibyte;
+
+experiment::HttpAnswer answer_of(const http::Response& response) {
+  experiment::HttpAnswer answer;
+  answer.status = static_cast<int>(response.result_int());
+  answer.body = response.body();
+  answer.content_type = "application/json";
+  return answer;
+}
+
+experiment::HttpAnswer json_ok(const boost::json::object& body) {
+  return answer_of(http::json_response(http::Status::ok, to_json_text(body)));
+}
+
+experiment::HttpAnswer not_found(std::string_view method, std::string_view path) {
+  return answer_of(http::json_error(
+      http::Status::not_found, "Not Found",
+      std::string(method) + " " + std::string(path) + " is not something the twin answers"));
+}
+
+// The chart's breaker code (console/metric_timeline.cpp): 0 closed, 1 half-open, 2 open.
+double chart_state(resilience::BreakerState state) {
+  using resilience::BreakerState;
+  switch (state) {
+    case BreakerState::half_open:
+      return 1;
+    case BreakerState::open:
+    case BreakerState::forced_open:
+      return 2;
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+SimTarget::SimTarget(const Scenario& scenario, double epoch_ms)
+    : sim_([&] {
+        Scenario driven = scenario;  // the experiment drives traffic and faults
+        driven.traffic.clear();
+        driven.faults.clear();
+        return driven;
+      }()),
+      epoch_ms_(epoch_ms),
+      pool_size_(scenario.replica.pool_size),
+      bulk_seed_(scenario.seed ^ 0x9e3779b97f4a7c15ULL) {}
+
+double SimTarget::wall_ms() const {
+  return epoch_ms_ + sim_.now_s() * 1000;
+}
+
+bool SimTarget::sleep(double seconds, std::stop_token stop) {
+  if (stop.stop_requested()) return false;
+  if (seconds > 0) advance_to(sim_.now_s() + seconds);
+  return !stop.stop_requested();
+}
+
+void SimTarget::advance_to(double t_s) {
+  sim_.run_until(t_s);
+  file_seconds();
+}
+
+// Each closed second: a point of the timeline, and a second of the running load.
+void SimTarget::file_seconds() {
+  for (SecondRecord& record : sim_.take_seconds()) {
+    const SimSecond& second = record.second;
+    const load::SecondPoint& point = second.point;
+    const double end_s = point.elapsed_s;
+    if (record.replaces_last && !timeline_.time_ms.empty()) {
+      timeline_.time_ms.pop_back();
+      for (auto& [key, values] : timeline_.values) values.pop_back();
+    }
+    auto put = [this](const char* key, double value) { timeline_.values[key].push_back(value); };
+    const double answered = static_cast<double>(point.tally.answered);
+    double failed = 0;
+    for (const auto& [status, count] : point.tally.statuses)
+      if (status >= 500) failed += static_cast<double>(count);
+    const auto fallbacks = point.tally.sources.find("fallback_emergency");
+    timeline_.time_ms.push_back(epoch_ms_ + end_s * 1000);
+    put("requests_per_second", point.rate());
+    put("error_rate", answered > 0 ? failed / answered : kNaN);
+    put("latency_p50", point.latency.p50);
+    put("latency_p95", point.latency.p95);
+    put("latency_p99", point.latency.p99);
+    put("cache_hit_rate", second.cache_lookups > 0 ? second.cache_hit_rate : kNaN);
+    put("db_query_p95", kNaN);
+    put("pool_active", static_cast<double>(second.pool_active));
+    put("pool_waiting", static_cast<double>(second.pool_waiting));
+    put("pool_size", static_cast<double>(pool_size_ * sim_.replicas()));
+    put("breaker_state", chart_state(sim_.breaker(0).state));
+    put("fallbacks_per_second",
+        fallbacks == point.tally.sources.end()
+            ? 0
+            : static_cast<double>(fallbacks->second) / std::max(point.span_s, 1e-9));
+    put("memory_leak_bytes", static_cast<double>(leak_.bytes));
+    put("resident_memory_bytes", kRestingResidentBytes + static_cast<double>(leak_.bytes));
+
+    if (!load_ || end_s <= load_->start_s) continue;
+    load::SecondPoint ours = point;
+    ours.elapsed_s = end_s - load_->start_s;
+    const load::SecondPoint* filed =
+        load_->report.add(ours.elapsed_s, ours.tally, record.cumulative);
+    if (load_->book && filed) load_->book->add(*filed, record.cumulative);
+  }
+}
+
+experiment::Timeline SimTarget::timeline(double since_ms) {
+  experiment::Timeline cut;
+  for (std::size_t i = 0; i < timeline_.time_ms.size(); ++i) {
+    if (timeline_.time_ms[i] < since_ms) continue;
+    cut.time_ms.push_back(timeline_.time_ms[i]);
+    for (const auto& [key, values] : timeline_.values) cut.values[key].push_back(values[i]);
+  }
+  return cut;
+}
+
+void SimTarget::start_traffic(const load::LoadPlan& plan, experiment::PhaseBook* book) {
+  // Start on a whole simulated second, where the twin closes its records, so every second of
+  // the load is a whole second of the twin.
+  advance_to(std::ceil(sim_.now_s()));
+  file_seconds();
+  load_.emplace(Load{book, sim_.now_s(), load::ReportBook(plan)});
+  TrafficSegment traffic;
+  traffic.rate = plan.rate.value_or(0);
+  traffic.ids = plan.ids;
+  sim_.set_traffic(traffic);
+}
+
+load::LoadReport SimTarget::stop_traffic() {
+  TrafficSegment none;
+  none.rate = 0;
+  sim_.set_traffic(none);
+  // Requests still in flight finish within the client's timeout; their answers belong to the
+  // run, as the load generator waits for them too.
+  advance_to(std::ceil(sim_.now_s()));
+  load::LoadReport report = std::move(load_->report.report());
+  report.elapsed_s = sim_.now_s() - load_->start_s;
+  load_.reset();
+  return report;
+}
+
+void SimTarget::start_load(const load::LoadPlan& plan, experiment::PhaseBook& book) {
+  start_traffic(plan, &book);
+}
+
+load::LoadReport SimTarget::stop_load() {
+  if (!load_) return {};
+  return stop_traffic();
+}
+
+load::LoadReport SimTarget::run_load(const load::LoadPlan& plan, std::stop_token stop) {
+  if (load_) {
+    load::LoadReport refused;
+    refused.plan = plan;
+    refused.error = "the twin runs one load at a time, and the experiment's own load is running";
+    return refused;
+  }
+  if (!plan.open_loop()) {
+    load::LoadReport refused;
+    refused.plan = plan;
+    refused.error = "the twin runs open-loop loads only (give a rate)";
+    return refused;
+  }
+  start_traffic(plan, nullptr);
+  const double end_s = sim_.now_s() + std::chrono::duration<double>(plan.duration).count();
+  while (sim_.now_s() < end_s && !stop.stop_requested())
+    advance_to(std::min(end_s, sim_.now_s() + 1));
+  load::LoadReport report = stop_traffic();
+  report.stopped = stop.stop_requested();
+  return report;
+}
+
+experiment::HttpAnswer SimTarget::send(const std::string& method, const std::string& url,
+                                       const std::map<std::string, std::string>&, std::string body,
+                                       double) {
+  const auto parsed = experiment::parse_http_url(url);
+  if (!parsed) {
+    experiment::HttpAnswer answer;
+    answer.error = "not an http:// URL: " + url;
+    return answer;
+  }
+  return admin_call(method, parsed->target, body);
+}
+
+boost::json::value SimTarget::get_json(std::string_view path, std::string& error) {
+  const experiment::HttpAnswer answer = admin_call("GET", path, {});
+  if (answer.status != 200) {
+    error = "GET " + std::string(path) + " answered " + std::to_string(answer.status);
+    return nullptr;
+  }
+  return boost::json::parse(answer.body);
+}
+
+experiment::HttpAnswer SimTarget::admin_call(const std::string& method, std::string_view target,
+                                             const std::string& body) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  const std::string_view query =
+      path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view{};
+  const bool get = method == "GET", post = method == "POST";
+  auto fault = [this](FaultEvent::Kind kind, std::string text = {}) {
+    FaultEvent event;
+    event.kind = kind;
+    event.body = std::move(text);
+    sim_.apply(event);
+  };
+
+  if (get && path == "/chaos") return json_ok(chaos_document());
+  if (get && path == "/resilience") return json_ok(resilience_document());
+  if (get && (path == "/healthz" || path == "/readyz"))
+    return json_ok(boost::json::object{{"status", "ok"}});
+  if (get && path == "/products/bulk/test") return bulk_test(query);
+  if (post && path == "/chaos/configure") {
+    FieldError error;  // checked first, for the service's own 4xx answer
+    if (!chaos::merge_chaos_settings(sim_.chaos(0), body, error))
+      return answer_of(http::field_error(error));
+    fault(FaultEvent::Kind::chaos, body);
+    return json_ok(chaos_document());
+  }
+  if (post && path == "/chaos/reset") {
+    fault(FaultEvent::Kind::chaos_reset);
+    return json_ok(chaos_document());
+  }
+  if (post && path == "/chaos/clear_cache") {
+    FieldError error;
+    auto object = parse_json_object(body, error);
+    if (!object) return answer_of(http::field_error(error));
+    JsonFields fields(*object, {"include_stale"});
+    bool include_stale = false;
+    if (!fields.boolean("include_stale", include_stale))
+      return answer_of(http::field_error(*fields.error()));
+    const std::size_t removed = sim_.cache_size();
+    fault(FaultEvent::Kind::clear_cache, body);
+    return json_ok(boost::json::object{{"removed", removed},
+                                       {"include_stale", include_stale},
+                                       {"stale_copies_removed_in_process", 0}});
+  }
+  if (path == "/chaos/leak" && (post || method == "DELETE")) {
+    if (!post) {
+      const std::size_t freed = std::exchange(leak_.bytes, 0);
+      return json_ok(boost::json::object{{"freed_mb", freed / kMebibyte}, {"size_mb", 0}});
+    }
+    FieldError error;
+    auto object = parse_json_object(body, error);
+    if (!object) return answer_of(http::field_error(error));
+    JsonFields fields(*object, {"mb"});
+    int mb = 10;
+    if (!fields.integer("mb", 1, 256, mb)) return answer_of(http::field_error(*fields.error()));
+    const std::size_t added = static_cast<std::size_t>(mb) * kMebibyte;
+    if (leak_.bytes + added > kLeakCap)
+      return answer_of(http::json_error(http::Status::conflict, "Leak Cap Reached",
+                                        "adding " + std::to_string(mb) + " MB would pass the cap"));
+    leak_.bytes += added;
+    return json_ok(boost::json::object{
+        {"added_mb", mb}, {"size_mb", leak_.bytes / kMebibyte}, {"cap_mb", kLeakCap / kMebibyte}});
+  }
+  if (post && path == "/resilience/configure") {
+    FieldError error;
+    if (!resilience::merge_resilience_settings(sim_.resilience(0), body, error))
+      return answer_of(http::field_error(error));
+    fault(FaultEvent::Kind::resilience, body);
+    return json_ok(resilience_document());
+  }
+  if (post && path == "/resilience/reset") {
+    fault(FaultEvent::Kind::resilience_reset);
+    return json_ok(resilience_document());
+  }
+  return not_found(method, path);
+}
+
+experiment::HttpAnswer SimTarget::bulk_test(std::string_view query) {
+  FieldError error;
+  const auto params = catalog::parse_bulk_params(query, error);
+  if (!params) return answer_of(http::field_error(error));
+  const std::uint64_t seed = params->seed.value_or(bulk_seed_++);
+  const std::vector<std::int32_t> ids = catalog::bulk_ids(*params, seed);
+  catalog::BulkRunFacts facts;
+  facts.pool_size = pool_size_;
+  facts.breaker_before = resilience::to_string(sim_.breaker(0).state);
+  const double started_s = sim_.now_s();
+  const std::vector<BulkLookup> lookups =
+      sim_.bulk_lookups(0, ids, static_cast<std::size_t>(params->concurrency));
+  file_seconds();
+  std::vector<catalog::BulkRow> rows;
+  for (std::size_t i = 0; i < lookups.size(); ++i) {
+    const BulkLookup& lookup = lookups[i];
+    rows.push_back({static_cast<int>(i), ids[i], lookup.status, lookup.source,
+                    lookup.latency_s * 1000, lookup.error});
+    facts.pool_high_water = std::max(facts.pool_high_water, lookup.pool_active);
+  }
+  facts.breaker_after = resilience::to_string(sim_.breaker(0).state);
+  facts.duration_ms = (sim_.now_s() - started_s) * 1000;
+  return answer_of(http::json_response(http::Status::ok,
+                                       catalog::render_bulk_answer(*params, seed, rows, facts)));
+}
+
+boost::json::object SimTarget::chaos_document() {
+  return catalog::chaos_document(sim_.chaos_state(0), {leak_.bytes, kLeakCap}, sim_.db_in_flight(0),
+                                 sim_.clock());
+}
+
+boost::json::object SimTarget::resilience_document() {
+  return catalog::resilience_document(sim_.breaker(0), sim_.resilience(0), sim_.pool(0),
+                                      sim_.stale_copies(0), sim_.clock());
+}
+
+}  // namespace srelab::sim
