@@ -40,6 +40,13 @@ std::string milliseconds(double seconds) {
   return text.str();
 }
 
+void distribution_line(std::ostream& out, const char* name, const Distribution& distribution) {
+  out << "    " << name << ": median " << milliseconds(distribution.quantile(0.5)) << ", p95 "
+      << milliseconds(distribution.quantile(0.95)) << "\n";
+}
+
+}  // namespace
+
 std::string fault_text(const FaultEvent& fault) {
   switch (fault.kind) {
     case FaultEvent::Kind::chaos:
@@ -55,13 +62,6 @@ std::string fault_text(const FaultEvent& fault) {
   }
   return "";
 }
-
-void distribution_line(std::ostream& out, const char* name, const Distribution& distribution) {
-  out << "    " << name << ": median " << milliseconds(distribution.quantile(0.5)) << ", p95 "
-      << milliseconds(distribution.quantile(0.95)) << "\n";
-}
-
-}  // namespace
 
 std::string scenario_summary(const Scenario& scenario) {
   std::ostringstream out;

@@ -10,4 +10,7 @@ namespace srelab::sim {
 
 std::string scenario_summary(const Scenario& scenario);
 
+// "chaos {\"db_latency\":2}", "clear_cache", ...: what a fault does, in one line.
+std::string fault_text(const FaultEvent& fault);
+
 }  // namespace srelab::sim

@@ -12,18 +12,14 @@
 #include "experiment/http_exchange.hpp"
 #include "http/responses.hpp"
 #include "resilience/resilience_settings.hpp"
+#include "sim/twin_timeline.hpp"
 
 namespace srelab::sim {
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::size_t kMebibyte = std::size_t{1} << 20;
 constexpr std::size_t kLeakCap = std::size_t{1} << 30;  // ChaosControlsSettings' default
-// The resident memory a replica shows before any leak: what `up` measured for the service at
-// rest (docs/simulation.md); only the leak moves it in the twin.
-constexpr double kRestingResidentBytes = 40.0 * kMebibyte;
-
 experiment::HttpAnswer answer_of(const http::Response& response) {
   experiment::HttpAnswer answer;
   answer.status = static_cast<int>(response.result_int());
@@ -40,20 +36,6 @@ experiment::HttpAnswer not_found(std::string_view method, std::string_view path)
   return answer_of(http::json_error(
       http::Status::not_found, "Not Found",
       std::string(method) + " " + std::string(path) + " is not something the twin answers"));
-}
-
-// The chart's breaker code (console/metric_timeline.cpp): 0 closed, 1 half-open, 2 open.
-double chart_state(resilience::BreakerState state) {
-  using resilience::BreakerState;
-  switch (state) {
-    case BreakerState::half_open:
-      return 1;
-    case BreakerState::open:
-    case BreakerState::forced_open:
-      return 2;
-    default:
-      return 0;
-  }
 }
 
 }  // namespace
@@ -90,34 +72,11 @@ void SimTarget::file_seconds() {
     const SimSecond& second = record.second;
     const load::SecondPoint& point = second.point;
     const double end_s = point.elapsed_s;
-    if (record.replaces_last && !timeline_.time_ms.empty()) {
-      timeline_.time_ms.pop_back();
-      for (auto& [key, values] : timeline_.values) values.pop_back();
-    }
-    auto put = [this](const char* key, double value) { timeline_.values[key].push_back(value); };
-    const double answered = static_cast<double>(point.tally.answered);
-    double failed = 0;
-    for (const auto& [status, count] : point.tally.statuses)
-      if (status >= 500) failed += static_cast<double>(count);
-    const auto fallbacks = point.tally.sources.find("fallback_emergency");
-    timeline_.time_ms.push_back(epoch_ms_ + end_s * 1000);
-    put("requests_per_second", point.rate());
-    put("error_rate", answered > 0 ? failed / answered : kNaN);
-    put("latency_p50", point.latency.p50);
-    put("latency_p95", point.latency.p95);
-    put("latency_p99", point.latency.p99);
-    put("cache_hit_rate", second.cache_lookups > 0 ? second.cache_hit_rate : kNaN);
-    put("db_query_p95", kNaN);
-    put("pool_active", static_cast<double>(second.pool_active));
-    put("pool_waiting", static_cast<double>(second.pool_waiting));
-    put("pool_size", static_cast<double>(pool_size_ * sim_.replicas()));
-    put("breaker_state", chart_state(sim_.breaker(0).state));
-    put("fallbacks_per_second",
-        fallbacks == point.tally.sources.end()
-            ? 0
-            : static_cast<double>(fallbacks->second) / std::max(point.span_s, 1e-9));
-    put("memory_leak_bytes", static_cast<double>(leak_.bytes));
-    put("resident_memory_bytes", kRestingResidentBytes + static_cast<double>(leak_.bytes));
+    add_timeline_point(
+        timeline_, second,
+        {epoch_ms_, pool_size_ * sim_.replicas(), breaker_chart_state(sim_.breaker(0).state),
+         static_cast<double>(leak_.bytes)},
+        record.replaces_last);
 
     if (!load_ || end_s <= load_->start_s) continue;
     load::SecondPoint ours = point;

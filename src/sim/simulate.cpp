@@ -28,7 +28,8 @@ std::vector<Change> changes_of(const Scenario& scenario) {
 
 }  // namespace
 
-SimulationResult simulate(const Scenario& scenario) {
+SimulationResult simulate(const Scenario& scenario,
+                          const std::function<void(const SecondRecord&)>& on_second) {
   Simulation simulation(scenario);
   SimulationResult result;
   const std::vector<Change> changes = changes_of(scenario);
@@ -46,6 +47,7 @@ SimulationResult simulate(const Scenario& scenario) {
     simulation.run_until(until);
     if (until < second) simulation.flush();
     for (SecondRecord& record : simulation.take_seconds()) {
+      if (on_second) on_second(record);
       if (record.replaces_last && !result.seconds.empty()) result.seconds.pop_back();
       result.seconds.push_back(std::move(record.second));
     }

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -90,6 +91,8 @@ class Simulation {
 };
 
 // The whole scenario: its traffic segments and faults at their times, to duration_s.
-SimulationResult simulate(const Scenario& scenario);
+// `on_second`, when given, sees every record as it is taken (with its cumulative histogram).
+SimulationResult simulate(const Scenario& scenario,
+                          const std::function<void(const SecondRecord&)>& on_second = {});
 
 }  // namespace srelab::sim
