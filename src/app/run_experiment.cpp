@@ -23,6 +23,7 @@
 #include "experiment/report_markdown.hpp"
 #include "experiment/report_text.hpp"
 #include "experiment/runner.hpp"
+#include "sim/scenario_file.hpp"
 #include "sim/sim_target.hpp"
 
 namespace srelab::app {
@@ -244,14 +245,10 @@ std::optional<sim::Scenario> twin_of(OptionValues& values) {
   sim::Scenario scenario;
   scenario.name = "experiment twin";
   if (calibration) {
-    std::ifstream file(*calibration);
-    std::stringstream text;
-    text << file.rdbuf();
     std::string error;
-    auto parsed = file ? sim::parse_calibration(text.str(), error) : std::nullopt;
+    auto parsed = sim::read_calibration_file(*calibration, error);
     if (!parsed) {
-      values.fail_with("--calibration " + *calibration + ": " +
-                       (file ? error : std::string("cannot be read")));
+      values.fail_with("--calibration " + error);
       return std::nullopt;
     }
     scenario.calibration = std::move(*parsed);

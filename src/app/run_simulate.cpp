@@ -10,6 +10,8 @@
 
 #include "app/commands.hpp"
 #include "app/simulate_options.hpp"
+#include "experiment/report_markdown.hpp"
+#include "experiment/twin_validation.hpp"
 #include "load/flag_values.hpp"
 #include "sim/calibration_fit.hpp"
 #include "sim/scenario_file.hpp"
@@ -28,17 +30,17 @@ int failure(const std::string& line) {
   return 2;
 }
 
-// The flags of `simulate calibrate`: --out only.
-std::optional<std::string> calibrate_flag_error(const OptionValues& values) {
+// The flags of `simulate calibrate` and `simulate validate`: --out only.
+std::optional<std::string> out_only_flag_error(const OptionValues& values, const char* verb) {
   for (const char* flag : {"seed", "duration", "calibration", "check"})
     if (values.is_set(flag))
-      return "--" + std::string(flag) + " is not an option of 'simulate calibrate' (only --out)";
+      return "--" + std::string(flag) + " is not an option of 'simulate " + verb + "' (only --out)";
   return std::nullopt;
 }
 
 int run_calibrate(const std::vector<std::string>& words, OptionValues& values) {
   if (words.size() != 2) return usage_error("calibrate takes one journal.json");
-  if (auto error = calibrate_flag_error(values)) return usage_error(*error);
+  if (auto error = out_only_flag_error(values, "calibrate")) return usage_error(*error);
   const std::string& file = words[1];
   const auto text = sim::read_text_file(file);
   if (!text) return failure(file + ": cannot read the file");
@@ -68,6 +70,34 @@ int run_calibrate(const std::vector<std::string>& words, OptionValues& values) {
   return 0;
 }
 
+// `simulate validate LAB_JOURNAL TWIN_JOURNAL`: the twin's run beside the lab's, phase by phase
+// (experiment/twin_validation.hpp). Exit 0 within the twin's target, 1 outside it.
+int run_validate(const std::vector<std::string>& words, OptionValues& values) {
+  if (words.size() != 3)
+    return usage_error("validate takes the lab's journal.json, then the twin's");
+  if (auto error = out_only_flag_error(values, "validate")) return usage_error(*error);
+  boost::json::value journals[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string& file = words[1 + i];
+    const auto text = sim::read_text_file(file);
+    if (!text) return failure(file + ": cannot read the file");
+    boost::system::error_code code;
+    journals[i] = boost::json::parse(*text, code);
+    if (code) return failure(file + ": not JSON (" + code.message() + ")");
+  }
+  const std::string report = experiment::render_twin_validation_markdown(journals[0], journals[1]);
+  std::fputs(report.c_str(), stdout);
+  if (const std::string out = values.text("out", ""); !out.empty()) {
+    std::ofstream file_out(out, std::ios::binary | std::ios::trunc);
+    file_out << report;
+    file_out.close();
+    if (!file_out) return failure("cannot write " + out);
+  }
+  const auto validation = experiment::validate_twin(experiment::read_journal(journals[0]),
+                                                    experiment::read_journal(journals[1]));
+  return validation.within() ? 0 : 1;
+}
+
 // The command line's overrides of the file: a seed, a duration, a calibration file.
 bool apply_overrides(OptionValues& values, sim::Scenario& scenario) {
   if (values.is_set("seed"))
@@ -94,6 +124,7 @@ bool apply_overrides(OptionValues& values, sim::Scenario& scenario) {
 int run_simulate(const std::vector<std::string>& words, OptionValues& values) {
   if (words.empty()) return usage_error("a scenario file is required");
   if (words[0] == "calibrate") return run_calibrate(words, values);
+  if (words[0] == "validate") return run_validate(words, values);
   if (words.size() > 1) return usage_error("one scenario file at a time, got '" + words[1] + "'");
 
   SimulateOptions options;

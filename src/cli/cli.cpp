@@ -62,8 +62,12 @@ constexpr std::string_view simulate_summary =
     "  sre-lab simulate calibrate JOURNAL [--out FILE]\n"
     "                                              fit the twin's service times from a real\n"
     "                                              run's journal.json (sre-lab experiment run)\n"
+    "  sre-lab simulate validate LAB_JOURNAL TWIN_JOURNAL [--out FILE]\n"
+    "                                              an experiment's run on the lab beside the same\n"
+    "                                              run on the twin (experiment run --target sim)\n"
     "\n"
-    "Exit code: 0 done, 2 a bad option, scenario file or journal.\n"
+    "Exit code: 0 done (validate: within the twin's target), 1 validate: outside it, 2 a bad\n"
+    "option, scenario file or journal.\n"
     "Example: sre-lab simulate scenarios/slow-replica.yaml --seed 7 --duration 2m";
 
 constexpr const char* top_usage =
@@ -162,7 +166,7 @@ std::string usage(std::string_view command, std::string_view summary,
                   std::span<const app::OptionSpec> options) {
   std::string out = "usage: sre-lab " + std::string(command) +
                     (command == "experiment" ? " list|validate|run ..."
-                     : command == "simulate" ? " FILE | calibrate JOURNAL"
+                     : command == "simulate" ? " FILE | calibrate JOURNAL | validate LAB TWIN"
                                              : "") +
                     " [options]\n\n";
   out += summary;

@@ -140,7 +140,7 @@ TEST_F(SimExperimentsTest, BadTwinFlagsExitTwo) {
   const Outcome missing =
       experiment({"run", "part4-memory-leak", "--target=sim", "--calibration=/no/such/file"});
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_NE(missing.output.find("--calibration /no/such/file: cannot be read"), std::string::npos)
+  EXPECT_NE(missing.output.find("--calibration /no/such/file: cannot read the calibration file"), std::string::npos)
       << missing.output;
 
   const fs::path bad = dir_ / "bad-calibration.json";
