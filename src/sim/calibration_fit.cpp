@@ -73,8 +73,29 @@ std::optional<Distribution> fit_series(const QuietWindow& window, const std::str
   return Distribution::lognormal(std::max(median50, kMinSeconds), std::max(median95, median50));
 }
 
-// What the gateway adds: its quantile minus the service's, second by second.
+// What lies between the client and the service (the gateway's hop, loopback, the client's own
+// work): the client's quantile minus the service's, each the median over the phase's seconds.
+// The validation compares what the client saw, so this is the figure the twin must add; the
+// gateway's own log counts whole milliseconds and leaves the rest out.
+std::optional<Distribution> fit_client_hop(const QuietWindow& window) {
+  std::vector<double> client50, client95;
+  for (const auto& point : window.view.load) {
+    if (point.phase != window.phase->name) continue;
+    if (std::isfinite(point.p50)) client50.push_back(point.p50);
+    if (std::isfinite(point.p95)) client95.push_back(point.p95);
+  }
+  const double service50 = median(window.values("latency_p50"));
+  const double service95 = median(window.values("latency_p95"));
+  if (client50.empty() || client95.empty() || !std::isfinite(service50) ||
+      !std::isfinite(service95))
+    return std::nullopt;
+  const double m = std::max(median(client50) - service50, kMinSeconds);
+  return Distribution::lognormal(m, std::max(median(client95) - service95, m));
+}
+
+// What the gateway adds by its own log: its quantile minus the service's, second by second.
 std::optional<Distribution> fit_gateway(const QuietWindow& window) {
+  if (auto hop = fit_client_hop(window)) return hop;
   const auto* gateway50 = window.view.timeline("gateway_latency_p50");
   const auto* gateway95 = window.view.timeline("gateway_latency_p95");
   const auto* service50 = window.view.timeline("latency_p50");

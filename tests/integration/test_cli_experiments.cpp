@@ -129,6 +129,21 @@ class LabFixture : public ::testing::Test {
     return outcome;
   }
 
+  // Runs `sre-lab <args>` to the end (no lab URLs added).
+  static Outcome sre_lab(const std::vector<std::string>& args) {
+    lab::SpawnOptions options;
+    options.argv = {SRE_LAB_BINARY};
+    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    options.log_file = dir_ / ("command-" + std::to_string(++last_command_) + ".log");
+    auto process = lab::Process::spawn(options);
+    EXPECT_TRUE(process);
+    Outcome outcome;
+    if (!process) return outcome;
+    outcome.exit_code = process->wait(300s).value_or(-1);
+    outcome.output = read(options.log_file);
+    return outcome;
+  }
+
   static boost::json::value get_json(const std::string& path) {
     return boost::json::parse(testing::HttpClient(service_port_).get(path).body);
   }
@@ -138,6 +153,7 @@ class LabFixture : public ::testing::Test {
   static inline std::uint16_t gateway_port_ = 0;
   static inline lab::Process* up_ = nullptr;
   static inline int last_run_ = 0;  // the number of the last run's output folder
+  static inline int last_command_ = 0;
 };
 
 // The lab is left as each experiment found it: no fault, the breaker closed, nothing leaked.
@@ -183,10 +199,40 @@ TEST_F(ExperimentsTest, Part3SaturationHolds) {
   expect_held(experiment({"run", "part3-saturation"}));
 }
 
-TEST_F(ExperimentsTest, Part3CircuitBreakerHolds) {
-  expect_held(experiment({"run", "part3-circuit-breaker", "--var=warmup_s=10", "--var=baseline_s=4",
-                          "--var=injection_s=6", "--var=recovery_s=16", "--var=settle_s=12"}));
+// Then the twin's check in short: the same experiment on the twin, calibrated from this run,
+// reaches the same verdict with the same breaker path and the same shares of errors
+// (bench/sim_validate.sh runs the whole comparison; its latency targets need a quiet machine).
+TEST_F(ExperimentsTest, Part3CircuitBreakerHoldsAndTheTwinAgrees) {
+  const std::vector<std::string> vars{"--var=warmup_s=10", "--var=baseline_s=4",
+                                      "--var=injection_s=6", "--var=recovery_s=16",
+                                      "--var=settle_s=12"};
+  std::vector<std::string> args{"run", "part3-circuit-breaker"};
+  args.insert(args.end(), vars.begin(), vars.end());
+  expect_held(experiment(args));
   EXPECT_EQ(get_json("/resilience").at("circuit_breaker").at("state"), "CLOSED");
+
+  const fs::path lab = dir_ / ("run-" + std::to_string(last_run_)) / "journal.json";
+  const fs::path twin = dir_ / "twin";
+  const Outcome calibrate = sre_lab(
+      {"simulate", "calibrate", lab.string(), "--out=" + (dir_ / "calibration.json").string()});
+  ASSERT_EQ(calibrate.exit_code, 0) << calibrate.output;
+  args.push_back("--target=sim");
+  args.push_back("--calibration=" + (dir_ / "calibration.json").string());
+  args.push_back("--out=" + twin.string());
+  const Outcome on_twin = experiment(args, false);
+  EXPECT_EQ(on_twin.exit_code, 0) << on_twin.output;
+  const Outcome validate =
+      sre_lab({"simulate", "validate", lab.string(), (twin / "journal.json").string()});
+  EXPECT_NE(validate.output.find("| verdict | HELD | HELD | same | ✓ agree |"), std::string::npos)
+      << validate.output;
+  EXPECT_NE(validate.output.find("| injection | breaker | CLOSED → OPEN | CLOSED → OPEN | same"),
+            std::string::npos)
+      << validate.output;
+  std::istringstream rows(validate.output);
+  for (std::string row; std::getline(rows, row);)
+    if (row.find("| status ") != std::string::npos) {
+      EXPECT_EQ(row.find("✗"), std::string::npos) << row;
+    }
 }
 
 TEST_F(ExperimentsTest, Part4PoolExhaustionHolds) {
