@@ -17,6 +17,7 @@
 
 #include "lab/ports.hpp"
 #include "lab/process.hpp"
+#include "support/cli_run.hpp"
 #include "support/http_client.hpp"
 
 namespace srelab {
@@ -33,25 +34,8 @@ bool eventually(const std::function<bool()>& done, std::chrono::milliseconds lim
   return done();
 }
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct Outcome {
-  int exit_code = -1;
-  boost::json::value journal;  // null when none was written
-  std::string output;          // stdout and stderr
-  std::string verdict() const {
-    if (!journal.is_object()) return "(no journal)";
-    for (const auto& extension : journal.at("extensions").as_array())
-      if (extension.at("name") == "sre-lab")
-        return std::string(extension.at("verdict").as_string());
-    return "(no sre-lab extension)";
-  }
-};
+using Outcome = testing::CliRun;
+using testing::read_text;
 
 // One `sre-lab up` per test suite, with the cache TTL given (seconds).
 template <int kCacheTtl>
@@ -87,7 +71,7 @@ class LabFixture : public ::testing::Test {
           }
         },
         90s);
-    ASSERT_TRUE(ready && up_->running()) << read(dir_ / "up.log");
+    ASSERT_TRUE(ready && up_->running()) << read_text(dir_ / "up.log");
   }
 
   static void TearDownTestSuite() {
@@ -107,41 +91,21 @@ class LabFixture : public ::testing::Test {
   static Outcome experiment(std::vector<std::string> args, bool with_urls = true,
                             const std::function<void(lab::Process&)>& meanwhile = {}) {
     const fs::path out = dir_ / ("run-" + std::to_string(++last_run_));
-    lab::SpawnOptions options;
-    options.argv = {SRE_LAB_BINARY, "experiment"};
-    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    args.insert(args.begin(), "experiment");
     if (with_urls) {
-      options.argv.push_back("--var=service_url=" + service_url());
-      options.argv.push_back("--var=load_url=http://127.0.0.1:" + std::to_string(gateway_port_));
-      options.argv.push_back("--out=" + out.string());
-      options.argv.push_back("--progress");
+      args.push_back("--var=service_url=" + service_url());
+      args.push_back("--var=load_url=http://127.0.0.1:" + std::to_string(gateway_port_));
+      args.push_back("--out=" + out.string());
+      args.push_back("--progress");
     }
-    options.log_file = out.string() + ".log";
-    auto process = lab::Process::spawn(options);
-    EXPECT_TRUE(process);
-    Outcome outcome;
-    if (!process) return outcome;
-    if (meanwhile) meanwhile(*process);
-    outcome.exit_code = process->wait(600s).value_or(-1);
-    outcome.output = read(options.log_file);
-    if (fs::exists(out / "journal.json"))
-      outcome.journal = boost::json::parse(read(out / "journal.json"));
-    return outcome;
+    return testing::run_cli(SRE_LAB_BINARY, args, out.string() + ".log", out,
+                            std::chrono::seconds(600), meanwhile);
   }
 
   // Runs `sre-lab <args>` to the end (no lab URLs added).
   static Outcome sre_lab(const std::vector<std::string>& args) {
-    lab::SpawnOptions options;
-    options.argv = {SRE_LAB_BINARY};
-    options.argv.insert(options.argv.end(), args.begin(), args.end());
-    options.log_file = dir_ / ("command-" + std::to_string(++last_command_) + ".log");
-    auto process = lab::Process::spawn(options);
-    EXPECT_TRUE(process);
-    Outcome outcome;
-    if (!process) return outcome;
-    outcome.exit_code = process->wait(300s).value_or(-1);
-    outcome.output = read(options.log_file);
-    return outcome;
+    return testing::run_cli(SRE_LAB_BINARY, args,
+                            dir_ / ("command-" + std::to_string(++last_command_) + ".log"));
   }
 
   static boost::json::value get_json(const std::string& path) {
@@ -262,11 +226,11 @@ TEST_F(ExperimentsTest, WithAndWithoutProtectionSideBySide) {
   EXPECT_NE(run.output.find("variant 'with protection'"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("variant 'without protection'"), std::string::npos) << run.output;
   const fs::path out = dir_ / ("run-" + std::to_string(last_run_));
-  const std::string side_by_side = read(out / "report.md");
+  const std::string side_by_side = read_text(out / "report.md");
   EXPECT_NE(side_by_side.find("with protection"), std::string::npos);
   EXPECT_NE(side_by_side.find("without protection"), std::string::npos);
   for (const char* variant : {"with-protection", "without-protection"}) {
-    const auto journal = boost::json::parse(read(out / variant / "journal.json"));
+    const auto journal = boost::json::parse(read_text(out / variant / "journal.json"));
     EXPECT_EQ(journal.at("extensions").at(0).at("verdict"), "held") << variant;
   }
   expect_clean_lab(get_json("/chaos"), get_json("/resilience"));

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "lab/process.hpp"
+#include "support/cli_run.hpp"
 
 namespace srelab {
 namespace {
@@ -18,22 +18,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct Outcome {
-  int exit_code = -1;
-  boost::json::value journal;  // null when none was written
-  std::string output;
-  std::string verdict() const {
-    if (!journal.is_object()) return "(no journal)";
-    return std::string(journal.at("extensions").at(0).at("verdict").as_string());
-  }
-};
+using Outcome = testing::CliRun;
 
 class SimExperimentsTest : public ::testing::Test {
  protected:
@@ -45,20 +30,10 @@ class SimExperimentsTest : public ::testing::Test {
 
   static Outcome experiment(std::vector<std::string> args) {
     const fs::path out = dir_ / ("run-" + std::to_string(++last_run_));
-    lab::SpawnOptions options;
-    options.argv = {SRE_LAB_BINARY, "experiment"};
-    options.argv.insert(options.argv.end(), args.begin(), args.end());
-    options.argv.push_back("--out=" + out.string());
-    options.log_file = out.string() + ".log";
-    auto process = lab::Process::spawn(options);
-    EXPECT_TRUE(process);
-    Outcome outcome;
-    if (!process) return outcome;
-    outcome.exit_code = process->wait(300s).value_or(-1);
-    outcome.output = read(options.log_file);
-    if (fs::exists(out / "journal.json"))
-      outcome.journal = boost::json::parse(read(out / "journal.json"));
-    return outcome;
+    args.insert(args.begin(), "experiment");
+    args.push_back("--out=" + out.string());
+    return testing::run_cli(SRE_LAB_BINARY, args, out.string() + ".log", out,
+                            std::chrono::seconds(300));
   }
 
   static inline fs::path dir_;
@@ -95,7 +70,8 @@ TEST_F(SimExperimentsTest, TheLoadIsFiledSecondBySecond) {
   const Outcome run = experiment({"run", "part3-circuit-breaker", "--target=sim"});
   ASSERT_TRUE(run.journal.is_object()) << run.output;
   const auto& seconds = run.journal.at("extensions").at(0).at("load").as_array();
-  EXPECT_EQ(seconds.size(), 57u);  // warmup 10, baseline 10, injection 15, recovery 22: as on the lab
+  EXPECT_EQ(seconds.size(),
+            57u);  // warmup 10, baseline 10, injection 15, recovery 22: as on the lab
   for (const auto& second : seconds)
     if (second.at("phase") == "baseline") {
       EXPECT_EQ(second.at("answered").to_number<double>(), 50) << second;
@@ -140,7 +116,8 @@ TEST_F(SimExperimentsTest, BadTwinFlagsExitTwo) {
   const Outcome missing =
       experiment({"run", "part4-memory-leak", "--target=sim", "--calibration=/no/such/file"});
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_NE(missing.output.find("--calibration /no/such/file: cannot read the calibration file"), std::string::npos)
+  EXPECT_NE(missing.output.find("--calibration /no/such/file: cannot read the calibration file"),
+            std::string::npos)
       << missing.output;
 
   const fs::path bad = dir_ / "bad-calibration.json";
