@@ -18,6 +18,7 @@
 #include "lab/ports.hpp"
 #include "lab/process.hpp"
 #include "load/run_load.hpp"
+#include "support/cli_run.hpp"
 #include "support/http_client.hpp"
 
 namespace srelab {
@@ -28,15 +29,6 @@ namespace fs = std::filesystem;
 namespace http = boost::beast::http;
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// Polls `done` every 100 ms for up to `limit`.
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  for (auto waited = 0ms; waited < limit; waited += 100ms) {
-    if (done()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
-}
 
 std::vector<pid_t> children_of(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
@@ -90,34 +82,15 @@ class UpGatewayTest : public ::testing::Test {
   }
 
   // /readyz through `port`, up to 60 s (initdb and seeding).
-  bool ready(std::uint16_t port) {
-    return eventually(
-               [&] {
-                 if (!up_.running()) return true;
-                 try {
-                   return testing::HttpClient(port).get("/readyz").status == 200;
-                 } catch (const std::exception&) {
-                   return false;
-                 }
-               },
-               60s) &&
-           up_.running();
-  }
-
-  std::string read(const fs::path& file) const {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  bool ready(std::uint16_t port) { return testing::answers_ready(up_, port, 60s); }
 
   // The access log line of the request with this id, once HAProxy has written it.
   std::optional<gateway::AccessLogRecord> log_line(const std::string& request_id,
                                                    std::string* raw = nullptr) {
     std::optional<gateway::AccessLogRecord> found;
-    eventually(
+    testing::eventually(
         [&] {
-          std::istringstream lines(read(dir_ / "lab" / "gateway.log"));
+          std::istringstream lines(testing::read_text(dir_ / "lab" / "gateway.log"));
           for (std::string line; std::getline(lines, line);) {
             auto record = gateway::parse_access_log_line(line);
             if (record && record->request_id == request_id) {
@@ -136,7 +109,7 @@ class UpGatewayTest : public ::testing::Test {
     kill(up_.pid(), SIGTERM);
     up_.wait(30s);
     EXPECT_FALSE(up_.running());
-    EXPECT_EQ(up_.exit_status().value_or(-1), 0) << read(dir_ / "up.log");
+    EXPECT_EQ(up_.exit_status().value_or(-1), 0) << testing::read_text(dir_ / "up.log");
     for (pid_t child : children) EXPECT_NE(kill(child, 0), 0) << "stray process " << child;
   }
 
@@ -148,7 +121,7 @@ class UpGatewayTest : public ::testing::Test {
 
 TEST_F(UpGatewayTest, TrafficThroughTheGatewayIsIdentifiedTracedLoggedAndCounted) {
   start({"--gateway-port=" + std::to_string(gateway_port_), "--gateway-timeout=1s"});
-  ASSERT_TRUE(ready(gateway_port_)) << read(dir_ / "up.log");
+  ASSERT_TRUE(ready(gateway_port_)) << testing::read_text(dir_ / "up.log");
 
   const std::vector<pid_t> children = children_of(up_.pid());
   ASSERT_EQ(children.size(), 4u) << "postgres, redis, the service and the gateway";
@@ -157,8 +130,11 @@ TEST_F(UpGatewayTest, TrafficThroughTheGatewayIsIdentifiedTracedLoggedAndCounted
             1);
   // The gateway may answer before `up` has printed its summary: wait for the summary.
   std::string log;
-  EXPECT_TRUE(eventually(
-      [&] { return (log = read(dir_ / "up.log")).find("sre-lab is up") != std::string::npos; },
+  EXPECT_TRUE(testing::eventually(
+      [&] {
+        return (log = testing::read_text(dir_ / "up.log")).find("sre-lab is up") !=
+               std::string::npos;
+      },
       10s));
   const std::string printed = log.substr(std::min(log.find("sre-lab is up"), log.size()));
   const auto gateway_url = "http://127.0.0.1:" + std::to_string(gateway_port_);
@@ -178,7 +154,7 @@ TEST_F(UpGatewayTest, TrafficThroughTheGatewayIsIdentifiedTracedLoggedAndCounted
   EXPECT_EQ(served.header("X-Trace-Id"), trace) << "the service continued the caller's trace";
   std::string raw;
   const auto served_line = log_line(request_id, &raw);
-  ASSERT_TRUE(served_line) << read(dir_ / "lab" / "gateway.log");
+  ASSERT_TRUE(served_line) << testing::read_text(dir_ / "lab" / "gateway.log");
   EXPECT_EQ(served_line->method, "GET");
   EXPECT_EQ(served_line->path, "/products/1");
   EXPECT_EQ(served_line->status, 200);
@@ -208,7 +184,7 @@ TEST_F(UpGatewayTest, TrafficThroughTheGatewayIsIdentifiedTracedLoggedAndCounted
   EXPECT_TRUE(timeout_line->answered_by_gateway());
   ASSERT_EQ(timeout_line->trace_id.size(), 32u);
   int trace_status = 0;
-  EXPECT_TRUE(eventually(
+  EXPECT_TRUE(testing::eventually(
       [&] {
         trace_status = service.get("/console/api/traces/" + timeout_line->trace_id).status;
         return trace_status == 200;
@@ -219,7 +195,7 @@ TEST_F(UpGatewayTest, TrafficThroughTheGatewayIsIdentifiedTracedLoggedAndCounted
 
   // The gateway's numbers in the service's metrics.
   std::string metrics;
-  EXPECT_TRUE(eventually(
+  EXPECT_TRUE(testing::eventually(
       [&] {
         metrics = service.get("/metrics").body;
         return metrics.find("gateway_own_responses_total{status=\"504\"} 1") != std::string::npos;
@@ -240,7 +216,7 @@ TEST_F(UpGatewayTest, TrafficThroughTheGatewayIsIdentifiedTracedLoggedAndCounted
 // route metrics) count the same requests.
 TEST_F(UpGatewayTest, HotSetLoadThroughTheGatewayHitsTheCacheAndEveryViewCountsTheSame) {
   start({"--gateway-port=" + std::to_string(gateway_port_)});
-  ASSERT_TRUE(ready(gateway_port_)) << read(dir_ / "up.log");
+  ASSERT_TRUE(ready(gateway_port_)) << testing::read_text(dir_ / "up.log");
   testing::HttpClient service(port_);
   const auto counts = [&] {
     const std::string text = service.get("/metrics").body;
@@ -298,12 +274,12 @@ TEST_F(UpGatewayTest, HotSetLoadThroughTheGatewayHitsTheCacheAndEveryViewCountsT
 
 TEST_F(UpGatewayTest, GatewayOffStartsNoHaproxy) {
   start({"--gateway=off", "--gateway-port=" + std::to_string(gateway_port_)});
-  ASSERT_TRUE(ready(port_)) << read(dir_ / "up.log");
+  ASSERT_TRUE(ready(port_)) << testing::read_text(dir_ / "up.log");
   const std::vector<pid_t> children = children_of(up_.pid());
   EXPECT_EQ(children.size(), 3u);
   for (pid_t child : children) EXPECT_NE(command_of(child), "haproxy");
   EXPECT_TRUE(lab::port_is_free("127.0.0.1", gateway_port_));
-  EXPECT_EQ(read(dir_ / "up.log").find("gateway "), std::string::npos);
+  EXPECT_EQ(testing::read_text(dir_ / "up.log").find("gateway "), std::string::npos);
   stop_and_check_children();
 }
 

@@ -16,6 +16,7 @@
 
 #include "lab/ports.hpp"
 #include "lab/process.hpp"
+#include "support/cli_run.hpp"
 #include "support/http_client.hpp"
 
 namespace srelab {
@@ -27,15 +28,6 @@ namespace http = boost::beast::http;
 
 constexpr const char* kProductRequests =
     R"(http_server_requests_total{route="/products/{id}",status="200"})";
-
-// Polls `done` every 100 ms for up to `limit`.
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  for (auto waited = 0ms; waited < limit; waited += 100ms) {
-    if (done()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
-}
 
 std::vector<pid_t> children_of(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
@@ -106,26 +98,7 @@ class UpReplicasTest : public ::testing::Test {
   }
 
   // /readyz on `port`, up to 60 s (initdb and seeding).
-  bool ready(std::uint16_t port) {
-    return eventually(
-               [&] {
-                 if (!up_.running()) return true;
-                 try {
-                   return testing::HttpClient(port).get("/readyz").status == 200;
-                 } catch (const std::exception&) {
-                   return false;
-                 }
-               },
-               60s) &&
-           up_.running();
-  }
-
-  std::string read(const fs::path& file) const {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  bool ready(std::uint16_t port) { return testing::answers_ready(up_, port, 60s); }
 
   std::uint16_t replica(int k) const { return static_cast<std::uint16_t>(port_ + k - 1); }
 
@@ -141,15 +114,15 @@ class UpReplicasTest : public ::testing::Test {
 
 TEST_F(UpReplicasTest, TheGatewaySpreadsOverBothChaosStaysOnOneAndSigintStopsAll) {
   start();
-  ASSERT_TRUE(ready(gateway_port_)) << read(dir_ / "up.log");
-  ASSERT_TRUE(ready(replica(1)) && ready(replica(2))) << read(dir_ / "up.log");
-  const std::string printed = read(dir_ / "up.log");
+  ASSERT_TRUE(ready(gateway_port_)) << testing::read_text(dir_ / "up.log");
+  ASSERT_TRUE(ready(replica(1)) && ready(replica(2))) << testing::read_text(dir_ / "up.log");
+  const std::string printed = testing::read_text(dir_ / "up.log");
   for (int k : {1, 2})
     EXPECT_NE(printed.find("replica " + std::to_string(k) +
                            "  http://127.0.0.1:" + std::to_string(replica(k)) + "/products/1"),
               std::string::npos)
         << printed;
-  const std::string gateway_config = read(dir_ / "lab" / "gateway.cfg");
+  const std::string gateway_config = testing::read_text(dir_ / "lab" / "gateway.cfg");
   EXPECT_NE(gateway_config.find("server service2 127.0.0.1:" + std::to_string(replica(2))),
             std::string::npos)
       << gateway_config;
@@ -195,10 +168,10 @@ TEST_F(UpReplicasTest, TheGatewaySpreadsOverBothChaosStaysOnOneAndSigintStopsAll
   // Each replica's log is its own and names it; replica 1 keeps the single service's file.
   std::string log_1;
   std::string log_2;
-  eventually(
+  testing::eventually(
       [&] {
-        log_1 = read(dir_ / "lab" / "sre-lab.log");
-        log_2 = read(dir_ / "lab" / "sre-lab-2.log");
+        log_1 = testing::read_text(dir_ / "lab" / "sre-lab.log");
+        log_2 = testing::read_text(dir_ / "lab" / "sre-lab-2.log");
         return log_1.find("\"replica\":1") != std::string::npos &&
                log_2.find("\"replica\":2") != std::string::npos;
       },
@@ -217,7 +190,7 @@ TEST_F(UpReplicasTest, TheGatewaySpreadsOverBothChaosStaysOnOneAndSigintStopsAll
   kill(up_.pid(), SIGINT);
   up_.wait(30s);
   EXPECT_FALSE(up_.running());
-  EXPECT_EQ(up_.exit_status().value_or(-1), 0) << read(dir_ / "up.log");
+  EXPECT_EQ(up_.exit_status().value_or(-1), 0) << testing::read_text(dir_ / "up.log");
   for (pid_t child : children) EXPECT_NE(kill(child, 0), 0) << "stray process " << child;
 }
 
@@ -229,7 +202,7 @@ TEST_F(UpReplicasTest, ATakenReplicaPortIsNamedAndNothingStarts) {
   start();
   up_.wait(30s);
   EXPECT_EQ(up_.exit_status().value_or(-1), 2);
-  const std::string printed = read(dir_ / "up.log");
+  const std::string printed = testing::read_text(dir_ / "up.log");
   EXPECT_NE(printed.find("port " + std::to_string(replica(2)) + " (replica 2) is already in use"),
             std::string::npos)
       << printed;

@@ -5,6 +5,9 @@
 #include <boost/json/parse.hpp>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include "support/http_client.hpp"
 
 namespace srelab::testing {
 
@@ -20,6 +23,29 @@ std::string read_text(const std::filesystem::path& file) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  using namespace std::chrono_literals;
+  for (auto waited = 0ms; waited < limit; waited += 100ms) {
+    if (done()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return done();
+}
+
+bool answers_ready(lab::Process& up, std::uint16_t port, std::chrono::seconds limit) {
+  return eventually(
+             [&] {
+               if (!up.running()) return true;
+               try {
+                 return HttpClient(port).get("/readyz").status == 200;
+               } catch (const std::exception&) {
+                 return false;
+               }
+             },
+             limit) &&
+         up.running();
 }
 
 CliRun run_cli(const std::string& binary, const std::vector<std::string>& args,

@@ -4,6 +4,7 @@
 
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -22,6 +23,12 @@ struct CliRun {
 };
 
 std::string read_text(const std::filesystem::path& file);
+
+// Polls `done` every 100 ms for up to `limit`.
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit);
+
+// GET /readyz on `port` answers 200 within `limit` while `up` keeps running.
+bool answers_ready(lab::Process& up, std::uint16_t port, std::chrono::seconds limit);
 
 // Runs `binary args...` with its output in `log`; `journal_dir`, when given, is where its
 // journal.json is looked for. `meanwhile` runs while it does (e.g. to signal it).
