@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/json_fields.hpp"
+
 namespace srelab::catalog {
 namespace {
 
@@ -89,6 +91,26 @@ boost::json::object resilience_document(const resilience::BreakerSnapshot& break
       {"size", pool.size}, {"active", pool.active}, {"idle", pool.idle}, {"waiting", pool.waiting}};
   body["stale_copies_in_process"] = stale_copies_in_process;
   return body;
+}
+
+std::optional<bool> parse_clear_cache_body(std::string_view body, FieldError& error) {
+  auto object = parse_json_object(body, error);
+  if (!object) return std::nullopt;
+  JsonFields fields(*object, {"include_stale"});
+  bool include_stale = false;
+  if (fields.boolean("include_stale", include_stale)) return include_stale;
+  error = *fields.error();
+  return std::nullopt;
+}
+
+std::optional<int> parse_leak_body(std::string_view body, FieldError& error) {
+  auto object = parse_json_object(body, error);
+  if (!object) return std::nullopt;
+  JsonFields fields(*object, {"mb"});
+  int mb = 10;
+  if (fields.integer("mb", 1, 256, mb)) return mb;
+  error = *fields.error();
+  return std::nullopt;
 }
 
 }  // namespace srelab::catalog

@@ -5,9 +5,12 @@
 
 #include <boost/json/object.hpp>
 #include <cstddef>
+#include <optional>
+#include <string_view>
 
 #include "chaos/chaos_state.hpp"
 #include "core/clock.hpp"
+#include "core/field_error.hpp"
 #include "postgres/pool.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "resilience/resilience_settings.hpp"
@@ -21,6 +24,11 @@ struct LeakSize {
 
 boost::json::object chaos_document(chaos::ChaosState& faults, LeakSize leak,
                                    std::size_t db_queries_in_flight, const Clock& clock);
+
+// The bodies of POST /chaos/clear_cache ({"include_stale": bool}, false when absent) and
+// POST /chaos/leak ({"mb": 1..256}, 10 when absent): nullopt with the field's error.
+std::optional<bool> parse_clear_cache_body(std::string_view body, FieldError& error);
+std::optional<int> parse_leak_body(std::string_view body, FieldError& error);
 
 boost::json::object resilience_document(const resilience::BreakerSnapshot& breaker,
                                         const resilience::ResilienceSettings& settings,

@@ -6,7 +6,6 @@
 #include "catalog/admin_documents.hpp"
 #include "catalog/answers.hpp"
 #include "chaos/chaos_settings.hpp"
-#include "core/json_fields.hpp"
 #include "core/json_string.hpp"
 #include "http/responses.hpp"
 #include "resilience/resilience_settings.hpp"
@@ -45,11 +44,9 @@ awaitable<http::Response> configure_chaos(ChaosControls& chaos, const Clock& clo
 awaitable<http::Response> clear_cache(StaleCopies& stale_copies, RedisProductCache& cache,
                                       const http::RequestContext& request) {
   FieldError error;
-  auto object = parse_json_object(request.request.body(), error);
-  if (!object) co_return http::field_error(error);
-  JsonFields fields(*object, {"include_stale"});
-  bool include_stale = false;
-  if (!fields.boolean("include_stale", include_stale)) co_return http::field_error(*fields.error());
+  const auto parsed = parse_clear_cache_body(request.request.body(), error);
+  if (!parsed) co_return http::field_error(error);
+  const bool include_stale = *parsed;
   auto removed = co_await cache.clear(include_stale);
   if (!removed)
     co_return error_response(removed.error(), "clearing the cache: " + removed.error().message());
@@ -62,11 +59,9 @@ awaitable<http::Response> clear_cache(StaleCopies& stale_copies, RedisProductCac
 awaitable<http::Response> add_leak(chaos::MemoryBallast& ballast,
                                    const http::RequestContext& request) {
   FieldError error;
-  auto object = parse_json_object(request.request.body(), error);
-  if (!object) co_return http::field_error(error);
-  JsonFields fields(*object, {"mb"});
-  int mb = 10;
-  if (!fields.integer("mb", 1, 256, mb)) co_return http::field_error(*fields.error());
+  const auto parsed = parse_leak_body(request.request.body(), error);
+  if (!parsed) co_return http::field_error(error);
+  const int mb = *parsed;
   if (!ballast.add(static_cast<std::size_t>(mb) * mebibyte)) {
     co_return http::json_error(http::Status::conflict, "Leak Cap Reached",
                                "adding " + std::to_string(mb) + " MB would pass the cap of " +

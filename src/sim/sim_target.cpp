@@ -7,7 +7,6 @@
 
 #include "catalog/bulk_test.hpp"
 #include "chaos/chaos_settings.hpp"
-#include "core/json_fields.hpp"
 #include "core/json_string.hpp"
 #include "experiment/http_exchange.hpp"
 #include "http/responses.hpp"
@@ -205,16 +204,12 @@ experiment::HttpAnswer SimTarget::admin_call(const std::string& method, std::str
   }
   if (post && path == "/chaos/clear_cache") {
     FieldError error;
-    auto object = parse_json_object(body, error);
-    if (!object) return answer_of(http::field_error(error));
-    JsonFields fields(*object, {"include_stale"});
-    bool include_stale = false;
-    if (!fields.boolean("include_stale", include_stale))
-      return answer_of(http::field_error(*fields.error()));
+    const auto include_stale = catalog::parse_clear_cache_body(body, error);
+    if (!include_stale) return answer_of(http::field_error(error));
     const std::size_t removed = sim_.cache_size();
     fault(FaultEvent::Kind::clear_cache, body);
     return json_ok(boost::json::object{{"removed", removed},
-                                       {"include_stale", include_stale},
+                                       {"include_stale", *include_stale},
                                        {"stale_copies_removed_in_process", 0}});
   }
   if (path == "/chaos/leak" && (post || method == "DELETE")) {
@@ -223,11 +218,9 @@ experiment::HttpAnswer SimTarget::admin_call(const std::string& method, std::str
       return json_ok(boost::json::object{{"freed_mb", freed / kMebibyte}, {"size_mb", 0}});
     }
     FieldError error;
-    auto object = parse_json_object(body, error);
-    if (!object) return answer_of(http::field_error(error));
-    JsonFields fields(*object, {"mb"});
-    int mb = 10;
-    if (!fields.integer("mb", 1, 256, mb)) return answer_of(http::field_error(*fields.error()));
+    const auto parsed = catalog::parse_leak_body(body, error);
+    if (!parsed) return answer_of(http::field_error(error));
+    const int mb = *parsed;
     const std::size_t added = static_cast<std::size_t>(mb) * kMebibyte;
     if (leak_.bytes + added > kLeakCap)
       return answer_of(http::json_error(http::Status::conflict, "Leak Cap Reached",

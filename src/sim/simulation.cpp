@@ -9,10 +9,10 @@
 #include <optional>
 #include <utility>
 
+#include "catalog/admin_documents.hpp"
 #include "catalog/answers.hpp"
 #include "core/errc.hpp"
 #include "core/field_error.hpp"
-#include "core/json_fields.hpp"
 #include "load/arrival_schedule.hpp"
 #include "resilience/saturation.hpp"
 #include "sim/event_queue.hpp"
@@ -135,18 +135,6 @@ int status_of(const boost::system::error_code& code) {
   if (code == errc::db_query_failed) return 500;
   if (code == errc::db_timeout) return 504;
   return 503;  // circuit open, pool exhausted, database unavailable
-}
-
-bool parse_clear_cache(const std::string& body, bool& include_stale, std::string& error) {
-  FieldError field_error;
-  auto object = parse_json_object(body.empty() ? std::string_view("{}") : body, field_error);
-  if (object) {
-    JsonFields fields(*object, {"include_stale"});
-    if (fields.boolean("include_stale", include_stale)) return true;
-    field_error = *fields.error();
-  }
-  error = field_error.detail;
-  return false;
 }
 
 }  // namespace
@@ -1038,7 +1026,7 @@ bool Simulation::Engine::apply(const FaultEvent& fault, std::string* error) {
   const std::vector<std::size_t> chosen = targets(fault.replica_share);
   std::string rejected;
   FieldError field_error;
-  bool include_stale = false;
+  std::optional<bool> include_stale;
   switch (fault.kind) {
     case FaultEvent::Kind::chaos:
       for (std::size_t index : chosen) {
@@ -1073,9 +1061,10 @@ bool Simulation::Engine::apply(const FaultEvent& fault, std::string* error) {
     case FaultEvent::Kind::clear_cache:
       // Like POST /chaos/clear_cache on each chosen replica: Redis is shared, the in-process
       // copies are each replica's own, and both stale kinds go only with include_stale.
-      if (!parse_clear_cache(fault.body, include_stale, rejected)) break;
-      cache_.clear(include_stale);
-      if (include_stale)
+      include_stale = catalog::parse_clear_cache_body(fault.body, field_error);
+      if (!include_stale) break;
+      cache_.clear(*include_stale);
+      if (*include_stale)
         for (std::size_t index : chosen) replicas_[index]->stale_copies.clear();
       break;
   }
