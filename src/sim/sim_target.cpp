@@ -100,7 +100,6 @@ void SimTarget::start_traffic(const load::LoadPlan& plan, experiment::PhaseBook*
   // Start on a whole simulated second, where the twin closes its records, so every second of
   // the load is a whole second of the twin.
   advance_to(std::ceil(sim_.now_s()));
-  file_seconds();
   load_.emplace(Load{book, sim_.now_s(), load::ReportBook(plan)});
   TrafficSegment traffic;
   traffic.rate = plan.rate.value_or(0);
