@@ -7,6 +7,7 @@
 
 #include "core/random.hpp"
 #include "experiment/journal_view.hpp"
+#include "experiment/special_functions.hpp"
 
 namespace srelab::sim {
 
@@ -18,6 +19,8 @@ using experiment::PhaseSpan;
 // The service overhead's fit draws this many model requests per trial: enough for p95 to within
 // about 1 %, and cheap (the two bisections make ~1,000 trials).
 constexpr std::size_t kDraws = 8000;
+// The client's tail is fitted up to p99: 100 times as many draws put a few hundred above it.
+constexpr std::size_t kTailDraws = 100'000;
 constexpr std::uint64_t kFitSeed = 0x5eed;
 constexpr double kMinSeconds = 1e-7;  // the smallest median the fit reports
 constexpr double kMaxSigma = 3;       // the overhead's widest: p95 = 139 × the median
@@ -132,12 +135,14 @@ double hit_share(const JournalView& view, const std::string& phase) {
 // quantiles move smoothly with mu and sigma and the bisections converge.
 class RequestModel {
  public:
-  RequestModel(const Distribution& cache, const Distribution& db, double hit_share) {
+  RequestModel(const Distribution& cache, const Distribution& db, double hit_share,
+               std::size_t draws = kDraws)
+      : draws_(draws) {
     Random random(kFitSeed);
-    normals_.reserve(kDraws);
-    rest_.reserve(kDraws);
+    normals_.reserve(draws_);
+    rest_.reserve(draws_);
     const Distribution unit = Distribution::lognormal(1, std::exp(1.6448536269514722));
-    for (std::size_t i = 0; i < kDraws; ++i) {
+    for (std::size_t i = 0; i < draws_; ++i) {
       normals_.push_back(std::log(unit.sample(random)));  // a standard normal
       double rest = cache.sample(random);
       if (random.unit() >= hit_share) rest += db.sample(random) + cache.sample(random);
@@ -145,20 +150,29 @@ class RequestModel {
     }
   }
 
+  // The service's request times for a fitted overhead, one per model request.
+  std::vector<double> times(const Distribution& overhead) const {
+    Random random(kFitSeed + 1);
+    std::vector<double> times(draws_);
+    for (std::size_t i = 0; i < draws_; ++i) times[i] = overhead.sample(random) + rest_[i];
+    return times;
+  }
+
   std::pair<double, double> p50_p95(double mu, double sigma) {
-    times_.resize(kDraws);
-    for (std::size_t i = 0; i < kDraws; ++i)
+    times_.resize(draws_);
+    for (std::size_t i = 0; i < draws_; ++i)
       times_[i] = std::exp(mu + sigma * normals_[i]) + rest_[i];
     return {quantile(0.50), quantile(0.95)};
   }
 
  private:
   double quantile(double q) {
-    const auto at = times_.begin() + static_cast<std::ptrdiff_t>(q * (kDraws - 1));
+    const auto at = times_.begin() + static_cast<std::ptrdiff_t>(q * (draws_ - 1));
     std::nth_element(times_.begin(), at, times_.end());
     return *at;
   }
 
+  std::size_t draws_;
   std::vector<double> normals_;
   std::vector<double> rest_;
   std::vector<double> times_;
@@ -205,6 +219,75 @@ Distribution fit_overhead(const Distribution& cache, const Distribution& db, dou
   return Distribution::lognormal(std::exp(mu), std::exp(mu + sigma * 1.6448536269514722));
 }
 
+// The value at quantile q of `values` (reordered).
+double quantile_of(std::vector<double>& values, double q) {
+  const auto at = values.begin() + static_cast<std::ptrdiff_t>(q * (values.size() - 1));
+  std::nth_element(values.begin(), at, values.end());
+  return *at;
+}
+
+// A hop through its p50, p95 and p99 shaped like a lognormal between them: log-linear in the
+// normal quantile, the body below p95 with the p50→p95 slope, the tail past p99 with the
+// p95→p99 one (a straight line between quantiles would put the p75 half-way to the p95, far too
+// heavy for a tail made of a few slow requests). As knots of an empirical distribution.
+Distribution piecewise_lognormal(const std::array<double, 3>& hop) {
+  constexpr double kFloor = 1e-7;
+  const double z95 = experiment::normal_quantile(0.95), z99 = experiment::normal_quantile(0.99);
+  const double l50 = std::log(std::max(hop[0], kFloor));
+  const double l95 = std::max(std::log(std::max(hop[1], kFloor)), l50);
+  const double l99 = std::max(std::log(std::max(hop[2], kFloor)), l95);
+  const auto value = [&](double q) {
+    const double z = experiment::normal_quantile(q);
+    if (z <= z95) return std::exp(l50 + (l95 - l50) * z / z95);
+    return std::exp(l95 + (l99 - l95) * (z - z95) / (z99 - z95));
+  };
+  std::vector<std::pair<double, double>> knots{{0, 0}};
+  for (const double q : {0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97,
+                         0.98, 0.99, 0.995, 0.999, 0.9999})
+    knots.emplace_back(q, std::max(value(q), knots.back().second));  // rounding never descends
+  knots.emplace_back(1, knots.back().second);
+  return *Distribution::empirical(std::move(knots));
+}
+
+// The hop as the client saw it over the whole phase, chosen so that the model's client times
+// (the service's model plus the hop) have the phase's own p50, p95 and p99. Those come from the
+// run's histogram over every answer of the phase, so the slow seconds a median of seconds
+// leaves out (a core busy elsewhere for a few milliseconds on this 2-core machine) are in them;
+// they reach every request alike, so they are the hop's, not a path's.
+std::optional<Distribution> fit_client_tail(const std::vector<double>& service_times,
+                                            const PhaseSpan& phase,
+                                            std::vector<std::string>& notes) {
+  const std::array<double, 3> levels{0.50, 0.95, 0.99};
+  const std::array<double, 3> targets{phase.p50, phase.p95, phase.p99};
+  if (!std::all_of(targets.begin(), targets.end(), [](double t) { return std::isfinite(t); }))
+    return std::nullopt;
+  std::array<double, 3> hop{};
+  std::vector<double> sorted = service_times;
+  for (std::size_t k = 0; k < levels.size(); ++k)
+    hop[k] = std::max(targets[k] - quantile_of(sorted, levels[k]), 0.0);
+
+  Random random(kFitSeed + 2);
+  std::vector<double> units(service_times.size());
+  for (double& u : units) u = random.unit();
+  // Each round moves a knot by how far its quantile of the client times is from the target;
+  // a quantile moves about one for one with its knot, so a few dozen rounds settle it.
+  std::vector<double> client(service_times.size());
+  for (int round = 0; round < 60; ++round) {
+    const Distribution model = piecewise_lognormal(hop);
+    for (std::size_t i = 0; i < client.size(); ++i)
+      client[i] = service_times[i] + model.quantile(units[i]);
+    for (std::size_t k = 0; k < levels.size(); ++k)
+      hop[k] = std::max(hop[k] + targets[k] - quantile_of(client, levels[k]), 0.0);
+    hop[1] = std::max(hop[1], hop[0]);
+    hop[2] = std::max(hop[2], hop[1]);
+  }
+  if (hop[0] == 0)
+    notes.push_back("gateway_overhead: the phase's p50 as the client saw it (" +
+                    milliseconds(phase.p50) +
+                    ") is at or below the service's model alone; the hop's median is 0");
+  return piecewise_lognormal(hop);
+}
+
 }  // namespace
 
 std::optional<CalibrationFit> fit_calibration(const boost::json::value& journal,
@@ -224,20 +307,20 @@ std::optional<CalibrationFit> fit_calibration(const boost::json::value& journal,
   fit.phase = phase->name;
   Calibration& calibration = fit.calibration;
   calibration.source = source;
-  auto db = fit_series(window, "db_query_p50", "db_query_p95", error);
+  // A baseline with every answer from the cache (a small id range) made no query, and the
+  // warm-up's are a cold cache's stampede (each query slowed by the others in flight), not a
+  // query alone: the defaults' is kept.
+  const bool made_queries = !window.values("db_query_p50").empty();
+  auto db = made_queries ? fit_series(window, "db_query_p50", "db_query_p95", error)
+                         : std::optional(default_calibration().db_query);
   auto cache = db ? fit_series(window, "cache_lookup_p50", "cache_lookup_p95", error) : db;
+  if (!made_queries)
+    fit.notes.push_back("db_query: the " + phase->name +
+                        " phase made no query (every answer from the cache); the defaults' is "
+                        "kept");
   if (!db || !cache) return std::nullopt;
   calibration.db_query = *db;
   calibration.cache_latency = *cache;
-
-  if (auto gateway = fit_gateway(window)) {
-    calibration.gateway_overhead = *gateway;
-  } else {
-    calibration.gateway_overhead = default_calibration().gateway_overhead;
-    fit.notes.push_back(
-        "gateway_overhead: no gateway latency in the journal (a run without the "
-        "gateway); the defaults' is kept");
-  }
 
   fit.hit_share = hit_share(view, phase->name);
   const double p50 = median(window.values("latency_p50"));
@@ -251,6 +334,17 @@ std::optional<CalibrationFit> fit_calibration(const boost::json::value& journal,
   }
   calibration.service_overhead =
       fit_overhead(*cache, *db, fit.hit_share, p50, std::max(p95, p50), fit.notes);
+  const RequestModel model(*cache, *db, fit.hit_share, kTailDraws);
+  if (auto tail = fit_client_tail(model.times(calibration.service_overhead), *phase, fit.notes)) {
+    calibration.gateway_overhead = *tail;
+  } else if (auto gateway = fit_gateway(window)) {
+    calibration.gateway_overhead = *gateway;
+  } else {
+    calibration.gateway_overhead = default_calibration().gateway_overhead;
+    fit.notes.push_back(
+        "gateway_overhead: no gateway latency in the journal (a run without the "
+        "gateway); the defaults' is kept");
+  }
   return fit;
 }
 

@@ -142,6 +142,50 @@ TEST(CalibrationFit, AServiceTailBeyondTheModelIsCappedAndSaid) {
   EXPECT_LT(fit->calibration.service_overhead.quantile(0.95), 1.0);
 }
 
+// Client times of the model: the service's (overhead, lookups, queries at the hit share) plus the
+// hop, drawn independently of the fit's own draws; sorted.
+std::vector<double> client_times(const Distribution& overhead, const Distribution& cache,
+                                 const Distribution& db, const Distribution& hop) {
+  Random random(777);
+  std::vector<double> times;
+  for (int i = 0; i < 400000; ++i) {
+    double t = hop.sample(random) + overhead.sample(random) + cache.sample(random);
+    if (random.unit() >= kHitShare) t += db.sample(random) + cache.sample(random);
+    times.push_back(t);
+  }
+  std::sort(times.begin(), times.end());
+  return times;
+}
+
+double at(const std::vector<double>& sorted, double q) {
+  return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
+}
+
+// The phase's own quantiles as the client saw them (its histogram over every answer) carry a
+// tail that the per-second medians miss: a hop with a long tail. The fitted twin's client times
+// have the phase's p50, p95 and p99.
+TEST(CalibrationFit, TheClientsTailComesFromThePhasesOwnQuantiles) {
+  const Distribution slow_hop = Distribution::lognormal(0.00040, 0.00300);
+  const auto truth = client_times(kOverhead, kCache, kDb, slow_hop);
+  SyntheticJournal journal;
+  auto& phases = journal.extension["phases"].as_array();
+  phases[1].as_object()["latency_s"] =
+      json::object{{"p50", at(truth, 0.5)}, {"p95", at(truth, 0.95)}, {"p99", at(truth, 0.99)}};
+  std::string error;
+  const auto fit = fit_calibration(journal.journal(), "j", error);
+  ASSERT_TRUE(fit) << error;
+  EXPECT_TRUE(fit->notes.empty()) << fit->notes.front();
+  const Calibration& c = fit->calibration;
+  EXPECT_EQ(c.gateway_overhead.kind(), Distribution::Kind::empirical);
+  const auto twin =
+      client_times(c.service_overhead, c.cache_latency, c.db_query, c.gateway_overhead);
+  for (const double q : {0.5, 0.95, 0.99})
+    EXPECT_NEAR(at(twin, q), at(truth, q), at(truth, q) * 0.03) << "q" << q;
+  // The per-second figures alone (the hop the gateway's series give) fall well short of the tail.
+  const auto thin = client_times(c.service_overhead, c.cache_latency, c.db_query, kGateway);
+  EXPECT_LT(at(thin, 0.99), at(truth, 0.99) * 0.7);
+}
+
 TEST(CalibrationFit, SaysWhatTheJournalLacks) {
   std::string error;
   EXPECT_FALSE(fit_calibration(json::object{{"status", "completed"}}, "j", error));
