@@ -186,6 +186,24 @@ TEST(CalibrationFit, TheClientsTailComesFromThePhasesOwnQuantiles) {
   EXPECT_LT(at(thin, 0.99), at(truth, 0.99) * 0.7);
 }
 
+// Every baseline answer from the cache: no query to fit, and the warm-up's (a cold cache's
+// stampede, 7 times slower here) must not stand in for one.
+TEST(CalibrationFit, ABaselineWithoutQueriesKeepsTheBuiltInQuery) {
+  SyntheticJournal cached;
+  for (const char* key : {"db_query_p50", "db_query_p95"}) {
+    auto& series = cached.values[key].as_array();
+    for (std::size_t s = 10; s < 40; ++s) series[s] = nullptr;
+  }
+  cached.extension["timeline"] = json::object{{"time", cached.time}, {"values", cached.values}};
+  std::string error;
+  const auto fit = fit_calibration(cached.journal(), "j", error);
+  ASSERT_TRUE(fit) << error;
+  ASSERT_EQ(fit->notes.size(), 1u);
+  EXPECT_TRUE(fit->notes[0].starts_with("db_query: the baseline phase made no query"))
+      << fit->notes[0];
+  expect_within(fit->calibration.db_query, default_calibration().db_query, 1e-9, "db_query");
+}
+
 TEST(CalibrationFit, SaysWhatTheJournalLacks) {
   std::string error;
   EXPECT_FALSE(fit_calibration(json::object{{"status", "completed"}}, "j", error));
