@@ -56,7 +56,7 @@ std::string breaker_path(const JournalView& view, const std::string& phase) {
 
 FigureCheck check(std::string phase, std::string figure, double real, double twin, bool share,
                   bool judged) {
-  FigureCheck out{std::move(phase), std::move(figure), share, real, twin};
+  FigureCheck out{std::move(phase), std::move(figure), share, share ? "ratio" : "s", real, twin};
   if (std::isfinite(real) && std::isfinite(twin) && real != 0)
     out.relative_error = std::abs(twin - real) / std::abs(real);
   out.judged = judged;
@@ -78,6 +78,33 @@ std::string error_text(const FigureCheck& figure) {
   }
   if (!std::isfinite(figure.relative_error)) return std::string(kNoValue);
   return format_percent(figure.relative_error);
+}
+
+// Each judged probe with a number in the real run, beside the same probe of the twin's run (the
+// same activity, in the same place, in order). Shown, not judged: the target is the
+// phases' tail and errors, and a probe's own tolerance already decides the verdicts compared.
+void add_probe_values(const JournalView& real, const JournalView& twin,
+                      std::vector<FigureCheck>& figures) {
+  std::vector<bool> taken(twin.activities.size(), false);
+  for (const ActivityView& activity : real.activities) {
+    if (!activity.judged || !std::isfinite(activity.judged->value)) continue;
+    double twin_value = NAN;
+    for (std::size_t i = 0; i < twin.activities.size(); ++i) {
+      const ActivityView& candidate = twin.activities[i];
+      if (taken[i] || candidate.where != activity.where || candidate.name != activity.name ||
+          !candidate.judged)
+        continue;
+      taken[i] = true;
+      twin_value = candidate.judged->value;
+      break;
+    }
+    const JudgedProbe& probe = *activity.judged;
+    FigureCheck figure =
+        check(probe.phase, "probe: " + activity.name, probe.value, twin_value, false, false);
+    figure.share = probe.unit == "ratio";
+    figure.unit = probe.unit;
+    figures.push_back(std::move(figure));
+  }
 }
 
 }  // namespace
@@ -117,6 +144,7 @@ TwinValidation validate_twin(const JournalView& real, const JournalView& twin) {
     out.figures.push_back(check(r.name, "hit rate", r.hit_rate, tw.hit_rate, true, false));
     out.breaker_paths.push_back({r.name, breaker_path(real, r.name), breaker_path(twin, r.name)});
   }
+  add_probe_values(real, twin, out.figures);
   return out;
 }
 
@@ -138,9 +166,7 @@ Table validation_table(const TwinValidation& validation) {
     row(path.phase, "breaker", path.real, path.twin, path.real == path.twin ? "same" : "differs",
         "");
   for (const FigureCheck& figure : validation.figures) {
-    const auto value = [&](double v) {
-      return figure.share ? format_percent(v) : format_seconds(v);
-    };
+    const auto value = [&](double v) { return format_value(v, figure.unit); };
     std::string target;
     if (figure.judged)
       target =

@@ -1,9 +1,10 @@
 // A real run of an experiment beside the same experiment on the twin, phase by phase: latency
 // p50/p95/p99, the share of answers by status, the cache hit rate and the breaker's path, each
-// with the twin's error against the real run. The twin is trusted as far as this holds: the
-// verdicts agree, and each phase's p95 and error shares are within 15 % relative (or 2
-// percentage points, for shares). `sre-lab simulate validate` prints it; the sim-validate
-// benchmark collects it for every shipped experiment.
+// with the twin's error against the real run; then every judged probe's value side by side (the
+// bulk tests and the leak have no background load: their probes are all there is to compare). The
+// twin is trusted as far as this holds: the verdicts agree, and each phase's p95 and error shares
+// are within 15 % relative (or 2 percentage points, for shares). `sre-lab simulate validate` prints
+// it; the sim-validate benchmark collects it for every shipped experiment.
 #pragma once
 
 #include <cmath>
@@ -20,8 +21,9 @@ inline constexpr double kTwinShareTolerance = 0.02;  // percentage points, as a 
 
 struct FigureCheck {
   std::string phase;
-  std::string figure;  // "p95", "status 503", "hit rate", ...
-  bool share = false;  // a ratio in [0, 1]: judged in percentage points too
+  std::string figure;      // "p95", "status 503", "hit rate", ...
+  bool share = false;      // a ratio in [0, 1]: judged in percentage points too
+  std::string unit = "s";  // as the journal names units: "s", "ratio", "bytes", ...
   double real = NAN, twin = NAN;
   double relative_error = NAN;  // |twin - real| / real; NaN when real is 0 or either is missing
   bool judged = false;          // part of the target (p95 and error shares)

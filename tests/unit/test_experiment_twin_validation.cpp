@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 
 #include "experiment/twin_validation.hpp"
@@ -76,6 +77,38 @@ TEST(TwinValidation, VerdictsMustAgree) {
   const Table table = validation_table(validation);
   ASSERT_FALSE(table.rows.empty());
   EXPECT_EQ(table.rows[0][5].text, "✗ must agree");
+}
+
+// A method probe of each kind a bulk test and the leak judge: the share of 503s, a latency and
+// a byte count, each beside the twin's, in the journal's unit.
+JournalView probes_journal(double share, double seconds, double bytes) {
+  const auto run = [](const char* name, const char* unit, double value) {
+    return std::string(R"({"activity": {"type": "probe", "name": ")") + name +
+           R"("}, "status": "succeeded", "sre-lab": {"phase": "injection", "unit": ")" + unit +
+           R"(", "value": )" + std::to_string(value) + "}}";
+  };
+  const std::string text = R"({"extensions": [{"name": "sre-lab", "verdict": "held"}], "run": [)" +
+                           run("503s", "ratio", share) + "," + run("p75", "s", seconds) + "," +
+                           run("leak", "bytes", bytes) + "]}";
+  return read_journal(boost::json::parse(text));
+}
+
+TEST(TwinValidation, JudgedProbesAreShownSideBySide) {
+  const TwinValidation validation =
+      validate_twin(probes_journal(0.5, 2.0, 1048576), probes_journal(0.45, 2.4, 1048576));
+  const FigureCheck& share = figure(validation, "injection", "probe: 503s");
+  EXPECT_TRUE(share.share);
+  EXPECT_NEAR(share.twin, 0.45, 1e-9);
+  const FigureCheck& latency = figure(validation, "injection", "probe: p75");
+  EXPECT_NEAR(latency.relative_error, 0.2, 1e-9);
+  EXPECT_FALSE(latency.judged);  // shown, not part of the target
+  EXPECT_TRUE(validation.within());
+  const Table table = validation_table(validation);
+  const auto row = std::find_if(table.rows.begin(), table.rows.end(),
+                                [](const auto& cells) { return cells[1].text == "probe: leak"; });
+  ASSERT_NE(row, table.rows.end());
+  EXPECT_EQ((*row)[2].text, "1.0 MiB");
+  EXPECT_EQ((*row)[4].text, "0 %");
 }
 
 }  // namespace
