@@ -228,9 +228,10 @@ double quantile_of(std::vector<double>& values, double q) {
 
 // A hop through its p50, p95 and p99 shaped like a lognormal between them: log-linear in the
 // normal quantile, the body below p95 with the p50→p95 slope, the tail past p99 with the
-// p95→p99 one (a straight line between quantiles would put the p75 half-way to the p95, far too
-// heavy for a tail made of a few slow requests). As knots of an empirical distribution.
-Distribution piecewise_lognormal(const std::array<double, 3>& hop) {
+// p95→p99 one up to `ceiling` (a straight line between quantiles would put the p75 half-way to
+// the p95, far too heavy for a tail made of a few slow requests). As knots of an empirical
+// distribution.
+Distribution piecewise_lognormal(const std::array<double, 3>& hop, double ceiling) {
   constexpr double kFloor = 1e-7;
   const double z95 = experiment::normal_quantile(0.95), z99 = experiment::normal_quantile(0.99);
   const double l50 = std::log(std::max(hop[0], kFloor));
@@ -244,27 +245,107 @@ Distribution piecewise_lognormal(const std::array<double, 3>& hop) {
   std::vector<std::pair<double, double>> knots{{0, 0}};
   for (const double q : {0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97,
                          0.98, 0.99, 0.995, 0.999, 0.9999})
-    knots.emplace_back(q, std::max(value(q), knots.back().second));  // rounding never descends
+    knots.emplace_back(q, std::max(std::min(value(q), std::max(ceiling, hop[2])),
+                                   knots.back().second));  // rounding never descends
   knots.emplace_back(1, knots.back().second);
   return *Distribution::empirical(std::move(knots));
 }
 
-// The hop as the client saw it over the whole phase, chosen so that the model's client times
-// (the service's model plus the hop) have the phase's own p50, p95 and p99. Those come from the
-// run's histogram over every answer of the phase, so the slow seconds a median of seconds
-// leaves out (a core busy elsewhere for a few milliseconds on this 2-core machine) are in them;
-// they reach every request alike, so they are the hop's, not a path's.
-std::optional<Distribution> fit_client_tail(const std::vector<double>& service_times,
-                                            const PhaseSpan& phase,
-                                            std::vector<std::string>& notes) {
+// What the client saw over the phase: its p50, p95, p99 and max. A second in which the service
+// itself was slow (its own p95 ten times the phase's usual, e.g. a saturation avalanche left over
+// from a cold start) is left out: the model makes those itself, and in the hop they would slow
+// every scenario. Without such a second, the phase's exact quantiles (the run's histogram over
+// all its answers); with one, the quantiles of the other seconds pooled, each second taken as a
+// distribution through its own p50, p95, p99 and max.
+struct ClientFigures {
+  std::array<double, 3> quantiles{};  // p50, p95, p99
+  double max = NAN;
+  std::size_t seconds_left_out = 0;
+};
+
+std::optional<ClientFigures> client_figures(const QuietWindow& window) {
+  std::vector<double> slow_times;
+  const auto* service95 = window.view.timeline("latency_p95");
+  const double usual = median(window.values("latency_p95"));
+  if (service95 && std::isfinite(usual)) {
+    for (std::size_t i = 0; i < window.view.time.size() && i < service95->size(); ++i)
+      if (window.holds(window.view.time[i]) && (*service95)[i] > 10 * usual)
+        slow_times.push_back(window.view.time[i]);
+  }
+  struct Second {
+    double weight;
+    std::array<std::pair<double, double>, 5> cdf;  // (value, cumulative share)
+  };
+  std::vector<Second> kept;
+  ClientFigures figures;
+  for (const auto& point : window.view.load) {
+    if (point.phase != window.phase->name) continue;
+    if (!std::isfinite(point.p50) || !std::isfinite(point.p99) || point.answered <= 0) continue;
+    const bool slow = std::any_of(slow_times.begin(), slow_times.end(),
+                                  [&](double t) { return std::abs(t - (point.t - 0.5)) < 1; });
+    if (slow) {
+      ++figures.seconds_left_out;
+      continue;
+    }
+    const double top = std::isfinite(point.max) ? std::max(point.max, point.p99) : point.p99;
+    kept.push_back({point.answered,
+                    {{{0, 0}, {point.p50, 0.5}, {point.p95, 0.95}, {point.p99, 0.99}, {top, 1}}}});
+    figures.max = std::isfinite(figures.max) ? std::max(figures.max, top) : top;
+  }
+  const PhaseSpan& phase = *window.phase;
+  if (figures.seconds_left_out == 0 && std::isfinite(phase.p50) && std::isfinite(phase.p95) &&
+      std::isfinite(phase.p99)) {
+    figures.quantiles = {phase.p50, phase.p95, phase.p99};
+    return figures;
+  }
+  if (kept.empty()) return std::nullopt;
+  double all = 0;
+  for (const Second& second : kept) all += second.weight;
+  const auto share_below = [&](double x) {
+    double below = 0;
+    for (const Second& second : kept) {
+      double share = 1;
+      for (std::size_t k = 1; k < second.cdf.size(); ++k) {
+        const auto [v0, q0] = second.cdf[k - 1];
+        const auto [v1, q1] = second.cdf[k];
+        if (x < v1) {
+          share = v1 > v0 ? q0 + (q1 - q0) * (x - v0) / (v1 - v0) : q0;
+          break;
+        }
+      }
+      below += second.weight * share;
+    }
+    return below / all;
+  };
   const std::array<double, 3> levels{0.50, 0.95, 0.99};
-  const std::array<double, 3> targets{phase.p50, phase.p95, phase.p99};
-  if (!std::all_of(targets.begin(), targets.end(), [](double t) { return std::isfinite(t); }))
-    return std::nullopt;
+  for (std::size_t k = 0; k < levels.size(); ++k) {
+    double low = 0, high = figures.max;
+    for (int i = 0; i < 60; ++i) {
+      const double mid = (low + high) / 2;
+      (share_below(mid) < levels[k] ? low : high) = mid;
+    }
+    figures.quantiles[k] = high;
+  }
+  return figures;
+}
+
+// The hop as the client saw it, chosen so that the model's client times (the service's model
+// plus the hop) have the client's p50, p95 and p99 over the phase (client_figures). Those keep
+// the slow seconds a median of seconds leaves out (a core busy elsewhere for a few milliseconds
+// on this 2-core machine): they reach every request alike, so they are the hop's, not a path's.
+// Past p99 the tail goes no further than the slowest answer the client saw.
+std::optional<Distribution> fit_client_tail(const std::vector<double>& service_times,
+                                            const QuietWindow& window,
+                                            std::vector<std::string>& notes) {
+  const auto figures = client_figures(window);
+  if (!figures) return std::nullopt;
+  const std::array<double, 3> levels{0.50, 0.95, 0.99};
+  const std::array<double, 3>& targets = figures->quantiles;
   std::array<double, 3> hop{};
   std::vector<double> sorted = service_times;
   for (std::size_t k = 0; k < levels.size(); ++k)
     hop[k] = std::max(targets[k] - quantile_of(sorted, levels[k]), 0.0);
+  const double ceiling = std::isfinite(figures->max) ? figures->max : targets[2];
 
   Random random(kFitSeed + 2);
   std::vector<double> units(service_times.size());
@@ -273,19 +354,23 @@ std::optional<Distribution> fit_client_tail(const std::vector<double>& service_t
   // a quantile moves about one for one with its knot, so a few dozen rounds settle it.
   std::vector<double> client(service_times.size());
   for (int round = 0; round < 60; ++round) {
-    const Distribution model = piecewise_lognormal(hop);
+    const Distribution model = piecewise_lognormal(hop, ceiling);
     for (std::size_t i = 0; i < client.size(); ++i)
       client[i] = service_times[i] + model.quantile(units[i]);
     for (std::size_t k = 0; k < levels.size(); ++k)
-      hop[k] = std::max(hop[k] + targets[k] - quantile_of(client, levels[k]), 0.0);
+      hop[k] = std::clamp(hop[k] + targets[k] - quantile_of(client, levels[k]), 0.0, ceiling);
     hop[1] = std::max(hop[1], hop[0]);
     hop[2] = std::max(hop[2], hop[1]);
   }
+  if (figures->seconds_left_out > 0)
+    notes.push_back("gateway_overhead: " + std::to_string(figures->seconds_left_out) +
+                    " second(s) of the " + window.phase->name +
+                    " phase left out of the client's tail: the service itself was slow then "
+                    "(its p95 over ten times the phase's usual)");
   if (hop[0] == 0)
-    notes.push_back("gateway_overhead: the phase's p50 as the client saw it (" +
-                    milliseconds(phase.p50) +
+    notes.push_back("gateway_overhead: the client's p50 (" + milliseconds(targets[0]) +
                     ") is at or below the service's model alone; the hop's median is 0");
-  return piecewise_lognormal(hop);
+  return piecewise_lognormal(hop, ceiling);
 }
 
 }  // namespace
@@ -335,7 +420,7 @@ std::optional<CalibrationFit> fit_calibration(const boost::json::value& journal,
   calibration.service_overhead =
       fit_overhead(*cache, *db, fit.hit_share, p50, std::max(p95, p50), fit.notes);
   const RequestModel model(*cache, *db, fit.hit_share, kTailDraws);
-  if (auto tail = fit_client_tail(model.times(calibration.service_overhead), *phase, fit.notes)) {
+  if (auto tail = fit_client_tail(model.times(calibration.service_overhead), window, fit.notes)) {
     calibration.gateway_overhead = *tail;
   } else if (auto gateway = fit_gateway(window)) {
     calibration.gateway_overhead = *gateway;

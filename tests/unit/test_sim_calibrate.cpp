@@ -186,6 +186,44 @@ TEST(CalibrationFit, TheClientsTailComesFromThePhasesOwnQuantiles) {
   EXPECT_LT(at(thin, 0.99), at(truth, 0.99) * 0.7);
 }
 
+// Two baseline seconds in which the service itself was slow (a saturation avalanche): the
+// client's tail comes from the other seconds, and the fit says what it left out.
+TEST(CalibrationFit, SecondsWhenTheServiceWasSlowStayOutOfTheClientsTail) {
+  SyntheticJournal journal;
+  auto& service95 = journal.values["latency_p95"].as_array();
+  service95[15] = 1.0;  // timeline time 15.5
+  service95[16] = 1.0;
+  journal.extension["timeline"] = json::object{{"time", journal.time}, {"values", journal.values}};
+  json::array load;
+  for (const auto& value : journal.load) {
+    json::object point = value.as_object();
+    const double t = point["t"].to_number<double>();
+    const bool avalanche = t == 16 || t == 17;  // the client's seconds (t - 1, t]
+    point["answered"] = 100;
+    point["p50"] = avalanche ? 0.9 : 0.001;
+    point["p95"] = avalanche ? 1.2 : 0.004;
+    point["p99"] = avalanche ? 1.3 : 0.006;
+    point["max"] = avalanche ? 1.4 : 0.008;
+    load.emplace_back(std::move(point));
+  }
+  journal.extension["load"] = load;
+  // The phase's exact quantiles carry the avalanche: 2 of 30 seconds near a second.
+  journal.extension["phases"].as_array()[1].as_object()["latency_s"] =
+      json::object{{"p50", 0.001}, {"p95", 0.9}, {"p99", 1.25}};
+  std::string error;
+  const auto fit = fit_calibration(journal.journal(), "j", error);
+  ASSERT_TRUE(fit) << error;
+  ASSERT_FALSE(fit->notes.empty());
+  EXPECT_TRUE(fit->notes[0].starts_with("gateway_overhead: 2 second(s) of the baseline phase left"))
+      << fit->notes[0];
+  const Calibration& c = fit->calibration;
+  const auto twin =
+      client_times(c.service_overhead, c.cache_latency, c.db_query, c.gateway_overhead);
+  // The other seconds' p95 and p99 (4 and 6 ms, pooled), not the avalanche's second or more.
+  EXPECT_NEAR(at(twin, 0.95), 0.004, 0.0015);
+  EXPECT_LT(at(twin, 0.999), 0.012);  // the hop stops at the slowest kept answer (8 ms)
+}
+
 // Every baseline answer from the cache: no query to fit, and the warm-up's (a cold cache's
 // stampede, 7 times slower here) must not stand in for one.
 TEST(CalibrationFit, ABaselineWithoutQueriesKeepsTheBuiltInQuery) {
