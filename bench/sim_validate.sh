@@ -6,8 +6,9 @@
 # with). Prints one line per experiment (verdicts, within target or not) and leaves
 # each comparison in OUT/<experiment>/validation.md beside both journals. Loopback only; stops
 # what it started.
-#   bench/sim_validate.sh [--quick] [--out DIR] [EXPERIMENT...]
+#   bench/sim_validate.sh [--quick] [--replicas N] [--out DIR] [EXPERIMENT...]
 # --quick runs the shortened forms the integration tests use (minutes instead of ~15).
+# --replicas N runs the lab as `up --replicas N` and the twin with as many (1..16; default 1).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +16,7 @@ binary="$root/build/release/src/cli/sre-lab"
 source "$root/bench/lib.sh"
 
 quick=""
+replicas=1
 out="sim-validate-$(date -u +%Y%m%d-%H%M%S)"
 experiments=()
 while [ $# -gt 0 ]; do
@@ -22,7 +24,9 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --out) [ $# -ge 2 ] || { echo "bench: --out needs a directory" >&2; exit 2; }; out="$2"; shift ;;
     --out=*) out="${1#--out=}" ;;
-    -*) echo "bench: unknown option '$1' (--quick, --out DIR)" >&2; exit 2 ;;
+    --replicas) [ $# -ge 2 ] || { echo "bench: --replicas needs a number" >&2; exit 2; }; replicas="$2"; shift ;;
+    --replicas=*) replicas="${1#--replicas=}" ;;
+    -*) echo "bench: unknown option '$1' (--quick, --replicas N, --out DIR)" >&2; exit 2 ;;
     *) experiments+=("$1") ;;
   esac
   shift
@@ -48,7 +52,8 @@ quick_vars() {  # EXPERIMENT
 make_state
 port="${BENCH_PORT:-18000}"
 gateway_port="${BENCH_GATEWAY_PORT:-18080}"
-SRE_LAB_TRACING=off "$binary" up --state-dir "$state/lab" --port "$port" \
+# Replica k listens on $port + k - 1; the experiments' service_url is replica 1, as on any lab.
+SRE_LAB_TRACING=off "$binary" up --state-dir "$state/lab" --port "$port" --replicas "$replicas" \
   --gateway-port "$gateway_port" --pg-port "${BENCH_PG_PORT:-55442}" \
   --redis-port "${BENCH_REDIS_PORT:-56389}" >"$state/up.log" 2>&1 &
 pids+=($!)
@@ -85,7 +90,7 @@ for name in "${experiments[@]}"; do
   else
     printf '%-28s %s\n' "$name" "calibration failed (see $dir/calibrate.log)"; failed=1; continue
   fi
-  "$binary" experiment run "$name" --target sim --calibration "$calibration" \
+  "$binary" experiment run "$name" --target sim --replicas "$replicas" --calibration "$calibration" \
     "${vars[@]}" --out "$dir/twin" --quiet >"$dir/twin.log" 2>&1 || true
   [ -f "$twin" ] || twin="$(find "$dir/twin" -name journal.json | sort | head -1)"
   if "$binary" simulate validate "$real" "$twin" --out "$dir/validation.md" >"$dir/validate.log" 2>&1; then

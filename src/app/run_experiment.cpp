@@ -23,6 +23,7 @@
 #include "experiment/report_markdown.hpp"
 #include "experiment/report_text.hpp"
 #include "experiment/runner.hpp"
+#include "lab/postgres_server.hpp"
 #include "sim/scenario_file.hpp"
 #include "sim/sim_target.hpp"
 
@@ -233,17 +234,24 @@ double wall_now_ms() {
       .count();
 }
 
-// With `--target sim`, the twin to run on: one replica as `up` runs the lab, with the calibration
-// of --calibration or the defaults; nullopt for the real lab (or a bad flag, in values.error()).
+// With `--target sim`, the twin to run on: the lab as `up --replicas N` runs it (one replica
+// by default), with the calibration of --calibration or the defaults; nullopt for the real lab
+// (or a bad flag, in values.error()).
 std::optional<sim::Scenario> twin_of(OptionValues& values) {
   const auto target = values.raw("target");
   const auto calibration = values.raw("calibration");
   if (target != "sim") {
     if (calibration) values.fail_with("--calibration is for --target sim only");
+    // The real lab's replicas are `up`'s: an experiment run cannot add any.
+    if (values.is_set("replicas"))
+      values.fail_with("--replicas is for --target sim only (the lab's are `up --replicas N`)");
     return std::nullopt;
   }
   sim::Scenario scenario;
   scenario.name = "experiment twin";
+  scenario.replicas = static_cast<std::size_t>(values.integer("replicas", 1, 1, 16));
+  scenario.postgres.max_connections = static_cast<std::size_t>(lab::lab_max_connections(
+      static_cast<int>(scenario.replicas), static_cast<int>(scenario.replica.pool_size)));
   if (calibration) {
     std::string error;
     auto parsed = sim::read_calibration_file(*calibration, error);

@@ -119,14 +119,6 @@ std::string port_overlap(const UpConfig& config, const ServeConfig& serve) {
   return message;
 }
 
-// Every replica's pool, and room for the lab's own connections (seeding, an experiment's
-// probes, a psql session) besides the 3 Postgres keeps for superusers; never below the 100 a
-// single service has always had.
-int postgres_connections(const UpConfig& config, const ServeConfig& serve) {
-  const auto pools = static_cast<int>(config.replicas * serve.pool.size);
-  return std::max(100, pools + 20);
-}
-
 // Replica 1 keeps the file as named; replica k writes next to it, sre-lab.log → sre-lab-2.log.
 std::filesystem::path replica_log(const std::filesystem::path& log, int replica) {
   if (replica == 1 || log.empty()) return log;
@@ -185,7 +177,8 @@ class Lab {
       lab::PostgresServerSettings settings;
       settings.data_dir = config_.state_dir / "postgres";
       settings.port = config_.pg_port;
-      settings.max_connections = postgres_connections(config_, serve);
+      settings.max_connections =
+          lab::lab_max_connections(config_.replicas, static_cast<int>(serve.pool.size));
       postgres_.emplace(settings);
       std::fprintf(stderr, "sre-lab up: starting Postgres on 127.0.0.1:%u\n", config_.pg_port);
       if (!postgres_->start()) return fail("Postgres: " + postgres_->last_error());

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -71,6 +72,10 @@ std::string quoted_identifier(PGconn* connection, const std::string& name) {
 }
 
 }  // namespace
+
+int lab_max_connections(int replicas, int pool_size) {
+  return std::max(100, replicas * pool_size + 20);
+}
 
 PostgresServer::PostgresServer(PostgresServerSettings settings) : settings_(std::move(settings)) {
   std::error_code ec;

@@ -26,6 +26,12 @@ struct PostgresServerSettings {
   std::filesystem::path bin_dir;  // empty: found (e.g. /usr/lib/postgresql/15/bin)
 };
 
+// The max_connections `up` gives its Postgres for `replicas` services of `pool_size` each, and
+// what the twin models for the same lab: every replica's pool, and room for the lab's own
+// connections (seeding, an experiment's probes, a psql session) besides the 3 Postgres keeps for
+// superusers; never below the 100 a single service has always had.
+int lab_max_connections(int replicas, int pool_size);
+
 class PostgresServer {
  public:
   explicit PostgresServer(PostgresServerSettings settings);

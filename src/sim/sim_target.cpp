@@ -19,6 +19,9 @@ namespace {
 
 constexpr std::size_t kMebibyte = std::size_t{1} << 20;
 constexpr std::size_t kLeakCap = std::size_t{1} << 30;  // ChaosControlsSettings' default
+// A fault's share that reaches the first replica alone (a share reaches at least one).
+constexpr double kFirstReplicaOnly = 0;
+
 experiment::HttpAnswer answer_of(const http::Response& response) {
   experiment::HttpAnswer answer;
   answer.status = static_cast<int>(response.result_int());
@@ -60,7 +63,13 @@ bool SimTarget::sleep(double seconds, std::stop_token stop) {
   return !stop.stop_requested();
 }
 
+// A second at a time, so each closed second is filed with the first replica's breaker and pool
+// as they stood when it closed, as the console samples them, however long the sleep.
 void SimTarget::advance_to(double t_s) {
+  for (double second = std::floor(sim_.now_s()) + 1; second < t_s; ++second) {
+    sim_.run_until(second);
+    file_seconds();
+  }
   sim_.run_until(t_s);
   file_seconds();
 }
@@ -71,11 +80,10 @@ void SimTarget::file_seconds() {
     const SimSecond& second = record.second;
     const load::SecondPoint& point = second.point;
     const double end_s = point.elapsed_s;
-    add_timeline_point(
-        timeline_, second,
-        {epoch_ms_, pool_size_ * sim_.replicas(), breaker_chart_state(sim_.breaker(0).state),
-         static_cast<double>(leak_.bytes)},
-        record.replaces_last);
+    add_timeline_point(timeline_, first_replica_view(second),
+                       {epoch_ms_, pool_size_, breaker_chart_state(sim_.breaker(0).state),
+                        static_cast<double>(leak_.bytes)},
+                       record.replaces_last);
 
     if (!load_ || end_s <= load_->start_s) continue;
     load::SecondPoint ours = point;
@@ -84,6 +92,15 @@ void SimTarget::file_seconds() {
         load_->report.add(ours.elapsed_s, ours.tally, record.cumulative);
     if (load_->book && filed) load_->book->add(*filed, record.cumulative);
   }
+}
+
+// The second's record sums the pools of all replicas; the lab's timeline shows replica 1's.
+SimSecond SimTarget::first_replica_view(SimSecond second) const {
+  if (sim_.replicas() == 1) return second;
+  const postgres::PoolCounts pool = sim_.pool(0);
+  second.pool_active = pool.active;
+  second.pool_waiting = pool.waiting;
+  return second;
 }
 
 experiment::Timeline SimTarget::timeline(double since_ms) {
@@ -182,6 +199,7 @@ experiment::HttpAnswer SimTarget::admin_call(const std::string& method, std::str
     FaultEvent event;
     event.kind = kind;
     event.body = std::move(text);
+    event.replica_share = kFirstReplicaOnly;
     sim_.apply(event);
   };
 

@@ -3,8 +3,11 @@
 // /chaos, /resilience and the bulk test) are answered in process from the twin's replicas with the
 // service's own parsers and documents; the background load is the twin's traffic; sleeping runs
 // simulated time, so an experiment of minutes takes a moment; the timeline is built from the
-// twin's seconds. Every admin call acts on every replica (as "the service"); GET documents and
-// the breaker series are the first replica's; pool series are summed over replicas.
+// twin's seconds. With several replicas the twin is the lab of `up --replicas N` as an
+// experiment sees it: the admin calls go to service_url, which is replica 1's port there, so
+// they act on the first replica only (Redis, shared, is still cleared for all), while the load
+// goes through the gateway to all of them; the timeline is the first replica's console's (its
+// breaker and its pool), as the lab's runner reads it from service_url.
 #pragma once
 
 #include <cstddef>
@@ -56,6 +59,7 @@ class SimTarget final : public experiment::Target {
   boost::json::object resilience_document();
   void advance_to(double t_s);
   void file_seconds();
+  SimSecond first_replica_view(SimSecond second) const;
   void start_traffic(const load::LoadPlan& plan, experiment::PhaseBook* book);
   load::LoadReport stop_traffic();
 

@@ -1,7 +1,8 @@
 // Every shipped experiment, run on the twin (`sre-lab experiment run NAME --target sim`) in its
 // full length — simulated time, so the whole file takes seconds — returns the verdict it returns
 // on the real lab (test_cli_experiments), with the same journal; a wrong hypothesis deviates on
-// the twin as well; bad twin flags exit 2. No Postgres, Redis or network: the twin is in process.
+// the twin as well; bad twin flags exit 2; with --replicas the admin calls reach the first
+// replica only, as on `up --replicas N`. No Postgres, Redis or network: the twin is in process.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -132,6 +133,98 @@ TEST_F(SimExperimentsTest, BadTwinFlagsExitTwo) {
   EXPECT_EQ(lab_only.exit_code, 2);
   EXPECT_NE(lab_only.output.find("--calibration is for --target sim only"), std::string::npos)
       << lab_only.output;
+}
+
+TEST_F(SimExperimentsTest, ReplicasAreTheTwinsAndBounded) {
+  const Outcome lab_only = experiment({"run", "part4-memory-leak", "--replicas=2"});
+  EXPECT_EQ(lab_only.exit_code, 2);
+  EXPECT_NE(lab_only.output.find("--replicas is for --target sim only"), std::string::npos)
+      << lab_only.output;
+  EXPECT_FALSE(lab_only.journal.is_object()) << "refused before running";
+
+  for (const char* value : {"0", "17", "two"}) {
+    const Outcome bad = experiment(
+        {"run", "part4-memory-leak", "--target=sim", std::string("--replicas=") + value});
+    EXPECT_EQ(bad.exit_code, 2) << value;
+    EXPECT_NE(bad.output.find("invalid --replicas '" + std::string(value) +
+                              "': expected an integer in 1..16"),
+              std::string::npos)
+        << bad.output;
+  }
+}
+
+// The admin calls go to service_url, replica 1 on `up --replicas 3`, while the gateway spreads
+// the load over all three: every query failing, with no breaker and no fallback, fails the
+// requests of one replica in three, and on a single replica nearly all of them.
+class ReplicasOnTheTwin : public SimExperimentsTest {
+ protected:
+  static Outcome failing_queries(const std::string& replicas) {
+    const fs::path file = dir_ / "failing-queries.yaml";
+    std::ofstream(file) << R"(title: every query fails on the service the admin calls reach
+description: uniform ids over a cold cache, so nearly every request queries Postgres
+extensions:
+  - name: sre-lab
+    load: {rate: 60, ids: "uniform:1-10000"}
+    phases: {baseline: 5, injection: 10, recovery: 2}
+method:
+  - type: action
+    name: no breaker, no fallback
+    provider: {type: http, url: "${service_url}/resilience/configure", method: POST,
+               arguments: {mode: disabled, fallback_enabled: false}, expected_status: 200}
+  - type: action
+    name: fail every query
+    provider: {type: http, url: "${service_url}/chaos/configure", method: POST,
+               arguments: {db_failure_rate: 1.0}, expected_status: 200}
+rollbacks:
+  - type: action
+    name: stop the failures
+    provider: {type: http, url: "${service_url}/chaos/reset", method: POST}
+)";
+    return experiment({"run", file.string(), "--target=sim", "--replicas=" + replicas});
+  }
+
+  static Outcome part1(const std::string& replicas) {
+    return experiment({"run", "part1-db-latency", "--target=sim", "--replicas=" + replicas,
+                       "--var=warmup_s=8", "--var=baseline_s=10", "--var=injection_s=16",
+                       "--var=recovery_s=24", "--var=settle_s=16"});
+  }
+
+  // The injection's requests answered 5xx or not at all, as a share of those sent.
+  static double injection_failed_share(const Outcome& run) {
+    double sent = 0, failed = 0;
+    for (const auto& second : run.journal.at("extensions").at(0).at("load").as_array()) {
+      if (second.at("phase") != "injection") continue;
+      sent += second.at("sent").to_number<double>();
+      failed += second.at("failed").to_number<double>();
+      for (const auto& [status, count] : second.at("statuses").as_object())
+        if (std::stoi(std::string(status)) >= 500) failed += count.to_number<double>();
+    }
+    return sent > 0 ? failed / sent : -1;
+  }
+};
+
+TEST_F(ReplicasOnTheTwin, TheAdminCallsReachOneReplicaOfThree) {
+  const Outcome one = failing_queries("1");
+  const Outcome three = failing_queries("3");
+  ASSERT_TRUE(one.journal.is_object()) << one.output;
+  ASSERT_TRUE(three.journal.is_object()) << three.output;
+  EXPECT_GT(injection_failed_share(one), 0.9) << "one replica: every lookup that queries fails";
+  const double shared = injection_failed_share(three);
+  EXPECT_GT(shared, 0.25) << "three replicas: the first fails its third of the load";
+  EXPECT_LT(shared, 0.40) << "three replicas: the other two were not told to fail";
+}
+
+// The timeline is replica 1's console's, as the lab's runner reads it from service_url: one
+// pool of 5, not three.
+TEST_F(ReplicasOnTheTwin, TheTimelineShowsTheFirstReplicasPool) {
+  const Outcome three = part1("3");
+  ASSERT_TRUE(three.journal.is_object()) << three.output;
+  const auto& values = three.journal.at("extensions").at(0).at("timeline").at("values");
+  const auto& sizes = values.at("pool_size").as_array();
+  ASSERT_FALSE(sizes.empty());
+  for (const auto& size : sizes) EXPECT_EQ(size.to_number<double>(), 5) << size;
+  for (const auto& active : values.at("pool_active").as_array())
+    EXPECT_LE(active.to_number<double>(), 5) << active;
 }
 
 }  // namespace
