@@ -136,7 +136,7 @@ constexpr std::array<OptionSpec, 14> load_table{{
 }};
 
 // `experiment run`: the experiment's own file says the rest.
-constexpr std::array<OptionSpec, 8> experiment_table{{
+constexpr std::array<OptionSpec, 9> experiment_table{{
     {"var", "", "NAME=VALUE", "none",
      "override a configuration entry of the experiment (repeatable), e.g. --var rate=50"},
     {"target", "", "URL|sim", "the file's",
@@ -147,6 +147,9 @@ constexpr std::array<OptionSpec, 8> experiment_table{{
     {"replicas", "", "N", "1",
      "with --target sim: service replicas behind the gateway, 1..16, as `up --replicas N` runs "
      "them (the admin calls reach the first, the load all of them)"},
+    {"seed", "", "N", "1",
+     "with --target sim: seed of the twin's draws (arrivals, ids, service times), 0..2^63-1; "
+     "run a few to see what is chance"},
     {"allow-remote", "", "", "off", "allow targets that are not on loopback (127.0.0.1, ::1)"},
     {"out", "", "DIR", "experiment-runs/<time>-<name>",
      "where journal.json, report.md and report.html are written"},

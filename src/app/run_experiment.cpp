@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "app/commands.hpp"
@@ -245,10 +246,13 @@ std::optional<sim::Scenario> twin_of(OptionValues& values) {
     // The real lab's replicas are `up`'s: an experiment run cannot add any.
     if (values.is_set("replicas"))
       values.fail_with("--replicas is for --target sim only (the lab's are `up --replicas N`)");
+    if (values.is_set("seed")) values.fail_with("--seed is for --target sim only");
     return std::nullopt;
   }
   sim::Scenario scenario;
   scenario.name = "experiment twin";
+  scenario.seed = static_cast<std::uint64_t>(
+      values.integer("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   scenario.replicas = static_cast<std::size_t>(values.integer("replicas", 1, 1, 16));
   scenario.postgres.max_connections = static_cast<std::size_t>(lab::lab_max_connections(
       static_cast<int>(scenario.replicas), static_cast<int>(scenario.replica.pool_size)));

@@ -153,6 +153,30 @@ TEST_F(SimExperimentsTest, ReplicasAreTheTwinsAndBounded) {
   }
 }
 
+// --seed picks the twin's draws: the same seed repeats the run's load second for second, another
+// one draws another run; on the real lab it means nothing and is refused.
+TEST_F(SimExperimentsTest, TheSeedRepeatsARunOrDrawsAnother) {
+  const Outcome lab_only = experiment({"run", "part4-memory-leak", "--seed=2"});
+  EXPECT_EQ(lab_only.exit_code, 2);
+  EXPECT_NE(lab_only.output.find("--seed is for --target sim only"), std::string::npos)
+      << lab_only.output;
+  const auto load_of = [](const char* seed) {
+    const Outcome run =
+        experiment({"run", "part3-circuit-breaker", "--target=sim", std::string("--seed=") + seed,
+                    "--var=warmup_s=4", "--var=baseline_s=4", "--var=injection_s=6",
+                    "--var=recovery_s=16", "--var=settle_s=12"});
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    if (!run.journal.is_object()) return boost::json::value();
+    for (const auto& extension : run.journal.at("extensions").as_array())
+      if (extension.at("name") == "sre-lab") return extension.at("load");
+    return boost::json::value();
+  };
+  const boost::json::value first = load_of("7");
+  ASSERT_TRUE(first.is_array());
+  EXPECT_EQ(first, load_of("7"));
+  EXPECT_NE(first, load_of("8"));
+}
+
 // The admin calls go to service_url, replica 1 on `up --replicas 3`, while the gateway spreads
 // the load over all three: every query failing, with no breaker and no fallback, fails the
 // requests of one replica in three, and on a single replica nearly all of them.
