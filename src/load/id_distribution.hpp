@@ -9,9 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/random.hpp"
+#include "load/zipf_ranks.hpp"
 
 namespace srelab::load {
 
@@ -48,8 +48,8 @@ class IdDistribution {
   std::uint64_t high_ = 1;
   double hot_share_ = 0;  // hot: the share of draws on [low, low + hot_count)
   std::uint64_t hot_count_ = 0;
-  // zipf: cumulative probabilities of ranks 1..n, shared by the copies each thread holds
-  std::shared_ptr<const std::vector<double>> cumulative_;
+  // zipf: shared by the copies each thread holds
+  std::shared_ptr<const ZipfRanks> zipf_;
 };
 
 }  // namespace srelab::load
