@@ -32,6 +32,12 @@ Fields::Fields(const Node& object, std::string what, std::span<const std::string
   }
 }
 
+int Fields::key_line(std::string_view key) const {
+  for (const auto& member : object_.members)
+    if (member.key == key) return member.line;
+  return object_.line;
+}
+
 const Node* Fields::get(std::string_view key, Presence presence) const {
   if (!errors_.ok() || object_.kind != Node::Kind::object) return nullptr;
   if (const Node* value = object_.find(key)) return value;
@@ -68,20 +74,24 @@ std::optional<double> Fields::seconds(std::string_view key, Bound lower) const {
                 lower);
 }
 
-std::optional<int> Fields::integer(std::string_view key, int min, int max,
-                                   std::string_view form) const {
+std::optional<std::int64_t> Fields::integer(std::string_view key, std::int64_t min,
+                                            std::int64_t max, std::string_view form) const {
   const Node* value = get(key);
   if (!value) return std::nullopt;
-  if (!number_within(*value, min, max, Bound::inclusive)) {
-    fail(key, *value, form);
-    return std::nullopt;
+  if (value->kind == Node::Kind::number) {
+    // An int64 scalar is taken as it is: through a double, a large one would lose its last digits.
+    if (const auto* exact = value->scalar.if_int64(); exact && *exact >= min && *exact <= max)
+      return *exact;
+    // 0x1p63: int64's max rounds up to it as a double, and the cast must stay in range.
+    if (const auto* real = value->scalar.if_double();
+        real && *real == std::floor(*real) && *real >= static_cast<double>(min) &&
+        *real <= static_cast<double>(max) && *real < 0x1p63)
+      return static_cast<std::int64_t>(*real);
   }
-  const double number = value->scalar.to_number<double>();
-  if (number != std::floor(number)) {
-    fail(key, *value, form);
-    return std::nullopt;
-  }
-  return static_cast<int>(number);
+  fail(key, *value,
+       form.empty() ? "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]"
+                    : std::string(form));
+  return std::nullopt;
 }
 
 std::optional<bool> Fields::boolean(std::string_view key) const {

@@ -9,6 +9,7 @@
 // use it; none of them writes an error message's frame by hand.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -39,6 +40,9 @@ class Fields {
 
   const std::string& what() const { return what_; }
   int line() const { return object_.line; }
+  // The line of `key` itself (an object value's line is its first key's); the object's line
+  // when it has no such key.
+  int key_line(std::string_view key) const;
   bool ok() const { return errors_.ok(); }
   SpecErrors& errors() const { return errors_; }
 
@@ -51,7 +55,10 @@ class Fields {
                                Bound lower = Bound::inclusive,
                                Presence presence = Presence::optional) const;
   std::optional<double> seconds(std::string_view key, Bound lower = Bound::inclusive) const;
-  std::optional<int> integer(std::string_view key, int min, int max, std::string_view form) const;
+  // A whole number in [min, max], exact to the last digit; `form` defaults to
+  // "an integer in [MIN, MAX]".
+  std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max,
+                                      std::string_view form = {}) const;
   std::optional<bool> boolean(std::string_view key) const;
   // The list's strings, or nullopt (absent, not a list, or an element that is not a string).
   std::optional<std::vector<std::string>> texts(std::string_view key) const;

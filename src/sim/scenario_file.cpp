@@ -3,154 +3,37 @@
 #include <algorithm>
 #include <array>
 #include <boost/json/serialize.hpp>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <limits>
-#include <span>
 #include <sstream>
 
 #include "chaos/chaos_settings.hpp"
 #include "experiment/document.hpp"
+#include "experiment/fields.hpp"
 
 namespace srelab::sim {
 
 namespace {
 
+using experiment::Bound;
 using experiment::describe;
+using experiment::Fields;
 using experiment::Node;
+using experiment::Presence;
+using experiment::SpecErrors;
 
+constexpr std::string_view kTopWhat = "the scenario";
 constexpr double kMaxDuration = 7 * 24 * 3600;  // a week of simulated time is plenty
 constexpr double kMaxRate = 1e8;
 constexpr std::string_view kShareForm =
     "a share of the replicas in (0, 1], or a percentage like '20%'";
 
-// The first error of one parse, as "FILE:LINE: PATH: what is wrong".
-class Errors {
- public:
-  explicit Errors(std::string file_name) : file_name_(std::move(file_name)) {}
-
-  void fail(int line, const std::string& path, std::string_view message) {
-    if (!ok()) return;
-    message_ = file_name_ + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": ";
-    message_ += path.empty() ? std::string(message) : path + ": " + std::string(message);
-  }
-  bool ok() const { return message_.empty(); }
-  const std::string& message() const { return message_; }
-
- private:
-  std::string file_name_;
-  std::string message_;
-};
-
-std::string join(std::span<const std::string_view> words) {
-  std::string text;
-  for (const auto word : words) text += (text.empty() ? "" : ", ") + std::string(word);
-  return text;
+// Where a key of `owner` sits in the file ("resilience", "faults[2].chaos"): what an error in
+// another reader's words (the service's parsers, the calibration file's) is prefixed with.
+std::string path_of(const Fields& owner, std::string_view key) {
+  return owner.what() == kTopWhat ? std::string(key) : owner.what() + "." + std::string(key);
 }
-
-// One object of the file at `path` ("" for the top level, "faults[2]", "gateway"): its keys
-// are checked against `accepted` when it is made, then each reader returns its field's value
-// or nullopt (absent, or wrong: the error is kept).
-class Object {
- public:
-  Object(const Node& node, std::string path, std::span<const std::string_view> accepted,
-         Errors& errors)
-      : node_(node), path_(std::move(path)), errors_(errors) {
-    if (node.kind != Node::Kind::object) {
-      errors_.fail(node.line, path_, "an object is required, got " + describe(node));
-      return;
-    }
-    for (const auto& member : node.members) {
-      if (std::find(accepted.begin(), accepted.end(), member.key) != accepted.end()) continue;
-      errors_.fail(member.line, child(member.key),
-                   "unknown key (accepted: " + join(accepted) + ")");
-    }
-  }
-
-  bool ok() const { return errors_.ok(); }
-  int line() const { return node_.line; }
-  const std::string& path() const { return path_; }
-  std::string child(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
-
-  const Node* get(std::string_view key, bool required = false) const {
-    if (!ok() || node_.kind != Node::Kind::object) return nullptr;
-    if (const Node* value = node_.find(key)) return value;
-    if (required) errors_.fail(node_.line, child(key), "required");
-    return nullptr;
-  }
-
-  // The line of `key` itself (the value's line for an object value is its first key's).
-  int key_line(std::string_view key) const {
-    for (const auto& member : node_.members)
-      if (member.key == key) return member.line;
-    return node_.line;
-  }
-
-  void fail(std::string_view key, const Node& value, std::string_view form) const {
-    errors_.fail(value.line, child(key), std::string(form) + ", got " + describe(value));
-  }
-
-  std::optional<std::string> text(std::string_view key) const {
-    const Node* value = get(key);
-    if (!value) return std::nullopt;
-    if (value->kind != Node::Kind::string) {
-      fail(key, *value, "a string");
-      return std::nullopt;
-    }
-    return std::string(value->text());
-  }
-
-  // A number in [min, max] (or (min, max] when `open_low`); `form` is what the error says.
-  std::optional<double> number(std::string_view key, double min, double max, bool open_low,
-                               std::string_view form, bool required = false) const {
-    const Node* value = get(key, required);
-    if (!value) return std::nullopt;
-    const double number =
-        value->kind == Node::Kind::number ? value->scalar.to_number<double>() : std::nan("");
-    if (!std::isfinite(number) || number > max || (open_low ? number <= min : number < min)) {
-      fail(key, *value, form);
-      return std::nullopt;
-    }
-    return number;
-  }
-
-  std::optional<std::int64_t> integer(std::string_view key, std::int64_t min,
-                                      std::int64_t max) const {
-    const std::string form =
-        "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
-    const Node* value = get(key);
-    if (!value) return std::nullopt;
-    if (const auto* exact = value->scalar.if_int64();
-        value->kind == Node::Kind::number && exact && *exact >= min && *exact <= max)
-      return *exact;
-    if (const auto* real = value->scalar.if_double(); value->kind == Node::Kind::number && real &&
-                                                      *real == std::floor(*real) &&
-                                                      *real >= double(min) && *real <= double(max))
-      return static_cast<std::int64_t>(*real);
-    fail(key, *value, form);
-    return std::nullopt;
-  }
-
-  std::optional<bool> boolean(std::string_view key) const {
-    const Node* value = get(key);
-    if (!value) return std::nullopt;
-    if (value->kind != Node::Kind::boolean) {
-      fail(key, *value, "true or false");
-      return std::nullopt;
-    }
-    return value->scalar.as_bool();
-  }
-
-  Errors& errors() const { return errors_; }
-
- private:
-  const Node& node_;
-  std::string path_;
-  Errors& errors_;
-};
 
 std::string seconds_form(double min, double max, std::string_view max_name = {}) {
   std::ostringstream text;
@@ -163,13 +46,14 @@ std::chrono::milliseconds to_ms(double seconds) {
   return std::chrono::milliseconds(std::llround(seconds * 1000));
 }
 
-void read_header(const Object& top, Scenario& scenario, std::string_view stem) {
+void read_header(const Fields& top, Scenario& scenario, std::string_view stem) {
   scenario.name = top.text("name").value_or(std::string(stem));
   scenario.description = top.text("description").value_or("");
   if (auto seed = top.integer("seed", 0, std::numeric_limits<std::int64_t>::max()))
     scenario.seed = static_cast<std::uint64_t>(*seed);
   scenario.duration_s =
-      top.number("duration_s", 0, kMaxDuration, true, "a number of seconds in (0, 604800]", true)
+      top.number("duration_s", 0, kMaxDuration, "a number of seconds in (0, 604800]",
+                 Bound::exclusive, Presence::required)
           .value_or(scenario.duration_s);
   if (auto replicas = top.integer("replicas", 1, 10000))
     scenario.replicas = static_cast<std::size_t>(*replicas);
@@ -182,43 +66,41 @@ void read_header(const Object& top, Scenario& scenario, std::string_view stem) {
   }
 }
 
-void read_gateway(const Node& node, GatewayModel& gateway, Errors& errors) {
-  static constexpr std::array<std::string_view, 4> kKeys{"enabled", "server_timeout_s",
-                                                         "queue_timeout_s", "server_connections"};
-  const Object object(node, "gateway", kKeys, errors);
-  gateway.enabled = object.boolean("enabled").value_or(gateway.enabled);
-  if (auto s = object.number("server_timeout_s", 0.1, 600, false, seconds_form(0.1, 600)))
+void read_gateway(const Node& node, GatewayModel& gateway, SpecErrors& errors) {
+  const Fields fields(node, "gateway",
+                      {"enabled", "server_timeout_s", "queue_timeout_s", "server_connections"},
+                      errors);
+  gateway.enabled = fields.boolean("enabled").value_or(gateway.enabled);
+  if (auto s = fields.number("server_timeout_s", 0.1, 600, seconds_form(0.1, 600)))
     gateway.server_timeout = to_ms(*s);
-  if (auto s = object.number("queue_timeout_s", 0, 600, false, seconds_form(0, 600)))
+  if (auto s = fields.number("queue_timeout_s", 0, 600, seconds_form(0, 600)))
     gateway.queue_timeout = to_ms(*s);
-  if (auto n = object.integer("server_connections", 1, 1'000'000))
+  if (auto n = fields.integer("server_connections", 1, 1'000'000))
     gateway.server_connections = static_cast<std::size_t>(*n);
 }
 
-void read_replica(const Node& node, ReplicaModel& replica, Errors& errors) {
-  static constexpr std::array<std::string_view, 4> kKeys{"pool_size", "cache_ttl_s", "stale_ttl_s",
-                                                         "stale_copies"};
-  const Object object(node, "replica", kKeys, errors);
-  if (auto n = object.integer("pool_size", 1, 100)) replica.pool_size = std::size_t(*n);
-  if (auto s = object.integer("cache_ttl_s", 1, 86400))
+void read_replica(const Node& node, ReplicaModel& replica, SpecErrors& errors) {
+  const Fields fields(node, "replica", {"pool_size", "cache_ttl_s", "stale_ttl_s", "stale_copies"},
+                      errors);
+  if (auto n = fields.integer("pool_size", 1, 100)) replica.pool_size = std::size_t(*n);
+  if (auto s = fields.integer("cache_ttl_s", 1, 86400))
     replica.cache_ttl = std::chrono::seconds(*s);
-  if (auto s = object.integer("stale_ttl_s", 1, 2'592'000))
+  if (auto s = fields.integer("stale_ttl_s", 1, 2'592'000))
     replica.stale_ttl = std::chrono::seconds(*s);
-  if (auto n = object.integer("stale_copies", 0, 10'000'000))
+  if (auto n = fields.integer("stale_copies", 0, 10'000'000))
     replica.stale_copies = std::size_t(*n);
 }
 
-void read_postgres(const Node& node, PostgresModel& postgres, Errors& errors) {
-  static constexpr std::array<std::string_view, 1> kKeys{"max_connections"};
-  const Object object(node, "postgres", kKeys, errors);
-  if (auto n = object.integer("max_connections", 1, 1'000'000))
+void read_postgres(const Node& node, PostgresModel& postgres, SpecErrors& errors) {
+  const Fields fields(node, "postgres", {"max_connections"}, errors);
+  if (auto n = fields.integer("max_connections", 1, 1'000'000))
     postgres.max_connections = std::size_t(*n);
 }
 
 // A body written as a YAML map with the endpoint's keys: JSON text for the service's own parser,
-// whose complaint is reported at the offending key's line.
+// whose complaint is reported in its words at the offending key's line.
 template <class Merge>
-std::optional<std::string> read_body(const Object& owner, std::string_view key, const Node& body,
+std::optional<std::string> read_body(const Fields& owner, std::string_view key, const Node& body,
                                      Merge merge) {
   const std::string text = boost::json::serialize(experiment::to_json(body));
   FieldError error;
@@ -226,19 +108,19 @@ std::optional<std::string> read_body(const Object& owner, std::string_view key, 
   int line = body.line;
   for (const auto& member : body.members)
     if (member.key == error.key) line = member.line;
-  const std::string path = owner.child(key) + (error.key.empty() ? "" : "." + error.key);
-  owner.errors().fail(line, path, error.detail);
+  const std::string path = path_of(owner, key) + (error.key.empty() ? "" : "." + error.key);
+  owner.errors().fail(line, path + ": " + error.detail);
   return std::nullopt;
 }
 
-std::optional<std::string> chaos_body(const Object& owner, std::string_view key, const Node& body) {
+std::optional<std::string> chaos_body(const Fields& owner, std::string_view key, const Node& body) {
   return read_body(owner, key, body, [](const std::string& text, FieldError& error) {
     return chaos::merge_chaos_settings(chaos::ChaosSettings{}, text, error).has_value();
   });
 }
 
 std::optional<resilience::ResilienceSettings> resilience_settings(
-    const Object& owner, std::string_view key, const Node& body,
+    const Fields& owner, std::string_view key, const Node& body,
     const resilience::ResilienceSettings& current) {
   std::optional<resilience::ResilienceSettings> merged;
   read_body(owner, key, body, [&](const std::string& text, FieldError& error) {
@@ -249,7 +131,7 @@ std::optional<resilience::ResilienceSettings> resilience_settings(
 }
 
 // "20%" or 0.2.
-std::optional<double> replica_share(const Object& fault) {
+std::optional<double> replica_share(const Fields& fault) {
   const Node* value = fault.get("replicas");
   if (!value) return 1.0;
   double share = std::nan("");
@@ -266,16 +148,16 @@ std::optional<double> replica_share(const Object& fault) {
   return share;
 }
 
-void read_traffic(const Node& node, Scenario& scenario, Errors& errors) {
+void read_traffic(const Fields& top, const Node& node, Scenario& scenario) {
   if (node.kind != Node::Kind::list || node.items.empty()) {
-    errors.fail(node.line, "traffic",
-                "a list of segments ({at_s, rate, ids}), the first at 0, got " + describe(node));
+    top.fail("traffic", node, "a list of segments ({at_s, rate, ids}), the first at 0");
     return;
   }
-  static constexpr std::array<std::string_view, 3> kKeys{"at_s", "rate", "ids"};
+  SpecErrors& errors = top.errors();
   std::optional<load::IdDistribution> ids;
   for (std::size_t i = 0; i < node.items.size() && errors.ok(); ++i) {
-    const Object segment(node.items[i], "traffic[" + std::to_string(i) + "]", kKeys, errors);
+    const Fields segment(node.items[i], "traffic[" + std::to_string(i) + "]",
+                         {"at_s", "rate", "ids"}, errors);
     TrafficSegment next;
     const double previous = scenario.traffic.empty() ? 0 : scenario.traffic.back().at_s;
     if (i == 0) {
@@ -286,15 +168,18 @@ void read_traffic(const Node& node, Scenario& scenario, Errors& errors) {
       std::ostringstream form;
       form << "a number of seconds in (" << previous << ", " << scenario.duration_s
            << ") (after the previous segment, before duration_s)";
-      next.at_s =
-          segment.number("at_s", previous, scenario.duration_s, true, form.str(), true).value_or(0);
+      next.at_s = segment
+                      .number("at_s", previous, scenario.duration_s, form.str(), Bound::exclusive,
+                              Presence::required)
+                      .value_or(0);
       if (segment.ok() && next.at_s >= scenario.duration_s)
         segment.fail("at_s", *segment.get("at_s"), form.str());
     }
-    next.rate = segment
-                    .number("rate", 0, kMaxRate, false,
-                            "a number of requests per second in [0, 100000000]", true)
-                    .value_or(0);
+    next.rate =
+        segment
+            .number("rate", 0, kMaxRate, "a number of requests per second in [0, 100000000]",
+                    Bound::inclusive, Presence::required)
+            .value_or(0);
     if (const Node* text = segment.get("ids")) {
       ids = load::IdDistribution::parse(text->text());
       if (!ids || text->kind != Node::Kind::string) segment.fail("ids", *text, load::kIdsForm);
@@ -304,26 +189,27 @@ void read_traffic(const Node& node, Scenario& scenario, Errors& errors) {
   }
 }
 
-void read_fault(const Object& fault, Scenario& scenario) {
+void read_fault(const Fields& fault, Scenario& scenario) {
   FaultEvent event;
   event.at_s = fault
-                   .number("at_s", 0, scenario.duration_s, false,
-                           seconds_form(0, scenario.duration_s, "duration_s"), true)
+                   .number("at_s", 0, scenario.duration_s,
+                           seconds_form(0, scenario.duration_s, "duration_s"), Bound::inclusive,
+                           Presence::required)
                    .value_or(0);
   static constexpr std::array<std::string_view, 3> kActions{"chaos", "resilience", "clear_cache"};
   std::string_view action;
   for (const auto key : kActions) {
     if (!fault.get(key)) continue;
     if (!action.empty())
-      return fault.errors().fail(fault.key_line(key), fault.path(),
-                                 "one action per fault: both " + std::string(action) + " and " +
-                                     std::string(key) + " are given");
+      return fault.errors().fail(fault.key_line(key), fault.what() + " has two actions, " +
+                                                          std::string(action) + " and " +
+                                                          std::string(key) + ": one per fault");
     action = key;
   }
   if (!fault.ok()) return;
   if (action.empty())
-    return fault.errors().fail(fault.line(), fault.path(),
-                               "an action is required: chaos, resilience or clear_cache");
+    return fault.errors().fail(fault.line(),
+                               fault.what() + " needs an action: chaos, resilience or clear_cache");
   const Node& body = *fault.get(action);
   if (action == "clear_cache") {
     if (body.kind != Node::Kind::boolean || !body.scalar.as_bool())
@@ -354,21 +240,21 @@ void read_fault(const Object& fault, Scenario& scenario) {
   if (fault.ok()) scenario.faults.push_back(std::move(event));
 }
 
-void read_faults(const Node& node, Scenario& scenario, Errors& errors) {
+void read_faults(const Fields& top, const Node& node, Scenario& scenario) {
   if (node.kind != Node::Kind::list) {
-    errors.fail(node.line, "faults", "a list of faults, got " + describe(node));
+    top.fail("faults", node, "a list of faults");
     return;
   }
-  static constexpr std::array<std::string_view, 5> kKeys{"at_s", "chaos", "resilience",
-                                                         "clear_cache", "replicas"};
-  for (std::size_t i = 0; i < node.items.size() && errors.ok(); ++i)
-    read_fault(Object(node.items[i], "faults[" + std::to_string(i) + "]", kKeys, errors), scenario);
+  for (std::size_t i = 0; i < node.items.size() && top.ok(); ++i)
+    read_fault(Fields(node.items[i], "faults[" + std::to_string(i) + "]",
+                      {"at_s", "chaos", "resilience", "clear_cache", "replicas"}, top.errors()),
+               scenario);
   // Faults at the same second keep the file's order.
   std::stable_sort(scenario.faults.begin(), scenario.faults.end(),
                    [](const FaultEvent& a, const FaultEvent& b) { return a.at_s < b.at_s; });
 }
 
-void read_calibration(const Object& top, const std::filesystem::path& directory,
+void read_calibration(const Fields& top, const std::filesystem::path& directory,
                       Scenario& scenario) {
   const auto file = top.text("calibration");
   if (!file) return;
@@ -377,24 +263,25 @@ void read_calibration(const Object& top, const std::filesystem::path& directory,
   if (auto calibration = read_calibration_file(path, why))
     scenario.calibration = std::move(*calibration);
   else
-    top.errors().fail(top.key_line("calibration"), "calibration", why);
+    top.errors().fail(top.key_line("calibration"), "calibration: " + why);
 }
 
 }  // namespace
 
 std::optional<Scenario> parse_scenario(std::string_view text, const std::string& file_name,
                                        const std::filesystem::path& directory, std::string& error) {
-  Errors errors(file_name);
+  SpecErrors errors(file_name);
   auto document = experiment::read_document(text);
   if (!document.root) {
-    errors.fail(document.error_line, "", document.error);
+    errors.fail(document.error_line, document.error);
     error = errors.message();
     return std::nullopt;
   }
-  static constexpr std::array<std::string_view, 13> kTop{
-      "name",    "description", "seed",     "duration_s", "replicas", "arrivals", "calibration",
-      "gateway", "replica",     "postgres", "resilience", "traffic",  "faults"};
-  const Object top(*document.root, "", kTop, errors);
+  const Fields top(
+      *document.root, std::string(kTopWhat),
+      {"name", "description", "seed", "duration_s", "replicas", "arrivals", "calibration",
+       "gateway", "replica", "postgres", "resilience", "traffic", "faults"},
+      errors);
   Scenario scenario;
   read_header(top, scenario, std::filesystem::path(file_name).stem().string());
   if (const Node* node = top.get("gateway")) read_gateway(*node, scenario.gateway, errors);
@@ -403,8 +290,8 @@ std::optional<Scenario> parse_scenario(std::string_view text, const std::string&
   if (const Node* node = top.get("resilience"))
     scenario.resilience =
         resilience_settings(top, "resilience", *node, {}).value_or(scenario.resilience);
-  if (const Node* node = top.get("traffic", true)) read_traffic(*node, scenario, errors);
-  if (const Node* node = top.get("faults")) read_faults(*node, scenario, errors);
+  if (const Node* node = top.get("traffic", Presence::required)) read_traffic(top, *node, scenario);
+  if (const Node* node = top.get("faults")) read_faults(top, *node, scenario);
   read_calibration(top, directory, scenario);
   if (!errors.ok()) {
     error = errors.message();

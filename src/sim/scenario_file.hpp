@@ -1,9 +1,9 @@
 // A scenario file (YAML, or JSON) read into a Scenario, for `sre-lab simulate` and its --check.
-// The file's tree comes from experiment/document (the same reader, with lines, as experiment
-// files); every field is then checked here, and an error names the field's path, the accepted
-// range or form and the line, as in
-//   scenarios/slow-replica.yaml:21: faults[2].at_s: a number of seconds in [0, 600]
-//   (duration_s), got 700
+// The file's tree comes from experiment/document and its fields are checked with
+// experiment::Fields (the same reader, with lines, and the same words as experiment files); an
+// error names the field, the object it sits in, the accepted range or form and the line, as in
+//   scenarios/slow-replica.yaml:21: 'at_s' in faults[2] must be a number of seconds in
+//   [0, 600] (duration_s), got 700
 // Unknown keys are errors. The chaos and resilience bodies go through the service's own parsers
 // (chaos::merge_chaos_settings, resilience::merge_resilience_settings), so a body the service
 // would refuse is refused here in the service's words. The format: docs/simulation.md.

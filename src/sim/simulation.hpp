@@ -3,7 +3,7 @@
 // Redis (shared_cache.hpp) and the shared Postgres — single-threaded on a simulated clock and
 // deterministic for a seed. The request flow is ProductService::get's, step by step, over the
 // service's own classes; the models around it (service times, the gateway, Postgres) and
-// where they simplify are listed at the top of simulation.cpp.
+// where they simplify are described in the engine's files (engine.hpp lists them).
 //
 // A stepping API for the experiment runner (run_until, apply, set_traffic, the replicas' state
 // between steps, one record per simulated second) and simulate() for a whole scenario.

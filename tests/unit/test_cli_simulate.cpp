@@ -92,7 +92,7 @@ TEST_F(SimulateCommand, BadFilesAndValuesAreExitTwo) {
   outcome = sre_lab({"simulate", path("bad.yaml"), "--check"});
   EXPECT_EQ(outcome.code, 2);
   EXPECT_EQ(outcome.err, "sre-lab simulate: " + path("bad.yaml") +
-                             ":3: traffic[0].id: unknown key (accepted: at_s, rate, ids)\n");
+                             ":3: unknown field 'id' in traffic[0] (accepted: at_s, rate, ids)\n");
 
   outcome = sre_lab({"simulate", path("good.yaml"), "--seed", "-1"});
   EXPECT_EQ(outcome.code, 2);

@@ -124,6 +124,19 @@ TEST(ScenarioFile, DefaultsFillWhatTheFileLeavesOut) {
   EXPECT_EQ(scenario->replica.pool_size, ReplicaModel{}.pool_size);
 }
 
+// A seed is read to its last digit (through a double, int64's largest would round past it), and
+// one beyond int64 is refused rather than wrapped.
+TEST(ScenarioFile, SeedsAreExactIntegers) {
+  std::string error;
+  const auto scenario =
+      parse("duration_s: 60\nseed: 9223372036854775807\ntraffic: [{at_s: 0, rate: 1}]\n", error);
+  ASSERT_TRUE(scenario) << error;
+  EXPECT_EQ(scenario->seed, 9223372036854775807u);
+  EXPECT_EQ(error_of("duration_s: 60\nseed: 9223372036854775808\ntraffic: [{at_s: 0, rate: 1}]\n"),
+            "s.yaml:2: 'seed' in the scenario must be an integer in [0, 9223372036854775807], got "
+            "9223372036854775808");
+}
+
 TEST(ScenarioFile, JsonReadsLikeYaml) {
   std::string error;
   const auto scenario = parse(
@@ -143,54 +156,59 @@ TEST(ScenarioFile, ErrorsNameThePathTheFormAndTheLine) {
   } cases[] = {
       {"duration_s: 60\ntraffic: [{at_s: 0, rate: 1}]\nfaults:\n  - {at_s: 1, clear_cache: true}\n"
        "  - {at_s: 2, clear_cache: true}\n  - at_s: 70\n    clear_cache: true\n",
-       "s.yaml:6: faults[2].at_s: a number of seconds in [0, 60] (duration_s), got 70"},
+       "s.yaml:6: 'at_s' in faults[2] must be a number of seconds in [0, 60] (duration_s), got 70"},
       {"duration_s: 60\ntraffic: [{at_s: 0, rate: 1}]\nreplica:\n  pool: 5\n",
-       "s.yaml:4: replica.pool: unknown key (accepted: pool_size, cache_ttl_s, stale_ttl_s, "
+       "s.yaml:4: unknown field 'pool' in replica (accepted: pool_size, cache_ttl_s, stale_ttl_s, "
        "stale_copies)"},
       {"duration_s: 60\ntrafic: []\n",
-       "s.yaml:2: trafic: unknown key (accepted: name, description, seed, duration_s, replicas, "
-       "arrivals, calibration, gateway, replica, postgres, resilience, traffic, faults)"},
-      {"duration_s: 60\n", "s.yaml:1: traffic: required"},
-      {"traffic: [{at_s: 0, rate: 1}]\n", "s.yaml:1: duration_s: required"},
+       "s.yaml:2: unknown field 'trafic' in the scenario (accepted: name, description, seed, "
+       "duration_s, replicas, arrivals, calibration, gateway, replica, postgres, resilience, "
+       "traffic, faults)"},
+      {"duration_s: 60\n", "s.yaml:1: missing field 'traffic' in the scenario"},
+      {"traffic: [{at_s: 0, rate: 1}]\n", "s.yaml:1: missing field 'duration_s' in the scenario"},
       {"duration_s: -1\ntraffic: [{at_s: 0, rate: 1}]\n",
-       "s.yaml:1: duration_s: a number of seconds in (0, 604800], got -1"},
+       "s.yaml:1: 'duration_s' in the scenario must be a number of seconds in (0, 604800], got "
+       "-1"},
       {"duration_s: 60\nreplicas: 2.5\ntraffic: [{at_s: 0, rate: 1}]\n",
-       "s.yaml:2: replicas: an integer in [1, 10000], got 2.5"},
+       "s.yaml:2: 'replicas' in the scenario must be an integer in [1, 10000], got 2.5"},
       {"duration_s: 60\narrivals: bursty\ntraffic: [{at_s: 0, rate: 1}]\n",
-       "s.yaml:2: arrivals: 'constant' (the load generator's even spacing) or 'poisson' (random "
-       "gaps), got 'bursty'"},
+       "s.yaml:2: 'arrivals' in the scenario must be 'constant' (the load generator's even "
+       "spacing) or 'poisson' (random gaps), got 'bursty'"},
       {"duration_s: 60\ngateway: {enabled: yes}\ntraffic: [{at_s: 0, rate: 1}]\n",
-       "s.yaml:2: gateway.enabled: true or false, got 'yes'"},
+       "s.yaml:2: 'enabled' in gateway must be true or false, got 'yes'"},
       {"duration_s: 60\ntraffic:\n  - {at_s: 5, rate: 1}\n",
-       "s.yaml:3: traffic[0].at_s: 0 (the first segment starts the run), got 5"},
+       "s.yaml:3: 'at_s' in traffic[0] must be 0 (the first segment starts the run), got 5"},
       {"duration_s: 60\ntraffic:\n  - {at_s: 0, rate: 1}\n  - {at_s: 0, rate: 2}\n",
-       "s.yaml:4: traffic[1].at_s: a number of seconds in (0, 60) (after the previous segment, "
-       "before duration_s), got 0"},
+       "s.yaml:4: 'at_s' in traffic[1] must be a number of seconds in (0, 60) (after the "
+       "previous segment, before duration_s), got 0"},
       {"duration_s: 60\ntraffic:\n  - {at_s: 0, rate: -3}\n",
-       "s.yaml:3: traffic[0].rate: a number of requests per second in [0, 100000000], got -3"},
+       "s.yaml:3: 'rate' in traffic[0] must be a number of requests per second in [0, "
+       "100000000], got -3"},
       {"duration_s: 60\ntraffic:\n  - {at_s: 0, rate: 1, ids: 'zipf:1'}\n",
-       "s.yaml:3: traffic[0].ids: " + std::string(load::kIdsForm) + ", got 'zipf:1'"},
+       "s.yaml:3: 'ids' in traffic[0] must be " + std::string(load::kIdsForm) + ", got 'zipf:1'"},
       {"duration_s: 60\ntraffic: {at_s: 0}\n",
-       "s.yaml:2: traffic: a list of segments ({at_s, rate, ids}), the first at 0, got an object"},
+       "s.yaml:2: 'traffic' in the scenario must be a list of segments ({at_s, rate, ids}), the "
+       "first at 0, got an object"},
       {"duration_s: 60\ntraffic: [{at_s: 0, rate: 1}]\nfaults:\n  - at_s: 1\n",
-       "s.yaml:4: faults[0]: an action is required: chaos, resilience or clear_cache"},
+       "s.yaml:4: faults[0] needs an action: chaos, resilience or clear_cache"},
       {"duration_s: 60\ntraffic: [{at_s: 0, rate: 1}]\nfaults:\n  - at_s: 1\n    chaos: reset\n"
        "    clear_cache: true\n",
-       "s.yaml:6: faults[0]: one action per fault: both chaos and clear_cache are given"},
+       "s.yaml:6: faults[0] has two actions, chaos and clear_cache: one per fault"},
       {"duration_s: 60\ntraffic: [{at_s: 0, rate: 1}]\nfaults:\n  - {at_s: 1, chaos: off}\n",
-       "s.yaml:4: faults[0].chaos: an object of POST /chaos/configure keys, or 'reset', got 'off'"},
+       "s.yaml:4: 'chaos' in faults[0] must be an object of POST /chaos/configure keys, or "
+       "'reset', got 'off'"},
       {"duration_s: 60\ntraffic: [{at_s: 0, rate: 1}]\nfaults:\n  - {at_s: 1, clear_cache: "
        "false}\n",
-       "s.yaml:4: faults[0].clear_cache: true (the cache is emptied), got false"},
+       "s.yaml:4: 'clear_cache' in faults[0] must be true (the cache is emptied), got false"},
       {"duration_s: 60\ntraffic: [{at_s: 0, rate: 1}]\nfaults:\n"
        "  - {at_s: 1, clear_cache: true, replicas: 50%}\n",
-       "s.yaml:4: faults[0].replicas: absent: the cache is shared, clearing it reaches every "
-       "replica, got '50%'"},
+       "s.yaml:4: 'replicas' in faults[0] must be absent: the cache is shared, clearing it "
+       "reaches every replica, got '50%'"},
       {"duration_s: 60\ntraffic: [{at_s: 0, rate: 1}]\nfaults: {at_s: 1}\n",
-       "s.yaml:3: faults: a list of faults, got an object"},
+       "s.yaml:3: 'faults' in the scenario must be a list of faults, got an object"},
       {"duration_s: 60\nduration_s: 70\n",
        "s.yaml:2: duplicate key 'duration_s' (first at line 1)"},
-      {"[1, 2]\n", "s.yaml:1: an object is required, got [1, 2]"},
+      {"[1, 2]\n", "s.yaml:1: the scenario must be an object, got [1, 2]"},
   };
   for (const auto& [text, expected] : cases) EXPECT_EQ(error_of(text), expected) << text;
 }
@@ -211,8 +229,8 @@ TEST(ScenarioFile, SharesArePercentagesOrFractionsOfTheReplicas) {
   EXPECT_DOUBLE_EQ(share_of("1", error), 1.0) << error;
   for (const char* bad : {"0", "0%", "1.5", "150%", "'twenty%'", "'%'", "-0.1"}) {
     EXPECT_EQ(share_of(bad, error), -1.0) << bad;
-    EXPECT_NE(error.find("s.yaml:6: faults[0].replicas: a share of the replicas in (0, 1], or a "
-                         "percentage like '20%', got "),
+    EXPECT_NE(error.find("s.yaml:6: 'replicas' in faults[0] must be a share of the replicas in "
+                         "(0, 1], or a percentage like '20%', got "),
               std::string::npos)
         << error;
   }
