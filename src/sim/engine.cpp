@@ -7,6 +7,13 @@
 // timer FIFOs and the next arrival), dispatched to the part of the engine it belongs to.
 
 namespace srelab::sim {
+namespace {
+
+// The random lanes of a seed: 0-2 the arrivals and service times, 3 + k replica k's; the health
+// checks' phase takes one far above any replica's.
+constexpr std::uint64_t kCheckPhaseLane = 1u << 20;
+
+}  // namespace
 
 Simulation::Engine::Engine(const Scenario& scenario)
     : scenario_(scenario),
@@ -40,12 +47,18 @@ Simulation::Engine::Engine(const Scenario& scenario)
         scenario_, clock_, load::lane_random(scenario.seed, 3 + index).next()));
   events_.push(Event{kSecond, 0, 0, 0, static_cast<std::uint8_t>(EventKind::second)}, true);
   if (scenario.gateway.enabled && scenario.gateway.health_checks) {
+    // HAProxy spreads its servers' first checks over one interval from its own start, which
+    // comes before a run at no particular moment: where the run falls in that cadence is the
+    // seed's draw, or a fault at a whole second would always meet the checks in the same step.
     const std::int64_t interval = to_ns(scenario.gateway.check_interval);
+    const auto phase = static_cast<std::int64_t>(
+        load::lane_random(scenario.seed, kCheckPhaseLane).unit() * static_cast<double>(interval));
     for (std::size_t index = 0; index < count; ++index)
-      events_.push(
-          Event{interval * static_cast<std::int64_t>(index) / static_cast<std::int64_t>(count), 0,
-                static_cast<std::uint32_t>(index), 0,
-                static_cast<std::uint8_t>(EventKind::health_check)});
+      events_.push(Event{
+          (phase + interval * static_cast<std::int64_t>(index) / static_cast<std::int64_t>(count)) %
+              std::max<std::int64_t>(interval, 1),
+          0, static_cast<std::uint32_t>(index), 0,
+          static_cast<std::uint8_t>(EventKind::health_check)});
   }
   if (!scenario.traffic.empty() && scenario.traffic.front().at_s <= 0)
     set_traffic(scenario.traffic.front());

@@ -115,9 +115,6 @@ void Simulation::Engine::on_queue_timeout(std::uint32_t r) {
 // The health checks --------------------------------------------------------------------------
 
 void Simulation::Engine::start_check(std::size_t replica) {
-  events_.push(Event{now_ + to_ns(scenario_.gateway.check_interval), 0,
-                     static_cast<std::uint32_t>(replica), 0,
-                     static_cast<std::uint8_t>(EventKind::health_check)});
   const std::uint32_t r = allocate();
   Request& request = requests_[r];
   request.health_check = true;
@@ -134,12 +131,17 @@ void Simulation::Engine::on_check_timeout(std::uint32_t r) {
   if (!requests_[r].server_done) check_result(r, false);
 }
 
-// HAProxy's `fall` and `rise`: results in a row against the server's state flip it.
+// HAProxy's `fall` and `rise`: results in a row against the server's state flip it. Its next
+// check starts one interval after this one ended (HAProxy reschedules from the check's end), so
+// checks that wait for a full pool's timeout before failing come that much less often.
 void Simulation::Engine::check_result(std::uint32_t r, bool ok) {
   Request& request = requests_[r];
   if (request.check_reported) return;
   request.check_reported = true;
   const std::size_t index = request.replica;
+  events_.push(Event{now_ + to_ns(scenario_.gateway.check_interval), 0,
+                     static_cast<std::uint32_t>(index), 0,
+                     static_cast<std::uint8_t>(EventKind::health_check)});
   Replica& replica = *replicas_[index];
   if (ok == replica.in_rotation) {
     replica.check_streak = 0;

@@ -265,12 +265,18 @@ TEST(SimSimulation, FailedHealthChecksTakeTheReplicaOutOfRotation) {
   const auto down_at = std::find_if(result.seconds.begin(), result.seconds.end(),
                                     [](const SimSecond& s) { return s.replicas_down == 1; });
   ASSERT_NE(down_at, result.seconds.end());
-  // Checks at 0 (fine), 2, 4 and 6 s; each fails when its pool wait times out a second later.
-  EXPECT_DOUBLE_EQ(down_at->point.elapsed_s, 8.0);
-  const SimSecond& down = result.seconds[8];  // (8, 9]: out of rotation
+  // The first check comes at the seed's phase p in [0, 2) s; each fails when its pool wait times
+  // out a second later, and the next starts 2 s after that (HAProxy reschedules from a check's
+  // end): the third failure is at p + 7 s. Checks every 2 s from their starts would fail by p + 5.
+  EXPECT_GE(down_at->point.elapsed_s, 7.0);
+  EXPECT_LT(down_at->point.elapsed_s, 10.0);
+  // The next whole second is the gateway's own 503s, at once; the few 3 s queries that held the
+  // pool before still finish in it.
+  ASSERT_LT(down_at + 1, result.seconds.end());
+  const SimSecond& down = *(down_at + 1);
   EXPECT_EQ(down.replicas_down, 1u);
-  EXPECT_EQ(count_status(down.point.tally, 503), down.point.tally.answered);
-  EXPECT_LT(down.point.latency.p99, 0.01);  // the gateway's own answer, at once
+  EXPECT_GE(count_status(down.point.tally, 503), down.point.tally.answered * 9 / 10);
+  EXPECT_LT(down.point.latency.p50, 0.01);
   EXPECT_EQ(result.seconds.back().replicas_down, 0u);
   EXPECT_EQ(count_status(result.seconds.back().point.tally, 200),
             result.seconds.back().point.tally.answered);
