@@ -7,8 +7,9 @@
 //   gateway_overhead  everything between the client and the service, the machine's tail
 //                     included: an empirical distribution that puts the model's client times on
 //                     the phase's own p50, p95 and p99 (the run's histogram over all its
-//                     answers); from a journal without them, the client's minus the service's
-//                     per-second quantiles, else gateway_latency_pNN - latency_pNN
+//                     answers, or its seconds pooled when seconds in which the service itself
+//                     was slow are left out); from a journal without them, the client's minus
+//                     the service's per-second quantiles, else gateway_latency_pNN - latency_pNN
 //   service_overhead  the service's own time, chosen so that the model's request times (a hit:
 //                     overhead + one lookup; a miss: overhead + lookup + query + fill) reproduce
 //                     the service's latency_p50 and latency_p95 at the run's measured hit share
