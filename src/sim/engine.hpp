@@ -128,6 +128,17 @@ class Simulation::Engine {
     request.step = step;
     events_.push(Event{at, 0, r, ++request.token, static_cast<std::uint8_t>(EventKind::step)});
   }
+  // A Redis command (GET, the fill's SETs, the stale GET) under the replica's cache chaos,
+  // decided when it is issued at `at`: after an injected latency its step `delayed` runs it;
+  // true when it goes at once.
+  bool redis_command_now(std::uint32_t r, Step delayed, std::int64_t at) {
+    Request& request = requests_[r];
+    const chaos::FaultVerdict verdict = replicas_[request.replica]->chaos.cache_verdict();
+    request.redis_fail = verdict.fail;
+    if (verdict.latency.count() <= 0) return true;
+    schedule_step(r, delayed, at + to_ns(verdict.latency));
+    return false;
+  }
   // Each timer kind has one fixed duration and starts now, so its deadlines come in the order
   // they are started and a FIFO keeps them sorted with no heap work.
   void start_timer(EventKind kind, std::uint32_t r, std::int64_t after) {

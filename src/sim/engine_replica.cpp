@@ -25,13 +25,7 @@ void Simulation::Engine::send_to_replica(std::uint32_t r, std::size_t replica) {
   request.server_done = false;
   const std::int64_t hop = request.bulk ? 0 : sample(gateway_overhead_);
   const std::int64_t at = now_ + hop + sample(service_overhead_);
-  const chaos::FaultVerdict verdict = replicas_[replica]->chaos.cache_verdict();
-  request.redis_fail = verdict.fail;
-  if (verdict.latency.count() > 0) {
-    schedule_step(r, Step::cache_get, at + to_ns(verdict.latency));
-  } else {
-    issue_cache_get(r, at);
-  }
+  if (redis_command_now(r, Step::cache_get, at)) issue_cache_get(r, at);
 }
 
 // A hit is answered in one event; a miss goes on to the breaker when the GET comes back.
@@ -206,13 +200,7 @@ void Simulation::Engine::on_query_done(std::uint32_t r) {
     respond_at(r, now_, 200, AnswerSource::database);
     return;
   }
-  const chaos::FaultVerdict verdict = replica.chaos.cache_verdict();
-  request.redis_fail = verdict.fail;
-  if (verdict.latency.count() > 0) {
-    schedule_step(r, Step::fill, now_ + to_ns(verdict.latency));
-  } else {
-    issue_fill(r, now_);
-  }
+  if (redis_command_now(r, Step::fill, now_)) issue_fill(r, now_);
 }
 
 // The answer waits for the SETs' round trip, as the service awaits them.
@@ -243,13 +231,7 @@ void Simulation::Engine::fallback(std::uint32_t r) {
     answer_from_memory(r, now_);
     return;
   }
-  const chaos::FaultVerdict verdict = replica.chaos.cache_verdict();
-  request.redis_fail = verdict.fail;
-  if (verdict.latency.count() > 0) {
-    schedule_step(r, Step::stale_get, now_ + to_ns(verdict.latency));
-  } else {
-    issue_stale_get(r, now_);
-  }
+  if (redis_command_now(r, Step::stale_get, now_)) issue_stale_get(r, now_);
 }
 
 void Simulation::Engine::issue_stale_get(std::uint32_t r, std::int64_t at) {
