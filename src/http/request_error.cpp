@@ -42,8 +42,6 @@ std::optional<RequestError> request_error(const Request& request) {
                     std::to_string(request.version() % 10) + " is not supported, only HTTP/1.x");
   if (!split_target(request.target()))
     return make(Status::bad_request, "the request target must start with '/'");
-  if (request.version() == 11 && request.find(beast_http::field::host) == request.end())
-    return make(Status::bad_request, "an HTTP/1.1 request must have a Host header");
   return std::nullopt;
 }
 

@@ -1,8 +1,9 @@
 // What the server answers when a request cannot be served as sent: a read that failed (Beast's
 // parse errors, the limits, the request timeout) or a parsed request the server refuses (target
-// not starting with '/', HTTP/1.1 without Host, an HTTP version other than 1.x). Pure functions,
-// so the status mapping is unit-tested without sockets; the session turns a RequestError into
-// json_error(status, error, detail) and closes the connection.
+// not starting with '/', an HTTP version other than 1.x; the Host and framing checks made before
+// the body is read are request_framing.hpp's). Pure functions, so the status mapping is
+// unit-tested without sockets; the session turns a RequestError into json_error(status, error,
+// detail) and closes the connection.
 #pragma once
 
 #include <boost/system/error_code.hpp>

@@ -12,6 +12,7 @@
 #include <string>
 #include <tuple>
 
+#include "http/request_framing.hpp"
 #include "http/responses.hpp"
 
 namespace srelab::http::detail {
@@ -142,7 +143,8 @@ asio::awaitable<void> Session::serve() {
       ServerSettings in_force = settings;
       in_force.body_limit = ec == beast_http::error::body_limit ? route_body_limit(parser_->get())
                                                                 : settings.body_limit;
-      if (auto error = read_error(ec, in_force)) co_await answer_and_close(*error);
+      if (auto error = refused_ ? std::move(refused_) : read_error(ec, in_force))
+        co_await answer_and_close(*error);
       co_return;
     }
     Request& request = parser_->get();
@@ -163,8 +165,12 @@ asio::awaitable<void> Session::serve() {
 }
 
 // Beast's async_read, unrolled: the loop sees the raw header block (to refuse obsolete line
-// folding) and can answer "Expect: 100-continue" between header and body.
+// folding), checks the header's framing before any body byte is parsed, and can answer
+// "Expect: 100-continue" between header and body. A header framing_error() refuses ends the read
+// with refused_ set (and a protocol error as the code): the caller answers it and closes, and the
+// bytes after the header are never parsed, since their framing is exactly what is in doubt.
 asio::awaitable<error_code> Session::read_request() {
+  refused_.reset();
   auto& parser = parser_.emplace();
   parser.header_limit(
       static_cast<std::uint32_t>(std::min<std::size_t>(state_->settings.header_limit, UINT32_MAX)));
@@ -179,6 +185,8 @@ asio::awaitable<error_code> Session::read_request() {
         // Without the eager option put() stops right after the header, so `used` is its size.
         if (has_obsolete_line_folding(as_view(buffer_.data(), used)))
           co_return beast_http::error::bad_obs_fold;
+        if ((refused_ = framing_error(parser.get())))
+          co_return make_error_code(boost::system::errc::protocol_error);
         if (!apply_route_body_limit(parser)) co_return beast_http::error::body_limit;
         parser.eager(true);
         if (!parser.is_done() && expects_continue(parser.get())) {

@@ -69,6 +69,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string head_;                  // the same, for the answers' status line and fields
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   std::optional<RequestContext> context_;  // the routed request's, while its handler runs
+  std::optional<RequestError> refused_;    // the current request's header framing_error()
   std::shared_ptr<ServerState> state_;
   ContextSlot& slot_;
   const bool admitted_;
