@@ -6,7 +6,7 @@
 namespace srelab::app {
 namespace {
 
-constexpr std::array<OptionSpec, 49> serve_table{{
+constexpr std::array<OptionSpec, 50> serve_table{{
     {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
     {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
     {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
@@ -34,6 +34,9 @@ constexpr std::array<OptionSpec, 49> serve_table{{
      "cap of the memory POST /chaos/leak may hold, 1..65536"},
     {"admin-token", "SRE_LAB_ADMIN_TOKEN", "TOKEN", "none",
      "bearer token for /chaos, /resilience and the bulk test when not on loopback"},
+    {"allowed-host", "SRE_LAB_ALLOWED_HOSTS", "NAME,...", "none",
+     "more names than 127.0.0.1 and localhost that a Host header may carry for /chaos, "
+     "/resilience, the bulk test and the console API while listening on loopback"},
     {"dd-service", "DD_SERVICE", "NAME", "sre-lab", "service of spans, metrics and logs"},
     {"dd-env", "DD_ENV", "NAME", "none", "env tag of spans, metrics and logs"},
     {"dd-version", "DD_VERSION", "VERSION", "none", "version tag of spans, metrics and logs"},

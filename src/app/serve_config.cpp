@@ -8,7 +8,9 @@
 #include <optional>
 #include <thread>
 
+#include "core/comma_list.hpp"
 #include "experiment/http_exchange.hpp"
+#include "http/request_framing.hpp"
 #include "telemetry/datadog/container_id.hpp"
 #include "telemetry/datadog/datadog_agent.hpp"
 #include "telemetry/otlp/otlp_json.hpp"
@@ -158,6 +160,25 @@ void finalize_console(OptionValues& values, ConsoleConfig& console) {
     console.settings = console::bounded_console_settings(traces, trace_mb << 20, logs);
 }
 
+// --allowed-host: names a Host header may carry for the admin endpoints besides loopback
+// addresses and localhost (http/admin_access.hpp), each a host as Host carries it, without port.
+std::vector<std::string> finalize_allowed_hosts(OptionValues& values) {
+  const std::string list = values.text("allowed-host", "");
+  std::vector<std::string> names;
+  if (trim_blanks(list).empty()) return names;
+  for (const std::string_view name : split_comma_list(list)) {
+    const auto host = http::parse_host_header(name);
+    if (!host || !host->port.empty()) {
+      values.fail("allowed-host", list,
+                  "host names (or IP addresses) without port, comma-separated, e.g. "
+                  "lab.internal,my-box");
+      return {};
+    }
+    names.emplace_back(host->host);
+  }
+  return names;
+}
+
 // One of `up --replicas`: its number on everything it sends, so replicas sharing a service name,
 // host and env can be told apart. A lone service (unset) sends exactly what it always did.
 void finalize_replica(OptionValues& values, ServeConfig& config) {
@@ -215,6 +236,7 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
       static_cast<std::size_t>(values.integer("leak-cap-mb", 1024, 1, 65536)) << 20;
   config.admin.listen_host = server.host;
   config.admin.token = values.text("admin-token", "");
+  config.admin.allowed_hosts = finalize_allowed_hosts(values);
 
   config.dogstatsd_tags.service = values.text("dd-service", "sre-lab");
   config.dogstatsd_tags.env = values.text("dd-env", "");

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "app/serve_config.hpp"
 
@@ -200,6 +202,34 @@ TEST(ServeConfig, ReplicaTagsSpansMetricsAndLogLines) {
   EXPECT_TRUE(plain->logging.fields.empty());
 }
 
+// --allowed-host names reach the admin guard as the hosts it compares (IPv6 without brackets);
+// the environment variable is read when the flag is not given; empty means none.
+TEST(ServeConfig, AllowedHostsAreAListOfHostNames) {
+  struct Case {
+    Flags flags;
+    Env env;
+    std::vector<std::string> names;
+  };
+  const Case cases[] = {
+      {{}, {}, {}},
+      {{{"allowed-host", "lab.internal"}}, {}, {"lab.internal"}},
+      {{{"allowed-host", "lab.internal, My-Box ,[fd00::1],10.0.0.7"}},
+       {},
+       {"lab.internal", "My-Box", "fd00::1", "10.0.0.7"}},
+      {{}, {{"SRE_LAB_ALLOWED_HOSTS", "a.example,b.example"}}, {"a.example", "b.example"}},
+      {{{"allowed-host", "flag.example"}},
+       {{"SRE_LAB_ALLOWED_HOSTS", "env.example"}},
+       {"flag.example"}},
+      {{}, {{"SRE_LAB_ALLOWED_HOSTS", ""}}, {}},
+  };
+  for (const Case& c : cases) {
+    OptionValues values(serve_options(), c.flags, env_of(c.env));
+    auto config = finalize_serve_config(values);
+    ASSERT_TRUE(config) << values.error();
+    EXPECT_EQ(config->admin.allowed_hosts, c.names);
+  }
+}
+
 struct BadCase {
   Flags flags;
   Env env;
@@ -243,6 +273,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{{"dogstatsd", "maybe"}}, {}, "--dogstatsd 'maybe': expected on or off"},
         BadCase{{}, {{"DD_TRACE_AGENT_URL", "unix://apm.socket"}}, "DD_TRACE_AGENT_URL"},
         BadCase{{{"replica", "17"}}, {}, "--replica '17': expected an integer in 1..16"},
+        BadCase{{{"allowed-host", "lab.internal:8000"}},
+                {},
+                "invalid --allowed-host 'lab.internal:8000': expected host names (or IP "
+                "addresses) without port"},
+        BadCase{{{"allowed-host", "a,,b"}}, {}, "--allowed-host 'a,,b'"},
+        BadCase{{{"allowed-host", "a b"}}, {}, "--allowed-host 'a b'"},
+        BadCase{{{"allowed-host", "user@lab"}}, {}, "--allowed-host 'user@lab'"},
+        BadCase{
+            {}, {{"SRE_LAB_ALLOWED_HOSTS", "ok,http://x"}}, "SRE_LAB_ALLOWED_HOSTS 'ok,http://x'"},
         BadCase{{{"gateway-url", "https://127.0.0.1:8080"}},
                 {},
                 "--gateway-url 'https://127.0.0.1:8080': expected http://HOST:PORT"}));

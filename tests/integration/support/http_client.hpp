@@ -2,9 +2,11 @@
 // request at a time, the body parsed as JSON when it is JSON.
 #pragma once
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
@@ -35,7 +37,7 @@ class HttpClient {
                     const std::string& body = {},
                     const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     namespace http = boost::beast::http;
-    if (!socket_.is_open()) socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+    connect();
     http::request<http::string_body> request{method, target, 11};
     request.set(http::field::host, "127.0.0.1");
     for (const auto& [name, value] : headers) request.set(name, value);
@@ -45,6 +47,28 @@ class HttpClient {
     }
     request.prepare_payload();
     http::write(socket_, request);
+    return read_reply();
+  }
+
+  // Writes `bytes` as they are, a request spelled out by the caller (headers a browser would
+  // send, a body of any type), and reads one answer.
+  HttpReply raw(const std::string& bytes) {
+    connect();
+    boost::asio::write(socket_, boost::asio::buffer(bytes));
+    return read_reply();
+  }
+
+  HttpReply get(const std::string& target) {
+    return request(boost::beast::http::verb::get, target);
+  }
+
+ private:
+  void connect() {
+    if (!socket_.is_open()) socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+  }
+
+  HttpReply read_reply() {
+    namespace http = boost::beast::http;
     http::response<http::string_body> response;
     http::read(socket_, buffer_, response);
     HttpReply reply;
@@ -58,11 +82,6 @@ class HttpClient {
     return reply;
   }
 
-  HttpReply get(const std::string& target) {
-    return request(boost::beast::http::verb::get, target);
-  }
-
- private:
   std::uint16_t port_;
   boost::asio::io_context context_;
   boost::asio::ip::tcp::socket socket_;
