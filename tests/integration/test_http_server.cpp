@@ -220,6 +220,15 @@ Router make_router(std::atomic<int>& slow_started) {
                co_await timer.async_wait(boost::asio::use_awaitable);
                co_return json_response(Status::ok, R"({"slow":true})");
              });
+  // Longer than any drain timeout below: still running at the deadline.
+  router.add(Verb::get, "/stuck",
+             [&slow_started](RequestContext&) -> boost::asio::awaitable<Response> {
+               ++slow_started;
+               boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+               timer.expires_after(10s);
+               co_await timer.async_wait(boost::asio::use_awaitable);
+               co_return json_response(Status::ok, R"({"stuck":false})");
+             });
   return router;
 }
 
@@ -869,6 +878,53 @@ TEST_F(HttpServerTest, StopLetsARunningHandlerAnswerThenCloses) {
   EXPECT_EQ(reply->status, 200u);
   EXPECT_EQ(reply->header(beast_http::field::connection), "close");
   EXPECT_TRUE(client.closed_within(2000ms));
+}
+
+TEST_F(HttpServerTest, DrainLetsRequestsFinishWithinTheTimeout) {
+  start();
+  Client idle(port());
+  ASSERT_TRUE(idle.send(get("/hello")));
+  ASSERT_TRUE(idle.read_response());
+  Client client(port());
+  ASSERT_TRUE(client.send(get("/slow")));
+  while (slow_started_ == 0) std::this_thread::sleep_for(1ms);
+  int deadlines = 0;
+  EXPECT_EQ(server_->drain(5s, [&] { ++deadlines; }), 0u);
+  EXPECT_EQ(deadlines, 0) << "nothing was left at a deadline";
+  auto reply = client.read_response(1000ms);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200u);
+  EXPECT_EQ(reply->header(beast_http::field::connection), "close");
+  EXPECT_TRUE(idle.closed_within(100ms)) << "idle keep-alive connections close at once";
+  EXPECT_EQ(server_->open_connections(), 0u);
+}
+
+TEST_F(HttpServerTest, DrainAnswersWhatIsStillRunningAtTheDeadlineWith503) {
+  start();
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(std::make_unique<Client>(port()));
+    ASSERT_TRUE(clients.back()->send(get("/stuck")));
+  }
+  while (slow_started_ < 3) std::this_thread::sleep_for(1ms);
+  int deadlines = 0;
+  EXPECT_EQ(server_->drain(200ms, [&] { ++deadlines; }), 3u);
+  EXPECT_EQ(deadlines, 1);
+  for (auto& client : clients) {
+    auto reply = client->read_response(1000ms);
+    ASSERT_TRUE(reply) << "an answer, not a reset";
+    EXPECT_EQ(reply->status, 503u);
+    EXPECT_EQ(reply->header(beast_http::field::connection), "close");
+    EXPECT_EQ(reply->body(),
+              R"({"error":"Service Unavailable","detail":"the service is shutting down: the )"
+              R"x(request did not finish within the drain timeout (0.2 s)"})x");
+    EXPECT_TRUE(client->closed_within(2000ms));
+  }
+  // The handlers still wait on their 10 s timers: they end with the contexts.
+  threads_->stop();
+  threads_->join();
+  server_.reset();
+  threads_.reset();
 }
 
 TEST_F(HttpServerTest, ServerDestroyedAfterThreadsStoppedWithConnectionsOpen) {
