@@ -180,6 +180,17 @@ void expect_json_error(const Reply& reply, std::string_view error = {}) {
 
 // ---- the server under test -------------------------------------------------------------------
 
+// A handler that counts its start, then waits `wait` before answering 200.
+Handler waiting_handler(std::atomic<int>& started, ms wait) {
+  return [&started, wait](RequestContext&) -> boost::asio::awaitable<Response> {
+    ++started;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    timer.expires_after(wait);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    co_return json_response(Status::ok, R"({"slow":true})");
+  };
+}
+
 Router make_router(std::atomic<int>& slow_started) {
   Router router;
   router.add(Verb::get, "/hello", [](RequestContext&) -> boost::asio::awaitable<Response> {
@@ -212,23 +223,9 @@ Router make_router(std::atomic<int>& slow_started) {
   router.add(Verb::get, "/big", [](RequestContext&) -> boost::asio::awaitable<Response> {
     co_return json_response(Status::ok, std::string(8 * 1024 * 1024, 'x'));
   });
-  router.add(Verb::get, "/slow",
-             [&slow_started](RequestContext&) -> boost::asio::awaitable<Response> {
-               ++slow_started;
-               boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-               timer.expires_after(300ms);
-               co_await timer.async_wait(boost::asio::use_awaitable);
-               co_return json_response(Status::ok, R"({"slow":true})");
-             });
+  router.add(Verb::get, "/slow", waiting_handler(slow_started, 300ms));
   // Longer than any drain timeout below: still running at the deadline.
-  router.add(Verb::get, "/stuck",
-             [&slow_started](RequestContext&) -> boost::asio::awaitable<Response> {
-               ++slow_started;
-               boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-               timer.expires_after(10s);
-               co_await timer.async_wait(boost::asio::use_awaitable);
-               co_return json_response(Status::ok, R"({"stuck":false})");
-             });
+  router.add(Verb::get, "/stuck", waiting_handler(slow_started, 10s));
   return router;
 }
 
