@@ -6,7 +6,7 @@
 namespace srelab::app {
 namespace {
 
-constexpr std::array<OptionSpec, 50> serve_table{{
+constexpr std::array<OptionSpec, 54> serve_table{{
     {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
     {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
     {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
@@ -16,8 +16,18 @@ constexpr std::array<OptionSpec, 50> serve_table{{
      "wait for a free connection, 0..60 (0: fail at once)"},
     {"db-statement-timeout", "SRE_LAB_DB_STATEMENT_TIMEOUT", "SECONDS", "30",
      "Postgres statement_timeout, 0.001..600"},
+    {"db-query-timeout", "SRE_LAB_DB_QUERY_TIMEOUT", "SECONDS", "1",
+     "wait for a query's answer beyond its injected latency (a hung Postgres), 0.01..600; never "
+     "beyond the statement timeout + 1 s"},
+    {"db-connect-timeout", "SRE_LAB_DB_CONNECT_TIMEOUT", "SECONDS", "1",
+     "a new Postgres connection must be ready within, 0.01..60"},
     {"redis-timeout", "SRE_LAB_REDIS_TIMEOUT", "SECONDS", "0.5",
      "Redis command timeout, 0.001..10"},
+    {"redis-connect-timeout", "SRE_LAB_REDIS_CONNECT_TIMEOUT", "SECONDS", "1",
+     "a new Redis connection must be ready within, 0.01..60"},
+    {"drain-timeout", "SRE_LAB_DRAIN_TIMEOUT", "SECONDS", "5",
+     "on SIGTERM/SIGINT, wait this long for requests in flight, then cancel their queries and "
+     "answer them 503, 0..600"},
     {"database-url", "DATABASE_URL", "URL", "postgresql://srelab@127.0.0.1:55432/srelab",
      "Postgres to use (postgresql://… or a libpq conninfo)"},
     {"redis-url", "REDIS_URL", "URL", "redis://127.0.0.1:56379/0", "Redis to use"},

@@ -25,6 +25,10 @@
 namespace srelab::app {
 namespace {
 
+// What a replica's stop may take beyond its drain: the answers at the deadline, the last metrics
+// and traces, the threads' end. Only a stuck service reaches it (then SIGKILL).
+constexpr std::chrono::seconds kServiceStopMargin{10};
+
 struct UpConfig {
   std::filesystem::path state_dir;
   std::uint16_t pg_port = 55432;
@@ -362,15 +366,17 @@ class Lab {
   }
 
   // Reverse order of start: the gateway, then the replicas, so they never see their stores
-  // vanish under load.
-  void stop() {
+  // vanish under load. A replica gets its drain timeout and a margin for the rest of its stop
+  // before it is killed: killed mid-drain, its clients would see resets instead of answers.
+  void stop(const ServeConfig& serve) {
+    const auto grace = serve.drain_timeout + kServiceStopMargin;
     if (gateway_) gateway_->stop();
     // Several replicas are all told first, so they stop in the time of one.
     if (services_.size() > 1)
       for (lab::Process& service : services_)
         if (service.pid() > 0 && service.running()) ::kill(service.pid(), SIGTERM);
     for (lab::Process& service : services_)
-      if (service.pid() > 0 && service.running()) service.stop(SIGTERM);
+      if (service.pid() > 0 && service.running()) service.stop(SIGTERM, grace);
     if (redis_) redis_->stop();
     if (postgres_) postgres_->stop();
     std::fprintf(stderr, "sre-lab up: stopped\n");
@@ -416,7 +422,7 @@ int run_up(OptionValues& values, const std::vector<std::string>& forwarded,
     lab.print_urls(*serve);
     status = lab.supervise();
   }
-  lab.stop();
+  lab.stop(*serve);
   return status;
 }
 

@@ -223,7 +223,11 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   config.pool.size = static_cast<std::size_t>(values.integer("db-pool-size", 5, 1, 100));
   config.pool.acquire_timeout = values.seconds("db-pool-timeout", 1, 0, 60);
   config.pool.connection.statement_timeout = values.seconds("db-statement-timeout", 30, 0.001, 600);
+  config.pool.connection.query_timeout = values.seconds("db-query-timeout", 1, 0.01, 600);
+  config.pool.connection.connect_timeout = values.seconds("db-connect-timeout", 1, 0.01, 60);
   config.redis.command_timeout = values.seconds("redis-timeout", 0.5, 0.001, 10);
+  config.redis.connect_timeout = values.seconds("redis-connect-timeout", 1, 0.01, 60);
+  config.drain_timeout = values.seconds("drain-timeout", 5, 0, 600);
   server.max_connections =
       static_cast<std::size_t>(values.integer("max-connections", 10000, 1, 1'000'000));
   server.idle_timeout = values.seconds("idle-timeout", 60, 0.1, 3600);

@@ -61,6 +61,8 @@ struct ConsoleConfig {
 struct ServeConfig {
   http::ServerSettings server;
   std::size_t threads = 1;
+  // How long a stop waits for requests in flight; then they are answered 503 (http::Server::drain).
+  std::chrono::milliseconds drain_timeout{5000};
   postgres::PoolSettings pool;
   redis::ClientSettings redis;
   catalog::ProductServiceSettings products;

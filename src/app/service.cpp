@@ -222,10 +222,7 @@ void Service::stop() {
   if (!running_) return;
   running_ = false;
   if (experiment_child_) experiment_child_->stop();
-  server_->stop();
-  const auto drain_until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (server_->open_connections() > 0 && std::chrono::steady_clock::now() < drain_until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  drain();
   run_on_every_thread([](Worker& worker) { worker.redis.stop(); });
   dogstatsd_->stop();  // its last flush: what the drained requests recorded goes out too
   if (gateway_log_) gateway_log_->stop();
@@ -234,6 +231,25 @@ void Service::stop() {
   threads_.stop();
   threads_.join();
   if (traces_) traces_->stop();  // after the threads: their last traces go out too
+}
+
+// Requests still in flight at the drain deadline are answered 503 by the server, and their
+// queries cancelled, so that no backend keeps working (a pg_sleep of the chaos latency) for a
+// client that has its answer, nor after the service has exited. This runs on the stopping
+// thread, not an io thread: each PQcancel blocks for a round trip.
+void Service::drain() {
+  std::size_t cancelled = 0;
+  const std::size_t abandoned = server_->drain(
+      config_.drain_timeout, [this, &cancelled] { cancelled = pool_.cancel_running_queries(); });
+  if (abandoned == 0 && cancelled == 0) return;
+  logger_->warning(
+      "app.service",
+      "requests still in flight at the drain deadline were answered 503 and their queries "
+      "cancelled",
+      nullptr,
+      {telemetry::integer_field("requests", static_cast<std::int64_t>(abandoned)),
+       telemetry::integer_field("queries_cancelled", static_cast<std::int64_t>(cancelled)),
+       telemetry::integer_field("drain_timeout_ms", config_.drain_timeout.count())});
 }
 
 // Once the port is known (it may have been 0): the console may start experiments against this

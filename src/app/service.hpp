@@ -38,9 +38,10 @@ class Service {
   // Starts the threads, the Redis clients and the listener; fails when the address can't be bound.
   result<void> start();
   // Idempotent. Stops an experiment the console started (it rolls back and posts its run while
-  // the service still answers), stops accepting, lets open requests finish (up to 5 s), stops the
-  // Redis clients on their threads, flushes the metrics to DogStatsD one last time, closes the
-  // pool, joins the threads and sends the last traces.
+  // the service still answers), stops accepting, lets open requests finish (up to the drain
+  // timeout; then cancels their queries and answers them 503), stops the Redis clients on their
+  // threads, flushes the metrics to DogStatsD one last time, closes the pool, joins the threads
+  // and sends the last traces.
   void stop();
 
   std::uint16_t port() const;
@@ -59,6 +60,7 @@ class Service {
   struct Worker;
   void run_on_every_thread(void (*action)(Worker&));
   void enable_experiment_launches();
+  void drain();
 
   // Declaration order is teardown order reversed: the server goes first, then the workers (their
   // Redis clients, stopped), then the io_contexts (destroying any coroutine still suspended, whose

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -111,7 +112,9 @@ boost::asio::awaitable<RepositoryOutcome> PgProductRepository::find(
   } else {
     const std::array<std::string, 3> params{std::to_string(id), seconds_text(latency),
                                             verdict.fail ? injected_failure_message : ""};
-    rows = co_await lease->connection().execute(product_by_id_with_chaos, params);
+    // The sleep is planned: the client's bound on the answer starts after it.
+    rows = co_await lease->connection().execute(
+        product_by_id_with_chaos, params, std::chrono::ceil<std::chrono::milliseconds>(latency));
   }
   if (query_duration_) query_duration_->observe(std::chrono::steady_clock::now() - query_started);
   if (!rows) {

@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -174,7 +175,7 @@ std::string usage(std::string_view command, std::string_view summary,
   for (const app::OptionSpec& option : options) {
     std::string left = "  --" + std::string(option.flag);
     if (!option.value_name.empty()) left += " " + std::string(option.value_name);
-    if (left.size() < 32) left.resize(32, ' ');
+    left.resize(std::max<std::size_t>(left.size() + 1, 32), ' ');  // a long flag still gets a space
     out += left + std::string(option.help) + "\n";
     out += std::string(32, ' ') + "[";
     if (!option.env.empty()) out += std::string(option.env) + ", ";

@@ -13,6 +13,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 #include <exception>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "http/server_state.hpp"
 #include "http/session.hpp"
@@ -175,6 +179,50 @@ void Server::stop() {
 
 std::size_t Server::open_connections() const {
   return impl_->open;
+}
+
+std::size_t Server::drain(std::chrono::milliseconds timeout,
+                          const std::function<void()>& at_deadline) {
+  stop();
+  if (wait_closed(timeout)) return 0;
+  // Abandoned first, so that a handler whose query fails on the cancel below cannot answer
+  // with that failure instead.
+  abandon_in_flight(timeout);
+  if (at_deadline) at_deadline();
+  // The answers go out at once; what may take longer is a client that does not close after
+  // reading one (the lingering close waits for it) or a handler slow to return now that its
+  // answer is written. Neither is worth holding the shutdown much longer.
+  wait_closed(detail::Session::kLingerTime + std::chrono::milliseconds(500));
+  return impl_->abandoned;
+}
+
+// Polls: a shutdown happens once, and a condition variable would cost every session's end.
+bool Server::wait_closed(std::chrono::steady_clock::duration limit) const {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (impl_->open > 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return impl_->open == 0;
+}
+
+void Server::abandon_in_flight(std::chrono::milliseconds timeout) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%g", static_cast<double>(timeout.count()) / 1000);
+  const RequestError error{Status::service_unavailable, "Service Unavailable",
+                           std::string("the service is shutting down: the request did not "
+                                       "finish within the drain timeout (") +
+                               seconds + " s)"};
+  std::vector<std::future<void>> done;
+  for (std::size_t i = 0; i < impl_->slots.size(); ++i) {
+    auto task = std::make_shared<std::packaged_task<void()>>([state = impl_, i, error] {
+      for (detail::Session* session = state->slots[i].sessions; session != nullptr;
+           session = session->next())
+        if (session->abandon(error)) ++state->abandoned;
+    });
+    done.push_back(task->get_future());
+    asio::post(*impl_->slots[i].context, [task] { (*task)(); });
+  }
+  // Bounded: a context that no longer runs would never get to it.
+  for (auto& future : done) future.wait_for(std::chrono::seconds(1));
 }
 
 }  // namespace srelab::http

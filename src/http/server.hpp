@@ -55,8 +55,20 @@ class Server {
   void stop();
   std::size_t open_connections() const;  // admitted connections still open, over all contexts
 
+  // A graceful shutdown: stop(), then up to `timeout` for the requests in flight to finish. At
+  // the deadline every request still being handled is answered 503 JSON (Connection: close, the
+  // reason naming the drain timeout), so no client is left with a reset or a hang, and its
+  // handler's result is dropped when it comes; then `at_deadline` runs (the composition root
+  // cancels the database queries those handlers wait on, so they end). Waits a short while more
+  // for the answers to be written and the handlers to end. Blocking: call it from a thread that
+  // runs none of the contexts, while they run. Returns how many requests were answered 503.
+  std::size_t drain(std::chrono::milliseconds timeout, const std::function<void()>& at_deadline);
+
  private:
   struct Impl;
+  bool wait_closed(std::chrono::steady_clock::duration limit) const;
+  void abandon_in_flight(std::chrono::milliseconds timeout);
+
   std::shared_ptr<Impl> impl_;
 };
 

@@ -35,7 +35,8 @@ struct ServerState {
   // The shortest timeout: how often a session's watchdog wakes at most (see Session::watch).
   const std::chrono::steady_clock::duration tick;
   std::atomic<bool> stopping{false};
-  std::atomic<std::size_t> open{0};  // admitted sessions alive, across contexts
+  std::atomic<std::size_t> open{0};       // admitted sessions alive, across contexts
+  std::atomic<std::size_t> abandoned{0};  // requests answered 503 at the drain deadline
   std::atomic<std::uint16_t> port{0};
   std::vector<ContextSlot> slots;  // sized once by start(), never resized
 };

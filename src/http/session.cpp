@@ -4,6 +4,8 @@
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/read_size.hpp>
@@ -24,11 +26,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // Bytes read at most from the socket at once (Beast's own read uses the same bound).
 constexpr std::size_t kReadChunk = 64 * 1024;
-// After an error response, input the client already sent is read and dropped for a while
-// before closing: closing with unread input sends a reset that can destroy the response
-// before the client reads it ("lingering close").
+// Input dropped at most by the lingering close (Session::kLingerTime).
 constexpr std::size_t kLingerBytes = 1024 * 1024;
-constexpr std::chrono::milliseconds kLingerTime{1000};
 
 std::string_view as_view(asio::const_buffer buffer, std::size_t size) {
   return {static_cast<const char*>(buffer.data()), size};
@@ -104,11 +103,26 @@ asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
                                 " open connections"};
     co_await self->answer_and_close(busy);
   }
-  self->close();
+  if (!self->abandoned_) self->close();  // else answer_abandoned() closes once it has answered
 }
 
 void Session::stop() {
-  if (phase_ != Phase::handling) close();
+  if (phase_ != Phase::handling && phase_ != Phase::write) close();
+}
+
+bool Session::abandon(const RequestError& error) {
+  if (phase_ != Phase::handling || closed_ || abandoned_) return false;
+  abandoned_ = true;
+  // The handler's coroutine stays suspended in serve(); this one owns the socket from now on,
+  // which is free: a handler never touches it.
+  asio::co_spawn(socket_.get_executor(), answer_abandoned(shared_from_this(), error),
+                 asio::detached);
+  return true;
+}
+
+asio::awaitable<void> Session::answer_abandoned(std::shared_ptr<Session> self, RequestError error) {
+  co_await self->send_error_and_linger(error);
+  self->close();
 }
 
 void Session::close() {
@@ -155,12 +169,14 @@ asio::awaitable<void> Session::serve() {
 
     watch(Phase::handling, Clock::duration::max());
     Response response = co_await dispatch(request);
-    context_.reset();  // it refers to the request, which the next read replaces
+    context_.reset();           // it refers to the request, which the next read replaces
+    if (abandoned_) co_return;  // answered at the drain deadline
     const bool keep_alive = finish(response, request);
 
     watch(Phase::write, settings.write_timeout);
     auto [write_ec, written] = co_await write(response);
-    if (write_ec || !keep_alive) co_return;
+    // A stop during the write left the connection open for the answer's sake only.
+    if (write_ec || !keep_alive || state_->stopping) co_return;
   }
 }
 
@@ -296,6 +312,10 @@ bool Session::finish(Response& response, const Request& request) const {
 
 asio::awaitable<void> Session::answer_and_close(const RequestError& error) {
   slot_.router->observe_unmatched(error.status, Clock::now() - request_started_);
+  co_await send_error_and_linger(error);
+}
+
+asio::awaitable<void> Session::send_error_and_linger(const RequestError& error) {
   Response response = json_error(error.status, error.error, error.detail);
   response.keep_alive(false);
   response.set(beast_http::field::server, "sre-lab");

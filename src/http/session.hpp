@@ -25,6 +25,11 @@ namespace srelab::http::detail {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
+  // After an error response, input the client already sent is read and dropped for this long at
+  // most before closing: closing with unread input sends a reset that can destroy the response
+  // before the client reads it ("lingering close").
+  static constexpr std::chrono::milliseconds kLingerTime{1000};
+
   // admitted is false when the server is at max_connections: the session answers 503 and closes.
   Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
           ContextSlot& slot, bool admitted);
@@ -36,8 +41,13 @@ class Session : public std::enable_shared_from_this<Session> {
   static boost::asio::awaitable<void> run(std::shared_ptr<Session> self);
 
   // Called by Server::stop() on the session's context. A session running a handler finishes
-  // that request (its response says Connection: close); any other is closed now.
+  // that request (its response says Connection: close), one writing a response finishes the
+  // write; any other is closed now.
   void stop();
+  // Called at the drain deadline on the session's context: a request still being handled is
+  // answered now with `error` (Connection: close) and the connection closed after it; the
+  // handler's response, when it comes, is dropped. Whether there was such a request.
+  bool abandon(const RequestError& error);
   Session* next() const { return next_; }
 
  private:
@@ -53,6 +63,9 @@ class Session : public std::enable_shared_from_this<Session> {
   static boost::asio::awaitable<Response> ready(Response response);
   bool finish(Response& response, const Request& request) const;
   boost::asio::awaitable<void> answer_and_close(const RequestError& error);
+  boost::asio::awaitable<void> send_error_and_linger(const RequestError& error);
+  static boost::asio::awaitable<void> answer_abandoned(std::shared_ptr<Session> self,
+                                                       RequestError error);
   // A finished response: its head serialized into head_, then head and body in one write.
   boost::asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> write(
       const Response& response);
@@ -80,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point deadline_ = Clock::time_point::max();
   bool expired_ = false;  // the watchdog cancelled the current operation
   bool closed_ = false;
+  bool abandoned_ = false;  // answered by abandon(): the handler's response is dropped
 
   Session* prev_ = nullptr;
   Session* next_ = nullptr;

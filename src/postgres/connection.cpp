@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -41,9 +42,10 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Statement_timeout ends a slow query on the server; this client-side guard (that much later)
-// ends a wait on a server that no longer answers at all (stopped, partitioned), where no
-// statement_timeout can arrive.
+// Statement_timeout ends a slow query on the server; the client-side guard ends a wait on a
+// server that no longer answers at all (stopped, partitioned), where no statement_timeout can
+// arrive. It is the query's planned time + query_timeout, and never beyond statement_timeout +
+// this margin, by which the server's own timeout would have answered.
 constexpr std::chrono::milliseconds kQueryGuardMargin{1000};
 // Bounds the reads of an idle connection's unprompted input (a notice, then EOF).
 constexpr int kMaxIdleReads = 8;
@@ -121,16 +123,29 @@ asio::awaitable<Ready> wait_ready(SocketView& socket, asio::steady_timer* deadli
 }  // namespace
 
 struct Connection::Impl {
-  Impl(PGconn* connection, std::chrono::milliseconds guard)
-      : conn(connection), query_guard(guard) {}
+  Impl(PGconn* connection, std::chrono::milliseconds statement, std::chrono::milliseconds query)
+      : conn(connection),
+        cancel(std::make_shared<const CancelHandle>(PQgetCancel(connection))),
+        statement_guard(statement),
+        query_timeout(query) {}
 
   std::unique_ptr<PGconn, PgConnDeleter> conn;
-  std::chrono::milliseconds query_guard;  // zero: no client-side deadline
+  // Made once, on the connecting thread: PQgetCancel reads the connection, PQcancel does not.
+  std::shared_ptr<const CancelHandle> cancel;
+  std::chrono::milliseconds statement_guard;  // statement_timeout + margin; zero: none
+  std::chrono::milliseconds query_timeout;    // beyond the planned time; zero: none
+  std::chrono::milliseconds query_guard{0};   // the running query's; zero: no client deadline
   // Reused across queries so that a query allocates nothing here once warmed up.
   std::string sql;                  // NUL-terminated copy of Query::sql for libpq
   std::vector<const char*> values;  // parameter pointers
   // A query was abandoned half way (deadline, cancellation): libpq's protocol state is unknown.
   bool broken = false;
+
+  std::chrono::milliseconds guard_for(std::chrono::milliseconds planned) const {
+    if (query_timeout.count() == 0) return statement_guard;
+    const auto bound = planned + query_timeout;
+    return statement_guard.count() > 0 ? std::min(bound, statement_guard) : bound;
+  }
 
   // libpq failed to send or to read. Unless libpq says the connection is fine, it is lost.
   errc fail_from_libpq(std::string& last_error) {
@@ -165,9 +180,9 @@ Connection::~Connection() = default;
 asio::awaitable<result<std::unique_ptr<Connection>>> Connection::connect(
     const ConnectionSettings& settings) {
   const auto executor = co_await asio::this_coro::executor;
-  const std::chrono::milliseconds guard = settings.statement_timeout.count() > 0
-                                              ? settings.statement_timeout + kQueryGuardMargin
-                                              : std::chrono::milliseconds::zero();
+  const std::chrono::milliseconds statement_guard =
+      settings.statement_timeout.count() > 0 ? settings.statement_timeout + kQueryGuardMargin
+                                             : std::chrono::milliseconds::zero();
 
   // statement_timeout travels in the startup packet: no extra round trip after connecting.
   // The conninfo is expanded as "dbname" so it may be a URL or key=value string; our options
@@ -203,12 +218,13 @@ asio::awaitable<result<std::unique_ptr<Connection>>> Connection::connect(
   }
   if (PQsetnonblocking(conn.get(), 1) != 0) co_return errc::db_unavailable;
 
-  co_return std::unique_ptr<Connection>(
-      new Connection(std::make_unique<Impl>(conn.release(), guard)));
+  co_return std::unique_ptr<Connection>(new Connection(
+      std::make_unique<Impl>(conn.release(), statement_guard, settings.query_timeout)));
 }
 
 asio::awaitable<result<QueryResult>> Connection::execute(const Query& query,
-                                                         std::span<const std::string> params) {
+                                                         std::span<const std::string> params,
+                                                         std::chrono::milliseconds planned) {
   Impl& self = *impl_;
   PGconn* const conn = self.conn.get();
   last_sqlstate_.clear();
@@ -229,6 +245,7 @@ asio::awaitable<result<QueryResult>> Connection::execute(const Query& query,
   SocketView socket(executor, PQsocket(conn));
   if (!socket.is_open()) co_return self.fail_from_libpq(last_error_);
   std::optional<asio::steady_timer> deadline;
+  self.query_guard = self.guard_for(planned);
   if (self.query_guard.count() > 0) deadline.emplace(executor, self.query_guard);
   asio::steady_timer* const guard = deadline ? &*deadline : nullptr;
 
@@ -320,6 +337,27 @@ bool Connection::refresh_health() {
 
 int Connection::backend_pid() const {
   return PQbackendPID(impl_->conn.get());
+}
+
+const std::shared_ptr<const CancelHandle>& Connection::cancel_handle() const {
+  return impl_->cancel;
+}
+
+// CancelHandle ------------------------------------------------------------------------------
+
+CancelHandle::~CancelHandle() {
+  if (cancel_ != nullptr) PQfreeCancel(cancel_);
+}
+
+bool CancelHandle::cancel(std::string& error) const {
+  if (cancel_ == nullptr) {
+    error = "no cancel handle";
+    return false;
+  }
+  char message[256] = {};  // libpq's documented size for the message
+  if (PQcancel(cancel_, message, sizeof message) == 1) return true;
+  error = trimmed(message);
+  return false;
 }
 
 }  // namespace srelab::postgres

@@ -20,6 +20,30 @@ struct ConnectionSettings {
   std::string conninfo;  // libpq conninfo string or postgresql:// URL
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds statement_timeout{5000};  // sent as the session's statement_timeout
+  // How long the client waits for a query's answer beyond the time the query is planned to take
+  // on the server (execute()'s `planned`), never longer than statement_timeout + 1 s; 0: only
+  // that. Bounds a request on a server that stopped answering (paused, partitioned), where no
+  // statement_timeout can arrive.
+  std::chrono::milliseconds query_timeout{0};
+};
+
+// What it takes to ask the server to cancel a connection's running query (libpq's PGcancel).
+// Thread-safe, and it may outlive its connection: a shutdown cancels queries from another thread
+// while their holders still await them.
+class CancelHandle {
+ public:
+  explicit CancelHandle(PGcancel* cancel) : cancel_(cancel) {}
+  ~CancelHandle();
+  CancelHandle(const CancelHandle&) = delete;
+  CancelHandle& operator=(const CancelHandle&) = delete;
+
+  // Asks the server to cancel whatever the connection runs now (nothing when it is at rest).
+  // Blocks for a connect and a round trip to the server: keep it off the io threads. False, with
+  // the reason in `error`, when the request could not be sent.
+  bool cancel(std::string& error) const;
+
+ private:
+  PGcancel* cancel_;
 };
 
 class Connection {
@@ -33,10 +57,13 @@ class Connection {
   // Runs one parameterized query (text parameters). A Postgres error → errc::db_query_failed
   // (or db_timeout for SQLSTATE 57014); a lost connection → errc::db_unavailable and healthy()
   // turns false. last_error() holds the server's message of the last failure. No answer within
-  // statement_timeout + 1 s (a server that stopped answering) → errc::db_timeout, and the
-  // connection is no longer healthy. The awaiting coroutine may run on any io_context thread.
-  boost::asio::awaitable<result<QueryResult>> execute(const Query& query,
-                                                      std::span<const std::string> params = {});
+  // the client's bound (a server that stopped answering) → errc::db_timeout, and the connection
+  // is no longer healthy. The awaiting coroutine may run on any io_context thread.
+  // `planned` is the time the query is meant to spend on the server (an injected pg_sleep): the
+  // client's wait for the answer is planned + query_timeout (see ConnectionSettings).
+  boost::asio::awaitable<result<QueryResult>> execute(
+      const Query& query, std::span<const std::string> params = {},
+      std::chrono::milliseconds planned = std::chrono::milliseconds::zero());
 
   // Connected, not broken by an abandoned query, and at rest (no transaction left open): safe to
   // hand to the next user.
@@ -50,6 +77,8 @@ class Connection {
   // server's (a lost connection, a deadline) or the last query succeeded.
   const std::string& last_sqlstate() const { return last_sqlstate_; }
   int backend_pid() const;
+  // Shared so that a canceller on another thread may keep it past the connection's end.
+  const std::shared_ptr<const CancelHandle>& cancel_handle() const;
 
  private:
   struct Impl;

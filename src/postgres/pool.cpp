@@ -9,6 +9,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -59,6 +60,7 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
   asio::awaitable<result<Lease>> acquire(std::chrono::milliseconds timeout);
   void release(std::size_t slot, bool keep_connection);
   void close();
+  std::size_t cancel_running_queries();
 
   const PoolSettings settings;
   const Clock& clock;
@@ -241,6 +243,23 @@ void PoolState::close() {
   for (WaiterPtr& waiter : waiters) wake(std::move(waiter));
 }
 
+std::size_t PoolState::cancel_running_queries() {
+  // The handles are taken under the lock (a leased slot's connection is replaced only under it)
+  // and used after: each PQcancel is a round trip, which must not hold up every acquirer.
+  std::vector<std::shared_ptr<const CancelHandle>> handles;
+  {
+    std::lock_guard lock(mutex);
+    for (std::size_t slot = 0; slot < connections.size(); ++slot)
+      if (bookkeeping.slot_state(slot) == Bookkeeping::SlotState::leased && connections[slot])
+        handles.push_back(connections[slot]->cancel_handle());
+  }
+  std::size_t sent = 0;
+  std::string ignored;  // a connection already gone has nothing left to cancel
+  for (const auto& handle : handles)
+    if (handle->cancel(ignored)) ++sent;
+  return sent;
+}
+
 // Lease ------------------------------------------------------------------------------------
 
 Lease::Lease(std::shared_ptr<PoolState> pool, std::size_t slot, Connection* connection)
@@ -300,6 +319,10 @@ void Pool::set_acquire_timeout(std::chrono::milliseconds timeout) {
 
 void Pool::close() {
   state_->close();
+}
+
+std::size_t Pool::cancel_running_queries() {
+  return state_->cancel_running_queries();
 }
 
 }  // namespace srelab::postgres

@@ -73,6 +73,11 @@ class Pool {
   const PoolSettings& settings() const;  // as constructed (acquire_timeout: the initial one)
   void set_acquire_timeout(std::chrono::milliseconds timeout);  // runtime-settable (chaos issue)
   void close();  // wakes waiters with errc::cancelled, refuses new acquires, drops idle connections
+  // Asks Postgres to cancel what every leased connection runs now (PQcancel), so that a shutdown
+  // leaves no backend working for a client that is gone; the holders see their query fail
+  // (SQLSTATE 57014). Blocks for a round trip per leased connection, outside the pool's lock:
+  // call it off the io threads. Returns how many cancel requests reached the server.
+  std::size_t cancel_running_queries();
 
  private:
   std::shared_ptr<PoolState> state_;

@@ -180,6 +180,17 @@ void expect_json_error(const Reply& reply, std::string_view error = {}) {
 
 // ---- the server under test -------------------------------------------------------------------
 
+// A handler that counts its start, then waits `wait` before answering 200.
+Handler waiting_handler(std::atomic<int>& started, ms wait) {
+  return [&started, wait](RequestContext&) -> boost::asio::awaitable<Response> {
+    ++started;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+    timer.expires_after(wait);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    co_return json_response(Status::ok, R"({"slow":true})");
+  };
+}
+
 Router make_router(std::atomic<int>& slow_started) {
   Router router;
   router.add(Verb::get, "/hello", [](RequestContext&) -> boost::asio::awaitable<Response> {
@@ -212,14 +223,9 @@ Router make_router(std::atomic<int>& slow_started) {
   router.add(Verb::get, "/big", [](RequestContext&) -> boost::asio::awaitable<Response> {
     co_return json_response(Status::ok, std::string(8 * 1024 * 1024, 'x'));
   });
-  router.add(Verb::get, "/slow",
-             [&slow_started](RequestContext&) -> boost::asio::awaitable<Response> {
-               ++slow_started;
-               boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
-               timer.expires_after(300ms);
-               co_await timer.async_wait(boost::asio::use_awaitable);
-               co_return json_response(Status::ok, R"({"slow":true})");
-             });
+  router.add(Verb::get, "/slow", waiting_handler(slow_started, 300ms));
+  // Longer than any drain timeout below: still running at the deadline.
+  router.add(Verb::get, "/stuck", waiting_handler(slow_started, 10s));
   return router;
 }
 
@@ -956,6 +962,53 @@ TEST_F(HttpServerTest, StopLetsARunningHandlerAnswerThenCloses) {
   EXPECT_EQ(reply->status, 200u);
   EXPECT_EQ(reply->header(beast_http::field::connection), "close");
   EXPECT_TRUE(client.closed_within(2000ms));
+}
+
+TEST_F(HttpServerTest, DrainLetsRequestsFinishWithinTheTimeout) {
+  start();
+  Client idle(port());
+  ASSERT_TRUE(idle.send(get("/hello")));
+  ASSERT_TRUE(idle.read_response());
+  Client client(port());
+  ASSERT_TRUE(client.send(get("/slow")));
+  while (slow_started_ == 0) std::this_thread::sleep_for(1ms);
+  int deadlines = 0;
+  EXPECT_EQ(server_->drain(5s, [&] { ++deadlines; }), 0u);
+  EXPECT_EQ(deadlines, 0) << "nothing was left at a deadline";
+  auto reply = client.read_response(1000ms);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200u);
+  EXPECT_EQ(reply->header(beast_http::field::connection), "close");
+  EXPECT_TRUE(idle.closed_within(100ms)) << "idle keep-alive connections close at once";
+  EXPECT_EQ(server_->open_connections(), 0u);
+}
+
+TEST_F(HttpServerTest, DrainAnswersWhatIsStillRunningAtTheDeadlineWith503) {
+  start();
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(std::make_unique<Client>(port()));
+    ASSERT_TRUE(clients.back()->send(get("/stuck")));
+  }
+  while (slow_started_ < 3) std::this_thread::sleep_for(1ms);
+  int deadlines = 0;
+  EXPECT_EQ(server_->drain(200ms, [&] { ++deadlines; }), 3u);
+  EXPECT_EQ(deadlines, 1);
+  for (auto& client : clients) {
+    auto reply = client->read_response(1000ms);
+    ASSERT_TRUE(reply) << "an answer, not a reset";
+    EXPECT_EQ(reply->status, 503u);
+    EXPECT_EQ(reply->header(beast_http::field::connection), "close");
+    EXPECT_EQ(reply->body(),
+              R"({"error":"Service Unavailable","detail":"the service is shutting down: the )"
+              R"x(request did not finish within the drain timeout (0.2 s)"})x");
+    EXPECT_TRUE(client->closed_within(2000ms));
+  }
+  // The handlers still wait on their 10 s timers: they end with the contexts.
+  threads_->stop();
+  threads_->join();
+  server_.reset();
+  threads_.reset();
 }
 
 TEST_F(HttpServerTest, ServerDestroyedAfterThreadsStoppedWithConnectionsOpen) {

@@ -299,6 +299,73 @@ TEST(PostgresPool, ClientDeadlineEndsAQueryTheServerDoesNotEnd) {
   EXPECT_TRUE(counts_are(pool, 0, 0, 0)) << "dropped on release: " << describe(pool.counts());
 }
 
+// With a query timeout the client's wait is the query's planned time (an injected sleep) plus
+// that timeout: a hung server costs the timeout, a planned sleep runs its full length.
+TEST(PostgresPool, QueryTimeoutCountsFromThePlannedTime) {
+  asio::io_context io;
+  SteadyClock clock;
+  PoolSettings settings = test_settings(1);
+  settings.connection.statement_timeout = 5s;
+  settings.connection.query_timeout = 300ms;
+  Pool pool(settings, clock);
+  run(io, [&]() -> asio::awaitable<void> {
+    {
+      auto lease = co_await pool.acquire();
+      EXPECT_TRUE(lease);
+      if (!lease) co_return;
+      const auto start = Stopwatch::now();
+      auto unplanned = co_await lease->connection().execute({"test.sleep", "SELECT pg_sleep(1)"});
+      const long long took = ms_since(start);
+      EXPECT_EQ(unplanned.error(), errc::db_timeout);
+      EXPECT_GE(took, 250);
+      EXPECT_LT(took, 900);
+      EXPECT_FALSE(lease->connection().healthy()) << "its answer could still arrive";
+    }
+    auto lease = co_await pool.acquire();  // a fresh connection: the other was dropped
+    EXPECT_TRUE(lease);
+    if (!lease) co_return;
+    auto planned =
+        co_await lease->connection().execute({"test.sleep", "SELECT pg_sleep(1)"}, {}, 1000ms);
+    EXPECT_TRUE(planned) << lease->connection().last_error();
+    EXPECT_TRUE(lease->connection().healthy());
+  }());
+}
+
+// What a shutdown does to requests past the drain deadline: Postgres ends the leased
+// connection's query at once (SQLSTATE 57014), and the connection stays usable.
+TEST(PostgresPool, CancelRunningQueriesEndsWhatLeasedConnectionsRun) {
+  asio::io_context io;
+  SteadyClock clock;
+  PoolSettings settings = test_settings(2);
+  settings.connection.statement_timeout = 30s;
+  Pool pool(settings, clock);
+  EXPECT_EQ(pool.cancel_running_queries(), 0u) << "nothing leased";
+  std::atomic<bool> sleeping{false};
+  std::size_t cancelled = 0;
+  // PQcancel blocks: from another thread, as the service's stop does.
+  std::thread canceller([&] {
+    const auto until = Stopwatch::now() + 10s;
+    while (!sleeping && Stopwatch::now() < until) std::this_thread::sleep_for(10ms);
+    std::this_thread::sleep_for(300ms);  // the query has reached the server
+    cancelled = pool.cancel_running_queries();
+  });
+  run(io, [&]() -> asio::awaitable<void> {
+    auto lease = co_await pool.acquire();
+    EXPECT_TRUE(lease);
+    if (!lease) co_return;
+    sleeping = true;
+    const auto start = Stopwatch::now();
+    auto slow = co_await lease->connection().execute({"test.sleep", "SELECT pg_sleep(20)"});
+    EXPECT_LT(ms_since(start), 10'000) << "ended by the cancel, not by its 20 s";
+    EXPECT_FALSE(slow);
+    EXPECT_EQ(lease->connection().last_sqlstate(), "57014") << lease->connection().last_error();
+    EXPECT_TRUE(lease->connection().healthy());
+    EXPECT_TRUE(co_await lease->connection().execute(kSelectOne));
+  }());
+  canceller.join();
+  EXPECT_EQ(cancelled, 1u);
+}
+
 TEST(PostgresPool, ConnectionLeftInATransactionIsNotPooled) {
   asio::io_context io;
   SteadyClock clock;

@@ -35,6 +35,35 @@ TEST(ServeConfig, DefaultsMatchTheDocumentation) {
   EXPECT_GE(config->threads, 1u);
 }
 
+// Chosen so that a hung (paused) dependency answers a product within about 2 s, and stated in
+// serve --help and docs/lab-guide.md#timeouts-and-shutdown.
+TEST(ServeConfig, DependencyTimeoutsAndDrainDefaults) {
+  using std::chrono::milliseconds;
+  OptionValues values(serve_options(), {}, env_of({}));
+  auto config = finalize_serve_config(values);
+  ASSERT_TRUE(config) << values.error();
+  EXPECT_EQ(config->pool.connection.statement_timeout, milliseconds(30'000));
+  EXPECT_EQ(config->pool.connection.query_timeout, milliseconds(1000));
+  EXPECT_EQ(config->pool.connection.connect_timeout, milliseconds(1000));
+  EXPECT_EQ(config->redis.command_timeout, milliseconds(500));
+  EXPECT_EQ(config->redis.connect_timeout, milliseconds(1000));
+  EXPECT_EQ(config->drain_timeout, milliseconds(5000));
+}
+
+TEST(ServeConfig, DependencyTimeoutsAndDrainFromFlagsAndEnvironment) {
+  using std::chrono::milliseconds;
+  OptionValues values(serve_options(), {{"drain-timeout", "0"}, {"db-query-timeout", "2.5"}},
+                      env_of({{"SRE_LAB_DB_CONNECT_TIMEOUT", "0.25"},
+                              {"SRE_LAB_REDIS_CONNECT_TIMEOUT", "3"},
+                              {"SRE_LAB_DRAIN_TIMEOUT", "9"}}));
+  auto config = finalize_serve_config(values);
+  ASSERT_TRUE(config) << values.error();
+  EXPECT_EQ(config->drain_timeout, milliseconds(0)) << "the flag wins";
+  EXPECT_EQ(config->pool.connection.query_timeout, milliseconds(2500));
+  EXPECT_EQ(config->pool.connection.connect_timeout, milliseconds(250));
+  EXPECT_EQ(config->redis.connect_timeout, milliseconds(3000));
+}
+
 // As the official tracers and clients: the Agent on this host, nothing to set.
 TEST(ServeConfig, TracesAndMetricsGoToTheLocalAgentByDefault) {
   OptionValues values(serve_options(), {}, env_of({}));
@@ -259,6 +288,15 @@ INSTANTIATE_TEST_SUITE_P(
             {{"db-pool-timeout", "-1"}}, {}, "--db-pool-timeout '-1': expected seconds in 0..60"},
         BadCase{{{"db-pool-timeout", "1s"}}, {}, "--db-pool-timeout '1s'"},
         BadCase{{{"db-pool-timeout", "nan"}}, {}, "--db-pool-timeout 'nan'"},
+        BadCase{{{"drain-timeout", "-1"}}, {}, "--drain-timeout '-1': expected seconds in 0..600"},
+        BadCase{{}, {{"SRE_LAB_DRAIN_TIMEOUT", "5s"}}, "SRE_LAB_DRAIN_TIMEOUT '5s'"},
+        BadCase{{{"db-query-timeout", "0"}},
+                {},
+                "--db-query-timeout '0': expected seconds in 0.01..600"},
+        BadCase{{{"db-connect-timeout", "61"}},
+                {},
+                "--db-connect-timeout '61': expected seconds in 0.01..60"},
+        BadCase{{{"redis-connect-timeout", "soon"}}, {}, "--redis-connect-timeout 'soon'"},
         BadCase{{{"cache-ttl", "0"}}, {}, "--cache-ttl '0': expected an integer in 1..86400"},
         BadCase{{{"cache-ttl", ""}}, {}, "--cache-ttl ''"},
         BadCase{{{"redis-url", "http://x"}}, {}, "--redis-url 'http://x'"},
