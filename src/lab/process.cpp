@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 #include <utility>
 
@@ -338,6 +340,17 @@ void Process::stop(int signal, std::chrono::milliseconds grace) {
     r = ::waitpid(pid_, &status, 0);
   } while (r < 0 && errno == EINTR);
   exit_status_ = r == pid_ ? status_of(status) : -1;
+}
+
+void signal_tree(pid_t pid, int signal) {
+  if (pid <= 1) return;
+  ::kill(pid, signal);
+  std::error_code ec;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream children(task.path() / "children");
+    for (pid_t child; children >> child;) signal_tree(child, signal);
+  }
 }
 
 }  // namespace srelab::lab
