@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -83,6 +85,26 @@ class LightLoad {
   std::map<int, int> statuses_;
   std::jthread thread_;
 };
+
+// `pid` and its descendants, from /proc.
+std::vector<pid_t> process_tree(pid_t pid) {
+  std::vector<pid_t> out{pid};
+  std::error_code ec;
+  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream children(task.path() / "children");
+    for (pid_t child; children >> child;)
+      for (pid_t below : process_tree(child)) out.push_back(below);
+  }
+  return out;
+}
+
+// The state letter of /proc/PID/stat: 'T' for stopped.
+char state_of_process(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(") ");
+  return close == std::string::npos ? '?' : stat[close + 2];
+}
 
 std::string describe(const std::map<int, int>& statuses) {
   std::string out;
@@ -305,6 +327,19 @@ TEST_F(UpSupervisionTest, TheEndpointPausesRedisUntilItsGuardrailAndStopsAndStar
   EXPECT_TRUE(testing::eventually([&] { return readiness_is(200); }, 30s));
   const double start_ready = seconds_since(starting);
   EXPECT_EQ(child("dependencies", "postgres").at("restarts"), 0);  // not crashes
+
+  // Pause reaches every process of Postgres: its backends, in sessions of their own, too.
+  reply = act(R"({"postgres":"pause","duration_s":2})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto tree = process_tree(dependency_pid("postgres"));
+  EXPECT_GT(tree.size(), 4u) << "the postmaster, its helpers and the pool's backends";
+  // A signal takes effect when its process next runs: a busy one is 'R' a moment longer.
+  for (pid_t pid : tree)
+    EXPECT_TRUE(testing::eventually([&] { return state_of_process(pid) == 'T'; }, 1s))
+        << "pid " << pid << " is " << state_of_process(pid);
+  ASSERT_TRUE(testing::eventually([&] { return state_of("postgres") == "running"; }, 5s));
+  for (pid_t pid : tree) EXPECT_NE(state_of_process(pid), 'T') << "pid " << pid;
+  EXPECT_TRUE(testing::eventually([&] { return readiness_is(200); }, 10s));
 
   EXPECT_EQ(act(R"({"redis":"explode"})").status, 422);
   std::printf(
