@@ -381,6 +381,24 @@ TEST_F(UpSupervisionTest, WithRestartNeverADependencyDeathStopsTheLab) {
   EXPECT_FALSE(fs::exists(dir_ / "lab" / "control.sock"));
 }
 
+// A SIGSTOPped server ignores SIGTERM until continued: up resumes what is paused before it stops.
+TEST_F(UpSupervisionTest, StoppingTheLabWithPausedDependenciesLeavesNothingBehind) {
+  start();
+  std::vector<pid_t> servers = process_tree(dependency_pid("postgres"));
+  servers.push_back(dependency_pid("redis"));
+  const auto reply = act(R"({"postgres":"pause","redis":"pause"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  ASSERT_EQ(::kill(up_.pid(), SIGTERM), 0);
+  const auto status = up_.wait(60s);
+  ASSERT_TRUE(status) << "up did not stop";
+  EXPECT_EQ(*status, 0);
+  for (pid_t pid : servers) {  // gone, or a zombie that only waits for its reaper
+    const char state = state_of_process(pid);
+    EXPECT_TRUE(state == '?' || state == 'Z') << "pid " << pid << " is still there: " << state;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "lab" / "control.sock"));
+}
+
 TEST_F(UpSupervisionTest, ABadRestartValueIsOneLineAndExitTwo) {
   const auto run =
       testing::run_cli(SRE_LAB_BINARY, {"up", "--restart=sometimes"}, dir_ / "bad.log");
