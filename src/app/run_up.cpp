@@ -244,6 +244,8 @@ class Lab {
       // A secret goes through the environment, not argv, where every user's `ps` would show it.
       if (arg.rfind("--admin-token=", 0) == 0)
         options.extra_env.push_back("SRE_LAB_ADMIN_TOKEN=" + arg.substr(14));
+      else if (arg.starts_with("--control-socket="))
+        continue;  // up's own channel is the one its services use
       else if (!several || !replaced_for_replicas(arg))
         argv.push_back(arg);
     }
@@ -272,7 +274,7 @@ class Lab {
   // The flags `up` sets per replica itself.
   static bool replaced_for_replicas(const std::string& arg) {
     return arg.starts_with("--port=") || arg.starts_with("--log-file=") ||
-           arg.starts_with("--replica=") || arg.starts_with("--control-socket=");
+           arg.starts_with("--replica=");
   }
 
   std::string service_name(int replica) const {
