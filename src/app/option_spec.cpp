@@ -6,7 +6,7 @@
 namespace srelab::app {
 namespace {
 
-constexpr std::array<OptionSpec, 54> serve_table{{
+constexpr std::array<OptionSpec, 55> serve_table{{
     {"host", "SRE_LAB_HOST", "ADDRESS", "127.0.0.1", "address to listen on"},
     {"port", "SRE_LAB_PORT", "PORT", "8000", "port to listen on, 0..65535 (0: any free)"},
     {"threads", "SRE_LAB_THREADS", "N", "cores", "worker threads, 1..256"},
@@ -108,9 +108,12 @@ constexpr std::array<OptionSpec, 54> serve_table{{
     {"replica", "SRE_LAB_REPLICA", "N", "none",
      "which of up --replicas this process is, 1..16 (up sets it): a replica tag on spans and "
      "DogStatsD metrics, a replica field in log lines"},
+    {"control-socket", "SRE_LAB_CONTROL_SOCKET", "PATH", "none",
+     "up's control channel (up sets it): POST /chaos/dependency asks up through it to kill, stop, "
+     "start, pause or resume Redis or Postgres"},
 }};
 
-constexpr std::array<OptionSpec, 10> lab_table{{
+constexpr std::array<OptionSpec, 11> lab_table{{
     {"state-dir", "SRE_LAB_STATE_DIR", "DIR", ".lab", "where the lab keeps Postgres and Redis"},
     {"pg-port", "SRE_LAB_PG_PORT", "PORT", "55432", "port of the lab's Postgres, 1..65535"},
     {"redis-port", "SRE_LAB_REDIS_PORT", "PORT", "56379", "port of the lab's Redis, 1..65535"},
@@ -125,6 +128,9 @@ constexpr std::array<OptionSpec, 10> lab_table{{
      "run HAProxy on this file instead of the generated one (docs/gateway.md)"},
     {"replicas", "SRE_LAB_REPLICAS", "N", "1",
      "service processes behind the gateway, 1..16; replica k listens on --port + k - 1"},
+    {"restart", "SRE_LAB_RESTART", "on-failure|never", "on-failure",
+     "on-failure: a child that exits (Postgres, Redis, the gateway, a replica) is restarted after "
+     "1 s, doubling to 30 s, giving up after 10 failures in a row; never: its exit stops the lab"},
 }};
 
 // `load` has no environment variables: a run is described on its command line.

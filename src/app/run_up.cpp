@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -16,11 +18,14 @@
 #include "app/serve_config.hpp"
 #include "app/signals.hpp"
 #include "lab/catalog_data.hpp"
+#include "lab/control_protocol.hpp"
+#include "lab/control_server.hpp"
 #include "lab/gateway_server.hpp"
 #include "lab/ports.hpp"
 #include "lab/postgres_server.hpp"
 #include "lab/process.hpp"
 #include "lab/redis_server.hpp"
+#include "lab/supervisor.hpp"
 
 namespace srelab::app {
 namespace {
@@ -45,6 +50,8 @@ struct UpConfig {
   // another (or none, with an empty value).
   std::filesystem::path service_log;
   bool default_service_log = true;  // false: the user's --log-file, passed on as they gave it
+  // --restart on-failure (the supervisor's policy) or never (limit 0: the first exit ends the lab)
+  lab::RestartSettings restart;
 };
 
 // Decimal seconds with an optional "s" ("1", "1s", "0.5s"): a gateway timeout reads like
@@ -81,6 +88,10 @@ std::optional<UpConfig> finalize_up_config(OptionValues& values) {
   config.gateway_port = static_cast<std::uint16_t>(values.integer("gateway-port", 8080, 1, 65535));
   config.gateway_timeout = gateway_timeout(values);
   config.replicas = static_cast<int>(values.integer("replicas", 1, 1, 16));
+  const std::string restart = values.text("restart", "on-failure");
+  if (restart != "on-failure" && restart != "never")
+    values.fail("restart", restart, "on-failure or never");
+  if (restart == "never") config.restart.limit = 0;
   if (config.replicas > 1 && !config.gateway && values.error().empty())
     values.fail_with("--replicas " + std::to_string(config.replicas) +
                      " needs the gateway to spread the load over them: drop --gateway off");
@@ -202,12 +213,21 @@ class Lab {
     return true;
   }
 
+  // The channel through which the services ask for dependency faults: opened before they
+  // start, as they are told its path.
+  bool open_control() {
+    std::string error;
+    control_ = lab::ControlServer::open(config_.state_dir / "control.sock", error);
+    return control_ ? true : fail(error);
+  }
+
   // Every replica is started, then waited for: they initialise side by side.
   bool start_services(const std::string& self, const std::vector<std::string>& args,
                       const ServeConfig& serve) {
     for (int k = 1; k <= config_.replicas; ++k) {
       std::string error;
-      auto spawned = lab::Process::spawn(service_options(self, args, serve, k), error);
+      service_spawns_.push_back(service_options(self, args, serve, k));
+      auto spawned = lab::Process::spawn(service_spawns_.back(), error);
       if (!spawned) return fail("cannot start " + service_name(k) + ": " + error);
       services_.push_back(std::move(*spawned));
     }
@@ -228,6 +248,8 @@ class Lab {
       // A secret goes through the environment, not argv, where every user's `ps` would show it.
       if (arg.rfind("--admin-token=", 0) == 0)
         options.extra_env.push_back("SRE_LAB_ADMIN_TOKEN=" + arg.substr(14));
+      else if (arg.starts_with("--control-socket="))
+        continue;  // up's own channel is the one its services use
       else if (!several || !replaced_for_replicas(arg))
         argv.push_back(arg);
     }
@@ -248,6 +270,7 @@ class Lab {
     // configuration of the user's may listen elsewhere: its load then goes to the service.)
     if (config_.gateway && config_.gateway_config.empty())
       argv.push_back("--gateway-url=http://127.0.0.1:" + std::to_string(config_.gateway_port));
+    if (control_) argv.push_back("--control-socket=" + control_->path().string());
     options.argv = std::move(argv);
     return options;
   }
@@ -347,28 +370,76 @@ class Lab {
                 traces ? serve.tracing.agent_url.c_str() : "off", metrics.c_str());
   }
 
-  // Until a stop signal (0) or a child's unexpected exit (1).
+  // Everything started is handed to the supervisor, which restarts what exits unexpectedly.
+  void supervise_children() {
+    supervisor_.emplace(config_.restart, [this](const lab::SupervisorEvent& event) {
+      std::fprintf(stderr, "sre-lab up: %s\n", event.message.c_str());
+      if (control_) control_->broadcast(lab::event_line(event));
+    });
+    const auto now = clock_.now();
+    if (postgres_)
+      supervisor_->add({"postgres", "Postgres", true, server_hooks(*postgres_)}, now);
+    else
+      supervisor_->add_external("postgres",
+                                external_note("postgres", "--database-url / DATABASE_URL"));
+    if (redis_)
+      supervisor_->add({"redis", "Redis", true, server_hooks(*redis_)}, now);
+    else
+      supervisor_->add_external("redis", external_note("redis", "--redis-url / REDIS_URL"));
+    if (gateway_) supervisor_->add({"gateway", "the gateway", false, server_hooks(*gateway_)}, now);
+    for (int k = 1; k <= config_.replicas; ++k)
+      supervisor_->add({config_.replicas == 1 ? "service" : "replica-" + std::to_string(k),
+                        service_name(k), false, replica_hooks(k)},
+                       now);
+  }
+
+  // Until a stop signal (0) or a restart limit reached (1): `--restart never` makes the first
+  // unexpected exit that limit.
   int supervise() {
+    const auto answer = [this](std::string_view line, bool& watch) {
+      return answer_control(line, watch);
+    };
     for (;;) {
-      const auto signal = wait_for_signal(true, std::chrono::seconds(1));
+      // The channel's wait is the loop's pace: an exit is noticed within 100 ms.
+      if (control_) control_->poll(std::chrono::milliseconds(100), answer);
+      const auto signal = wait_for_signal(true, std::chrono::milliseconds(control_ ? 0 : 100));
       if (signal && (*signal == SIGINT || *signal == SIGTERM)) {
         std::fprintf(stderr, "\nsre-lab up: %s received, stopping\n",
                      *signal == SIGINT ? "SIGINT" : "SIGTERM");
         return 0;
       }
-      for (int k = 1; k <= config_.replicas; ++k)
-        if (!services_[static_cast<std::size_t>(k - 1)].running())
-          return fail(service_name(k) + " exited unexpectedly"), 1;
-      if (gateway_ && !gateway_->running()) return fail("the gateway exited unexpectedly"), 1;
-      if (postgres_ && !postgres_->running()) return fail("Postgres exited unexpectedly"), 1;
-      if (redis_ && !redis_->running()) return fail("Redis exited unexpectedly"), 1;
+      if (!supervisor_->tick(clock_.now())) return fail("stopping the lab"), 1;
     }
+  }
+
+  // One request line of a service, answered on this thread (the supervisor's only one).
+  std::string answer_control(std::string_view line, bool& watch) {
+    std::string error;
+    const auto request = lab::parse_control_request(line, error);
+    if (!request) return lab::error_answer_line(400, error);
+    const auto now = clock_.now();
+    switch (request->op) {
+      case lab::ControlRequest::Op::act: {
+        std::optional<Clock::duration> revert_after;
+        if (request->duration_s)
+          revert_after = std::chrono::duration_cast<Clock::duration>(
+              std::chrono::duration<double>(*request->duration_s));
+        return lab::act_answer_line(supervisor_->act(request->orders, revert_after, now));
+      }
+      case lab::ControlRequest::Op::status:
+        return lab::status_answer_line(supervisor_->view(now));
+      case lab::ControlRequest::Op::watch:
+        watch = true;
+        return lab::watch_answer_line();
+    }
+    return lab::error_answer_line(400, "unknown op");
   }
 
   // Reverse order of start: the gateway, then the replicas, so they never see their stores
   // vanish under load. A replica gets its drain timeout and a margin for the rest of its stop
   // before it is killed: killed mid-drain, its clients would see resets instead of answers.
   void stop(const ServeConfig& serve) {
+    if (supervisor_) supervisor_->resume_paused();
     const auto grace = serve.drain_timeout + kServiceStopMargin;
     if (gateway_) gateway_->stop();
     // Several replicas are all told first, so they stop in the time of one.
@@ -379,6 +450,7 @@ class Lab {
       if (service.pid() > 0 && service.running()) service.stop(SIGTERM, grace);
     if (redis_) redis_->stop();
     if (postgres_) postgres_->stop();
+    control_.reset();  // removes the socket file
     std::fprintf(stderr, "sre-lab up: stopped\n");
   }
 
@@ -390,11 +462,79 @@ class Lab {
 
   std::filesystem::path gateway_log() const { return config_.state_dir / "gateway.log"; }
 
+  static std::string external_note(const char* name, const char* flag) {
+    return std::string(name) + " is an external server (" + flag +
+           "): sre-lab up did not start it and cannot act on it";
+  }
+
+  // A lab server (PostgresServer, RedisServer, GatewayServer) as the supervisor drives it.
+  template <class Server>
+  static lab::ChildHooks server_hooks(Server& server) {
+    lab::ChildHooks hooks;
+    hooks.start = [&server](std::string& error) {
+      if (server.start()) return true;
+      error = server.last_error();
+      return false;
+    };
+    hooks.stop = [&server] { server.stop(); };
+    hooks.running = [&server] { return server.running(); };
+    hooks.pid = [&server] { return server.pid(); };
+    hooks.exit_status = [&server] { return server.exit_status(); };
+    hooks.signal = [&server](int signal, bool whole) { signal_child(server.pid(), signal, whole); };
+    hooks.wait_exit = [&server](std::chrono::milliseconds timeout) {
+      return wait_until_exited([&server] { return server.running(); }, timeout);
+    };
+    return hooks;
+  }
+
+  // Replica k, started again with the argv it had.
+  lab::ChildHooks replica_hooks(int replica) {
+    const auto index = static_cast<std::size_t>(replica - 1);
+    lab::ChildHooks hooks;
+    hooks.start = [this, index](std::string& error) {
+      auto spawned = lab::Process::spawn(service_spawns_[index], error);
+      if (spawned) services_[index] = std::move(*spawned);
+      return spawned.has_value();
+    };
+    hooks.stop = [this, index] { services_[index].stop(SIGTERM); };
+    hooks.running = [this, index] { return services_[index].running(); };
+    hooks.pid = [this, index] { return services_[index].pid(); };
+    hooks.exit_status = [this, index] { return services_[index].exit_status(); };
+    hooks.signal = [this, index](int signal, bool whole) {
+      signal_child(services_[index].pid(), signal, whole);
+    };
+    hooks.wait_exit = [this, index](std::chrono::milliseconds timeout) {
+      return services_[index].wait(timeout).has_value();
+    };
+    return hooks;
+  }
+
+  static void signal_child(pid_t pid, int signal, bool whole_server) {
+    if (whole_server)
+      lab::signal_tree(pid, signal);
+    else if (pid > 1)
+      ::kill(pid, signal);
+  }
+
+  static bool wait_until_exited(const std::function<bool()>& running,
+                                std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (running()) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+  }
+
   const UpConfig& config_;
   std::optional<lab::GatewayServer> gateway_;
   std::optional<lab::PostgresServer> postgres_;
   std::optional<lab::RedisServer> redis_;
-  std::vector<lab::Process> services_;  // replica k at k - 1
+  std::vector<lab::Process> services_;             // replica k at k - 1
+  std::vector<lab::SpawnOptions> service_spawns_;  // how each was started, to start it again
+  std::unique_ptr<lab::ControlServer> control_;
+  SteadyClock clock_;
+  std::optional<lab::Supervisor> supervisor_;  // once everything has started
 };
 
 }  // namespace
@@ -417,9 +557,10 @@ int run_up(OptionValues& values, const std::vector<std::string>& forwarded,
   block_signals(true);
   Lab lab(*up);
   int status = 1;
-  if (lab.start_servers(*serve) && lab.start_services(self, forwarded, *serve) &&
-      lab.start_gateway(*serve)) {
+  if (lab.start_servers(*serve) && lab.open_control() &&
+      lab.start_services(self, forwarded, *serve) && lab.start_gateway(*serve)) {
     lab.print_urls(*serve);
+    lab.supervise_children();
     status = lab.supervise();
   }
   lab.stop(*serve);

@@ -256,6 +256,7 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   finalize_replica(values, config);
   config.gateway_log = values.text("gateway-log", "");
   config.gateway_url = values.text("gateway-url", "");
+  config.control_socket = values.text("control-socket", "");
   while (config.gateway_url.ends_with('/')) config.gateway_url.pop_back();
   if (!config.gateway_url.empty() && !experiment::parse_http_url(config.gateway_url))
     values.fail("gateway-url", config.gateway_url, "http://HOST:PORT");

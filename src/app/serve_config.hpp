@@ -75,8 +75,9 @@ struct ServeConfig {
   TracingConfig tracing;
   LoggingConfig logging;
   ConsoleConfig console;
-  std::string gateway_log;  // the API gateway's access log; empty: no gateway.* metrics
-  std::string gateway_url;  // where console-started experiments send load; empty: the service
+  std::string gateway_log;     // the API gateway's access log; empty: no gateway.* metrics
+  std::string gateway_url;     // where console-started experiments send load; empty: the service
+  std::string control_socket;  // up's control channel (lab/control_protocol); empty: standalone
   // The executable that runs experiments started from the console (run_serve sets it to the
   // service's own); empty: the console cannot start them (a service inside a test binary).
   std::string experiment_executable;

@@ -70,10 +70,10 @@ struct Service::Worker {
     router.set_unmatched_observer(http::unmatched_requests(registry));
     catalog::add_catalog_routes(router, products, readiness, service.pool_, service.clock_,
                                 service.admin_guard_, registry);
-    catalog::add_admin_routes(
-        router,
-        {service.chaos_, service.resilience_, service.stale_copies_, service.pool_, service.clock_},
-        cache, service.admin_guard_);
+    catalog::add_admin_routes(router,
+                              {service.chaos_, service.resilience_, service.stale_copies_,
+                               service.pool_, service.clock_, service.dependencies_.get()},
+                              cache, service.admin_guard_);
     console::add_static_routes(router);
     if (service.console_)
       console::add_console_routes(router, *service.console_, service.resilience_.breaker(),
@@ -178,6 +178,8 @@ Service::Service(ServeConfig config)
             return console->wants_trace(chunk);
           });
   }
+  if (!config_.control_socket.empty())
+    dependencies_ = std::make_unique<DependencyClient>(config_.control_socket);
   std::random_device entropy;
   for (std::size_t i = 0; i < threads_.size(); ++i)
     workers_.push_back(std::make_unique<Worker>(*this, threads_.context(i),
@@ -206,6 +208,7 @@ result<void> Service::start() {
   if (gateway_log_) gateway_log_->start();
   if (traces_) traces_->start();
   if (console_) console_->start(threads_.context(0), registry_, chaos_.faults());
+  if (dependencies_) dependencies_->start_watching(threads_.context(0), *logger_);
   threads_.start();
   running_ = true;
   run_on_every_thread([](Worker& worker) { worker.redis.start(); });

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/dependency_client.hpp"
 #include "app/dogstatsd_sender.hpp"
 #include "app/experiment_child.hpp"
 #include "app/gateway_log_reader.hpp"
@@ -83,6 +84,9 @@ class Service {
   // Before the pipeline and the threads: their last traces and the sampler still reach it.
   std::unique_ptr<console::Console> console_;  // null when the console is off
   std::unique_ptr<TracePipeline> traces_;      // null when tracing is off
+  // up's control channel (POST /chaos/dependency); null when not under `up`. Before the threads:
+  // its watcher runs on one until the contexts go.
+  std::unique_ptr<DependencyClient> dependencies_;
   http::IoThreads threads_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<http::Server> server_;

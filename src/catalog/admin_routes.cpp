@@ -5,6 +5,7 @@
 
 #include "catalog/admin_documents.hpp"
 #include "catalog/answers.hpp"
+#include "catalog/dependency_faults.hpp"
 #include "chaos/chaos_settings.hpp"
 #include "core/json_string.hpp"
 #include "http/responses.hpp"
@@ -117,6 +118,14 @@ void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisPr
       [&ballast = targets.chaos.ballast()](http::RequestContext&) -> awaitable<http::Response> {
         const std::size_t freed = ballast.clear();
         co_return json_ok(boost::json::object{{"freed_mb", freed / mebibyte}, {"size_mb", 0}});
+      });
+  add(http::Verb::get, "/chaos/dependency",
+      [dependencies = targets.dependencies](http::RequestContext&) {
+        return dependency_status(dependencies);
+      });
+  add(http::Verb::post, "/chaos/dependency",
+      [dependencies = targets.dependencies](http::RequestContext& request) {
+        return act_on_dependency(dependencies, request.request.body());
       });
   add(http::Verb::get, "/resilience",
       [targets](http::RequestContext&) -> awaitable<http::Response> {

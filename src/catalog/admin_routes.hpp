@@ -1,9 +1,10 @@
 // The endpoints a learner breaks and defends the service with: /chaos (configure, reset,
-// clear_cache, leak) and /resilience (state, flight recorder, configure, reset), all behind
-// the admin guard (http/admin_access.hpp).
+// clear_cache, leak, dependency) and /resilience (state, flight recorder, configure, reset), all
+// behind the admin guard (http/admin_access.hpp).
 #pragma once
 
 #include "catalog/chaos_controls.hpp"
+#include "catalog/dependency_controller.hpp"
 #include "catalog/product_cache.hpp"
 #include "catalog/resilience_controls.hpp"
 #include "catalog/stale_copies.hpp"
@@ -21,6 +22,7 @@ struct AdminTargets {
   StaleCopies& stale_copies;
   const postgres::Pool& pool;  // shown beside the breaker
   const Clock& clock;
+  DependencyController* dependencies = nullptr;  // null: not under `sre-lab up`
 };
 
 // `cache` is the receiving worker's Redis cache (clear_cache runs through it).

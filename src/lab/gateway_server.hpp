@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "core/errc.hpp"
@@ -38,6 +39,7 @@ class GatewayServer {
   std::filesystem::path config_file() const;
   std::filesystem::path log_file() const { return settings_.dir / "gateway.log"; }
   pid_t pid() const { return process_.pid(); }
+  std::optional<int> exit_status() const { return process_.exit_status(); }
   const std::string& last_error() const { return last_error_; }
 
  private:

@@ -48,6 +48,7 @@ class PostgresServer {
   std::filesystem::path log_file() const;
   std::uint16_t port() const { return settings_.port; }
   pid_t pid() const { return process_.pid(); }
+  std::optional<int> exit_status() const { return process_.exit_status(); }
   const std::string& last_error() const { return last_error_; }
 
  private:

@@ -11,6 +11,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 #include <utility>
 
@@ -197,6 +200,14 @@ struct ChildPlan {
   fail_in_child(plan.report_fd, ChildStage::exec);
 }
 
+// The state letter of /proc/PID/stat ('T': stopped); '?' when it is gone.
+char process_state(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(") ");
+  return close == std::string::npos || close + 2 >= stat.size() ? '?' : stat[close + 2];
+}
+
 }  // namespace
 
 result<Process> Process::spawn(const SpawnOptions& options) {
@@ -338,6 +349,27 @@ void Process::stop(int signal, std::chrono::milliseconds grace) {
     r = ::waitpid(pid_, &status, 0);
   } while (r < 0 && errno == EINTR);
   exit_status_ = r == pid_ ? status_of(status) : -1;
+}
+
+void signal_tree(pid_t pid, int signal) {
+  if (pid <= 1) return;
+  ::kill(pid, signal);
+  // A stop takes effect when the process next runs: until then it could still fork a child
+  // that the listing below would miss.
+  if (signal == SIGSTOP) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    for (char state = process_state(pid); state != 'T' && state != 'Z' && state != '?';
+         state = process_state(pid)) {
+      if (std::chrono::steady_clock::now() >= until) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  std::error_code ec;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream children(task.path() / "children");
+    for (pid_t child; children >> child;) signal_tree(child, signal);
+  }
 }
 
 }  // namespace srelab::lab

@@ -55,4 +55,10 @@ class Process {
   std::optional<int> exit_status_;
 };
 
+// Sends `signal` to `pid`, then to each of its descendants (read from /proc/PID/task/*/children),
+// parents before children: what pausing a whole server takes, since a process group does not
+// reach them all (Postgres' backends call setsid()). A SIGSTOPped parent forks no new child
+// while its children are listed.
+void signal_tree(pid_t pid, int signal);
+
 }  // namespace srelab::lab

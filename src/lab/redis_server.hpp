@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "core/errc.hpp"
@@ -31,6 +32,7 @@ class RedisServer {
   std::filesystem::path log_file() const { return settings_.dir / "redis.log"; }
   std::uint16_t port() const { return settings_.port; }
   pid_t pid() const { return process_.pid(); }
+  std::optional<int> exit_status() const { return process_.exit_status(); }
   const std::string& last_error() const { return last_error_; }
 
  private:

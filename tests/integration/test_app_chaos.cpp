@@ -288,6 +288,25 @@ TEST_F(ChaosTest, LeakBeyondTheCapIsAConflictAndAddsNothing) {
   del("/chaos/leak");
 }
 
+// Dependency faults need `sre-lab up` (test_cli_up_supervision.cpp): a standalone service says
+// so, and one whose `up` is gone says that.
+TEST_F(ChaosTest, DependencyFaultsWithoutUpAre409AndWithUpGone503) {
+  HttpReply reply = post("/chaos/dependency", R"({"redis": "kill"})");
+  EXPECT_EQ(reply.status, 409) << reply.body;
+  EXPECT_NE(reply.body.find("sre-lab up"), std::string::npos) << reply.body;
+  EXPECT_EQ(get("/chaos/dependency").json.at("supervised"), false);
+  EXPECT_EQ(post("/chaos/dependency", R"({"redis": "reboot"})").status, 422);
+
+  service_->stop();
+  flags_["control-socket"] = "/tmp/sre-lab-no-such-up.sock";
+  SetUp();
+  reply = post("/chaos/dependency", R"({"postgres": "pause", "duration_s": 5})");
+  EXPECT_EQ(reply.status, 503) << reply.body;
+  EXPECT_NE(reply.body.find("/tmp/sre-lab-no-such-up.sock"), std::string::npos) << reply.body;
+  EXPECT_EQ(get("/chaos/dependency").status, 503);
+  EXPECT_EQ(get("/products/3").status, 200);  // the rest of the service does not care
+}
+
 TEST_F(ChaosTest, DurationRevertsTheFaultsByThemselves) {
   const HttpReply set = post("/chaos/configure", R"({"db_failure_rate": 1, "duration_s": 1})");
   ASSERT_EQ(set.status, 200) << set.body;
