@@ -121,6 +121,19 @@ TEST(ExtractW3c, ValidTraceparentAndTracestate) {
   EXPECT_EQ(c->propagation_tags, (TagList{{"_dd.p.dm", "-4"}}));
 }
 
+// Found by fuzz/fuzz_propagation: an `o:` ending in a tab kept it, while x-datadog-origin is
+// trimmed, so the origin changed between a request and the next hop's extraction of it.
+TEST(ExtractW3c, OriginIsTrimmedAsTheDatadogHeaderIsAndRoundTrips) {
+  const Headers h{{"traceparent", traceparent("00", kTrace, kParent, "01")},
+                  {"tracestate", "dd=s:1;o:\t rum \t;p:000000000000002a"}};
+  const auto c = extract_w3c(lookup(h));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->origin, "rum");
+  const auto again = extract(lookup(to_map(inject(*c))));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->origin, c->origin);
+}
+
 TEST(ExtractW3c, PriorityComesFromTheFlagWhenTracestateDisagreesOrIsAbsent) {
   struct Case {
     std::string flags;

@@ -119,7 +119,8 @@ void apply_tracestate(std::string_view header, bool sampled, TraceContext& conte
       } else if (key == "p") {
         if (auto p = parse_hex16(value)) context.last_datadog_parent = *p;
       } else if (key == "o") {
-        context.origin = from_tracestate_value(value);
+        // Trimmed as x-datadog-origin is: the origin injected from here extracts the same.
+        context.origin = from_tracestate_value(trim(value));
       } else if (key.substr(0, 2) == "t." && key.size() > 2 && key != "t.tid") {
         context.propagation_tags.emplace_back(std::string(kTagPrefix) + std::string(key.substr(2)),
                                               from_tracestate_value(value));

@@ -13,7 +13,8 @@
 //    rejected, as the spec requires), version ff and all-zero ids rejected, version 00 must be
 //    exactly 55 chars (later versions may append `-…`). tracestate's `dd=` member gives s:
 //    (priority, used when it agrees with the sampled flag, else the flag decides: 1 or 0),
-//    p: (the last Datadog parent), o: (origin) and t.<x>: (`_dd.p.<x>` tags), `~` meaning `=`.
+//    p: (the last Datadog parent), o: (origin, trimmed as x-datadog-origin is) and t.<x>:
+//    (`_dd.p.<x>` tags), `~` meaning `=`.
 //  - extract(): Datadog first, then W3C; the first that yields a trace id wins.
 #pragma once
 
