@@ -1,7 +1,8 @@
 // Trace context extraction (telemetry/tracing/propagation) from the headers a caller sends:
 // traceparent, tracestate and x-datadog-*. The input is header lines, "name:value" each (names
 // lowercase, as the server's lookup asks for them). A context extracted and injected again
-// extracts to the same trace id, parent id, sampling priority and origin.
+// extracts to the same trace id, parent id, sampling priority and origin (the origin as far as
+// the headers can carry it).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -41,6 +42,13 @@ HeaderLookup lookup(const Headers& headers) {
   };
 }
 
+// What a tracestate value holds as it is (propagation.cpp's tracestate_value keeps it).
+bool tracestate_safe(std::string_view text) {
+  for (const char c : text)
+    if (c < 0x20 || c > 0x7e || c == ',' || c == ';' || c == '~' || c == '=') return false;
+  return true;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -63,6 +71,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(again->parent_id == context->parent_id, "the parent id round-trips");
   FUZZ_CHECK(again->sampling_priority == context->sampling_priority,
              "the sampling priority round-trips");
-  FUZZ_CHECK(again->origin == context->origin, "the origin round-trips");
+  // Without a low half the context travels in W3C headers only, and tracestate cannot carry
+  // every byte: inject replaces what its charset lacks with '_', as Datadog's tracers do.
+  if (context->trace_id.low != 0 || tracestate_safe(context->origin))
+    FUZZ_CHECK(again->origin == context->origin, "the origin round-trips");
   return 0;
 }
