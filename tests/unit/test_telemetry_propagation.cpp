@@ -134,6 +134,20 @@ TEST(ExtractW3c, OriginIsTrimmedAsTheDatadogHeaderIsAndRoundTrips) {
   EXPECT_EQ(again->origin, c->origin);
 }
 
+// Found by fuzz/fuzz_propagation: tags over 512 bytes dropped x-datadog-tags whole, _dd.p.tid with
+// them, so the next hop (Datadog headers first) cut a 128-bit trace id to its low half.
+TEST(Inject, TheTraceIdsHighHalfSurvivesTagsOverTheLimit) {
+  TraceContext context;
+  context.trace_id = {0x640cfd8d00000000ULL, 12345};
+  context.parent_id = 42;
+  context.propagation_tags = {{"_dd.p.long", std::string(600, 'a')}};
+  const Headers sent = to_map(inject(context));
+  EXPECT_EQ(sent.at("x-datadog-tags"), "_dd.p.tid=640cfd8d00000000");
+  const auto again = extract(lookup(sent));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->trace_id, context.trace_id);
+}
+
 TEST(ExtractW3c, PriorityComesFromTheFlagWhenTracestateDisagreesOrIsAbsent) {
   struct Case {
     std::string flags;

@@ -198,17 +198,18 @@ TagList inject(const TraceContext& context) {
   }
   if (!context.origin.empty()) out.emplace_back("x-datadog-origin", context.origin);
 
-  std::string tags;
-  if (context.trace_id.high != 0) {
-    tags.append(kTidTag).append("=").append(to_hex16(context.trace_id.high));
-  }
+  std::string tid;
+  if (context.trace_id.high != 0)
+    tid.append(kTidTag).append("=").append(to_hex16(context.trace_id.high));
+  std::string tags = tid;
   for (const auto& [key, value] : context.propagation_tags) {
     if (!tags.empty()) tags.push_back(',');
     tags.append(key).append("=").append(value);
   }
-  if (!tags.empty() && tags.size() <= kMaxDatadogTagsBytes) {
-    out.emplace_back("x-datadog-tags", std::move(tags));
-  }
+  // Over the limit the other tags are left out, but not the trace id's high half: without it
+  // the next hop, which reads the Datadog headers first, would cut the trace id to 64 bits.
+  if (tags.size() > kMaxDatadogTagsBytes) tags = std::move(tid);
+  if (!tags.empty()) out.emplace_back("x-datadog-tags", std::move(tags));
 
   const bool sampled = context.sampling_priority.value_or(0) > 0;
   out.emplace_back("traceparent", "00-" + to_hex(context.trace_id) + "-" +

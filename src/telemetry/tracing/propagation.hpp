@@ -53,8 +53,9 @@ inline constexpr std::size_t kMaxTracestateBytes = 256;
 
 // Headers (lowercase names) for both styles: x-datadog-trace-id, x-datadog-parent-id,
 // x-datadog-sampling-priority (when set), x-datadog-origin (when not empty), x-datadog-tags
-// (when any and ≤ 512 bytes), traceparent (flags 01 when priority > 0), tracestate (the dd
-// member only; t. tags that would push it past 256 chars are left out).
+// (when any; over 512 bytes only _dd.p.tid, the trace id's high half), traceparent (flags 01 when
+// priority > 0), tracestate (the dd member only; t. tags that would push it past 256 chars are left
+// out).
 TagList inject(const TraceContext& context);
 
 }  // namespace srelab::telemetry
