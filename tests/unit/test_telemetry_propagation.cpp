@@ -148,6 +148,19 @@ TEST(Inject, TheTraceIdsHighHalfSurvivesTagsOverTheLimit) {
   EXPECT_EQ(again->trace_id, context.trace_id);
 }
 
+// Found by fuzz/fuzz_propagation: a `t.` key with a character no tag key has ("t.tid=") was kept,
+// and injected as a second _dd.p.tid that hid the real one from the next hop.
+TEST(ExtractW3c, TagKeysATagCannotHaveAreIgnored) {
+  const Headers h{{"traceparent", traceparent("00", kTrace, kParent, "01")},
+                  {"tracestate", "dd=t.tid=:x;t.a b:y;t.dm:-4"}};
+  const auto c = extract_w3c(lookup(h));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->propagation_tags, (TagList{{"_dd.p.dm", "-4"}}));
+  const auto again = extract(lookup(to_map(inject(*c))));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->trace_id, c->trace_id);
+}
+
 TEST(ExtractW3c, PriorityComesFromTheFlagWhenTracestateDisagreesOrIsAbsent) {
   struct Case {
     std::string flags;

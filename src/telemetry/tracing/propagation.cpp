@@ -121,7 +121,8 @@ void apply_tracestate(std::string_view header, bool sampled, TraceContext& conte
       } else if (key == "o") {
         // Trimmed as x-datadog-origin is: the origin injected from here extracts the same.
         context.origin = from_tracestate_value(trim(value));
-      } else if (key.substr(0, 2) == "t." && key.size() > 2 && key != "t.tid") {
+      } else if (key.substr(0, 2) == "t." && key.size() > 2 && key != "t.tid" &&
+                 tracestate_key(key) == key) {  // "t.tid=" would inject as a second _dd.p.tid
         context.propagation_tags.emplace_back(std::string(kTagPrefix) + std::string(key.substr(2)),
                                               from_tracestate_value(value));
       }
