@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <limits>
 
 #include "console/metric_timeline.hpp"
 #include "experiment/load_arguments.hpp"
@@ -11,8 +10,6 @@
 namespace srelab::experiment {
 
 namespace {
-
-constexpr double kMaxSeconds = std::numeric_limits<double>::max();
 
 struct Func {
   std::string_view name;

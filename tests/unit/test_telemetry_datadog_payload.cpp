@@ -208,5 +208,16 @@ TEST(DatadogPayload, WhatIsNotAPayloadDoesNotDecode) {
   }
 }
 
+// Found by fuzz/fuzz_msgpack_trace: headers counting more elements than the body has bytes made
+// msgpack-cxx allocate for all of them first (96 GiB for the array32 below, which the ASan build
+// aborts on; a plain build got bad_alloc, or gigabytes of address space for smaller counts).
+TEST(DatadogPayload, CountsLargerThanTheBodyAreRefusedBeforeAllocating) {
+  for (const std::string& body :
+       {std::string("\xdd\xff\xff\xff\xff", 5), std::string("\xdf\xff\xff\xff\xff", 5),
+        std::string("\x91\xdd\x10\x00\x00\x00", 6), std::string("\xdc\xff\xff\x90", 4)}) {
+    EXPECT_FALSE(decode_v04(body).has_value()) << body.size();
+  }
+}
+
 }  // namespace
 }  // namespace srelab::telemetry

@@ -121,6 +121,46 @@ TEST(ExtractW3c, ValidTraceparentAndTracestate) {
   EXPECT_EQ(c->propagation_tags, (TagList{{"_dd.p.dm", "-4"}}));
 }
 
+// Found by fuzz/fuzz_propagation: an `o:` ending in a tab kept it, while x-datadog-origin is
+// trimmed, so the origin changed between a request and the next hop's extraction of it.
+TEST(ExtractW3c, OriginIsTrimmedAsTheDatadogHeaderIsAndRoundTrips) {
+  const Headers h{{"traceparent", traceparent("00", kTrace, kParent, "01")},
+                  {"tracestate", "dd=s:1;o:\t rum \t;p:000000000000002a"}};
+  const auto c = extract_w3c(lookup(h));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->origin, "rum");
+  const auto again = extract(lookup(to_map(inject(*c))));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->origin, c->origin);
+}
+
+// Found by fuzz/fuzz_propagation: tags over 512 bytes dropped x-datadog-tags whole, _dd.p.tid with
+// them, so the next hop (Datadog headers first) cut a 128-bit trace id to its low half.
+TEST(Inject, TheTraceIdsHighHalfSurvivesTagsOverTheLimit) {
+  TraceContext context;
+  context.trace_id = {0x640cfd8d00000000ULL, 12345};
+  context.parent_id = 42;
+  context.propagation_tags = {{"_dd.p.long", std::string(600, 'a')}};
+  const Headers sent = to_map(inject(context));
+  EXPECT_EQ(sent.at("x-datadog-tags"), "_dd.p.tid=640cfd8d00000000");
+  const auto again = extract(lookup(sent));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->trace_id, context.trace_id);
+}
+
+// Found by fuzz/fuzz_propagation: a `t.` key with a character no tag key has ("t.tid=") was kept,
+// and injected as a second _dd.p.tid that hid the real one from the next hop.
+TEST(ExtractW3c, TagKeysATagCannotHaveAreIgnored) {
+  const Headers h{{"traceparent", traceparent("00", kTrace, kParent, "01")},
+                  {"tracestate", "dd=t.tid=:x;t.a b:y;t.dm:-4"}};
+  const auto c = extract_w3c(lookup(h));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->propagation_tags, (TagList{{"_dd.p.dm", "-4"}}));
+  const auto again = extract(lookup(to_map(inject(*c))));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->trace_id, c->trace_id);
+}
+
 TEST(ExtractW3c, PriorityComesFromTheFlagWhenTracestateDisagreesOrIsAbsent) {
   struct Case {
     std::string flags;

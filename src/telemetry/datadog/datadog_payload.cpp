@@ -136,8 +136,14 @@ std::string encode_v04(const std::vector<TraceChunk>& traces) {
 
 result<std::vector<TraceChunk>> decode_v04(std::string_view body) {
   try {
+    // Every element takes at least a byte (a map entry two), so no honest header counts more
+    // elements than the body has bytes; without the limit, the 5 bytes of an array32 header
+    // claiming 2^32 - 1 elements make msgpack-cxx allocate their 96 GiB of objects up front.
+    const std::size_t n = body.size();
+    const msgpack::unpack_limit limit(n, n / 2, n, n, n);
     std::size_t used = 0;
-    const msgpack::object_handle handle = msgpack::unpack(body.data(), body.size(), used);
+    const msgpack::object_handle handle =
+        msgpack::unpack(body.data(), body.size(), used, nullptr, nullptr, limit);
     if (used != body.size()) return make_error_code(errc::protocol_error);  // trailing bytes
     std::vector<TraceChunk> traces;
     for (const auto& trace : handle.get().as<std::vector<msgpack::object>>()) {

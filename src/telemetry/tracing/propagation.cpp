@@ -119,8 +119,10 @@ void apply_tracestate(std::string_view header, bool sampled, TraceContext& conte
       } else if (key == "p") {
         if (auto p = parse_hex16(value)) context.last_datadog_parent = *p;
       } else if (key == "o") {
-        context.origin = from_tracestate_value(value);
-      } else if (key.substr(0, 2) == "t." && key.size() > 2 && key != "t.tid") {
+        // Trimmed as x-datadog-origin is: the origin injected from here extracts the same.
+        context.origin = from_tracestate_value(trim(value));
+      } else if (key.substr(0, 2) == "t." && key.size() > 2 && key != "t.tid" &&
+                 tracestate_key(key) == key) {  // "t.tid=" would inject as a second _dd.p.tid
         context.propagation_tags.emplace_back(std::string(kTagPrefix) + std::string(key.substr(2)),
                                               from_tracestate_value(value));
       }
@@ -197,17 +199,18 @@ TagList inject(const TraceContext& context) {
   }
   if (!context.origin.empty()) out.emplace_back("x-datadog-origin", context.origin);
 
-  std::string tags;
-  if (context.trace_id.high != 0) {
-    tags.append(kTidTag).append("=").append(to_hex16(context.trace_id.high));
-  }
+  std::string tid;
+  if (context.trace_id.high != 0)
+    tid.append(kTidTag).append("=").append(to_hex16(context.trace_id.high));
+  std::string tags = tid;
   for (const auto& [key, value] : context.propagation_tags) {
     if (!tags.empty()) tags.push_back(',');
     tags.append(key).append("=").append(value);
   }
-  if (!tags.empty() && tags.size() <= kMaxDatadogTagsBytes) {
-    out.emplace_back("x-datadog-tags", std::move(tags));
-  }
+  // Over the limit the other tags are left out, but not the trace id's high half: without it
+  // the next hop, which reads the Datadog headers first, would cut the trace id to 64 bits.
+  if (tags.size() > kMaxDatadogTagsBytes) tags = std::move(tid);
+  if (!tags.empty()) out.emplace_back("x-datadog-tags", std::move(tags));
 
   const bool sampled = context.sampling_priority.value_or(0) > 0;
   out.emplace_back("traceparent", "00-" + to_hex(context.trace_id) + "-" +

@@ -13,7 +13,8 @@
 //    rejected, as the spec requires), version ff and all-zero ids rejected, version 00 must be
 //    exactly 55 chars (later versions may append `-…`). tracestate's `dd=` member gives s:
 //    (priority, used when it agrees with the sampled flag, else the flag decides: 1 or 0),
-//    p: (the last Datadog parent), o: (origin) and t.<x>: (`_dd.p.<x>` tags), `~` meaning `=`.
+//    p: (the last Datadog parent), o: (origin, trimmed as x-datadog-origin is) and t.<x>:
+//    (`_dd.p.<x>` tags), `~` meaning `=`.
 //  - extract(): Datadog first, then W3C; the first that yields a trace id wins.
 #pragma once
 
@@ -52,8 +53,9 @@ inline constexpr std::size_t kMaxTracestateBytes = 256;
 
 // Headers (lowercase names) for both styles: x-datadog-trace-id, x-datadog-parent-id,
 // x-datadog-sampling-priority (when set), x-datadog-origin (when not empty), x-datadog-tags
-// (when any and ≤ 512 bytes), traceparent (flags 01 when priority > 0), tracestate (the dd
-// member only; t. tags that would push it past 256 chars are left out).
+// (when any; over 512 bytes only _dd.p.tid, the trace id's high half), traceparent (flags 01 when
+// priority > 0), tracestate (the dd member only; t. tags that would push it past 256 chars are left
+// out).
 TagList inject(const TraceContext& context);
 
 }  // namespace srelab::telemetry
