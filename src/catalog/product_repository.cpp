@@ -14,7 +14,8 @@ namespace {
 
 constexpr postgres::Query product_by_id{
     "product.by_id",
-    "SELECT id, name, description, category, price::text FROM products WHERE id = $1"};
+    "SELECT id, name, description, category, price::text FROM products WHERE id = $1",
+    "product_by_id"};
 
 // The same lookup with the sleep evaluated first, whether or not the product exists (the LEFT
 // JOIN keeps one row), and, when $3 is not empty, an error raised by Postgres once it has slept:
@@ -25,7 +26,8 @@ constexpr postgres::Query product_by_id_with_chaos{
     "SELECT p.id, p.name, p.description, p.category, p.price::text, "
     "CAST(NULLIF($3, '') || chaos.slept AS integer) "
     "FROM (SELECT pg_sleep($2::float8)::text AS slept) AS chaos "
-    "LEFT JOIN products p ON p.id = $1::integer"};
+    "LEFT JOIN products p ON p.id = $1::integer",
+    "product_by_id_chaos"};
 
 constexpr const char* injected_failure_message = "chaos: injected database failure";
 

@@ -49,6 +49,8 @@ namespace {
 constexpr std::chrono::milliseconds kQueryGuardMargin{1000};
 // Bounds the reads of an idle connection's unprompted input (a notice, then EOF).
 constexpr int kMaxIdleReads = 8;
+// invalid_sql_statement_name: "prepared statement ... does not exist".
+constexpr std::string_view kUndefinedStatement = "26000";
 
 struct PgConnDeleter {
   void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
@@ -140,6 +142,17 @@ struct Connection::Impl {
   std::vector<const char*> values;  // parameter pointers
   // A query was abandoned half way (deadline, cancellation): libpq's protocol state is unknown.
   bool broken = false;
+  // The statements prepared on this connection (Query::statement), NUL-terminated for libpq.
+  std::vector<std::string> prepared;
+
+  struct Exchange;
+  // Executes `query` by its statement name, preparing it first when this connection has not.
+  asio::awaitable<result<PgResultPtr>> run_prepared(Exchange& exchange, const Query& query);
+
+  const std::string* prepared_name(std::string_view statement) const {
+    const auto found = std::find(prepared.begin(), prepared.end(), statement);
+    return found != prepared.end() ? &*found : nullptr;
+  }
 
   std::chrono::milliseconds guard_for(std::chrono::milliseconds planned) const {
     if (query_timeout.count() == 0) return statement_guard;
@@ -171,6 +184,86 @@ struct Connection::Impl {
         last_error = "waiting on the connection's socket failed";
         return errc::db_unavailable;
     }
+  }
+};
+
+// One command's round trip on a socket registered for the whole call (a statement's preparation,
+// then its execution, share one registration and one deadline): libpq has been asked to send
+// the command; flush it, then read until PQgetResult has no more. The rows' result, or the
+// error with last_error and last_sqlstate set.
+struct Connection::Impl::Exchange {
+  Impl& self;
+  SocketView& socket;
+  asio::steady_timer* guard;
+  std::string& last_error;
+  std::string& last_sqlstate;
+  bool fresh = true;  // the registration itself reports readiness that is already there
+
+  asio::awaitable<result<PgResultPtr>> run(bool sent) {
+    PGconn* const conn = self.conn.get();
+    if (!sent) co_return self.fail_from_libpq(last_error);
+    // PQflush returns 1 while libpq still holds unsent bytes (only for very large queries).
+    // What the server sends meanwhile is read, so neither side waits on the other's full buffer.
+    for (int flushed; (flushed = PQflush(conn)) != 0;) {
+      if (flushed < 0) co_return self.fail_from_libpq(last_error);
+      const short revents = poll_now(socket.fd(), POLLIN | POLLOUT);
+      if ((revents & POLLIN) != 0 && PQconsumeInput(conn) == 0)
+        co_return self.fail_from_libpq(last_error);
+      if (revents != 0) continue;
+      const Ready ready =
+          co_await wait_ready(socket, guard, asio::posix::descriptor_base::wait_write);
+      if (ready != Ready::yes) co_return self.abandon(ready, last_error);
+      fresh = false;
+    }
+
+    // Receive until PQgetResult says there is no more: one result per statement, then null.
+    PgResultPtr rows;
+    PgResultPtr failure;
+    for (;;) {
+      if (PQisBusy(conn) != 0) {
+        if (fresh || (poll_now(socket.fd(), POLLIN) & (POLLIN | POLLERR | POLLHUP)) == 0) {
+          const Ready ready =
+              co_await wait_ready(socket, guard, asio::posix::descriptor_base::wait_read);
+          if (ready != Ready::yes) co_return self.abandon(ready, last_error);
+        }
+        fresh = false;
+        if (PQconsumeInput(conn) == 0) co_return self.fail_from_libpq(last_error);
+        continue;
+      }
+      PgResultPtr next(PQgetResult(conn));
+      if (!next) break;
+      switch (PQresultStatus(next.get())) {
+        case PGRES_TUPLES_OK:
+        case PGRES_COMMAND_OK:
+        case PGRES_EMPTY_QUERY:
+          rows = std::move(next);
+          break;
+        case PGRES_COPY_IN:
+        case PGRES_COPY_OUT:
+        case PGRES_COPY_BOTH:
+          // libpq now expects COPY data we will never send or read.
+          self.broken = true;
+          last_error = "COPY is not supported through this client";
+          co_return errc::db_query_failed;
+        default:
+          if (!failure) failure = std::move(next);  // the first error is the cause
+          break;
+      }
+    }
+    // A later wait must not trust the registration to report what is already there.
+    fresh = false;
+
+    if (failure) {
+      last_error = trimmed(PQresultErrorMessage(failure.get()));
+      const char* sqlstate = PQresultErrorField(failure.get(), PG_DIAG_SQLSTATE);
+      last_sqlstate = sqlstate != nullptr ? sqlstate : "";
+      co_return map_sqlstate(last_sqlstate, PQstatus(conn) == CONNECTION_OK);
+    }
+    if (!rows) {
+      last_error = "the server sent no result";
+      co_return errc::db_query_failed;
+    }
+    co_return std::move(rows);
   }
 };
 
@@ -232,14 +325,8 @@ asio::awaitable<result<QueryResult>> Connection::execute(const Query& query,
     last_error_ = "connection is not usable";
     co_return errc::db_unavailable;
   }
-
-  self.sql.assign(query.sql);
   self.values.clear();
   for (const std::string& param : params) self.values.push_back(param.c_str());
-  if (PQsendQueryParams(conn, self.sql.c_str(), static_cast<int>(self.values.size()), nullptr,
-                        self.values.data(), nullptr, nullptr, 0) == 0) {
-    co_return self.fail_from_libpq(last_error_);
-  }
 
   const auto executor = co_await asio::this_coro::executor;
   SocketView socket(executor, PQsocket(conn));
@@ -247,69 +334,47 @@ asio::awaitable<result<QueryResult>> Connection::execute(const Query& query,
   std::optional<asio::steady_timer> deadline;
   self.query_guard = self.guard_for(planned);
   if (self.query_guard.count() > 0) deadline.emplace(executor, self.query_guard);
-  asio::steady_timer* const guard = deadline ? &*deadline : nullptr;
+  Impl::Exchange exchange{self, socket, deadline ? &*deadline : nullptr, last_error_,
+                          last_sqlstate_};
 
-  // Send. PQflush returns 1 while libpq still holds unsent bytes (only for very large queries).
-  // What the server sends meanwhile is read, so neither side waits on the other's full buffer.
-  bool fresh = true;  // the registration itself reports readiness that is already there
-  for (int flushed; (flushed = PQflush(conn)) != 0;) {
-    if (flushed < 0) co_return self.fail_from_libpq(last_error_);
-    const short revents = poll_now(socket.fd(), POLLIN | POLLOUT);
-    if ((revents & POLLIN) != 0 && PQconsumeInput(conn) == 0)
-      co_return self.fail_from_libpq(last_error_);
-    if (revents != 0) continue;
-    const Ready ready =
-        co_await wait_ready(socket, guard, asio::posix::descriptor_base::wait_write);
-    if (ready != Ready::yes) co_return self.abandon(ready, last_error_);
-    fresh = false;
-  }
-
-  // Receive until PQgetResult says there is no more: one result per statement, then null.
-  PgResultPtr rows;
-  PgResultPtr failure;
-  for (;;) {
-    if (PQisBusy(conn) != 0) {
-      if (fresh || (poll_now(socket.fd(), POLLIN) & (POLLIN | POLLERR | POLLHUP)) == 0) {
-        const Ready ready =
-            co_await wait_ready(socket, guard, asio::posix::descriptor_base::wait_read);
-        if (ready != Ready::yes) co_return self.abandon(ready, last_error_);
-      }
-      fresh = false;
-      if (PQconsumeInput(conn) == 0) co_return self.fail_from_libpq(last_error_);
-      continue;
-    }
-    PgResultPtr next(PQgetResult(conn));
-    if (!next) break;
-    switch (PQresultStatus(next.get())) {
-      case PGRES_TUPLES_OK:
-      case PGRES_COMMAND_OK:
-      case PGRES_EMPTY_QUERY:
-        rows = std::move(next);
-        break;
-      case PGRES_COPY_IN:
-      case PGRES_COPY_OUT:
-      case PGRES_COPY_BOTH:
-        // libpq now expects COPY data we will never send or read.
-        self.broken = true;
-        last_error_ = "COPY is not supported through this client";
-        co_return errc::db_query_failed;
-      default:
-        if (!failure) failure = std::move(next);  // the first error is the cause
-        break;
+  result<PgResultPtr> rows = errc::db_query_failed;
+  if (query.statement.empty()) {
+    self.sql.assign(query.sql);
+    rows = co_await exchange.run(PQsendQueryParams(conn, self.sql.c_str(),
+                                                   static_cast<int>(self.values.size()), nullptr,
+                                                   self.values.data(), nullptr, nullptr, 0) != 0);
+  } else {
+    rows = co_await self.run_prepared(exchange, query);
+    // The server forgot the statement (DISCARD ALL, DEALLOCATE, a pooler between us that moved
+    // the session): prepare it again and retry, once.
+    if (!rows && last_sqlstate_ == kUndefinedStatement) {
+      self.prepared.clear();
+      last_sqlstate_.clear();
+      rows = co_await self.run_prepared(exchange, query);
     }
   }
+  if (!rows) co_return rows.error();
+  co_return QueryResult(rows->release());
+}
 
-  if (failure) {
-    last_error_ = trimmed(PQresultErrorMessage(failure.get()));
-    const char* sqlstate = PQresultErrorField(failure.get(), PG_DIAG_SQLSTATE);
-    last_sqlstate_ = sqlstate != nullptr ? sqlstate : "";
-    co_return map_sqlstate(last_sqlstate_, PQstatus(conn) == CONNECTION_OK);
+asio::awaitable<result<PgResultPtr>> Connection::Impl::run_prepared(Exchange& exchange,
+                                                                    const Query& query) {
+  Impl& self = *this;
+  PGconn* const conn = self.conn.get();
+  const std::string* name = self.prepared_name(query.statement);
+  if (name == nullptr) {
+    std::string fresh_name(query.statement);
+    self.sql.assign(query.sql);
+    // Parameter types are left to the server, as for an unprepared query.
+    const result<PgResultPtr> prepared =
+        co_await exchange.run(PQsendPrepare(conn, fresh_name.c_str(), self.sql.c_str(),
+                                            static_cast<int>(self.values.size()), nullptr) != 0);
+    if (!prepared) co_return prepared.error();
+    name = &self.prepared.emplace_back(std::move(fresh_name));
   }
-  if (!rows) {
-    last_error_ = "the server sent no result";
-    co_return errc::db_query_failed;
-  }
-  co_return QueryResult(rows.release());
+  co_return co_await exchange.run(
+      PQsendQueryPrepared(conn, name->c_str(), static_cast<int>(self.values.size()),
+                          self.values.data(), nullptr, nullptr, 0) != 0);
 }
 
 bool Connection::healthy() const {

@@ -54,7 +54,8 @@ class Connection {
       const ConnectionSettings& settings);
   ~Connection();
 
-  // Runs one parameterized query (text parameters). A Postgres error → errc::db_query_failed
+  // Runs one parameterized query (text parameters); a query with a statement name is prepared
+  // on this connection the first time and executed by name (Query). A Postgres error → errc::db_query_failed
   // (or db_timeout for SQLSTATE 57014); a lost connection → errc::db_unavailable and healthy()
   // turns false. last_error() holds the server's message of the last failure. No answer within
   // the client's bound (a server that stopped answering) → errc::db_timeout, and the connection

@@ -37,6 +37,10 @@ using Stopwatch = std::chrono::steady_clock;
 constexpr Query kSelectOne{"test.one", "SELECT 1"};
 constexpr Query kProductById{"test.product_by_id",
                              "SELECT id, name, price::text FROM products WHERE id = $1"};
+// The same lookup as a prepared statement.
+constexpr Query kPreparedProductById{"test.product_by_id",
+                                     "SELECT id, name, price::text FROM products WHERE id = $1",
+                                     "test_product_by_id"};
 
 long long ms_since(Stopwatch::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Stopwatch::now() - start).count();
@@ -503,6 +507,117 @@ TEST(PostgresPool, SharedByTwoIoContextThreads) {
   pool.reset();  // before the io_contexts
 }
 
+// How many times this session has run its prepared statement `name` (Postgres counts each
+// execution as a generic or a custom plan); -1 when the session has no such statement.
+asio::awaitable<long> executions_of(Connection& connection, const std::string& name) {
+  const std::array<std::string, 1> params{name};
+  auto found = co_await connection.execute(
+      {"test.prepared",
+       "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+       "WHERE name = $1"},
+      params);
+  EXPECT_TRUE(found) << connection.last_error();
+  if (!found || found->rows() == 0) co_return -1;
+  co_return std::stol(std::string(found->value(0, 0)));
+}
+
+TEST(PostgresPool, PreparedQueryIsPreparedOncePerConnectionAndRunByName) {
+  asio::io_context io;
+  SteadyClock clock;
+  Pool pool(test_settings(1), clock);
+  run(io, [&]() -> asio::awaitable<void> {
+    auto lease = co_await pool.acquire();
+    EXPECT_TRUE(lease);
+    if (!lease) co_return;
+    Connection& connection = lease->connection();
+    EXPECT_EQ(co_await executions_of(connection, "test_product_by_id"), -1);
+    for (const char* id : {"42", "43", "987654"}) {
+      const std::array<std::string, 1> params{id};
+      auto rows = co_await connection.execute(kPreparedProductById, params);
+      EXPECT_TRUE(rows) << connection.last_error();
+      if (!rows) co_return;
+      EXPECT_EQ(rows->rows(), std::string_view(id) == "987654" ? 0 : 1);
+      if (rows->rows() == 1) {
+        EXPECT_EQ(rows->value(0, 0), id);
+      }
+    }
+    // One statement, run three times: a second PREPARE under the same name would have failed.
+    EXPECT_EQ(co_await executions_of(connection, "test_product_by_id"), 3);
+
+    // A failing execution is the server's error, as unprepared; the statement stays.
+    const std::array<std::string, 1> not_a_number{"abc"};
+    auto cast = co_await connection.execute(kPreparedProductById, not_a_number);
+    EXPECT_EQ(cast.error(), errc::db_query_failed);
+    EXPECT_EQ(connection.last_sqlstate(), "22P02") << connection.last_error();
+    EXPECT_TRUE(connection.healthy());
+    const std::array<std::string, 1> again{"7"};
+    EXPECT_TRUE(co_await connection.execute(kPreparedProductById, again));
+  }());
+}
+
+TEST(PostgresPool, PreparedQueryForgottenByTheServerIsPreparedAgainAndRetriedOnce) {
+  asio::io_context io;
+  SteadyClock clock;
+  Pool pool(test_settings(1), clock);
+  run(io, [&]() -> asio::awaitable<void> {
+    auto lease = co_await pool.acquire();
+    EXPECT_TRUE(lease);
+    if (!lease) co_return;
+    Connection& connection = lease->connection();
+    const std::array<std::string, 1> params{"42"};
+    EXPECT_TRUE(co_await connection.execute(kPreparedProductById, params));
+    // What a pooler in between, or a session reset, does to a client's statements.
+    EXPECT_TRUE(co_await connection.execute({"test.deallocate", "DEALLOCATE ALL"}));
+    EXPECT_EQ(co_await executions_of(connection, "test_product_by_id"), -1);
+
+    auto rows = co_await connection.execute(kPreparedProductById, params);
+    EXPECT_TRUE(rows) << connection.last_error();
+    if (rows) {
+      EXPECT_EQ(rows->value(0, 0), "42");
+    }
+    EXPECT_EQ(connection.last_sqlstate(), "") << "the retry succeeded: no error is left";
+    EXPECT_EQ(co_await executions_of(connection, "test_product_by_id"), 1);
+  }());
+}
+
+TEST(PostgresPool, PreparedQueryWorksOnTheConnectionThatReplacesATerminatedBackend) {
+  asio::io_context io;
+  SteadyClock clock;
+  Pool pool(test_settings(2), clock);
+  run(io, [&]() -> asio::awaitable<void> {
+    const std::array<std::string, 1> params{"42"};
+    int victim_pid = 0;
+    {
+      auto victim = co_await pool.acquire();
+      auto killer = co_await pool.acquire();
+      EXPECT_TRUE(victim && killer);
+      if (!victim || !killer) co_return;
+      EXPECT_TRUE(co_await victim->connection().execute(kPreparedProductById, params));
+      victim_pid = victim->connection().backend_pid();
+      const std::array<std::string, 1> pid{std::to_string(victim_pid)};
+      auto terminated = co_await killer->connection().execute(
+          {"test.terminate", "SELECT pg_terminate_backend($1::int)"}, pid);
+      EXPECT_TRUE(terminated && terminated->value(0, 0) == "t")
+          << killer->connection().last_error();
+
+      auto lost = co_await victim->connection().execute(kPreparedProductById, params);
+      EXPECT_EQ(lost.error(), errc::db_unavailable) << victim->connection().last_error();
+    }  // the dead connection is dropped, the other goes back idle
+
+    // Both slots are taken so that one of them has to be the fresh connection.
+    auto first = co_await pool.acquire();
+    auto second = co_await pool.acquire();
+    EXPECT_TRUE(first && second);
+    if (!first || !second) co_return;
+    for (Lease* lease : {&*first, &*second}) {
+      auto rows = co_await lease->connection().execute(kPreparedProductById, params);
+      EXPECT_TRUE(rows) << lease->connection().last_error();
+      EXPECT_NE(lease->connection().backend_pid(), victim_pid);
+      EXPECT_GE(co_await executions_of(lease->connection(), "test_product_by_id"), 1);
+    }
+  }());
+}
+
 // Stops the server for a moment: the rest of this binary's tests run before it (gtest keeps
 // file order), and it leaves the server running.
 TEST(PostgresPool, RestartIsSurvivedWithoutRecreatingThePool) {
@@ -545,6 +660,10 @@ TEST(PostgresPool, RestartIsSurvivedWithoutRecreatingThePool) {
       if (lease) {
         auto one = co_await lease->connection().execute(kSelectOne);
         recovered = one.has_value();
+        // The new session has none of the old one's statements: prepared again on first use.
+        const std::array<std::string, 1> params{"42"};
+        auto prepared = co_await lease->connection().execute(kPreparedProductById, params);
+        EXPECT_TRUE(prepared) << lease->connection().last_error();
         EXPECT_EQ(std::count(old_pids.begin(), old_pids.end(), lease->connection().backend_pid()),
                   0);
       }
