@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <new>
+#include <string>
 #include <vector>
 
 namespace srelab::redis {
@@ -49,14 +50,64 @@ struct ReplyDeleter {
   void operator()(void* reply) const { freeReplyObject(reply); }
 };
 
+// hiredis 0.14 allocates an array's element table as soon as it reads the announced length, so
+// 11 bytes ("*12101121\r\n") would cost ~100 MB before a single element arrived. Its reader has
+// no limit of its own (later versions' maxelements), so array creation goes through this check
+// first. The client's largest legitimate reply is a SCAN page of at most 1000 keys.
+constexpr int kMaxArrayElements = 1 << 16;
+
+// What the refused length was, for the error text (reachable from the reader's privdata).
+struct ArrayRefusal {
+  long long elements = 0;
+};
+
+// hiredis' own functions (copied from a reader's table) with createArray replaced.
+struct CappedFunctions {
+  redisReplyObjectFunctions table;
+  void* (*create_array)(const redisReadTask*, int);
+};
+
+void* create_capped_array(const redisReadTask* task, int elements);
+
+CappedFunctions& capped_functions() {
+  static CappedFunctions capped = [] {
+    std::unique_ptr<redisReader, void (*)(redisReader*)> probe(redisReaderCreate(),
+                                                               &redisReaderFree);
+    if (!probe) throw std::bad_alloc();
+    CappedFunctions made{*probe->fn, probe->fn->createArray};
+    made.table.createArray = &create_capped_array;
+    return made;
+  }();
+  return capped;
+}
+
+void* create_capped_array(const redisReadTask* task, int elements) {
+  if (elements > kMaxArrayElements) {
+    if (task->privdata != nullptr) static_cast<ArrayRefusal*>(task->privdata)->elements = elements;
+    return nullptr;  // hiredis turns this into a reader error
+  }
+  return capped_functions().create_array(task, elements);
+}
+
 }  // namespace
+
+struct Protocol::Limits : ArrayRefusal {};
+
+void Protocol::make_reader() {
+  std::unique_ptr<redisReader, ReaderDeleter> fresh(redisReaderCreate());
+  if (!fresh) throw std::bad_alloc();
+  fresh->fn = &capped_functions().table;
+  limits_->elements = 0;
+  fresh->privdata = limits_.get();
+  reader_ = std::move(fresh);
+}
 
 void Protocol::ReaderDeleter::operator()(redisReader* reader) const {
   redisReaderFree(reader);
 }
 
-Protocol::Protocol() : reader_(redisReaderCreate()) {
-  if (!reader_) throw std::bad_alloc();
+Protocol::Protocol() : limits_(std::make_unique<Limits>()) {
+  make_reader();
 }
 
 Protocol::~Protocol() = default;
@@ -106,7 +157,11 @@ result<std::optional<Reply>> Protocol::next_reply() {
   if (reader_->err != 0) return errc::protocol_error;
   void* raw = nullptr;
   if (redisReaderGetReply(reader_.get(), &raw) != REDIS_OK) {
-    error_text_ = reader_->errstr;
+    error_text_ = limits_->elements > 0
+                      ? "a reply announced an array of " + std::to_string(limits_->elements) +
+                            " elements, more than the " + std::to_string(kMaxArrayElements) +
+                            " this client reads"
+                      : std::string(reader_->errstr);
     return errc::protocol_error;
   }
   if (raw == nullptr) return std::optional<Reply>{};
@@ -115,9 +170,7 @@ result<std::optional<Reply>> Protocol::next_reply() {
 }
 
 void Protocol::reset() {
-  std::unique_ptr<redisReader, ReaderDeleter> fresh(redisReaderCreate());
-  if (!fresh) throw std::bad_alloc();
-  reader_ = std::move(fresh);
+  make_reader();
   outgoing_.clear();
   error_text_.clear();
 }

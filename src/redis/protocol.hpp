@@ -42,7 +42,8 @@ class Protocol {
   // Received bytes, in any split. After a protocol error the stream cannot be trusted again:
   // every later call fails with errc::protocol_error until reset().
   result<void> feed(std::string_view bytes);
-  // The next complete reply, nullopt when more bytes are needed.
+  // The next complete reply, nullopt when more bytes are needed. An array announcing more than
+  // 65,536 elements is a protocol error at once (nothing is allocated for it).
   result<std::optional<Reply>> next_reply();
   const std::string& error_text() const { return error_text_; }
 
@@ -53,6 +54,10 @@ class Protocol {
   struct ReaderDeleter {
     void operator()(redisReader* reader) const;
   };
+  struct Limits;  // what the reader refused (protocol.cpp)
+  void make_reader();
+
+  std::unique_ptr<Limits> limits_;
   std::unique_ptr<redisReader, ReaderDeleter> reader_;
   std::string outgoing_;
   std::string error_text_;

@@ -244,6 +244,32 @@ TEST(RedisProtocol, GarbageIsAProtocolErrorThatSticks) {
   EXPECT_EQ(protocol.next_reply().error(), errc::protocol_error);
 }
 
+// Without the limit the reader would allocate the element table (~100 MB here) and wait for
+// more bytes (nullopt); with it the announcement alone is the error.
+TEST(RedisProtocol, AnArrayLongerThanTheLimitIsAnErrorBeforeAnyElement) {
+  for (const char* header : {"*12101121\r\n", "*65537\r\n", "*2\r\n*70000\r\n"}) {
+    Protocol protocol;
+    ASSERT_TRUE(protocol.feed(header));
+    auto reply = protocol.next_reply();
+    ASSERT_FALSE(reply) << header;
+    EXPECT_EQ(reply.error(), errc::protocol_error);
+    EXPECT_NE(protocol.error_text().find("more than the 65536"), std::string::npos)
+        << protocol.error_text();
+    // reset() gives a reader with the same limit and a clean error.
+    protocol.reset();
+    ASSERT_TRUE(protocol.feed("*2\r\n:1\r\n:2\r\n"));
+    auto replies = drain(protocol);
+    ASSERT_EQ(replies.size(), 1u);
+    EXPECT_EQ(replies[0].elements.size(), 2u);
+  }
+  // At the limit: accepted, and waits for the elements.
+  Protocol protocol;
+  ASSERT_TRUE(protocol.feed("*65536\r\n:1\r\n"));
+  auto reply = protocol.next_reply();
+  ASSERT_TRUE(reply) << protocol.error_text();
+  EXPECT_FALSE(reply->has_value());
+}
+
 TEST(RedisProtocol, ResetStartsAFreshStream) {
   Protocol protocol;
   ASSERT_TRUE(protocol.append({"PING"}));
