@@ -488,6 +488,27 @@ TEST_F(HttpServerTest, ChunkedAndContinueBodiesReachTheHandler) {
   EXPECT_EQ(echo->body(), "ping");
 }
 
+// Bodies whose final chunk arrives in pieces: Beast 1.81 asserts falsely on an empty chunked
+// body read that way (src/core/boost_assertions.cpp), which aborted Debug builds (the sanitizer
+// runs of this test) on a valid request.
+TEST_F(HttpServerTest, ChunkedBodiesArrivingInPiecesReachTheHandler) {
+  start();
+  Client client(port());
+  const std::string header = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (const std::string& body : {std::string("0\r\n\r\n"), std::string("3\r\nabc\r\n0\r\n\r\n"),
+                                  std::string("0\r\nX-Trailer: y\r\n\r\n")}) {
+    ASSERT_TRUE(client.send(header));
+    for (const char byte : body) {
+      std::this_thread::sleep_for(5ms);  // separate reads on the server, on loopback
+      ASSERT_TRUE(client.send(std::string(1, byte)));
+    }
+    auto echo = client.read_response();
+    ASSERT_TRUE(echo) << "no answer to the body " << body;
+    EXPECT_EQ(echo->status, 200u);
+    EXPECT_EQ(echo->body(), body.starts_with("3") ? "abc" : "");
+  }
+}
+
 TEST_F(HttpServerTest, ARouteWithItsOwnBodyLimitTakesMoreAndNamesItsLimit) {
   start();
   {
