@@ -24,6 +24,7 @@
 #include "chaos/chaos_settings.hpp"
 #include "fuzz/check.hpp"
 #include "http/request_error.hpp"
+#include "http/request_framing.hpp"
 #include "http/responses.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -123,7 +124,7 @@ class Reads {
 
 // Session::read_request without the socket.
 error_code read_request(Parser& parser, const http::Router& router, std::string& pending,
-                        Reads& reads) {
+                        Reads& reads, std::optional<http::RequestError>& refused) {
   const http::ServerSettings settings = fuzz_settings();
   parser.header_limit(static_cast<std::uint32_t>(settings.header_limit));
   parser.body_limit(std::max(settings.body_limit, router.largest_body_limit()));
@@ -136,6 +137,9 @@ error_code read_request(Parser& parser, const http::Router& router, std::string&
       if (!header_was_done && parser.is_header_done()) {
         if (http::has_obsolete_line_folding(std::string_view(pending).substr(0, used)))
           return error::bad_obs_fold;
+        // As the session: a refused framing ends the read before any body byte is parsed.
+        if ((refused = http::framing_error(parser.get())))
+          return make_error_code(boost::system::errc::protocol_error);
         if (!parser.is_done()) {
           const std::size_t limit = route_body_limit(router, parser.get());
           if (parser.content_length() && *parser.content_length() > limit) return error::body_limit;
@@ -183,7 +187,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (int served = 0; served < kMaxRequestsPerConnection; ++served) {
     if (pending.empty() && !reads.read_into(pending)) return 0;
     Parser parser;
-    const error_code ec = read_request(parser, router, pending, reads);
+    std::optional<http::RequestError> refused;
+    const error_code ec = read_request(parser, router, pending, reads, refused);
+    if (refused) {
+      FUZZ_CHECK(refused->status == http::Status::bad_request ||
+                     refused->status == http::Status::not_implemented,
+                 "a framing the server refuses gets 400 or 501");
+      return 0;  // the session answers and closes: what follows is never parsed
+    }
     if (ec) {
       const auto refusal = http::read_error(ec, fuzz_settings());
       if (refusal)
@@ -199,9 +210,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                  "a request the server refuses gets 400 or 505");
       return 0;
     }
-    // FRAMING CHECK GOES HERE: once http/request_framing lands, call it on `request` (and the
-    // raw header) as the session does, refuse as it refuses, and check the answer is a 4xx that
-    // closes the connection (return 0 then, as for the refusals above).
     const http::Response response = dispatch(router, request);
     FUZZ_CHECK(http::beast_http::to_status_class(response.result()) !=
                    http::beast_http::status_class::server_error,
