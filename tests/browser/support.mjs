@@ -1,6 +1,7 @@
 // Helpers shared by the browser tests (run.mjs hands each test makeContext()'s result): the
-// page, the lab's base URL, calls to its API from the test itself, traffic, and waiting for a
-// condition with a message that says what was expected and what was seen.
+// page, the lab's base URL, calls to its API from the test itself, traffic, waiting for a
+// condition with a message that says what was expected and what was seen, and standalone(): the
+// base URL of a `sre-lab serve` that nothing supervises (null when run.mjs started no lab).
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TestFailure extends Error {}
@@ -28,7 +29,7 @@ export async function waitUntil(what, probe, accept = Boolean, {timeout = 20_000
   }
 }
 
-export function makeContext({page, base}) {
+export function makeContext({page, base, standalone = async () => null}) {
   // The service's JSON, from the test (not the page); a non-2xx answer throws unless `allow`
   // lists its status.
   async function api(path, {method = "GET", body, allow = []} = {}) {
@@ -92,7 +93,8 @@ export function makeContext({page, base}) {
                      matches, options);
   }
 
-  return {page, base, api, traffic, steadyTraffic, expectText, waitUntil, assert, sleep};
+  return {page, base, api, traffic, steadyTraffic, expectText, waitUntil, assert, sleep,
+          standalone};
 }
 
 // Back to a lab without faults: no chaos, the breaker closed and in normal mode, fallbacks on.

@@ -137,8 +137,9 @@ TEST_F(StaticRoutesTest, TheConsoleModulesAreServedAsJavaScript) {
   EXPECT_NE(page.body().find(R"(<script type="module" src="/assets/console/console.js">)"),
             std::string::npos);
 
-  const std::string_view files[] = {"console.js",   "format.js", "api.js",  "tabs.js",  "vitals.js",
-                                    "dashboard.js", "traces.js", "logs.js", "chaos.js", "bulk.js"};
+  const std::string_view files[] = {"console.js", "format.js",    "api.js",         "tabs.js",
+                                    "vitals.js",  "dashboard.js", "traces.js",      "logs.js",
+                                    "chaos.js",   "bulk.js",      "dependencies.js"};
   for (const std::string_view file : files) {
     const std::string path = "/assets/console/" + std::string(file);
     const Reply reply = get(path);

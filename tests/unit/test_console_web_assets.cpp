@@ -58,6 +58,7 @@ TEST(WebAssets, TheFilesThePagesNeedAreEmbedded) {
       {"/assets/console/logs.js", "text/javascript; charset=utf-8", "/console/api/logs"},
       {"/assets/console/chaos.js", "text/javascript; charset=utf-8", "/chaos/configure"},
       {"/assets/console/bulk.js", "text/javascript; charset=utf-8", "/products/bulk/test"},
+      {"/assets/console/dependencies.js", "text/javascript; charset=utf-8", "/chaos/dependency"},
       {"/openapi.json", "application/json", "\"openapi\""},
   };
   for (const Needed& n : needed) {

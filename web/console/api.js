@@ -56,6 +56,21 @@ export async function api(path, {method = "GET", body} = {}) {
   return json;
 }
 
+// A form's values as an admin endpoint takes them: numbers as numbers, empty fields left out.
+// The forms are novalidate: the service checks the ranges and its 4xx names the field.
+export function formBody(form) {
+  const body = {};
+  for (const input of form.querySelectorAll("input[name], select[name]")) {
+    if (input.type === "checkbox") body[input.name] = input.checked;
+    else if (input.tagName === "SELECT") body[input.name] = input.value;
+    else if (input.value.trim() !== "") {
+      const value = Number(input.value);
+      body[input.name] = Number.isFinite(value) ? value : input.value;
+    }
+  }
+  return body;
+}
+
 export function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params))

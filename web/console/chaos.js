@@ -1,9 +1,10 @@
 // The chaos tab's settings cards: fault injection (/chaos), the breaker and resilience settings
 // (/resilience), the cache and the memory leak. While the tab is shown its forms are refilled
 // from the service once a second, except one the user has started editing. The bulk test card is
-// bulk.js.
-import {action, api, poller} from "./api.js";
+// bulk.js, the dependencies card dependencies.js.
+import {action, api, formBody, poller} from "./api.js";
 import {timelinePoller} from "./dashboard.js";
+import {dependencyPoller} from "./dependencies.js";
 import {$, el, factItems, logTime, number} from "./format.js";
 import {isShown, onShow} from "./tabs.js";
 import {BREAKER_CLASSES, renderLastPool, renderPool, setState} from "./vitals.js";
@@ -22,20 +23,6 @@ function fillForm(form, values, prefix) {
     else input.value = value === null || value === undefined ? "" : value;
   }
   dirty.delete(form);
-}
-
-// The form's values as the endpoint takes them: numbers as numbers, empty fields left out.
-function formBody(form) {
-  const body = {};
-  for (const input of form.querySelectorAll("input[name], select[name]")) {
-    if (input.type === "checkbox") body[input.name] = input.checked;
-    else if (input.tagName === "SELECT") body[input.name] = input.value;
-    else if (input.value.trim() !== "") {
-      const value = Number(input.value);
-      body[input.name] = Number.isFinite(value) ? value : input.value;
-    }
-  }
-  return body;
 }
 
 function describeChaos(doc) {
@@ -100,6 +87,7 @@ const chaosPoller = poller("Chaos panel", 1000, async () => {
 onShow.chaos = () => {
   renderLastPool();
   chaosPoller.now();
+  dependencyPoller.now();
 };
 
 chaosForm.addEventListener("submit", (event) => {
