@@ -25,9 +25,9 @@ pool_size="${BENCH_POOL_SIZE:-5}"
 ids=10000
 
 [ -x "$binary" ] || { echo "bench: build first (./lab build)" >&2; exit 2; }
-for tool in wrk pgbench; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install ${tool/pgbench/postgresql-contrib})" >&2; exit 2; }
-done
+command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 2; }
+command -v pgbench >/dev/null ||
+  { echo "bench: pgbench is missing (apt-get install postgresql-15)" >&2; exit 2; }
 
 make_state
 "$binary" up --state-dir "$state/lab" --port "$port" --pg-port "$pg_port" \
