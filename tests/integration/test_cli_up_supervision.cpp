@@ -349,6 +349,103 @@ TEST_F(UpSupervisionTest, TheEndpointPausesRedisUntilItsGuardrailAndStopsAndStar
       product_took, readyz_took, resumed_after, start_ready);
 }
 
+// A paused Postgres hangs instead of refusing: cached ids are answered at once, a miss waits out
+// the query timeout (1 s) until the breaker opens, then fails fast; an explicit resume brings
+// the database path back once the breaker's open wait has passed. The bounds are generous
+// (a loaded machine); the measured figures are printed.
+TEST_F(UpSupervisionTest, APausedPostgresBoundsMissesUntilTheBreakerOpensAndAResumeRecovers) {
+  start();
+  for (int id = 1; id <= 20; ++id) ASSERT_TRUE(cached(id));
+  LightLoad load(port_);
+  auto reply = act(R"({"postgres":"pause","duration_s":120})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto paused_at = Steady::now();
+
+  auto asked = Steady::now();
+  const auto hit = get(port_, "/products/3");
+  const double hit_took = seconds_since(asked);
+  EXPECT_EQ(hit.status, 200) << hit.body;
+  EXPECT_EQ(text_at(hit, "source"), "cache");
+  EXPECT_LT(hit_took, 0.5);
+
+  asked = Steady::now();
+  const auto miss = get(port_, "/products/901");
+  const double miss_took = seconds_since(asked);
+  EXPECT_TRUE(miss.status == 200 || miss.status == 503 || miss.status == 504) << miss.body;
+  EXPECT_LT(miss_took, 5.0) << "bounded by the query timeout, not the statement timeout (30 s)";
+  EXPECT_TRUE(testing::eventually([&] { return readiness_is(503, "postgres"); }, 5s));
+
+  // Ids the load (1..200) and the cache (1..20) never touch, in turn within the catalog (1000):
+  // a fallback answer is not cached, so an id may come round again.
+  int turn = 0;
+  const auto unseen_id = [&turn] { return std::to_string(300 + turn++ % 700); };
+  // Once the breaker is open, a miss no longer waits for the database.
+  double fast_miss = 0;
+  EXPECT_TRUE(testing::eventually(
+      [&] {
+        const auto start = Steady::now();
+        const auto answer = get(port_, "/products/" + unseen_id());
+        fast_miss = seconds_since(start);
+        return answer.status != -1 && fast_miss < 0.3;
+      },
+      30s));
+  const double fast_after = seconds_since(paused_at);
+
+  reply = act(R"({"postgres":"resume"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.json.at("dependencies").at("postgres").at("state"), "running");
+  const auto resumed = Steady::now();
+  EXPECT_TRUE(testing::eventually([&] { return readiness_is(200); }, 15s));
+  const double ready_after = seconds_since(resumed);
+  ASSERT_TRUE(testing::eventually(
+      [&] {
+        const auto fresh = get(port_, "/products/" + unseen_id());
+        return fresh.status == 200 && text_at(fresh, "source") == "database";
+      },
+      60s));
+  const double database_after = seconds_since(resumed);
+  const auto statuses = load.stop();
+  EXPECT_EQ(statuses.count(-1), 0u) << "the service always answered: " << describe(statuses);
+  EXPECT_EQ(child("dependencies", "postgres").at("restarts"), 0);
+  std::printf(
+      "recovery: Postgres paused -> a cached id in %.2f s, a miss in %.2f s, misses fast (%.2f s) "
+      "%.1f s after the pause; resumed -> /readyz 200 after %.1f s, never-seen ids from Postgres "
+      "after %.1f s; load %s\n",
+      hit_took, miss_took, fast_miss, fast_after, ready_after, database_after,
+      describe(statuses).c_str());
+}
+
+// A stopped Redis refuses at once: every lookup from Postgres, /readyz names Redis; start brings
+// caching back.
+TEST_F(UpSupervisionTest, AStoppedRedisServesFromPostgresUntilStarted) {
+  start();
+  LightLoad load(port_);
+  auto reply = act(R"({"redis":"stop"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.json.at("dependencies").at("redis").at("state"), "stopped");
+  EXPECT_TRUE(testing::eventually([&] { return readiness_is(503, "redis"); }, 3s));
+  const auto asked = Steady::now();
+  const auto product = get(port_, "/products/15");
+  const double took = seconds_since(asked);
+  EXPECT_EQ(product.status, 200) << product.body;
+  EXPECT_EQ(text_at(product, "source"), "database");
+  EXPECT_LT(took, 2.0) << "a refused connection fails fast";
+  reply = act(R"({"redis":"start"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto started = Steady::now();
+  EXPECT_TRUE(testing::eventually([&] { return readiness_is(200); }, 15s));
+  int id = 400;
+  EXPECT_TRUE(testing::eventually([&] { return cached(++id); }, 15s));
+  const double caching_after = seconds_since(started);
+  const auto statuses = load.stop();
+  EXPECT_EQ(statuses.size(), 1u) << "every lookup 200: " << describe(statuses);
+  EXPECT_EQ(child("dependencies", "redis").at("restarts"), 0);
+  std::printf(
+      "recovery: Redis stopped -> a lookup from Postgres in %.2f s; started -> caching "
+      "after %.1f s\n",
+      took, caching_after);
+}
+
 TEST_F(UpSupervisionTest, AKilledServiceIsRestartedWithTheSameFlags) {
   start();
   const auto service = child("processes", "service");
