@@ -318,6 +318,12 @@ int run(const std::string& name, std::map<std::string, std::string> vars, Option
     runs.emplace_back(variant.name, std::move(*one.experiment));
   }
   for (const auto& [variant, plan] : runs) {
+    if (const std::string action = experiment::first_dependency_action(plan);
+        twin && !action.empty()) {
+      say(found->file + ": --target sim: the twin does not model dependency faults (" + action +
+          " orders Redis or Postgres about); run it against the lab, `sre-lab up`");
+      return 2;
+    }
     if (const std::string remote = experiment::remote_targets(plan);
         !twin && !remote.empty() && !allow_remote) {
       say("refusing targets that are not on loopback: " + remote + " (--allow-remote allows them)");

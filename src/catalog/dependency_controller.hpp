@@ -4,16 +4,25 @@
 // standalone `serve` has none and says so.
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "http/message.hpp"
 
 namespace srelab::catalog {
+
+// The words of a POST /chaos/dependency body, for those that write one (the experiment runner
+// checks an experiment's dependency actions against them before anything runs).
+inline constexpr std::array<std::string_view, 2> kDependencies{"redis", "postgres"};
+inline constexpr std::array<std::string_view, 5> kDependencyActions{"kill", "stop", "start",
+                                                                    "pause", "resume"};
+inline constexpr double kMaxDependencyDuration_s = 86400;
 
 // A validated POST /chaos/dependency body.
 struct DependencyOrder {

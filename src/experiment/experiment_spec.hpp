@@ -2,8 +2,8 @@
 // (title, description, tags, configuration, steady-state-hypothesis, method, rollbacks) with
 // CTK's `http` provider and sre-lab's own providers (`type: sre-lab`: a load run, latency and
 // answer-share probes on the load's samples, a metric probe on the console's timeline, state
-// probes on /resilience and /chaos), and the sre-lab extension that says which background load
-// runs and how long each phase lasts. docs/experiments.md documents every field.
+// probes on /resilience and /chaos, a dependency fault), and the sre-lab extension that says which
+// background load runs and how long each phase lasts. docs/experiments.md documents every field.
 //
 // parse_experiment() reads JSON or YAML (both through yaml-cpp, so that every error names its
 // line), substitutes ${name} from the configuration (a whole-string reference keeps the value's
@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -87,8 +88,15 @@ struct StateProbe {  // func: resilience | chaos — a field of GET /resilience 
   double within_s = 0;  // > 0: polled every 100 ms until the tolerance holds or this passes
 };
 
-using Provider =
-    std::variant<HttpCall, LoadCall, LatencyProbe, AnswersProbe, MetricProbe, StateProbe>;
+// func: dependency — POST /chaos/dependency on service_url (under `sre-lab up`): kill, stop,
+// start, pause or resume Redis and/or Postgres.
+struct DependencyCall {
+  std::vector<std::pair<std::string, std::string>> actions;  // ("redis", "pause"); redis first
+  std::optional<double> duration_s;  // the guardrail; none: the runner adds one to a pause/stop
+};
+
+using Provider = std::variant<HttpCall, LoadCall, LatencyProbe, AnswersProbe, MetricProbe,
+                              StateProbe, DependencyCall>;
 
 struct Activity {
   enum class Type { action, probe };

@@ -8,10 +8,12 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <set>
 
 #include "experiment/bulk_samples.hpp"
+#include "experiment/dependency_ledger.hpp"
 #include "experiment/journal.hpp"
 #include "experiment/probe_judge.hpp"
 #include "experiment/report_text.hpp"
@@ -63,6 +65,17 @@ boost::json::value field_at(const boost::json::value& root, const std::string& p
   return at != nullptr ? *at : boost::json::value(nullptr);
 }
 
+bool is_dependency_url(const std::string& url) {
+  const auto parsed = parse_http_url(url);
+  return parsed && parsed->target.starts_with(kDependencyPath);
+}
+
+// ": <detail>" from an error answer's JSON body ({"error", "detail"}), else nothing.
+std::string detail_of(const boost::json::value& body) {
+  const auto* detail = body.is_object() ? body.as_object().if_contains("detail") : nullptr;
+  return detail != nullptr && detail->is_string() ? ": " + std::string(detail->as_string()) : "";
+}
+
 std::string compared_with(const std::string& against) {
   return against.empty() ? "the baseline" : "'" + against + "'";
 }
@@ -106,6 +119,10 @@ class ExperimentRun {
   void judge_deferred(ActivityRun& run, const std::string& phase, const Timeline& timeline);
   HttpAnswer send_http(const HttpCall& call, bool guard_fault, double phase_end_ms,
                        boost::json::object& output);
+  HttpAnswer call_http(const HttpCall& call, const Activity& activity, double phase_end_ms,
+                       boost::json::object& output, ActivityRun& run);
+  HttpCall dependency_request(const DependencyCall& call) const;
+  void undo_dependencies(std::vector<ActivityRun>& rollbacks);
   void note(const ActivityRun& run);
   std::vector<double> series(const Timeline& timeline, const std::string& key,
                              const std::string& phase) const;
@@ -132,6 +149,8 @@ class ExperimentRun {
   std::string reason_;
   std::string deviation_evidence_;  // the evidence of the probe that set `reason_`
   bool inconclusive_ = false;
+  DependencyLedger dependencies_;
+  std::deque<Activity> undo_activities_;  // the undo rollbacks' activities: runs point at them
 };
 
 void ExperimentRun::enter(const std::string& phase) {
@@ -211,9 +230,12 @@ HttpAnswer ExperimentRun::send_http(const HttpCall& call, bool guard_fault, doub
                                     boost::json::object& output) {
   boost::json::value arguments = call.arguments;
   const auto url = parse_http_url(call.url);
-  // Guardrail: a fault set through /chaos/configure expires by itself shortly after its phase,
-  // whatever happens to this process.
-  if (guard_fault && url && call.method == "POST" && url->target.starts_with("/chaos/configure")) {
+  // Guardrail: a fault set through /chaos/configure, or a dependency paused or stopped through
+  // /chaos/dependency, is undone by the service shortly after its phase, whatever happens to
+  // this process.
+  if (guard_fault && url && call.method == "POST" &&
+      (url->target.starts_with("/chaos/configure") ||
+       (url->target.starts_with(kDependencyPath) && takes_dependency_down(call.arguments)))) {
     if (!arguments.is_object()) arguments = boost::json::object{};
     auto& body = arguments.as_object();
     if (!body.contains("duration_s") || body.at("duration_s").is_null()) {
@@ -243,83 +265,128 @@ ActivityRun ExperimentRun::execute(const Activity& activity, const std::string& 
   run.phase = phase;
   run.start_ms = now_ms();
   boost::json::object output;
-  std::visit(
-      Overloaded{
-          [&](const HttpCall& call) {
-            const HttpAnswer answer =
-                send_http(call, activity.type == Activity::Type::action, phase_end_ms, output);
-            if (const auto rows = samples_from_bulk(output["body"]))
-              load_runs_[activity.name].merge(*rows);
-            if (answer.status == 0) {
-              run.succeeded = false;
-              run.exception = call.method + " " + call.url + ": " + answer.error;
-            } else if (call.expected_status && answer.status != *call.expected_status) {
-              run.succeeded = false;
-              run.exception = call.method + " " + call.url + " answered " +
-                              std::to_string(answer.status) + ", expected " +
-                              std::to_string(*call.expected_status);
-            }
-            if (activity.tolerance) {
-              const auto& tolerance = *activity.tolerance;
-              const boost::json::value subject =
-                  tolerance.target == "body" ? output["body"] : boost::json::value(answer.status);
-              run.judged = judge_value(
-                  tolerance, subject,
-                  tolerance.target == "body" ? "the answer's body" : "the answer's status");
-            }
-          },
-          [&](const LoadCall& call) {
-            const load::LoadReport report = target_.run_load(call.plan, stop);
-            output = load_summary(report);
-            Samples samples;
-            samples.tally = report.total;
-            samples.latency = report.latency;
-            load_runs_[activity.name].merge(samples);
-            if (!report.error.empty()) {
-              run.succeeded = false;
-              run.exception = "load: " + report.error;
-            }
-          },
-          [&](const StateProbe& probe) {
-            const char* path =
-                probe.endpoint == StateProbe::Endpoint::resilience ? "/resilience" : "/chaos";
-            const std::string subject = std::string(path) + " " + probe.field;
-            const double deadline = now_ms() + probe.within_s * 1000;
-            boost::json::value value;
-            for (;;) {
-              std::string error;
-              const auto json = target_.get_json(path, error);
-              if (!error.empty()) {
-                run.succeeded = false;
-                run.exception = error;
-                break;
-              }
-              value = field_at(json, probe.field);
-              const bool met = activity.tolerance && value_meets(*activity.tolerance, value);
-              if (met || now_ms() >= deadline || !target_.sleep(0.1, stop)) break;
-            }
-            output["value"] = value;
-            if (probe.within_s > 0) output["waited_s"] = (now_ms() - run.start_ms) / 1000;
-            // A field that could not be read does not meet the tolerance (as an http probe
-            // without an answer does not): the steady state cannot hold on it.
-            if (activity.tolerance) {
-              run.judged = judge_value(
-                  *activity.tolerance, value,
-                  subject + (probe.within_s > 0 ? " within " + format_seconds(probe.within_s)
-                                                : std::string()));
-              if (!run.succeeded)
-                run.judged->evidence = subject + ": " + run.exception;
-              else if (probe.within_s > 0)
-                run.judged->evidence +=
-                    " after " + format_seconds((now_ms() - run.start_ms) / 1000);
-            }
-          },
-          [&](const auto&) {},  // judged on the whole phase: judge_deferred
-      },
-      activity.provider);
+  std::visit(Overloaded{
+                 [&](const HttpCall& call) {
+                   const HttpAnswer answer = call_http(call, activity, phase_end_ms, output, run);
+                   if (activity.tolerance) {
+                     const auto& tolerance = *activity.tolerance;
+                     const boost::json::value subject = tolerance.target == "body"
+                                                            ? output["body"]
+                                                            : boost::json::value(answer.status);
+                     run.judged = judge_value(
+                         tolerance, subject,
+                         tolerance.target == "body" ? "the answer's body" : "the answer's status");
+                   }
+                 },
+                 [&](const LoadCall& call) {
+                   const load::LoadReport report = target_.run_load(call.plan, stop);
+                   output = load_summary(report);
+                   Samples samples;
+                   samples.tally = report.total;
+                   samples.latency = report.latency;
+                   load_runs_[activity.name].merge(samples);
+                   if (!report.error.empty()) {
+                     run.succeeded = false;
+                     run.exception = "load: " + report.error;
+                   }
+                 },
+                 [&](const StateProbe& probe) {
+                   const char* path = probe.endpoint == StateProbe::Endpoint::resilience
+                                          ? "/resilience"
+                                          : "/chaos";
+                   const std::string subject = std::string(path) + " " + probe.field;
+                   const double deadline = now_ms() + probe.within_s * 1000;
+                   boost::json::value value;
+                   for (;;) {
+                     std::string error;
+                     const auto json = target_.get_json(path, error);
+                     if (!error.empty()) {
+                       run.succeeded = false;
+                       run.exception = error;
+                       break;
+                     }
+                     value = field_at(json, probe.field);
+                     const bool met = activity.tolerance && value_meets(*activity.tolerance, value);
+                     if (met || now_ms() >= deadline || !target_.sleep(0.1, stop)) break;
+                   }
+                   output["value"] = value;
+                   if (probe.within_s > 0) output["waited_s"] = (now_ms() - run.start_ms) / 1000;
+                   // A field that could not be read does not meet the tolerance (as an http probe
+                   // without an answer does not): the steady state cannot hold on it.
+                   if (activity.tolerance) {
+                     run.judged = judge_value(
+                         *activity.tolerance, value,
+                         subject + (probe.within_s > 0 ? " within " + format_seconds(probe.within_s)
+                                                       : std::string()));
+                     if (!run.succeeded)
+                       run.judged->evidence = subject + ": " + run.exception;
+                     else if (probe.within_s > 0)
+                       run.judged->evidence +=
+                           " after " + format_seconds((now_ms() - run.start_ms) / 1000);
+                   }
+                 },
+                 [&](const DependencyCall& call) {
+                   call_http(dependency_request(call), activity, phase_end_ms, output, run);
+                 },
+                 [&](const auto&) {},  // judged on the whole phase: judge_deferred
+             },
+             activity.provider);
   run.output = std::move(output);
   run.end_ms = now_ms();
   return run;
+}
+
+// Sends an http action or probe and fails `run` when it got no answer or not the one expected.
+HttpAnswer ExperimentRun::call_http(const HttpCall& call, const Activity& activity,
+                                    double phase_end_ms, boost::json::object& output,
+                                    ActivityRun& run) {
+  const HttpAnswer answer =
+      send_http(call, activity.type == Activity::Type::action, phase_end_ms, output);
+  if (const auto rows = samples_from_bulk(output["body"])) load_runs_[activity.name].merge(*rows);
+  if (answer.status == 0) {
+    run.succeeded = false;
+    run.exception = call.method + " " + call.url + ": " + answer.error;
+  } else if (call.expected_status && answer.status != *call.expected_status) {
+    run.succeeded = false;
+    run.exception = call.method + " " + call.url + " answered " + std::to_string(answer.status) +
+                    ", expected " + std::to_string(*call.expected_status) +
+                    detail_of(output["body"]);
+  } else if (answer.status == 200 && call.method == "POST" && is_dependency_url(call.url)) {
+    dependencies_.record(call.arguments);
+  }
+  return answer;
+}
+
+HttpCall ExperimentRun::dependency_request(const DependencyCall& call) const {
+  HttpCall request;
+  request.url = experiment_.service_url + std::string(kDependencyPath);
+  request.method = "POST";
+  boost::json::object body;
+  for (const auto& [dependency, action] : call.actions) body[dependency] = action;
+  if (call.duration_s) body["duration_s"] = *call.duration_s;
+  request.arguments = std::move(body);
+  request.expected_status = 200;
+  return request;
+}
+
+// After the rollbacks: a dependency the experiment paused or stopped and nothing brought back
+// is resumed or started, as a rollback of its own in the journal. Its guardrail would do it
+// too, but only when its duration_s runs out, which may be well into the recovery.
+void ExperimentRun::undo_dependencies(std::vector<ActivityRun>& rollbacks) {
+  for (const DependencyCall& undo : dependencies_.undo()) {
+    const auto& [dependency, action] = undo.actions.front();
+    Activity& activity = undo_activities_.emplace_back();
+    activity.name = action + " " + dependency + " (the experiment left it " +
+                    (action == "resume" ? "paused" : "stopped") + ")";
+    activity.provider = undo;
+    activity.written = {
+        {"type", "action"},
+        {"name", activity.name},
+        {"provider",
+         {{"type", "sre-lab"}, {"func", "dependency"}, {"arguments", {{dependency, action}}}}},
+        {"sre-lab", {{"added_by_the_runner", true}}}};
+    rollbacks.push_back(execute(activity, "recovery", now_ms(), std::stop_token{}));
+  }
 }
 
 void ExperimentRun::judge_deferred(ActivityRun& run, const std::string& phase,
@@ -418,6 +485,7 @@ RunResult ExperimentRun::run() {
     verdict_ = Verdict::aborted;
     reason_ =
         "the action '" + activity.name + "' before the load failed: " + prepared_.back().exception;
+    undo_dependencies(rollbacks);
     RunResult result;
     result.verdict = verdict_;
     result.reason = reason_;
@@ -502,6 +570,7 @@ RunResult ExperimentRun::run() {
       rollbacks.push_back(execute(activity, "recovery", recovery_start, std::stop_token{}));
       target_.sleep(activity.pause_after_s, std::stop_token{});
     }
+    undo_dependencies(rollbacks);
     if (!stopped && verdict_ != Verdict::aborted) {
       if (settle && wait_phase(recovery_start + phases.settle_s * 1000, stop_)) enter("recovery");
       stopped = !wait_phase(recovery_start + phases.recovery_s * 1000, stop_);
@@ -670,6 +739,17 @@ std::string remote_targets(const Experiment& experiment) {
     remote += (remote.empty() ? "" : ", ") + url;
   }
   return remote;
+}
+
+std::string first_dependency_action(const Experiment& experiment) {
+  for (const auto* list : {&experiment.before, &experiment.method, &experiment.rollbacks})
+    for (const Activity& activity : *list) {
+      const auto* call = std::get_if<HttpCall>(&activity.provider);
+      if (std::holds_alternative<DependencyCall>(activity.provider) ||
+          (call != nullptr && call->method == "POST" && is_dependency_url(call->url)))
+        return "action '" + activity.name + "' (line " + std::to_string(activity.line) + ")";
+    }
+  return {};
 }
 
 RunResult run_experiment(const Experiment& experiment, Target& target, std::stop_token stop,

@@ -6,7 +6,9 @@
 //              `settle` seconds)
 // A failed action aborts the injection; the rollbacks run after an abort and after a stop
 // (Ctrl-C) too. Faults set through /chaos/configure without duration_s get one, so they expire
-// even if this process is killed.
+// even if this process is killed; so does a dependency paused or stopped through
+// /chaos/dependency, and after the rollbacks the runner resumes or starts any dependency the
+// run left paused or stopped (a rollback of its own in the journal).
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -47,6 +49,11 @@ struct RunResult {
 // Every URL the experiment would reach that is not on loopback, as one message naming them;
 // empty when all are (the runner refuses the others unless --allow-remote).
 std::string remote_targets(const Experiment& experiment);
+
+// The first action that orders a dependency about (func: dependency, or an http POST to
+// /chaos/dependency) as "action 'NAME' (line N)"; empty when there is none. The twin does not
+// model dependency faults, so `--target sim` refuses such an experiment up front.
+std::string first_dependency_action(const Experiment& experiment);
 
 RunResult run_experiment(const Experiment& experiment, Target& target, std::stop_token stop,
                          const RunOptions& options);

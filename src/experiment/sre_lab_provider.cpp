@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 
+#include "catalog/dependency_controller.hpp"
 #include "console/metric_timeline.hpp"
 #include "experiment/load_arguments.hpp"
 #include "experiment/providers.hpp"
@@ -15,8 +16,9 @@ struct Func {
   std::string_view name;
   Activity::Type type;
 };
-constexpr std::array<Func, 6> kFuncs{{
+constexpr std::array<Func, 7> kFuncs{{
     {"load", Activity::Type::action},
+    {"dependency", Activity::Type::action},
     {"latency", Activity::Type::probe},
     {"answers", Activity::Type::probe},
     {"metric", Activity::Type::probe},
@@ -184,6 +186,34 @@ std::optional<Provider> read_state(const Fields& arguments, StateProbe::Endpoint
   return probe;
 }
 
+// {redis: pause, postgres: stop, duration_s: 30}: the words POST /chaos/dependency accepts,
+// checked here so that a typo stops the file before the run, not half-way through it.
+std::optional<Provider> read_dependency(const Fields& arguments) {
+  DependencyCall call;
+  for (std::string_view dependency : catalog::kDependencies) {
+    const Node* action = arguments.get(dependency);
+    if (!action) continue;
+    const auto& actions = catalog::kDependencyActions;
+    if (action->kind != Node::Kind::string ||
+        std::find(actions.begin(), actions.end(), action->text()) == actions.end()) {
+      arguments.fail(dependency, *action, "one of " + join(actions));
+      continue;
+    }
+    call.actions.emplace_back(dependency, action->text());
+  }
+  call.duration_s = arguments.number("duration_s", 0, catalog::kMaxDependencyDuration_s,
+                                     "a number of seconds in (0, 86400]", Bound::exclusive);
+  if (!arguments.ok()) return std::nullopt;
+  if (call.actions.empty()) {
+    arguments.errors().fail(arguments.line(), arguments.what() +
+                                                  " must name redis or postgres (or both) with "
+                                                  "an action: " +
+                                                  join(catalog::kDependencyActions));
+    return std::nullopt;
+  }
+  return call;
+}
+
 std::optional<Provider> read_load_call(const Fields& provider, const ProviderContext& context) {
   LoadSource source{provider.get("arguments"), provider.line(),
                     "the arguments of " + context.activity, "load '" + context.name + "'"};
@@ -197,6 +227,7 @@ std::optional<Provider> read_func(std::string_view func, const Fields& arguments
   if (func == "latency") return read_latency(arguments, context);
   if (func == "answers") return read_answers(arguments, context);
   if (func == "metric") return read_metric(arguments);
+  if (func == "dependency") return read_dependency(arguments);
   return read_state(
       arguments, func == "chaos" ? StateProbe::Endpoint::chaos : StateProbe::Endpoint::resilience);
 }
@@ -207,7 +238,9 @@ std::span<const std::string_view> arguments_of(std::string_view func) {
                                                            "against"};
   static constexpr std::array<std::string_view, 2> metric{"series", "statistic"};
   static constexpr std::array<std::string_view, 2> state{"field", "within"};
+  static constexpr std::array<std::string_view, 3> dependency{"redis", "postgres", "duration_s"};
   if (func == "latency") return latency;
+  if (func == "dependency") return dependency;
   if (func == "answers") return answers;
   if (func == "metric") return metric;
   return state;

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "catalog/bulk_test.hpp"
+#include "catalog/dependency_faults.hpp"
 #include "chaos/chaos_settings.hpp"
 #include "core/json_string.hpp"
 #include "experiment/http_exchange.hpp"
@@ -38,6 +39,20 @@ experiment::HttpAnswer not_found(std::string_view method, std::string_view path)
   return answer_of(http::json_error(
       http::Status::not_found, "Not Found",
       std::string(method) + " " + std::string(path) + " is not something the twin answers"));
+}
+
+// The twin's replicas share one modelled cache and database that never go away: what a paused or
+// killed Redis or Postgres does to the service (timeouts, refusals, the breaker) is not in it.
+constexpr std::string_view kNoDependencyFaults =
+    "the twin does not model dependency faults (killing, stopping, pausing Redis or Postgres): "
+    "run this against the lab, `sre-lab up`";
+
+// POST /chaos/dependency: the service's own 400 for a bad body, else 409 as from a service
+// without `up`.
+experiment::HttpAnswer dependency_order(const std::string& body) {
+  FieldError error;
+  if (!catalog::parse_dependency_body(body, error)) return answer_of(http::field_error(error));
+  return answer_of(http::json_error(http::Status::conflict, "Conflict", kNoDependencyFaults));
 }
 
 }  // namespace
@@ -246,6 +261,9 @@ experiment::HttpAnswer SimTarget::admin_call(const std::string& method, std::str
     return json_ok(boost::json::object{
         {"added_mb", mb}, {"size_mb", leak_.bytes / kMebibyte}, {"cap_mb", kLeakCap / kMebibyte}});
   }
+  if (post && path == "/chaos/dependency") return dependency_order(body);
+  if (get && path == "/chaos/dependency")
+    return json_ok(boost::json::object{{"supervised", false}, {"detail", kNoDependencyFaults}});
   if (post && path == "/resilience/configure") {
     FieldError error;
     if (!resilience::merge_resilience_settings(sim_.resilience(0), body, error))

@@ -7,7 +7,8 @@
 // experiment sees it: the admin calls go to service_url, which is replica 1's port there, so
 // they act on the first replica only (Redis, shared, is still cleared for all), while the load
 // goes through the gateway to all of them; the timeline is the first replica's console's (its
-// breaker and its pool), as the lab's runner reads it from service_url.
+// breaker and its pool), as the lab's runner reads it from service_url. Dependency faults
+// (POST /chaos/dependency) are not modelled: they answer 409 saying so.
 #pragma once
 
 #include <cstddef>

@@ -1,8 +1,8 @@
 // Every shipped experiment, run with `sre-lab experiment run` against one real lab (`sre-lab up`:
 // Postgres, Redis, the gateway and the service on free loopback ports), in a shortened form set
-// through its configuration (--var), returns the verdict the guide predicts; a deliberately
-// wrong hypothesis deviates (exit 1); Ctrl-C in the middle of the injection leaves no fault
-// behind; bad files and remote targets are refused with exit 2.
+// through its configuration (--var), returns the verdict the guide predicts (the Redis outage
+// in full); a deliberately wrong hypothesis deviates (exit 1); Ctrl-C in the middle of the
+// injection leaves no fault behind; bad files and remote targets are refused with exit 2.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -86,6 +86,13 @@ class LabFixture : public ::testing::Test {
   }
 
   static std::string service_url() { return "http://127.0.0.1:" + std::to_string(service_port_); }
+
+  // Redis is running and the service ready again: a run leaves no dependency down.
+  static void expect_redis_back() {
+    EXPECT_EQ(get_json("/chaos/dependency").at("dependencies").at("redis").at("state"), "running");
+    EXPECT_TRUE(eventually(
+        [] { return testing::HttpClient(service_port_).get("/readyz").status == 200; }, 10s));
+  }
 
   // Runs `sre-lab experiment <args>` (plus the lab's URLs and an output folder) to the end.
   static Outcome experiment(std::vector<std::string> args, bool with_urls = true,
@@ -216,6 +223,36 @@ TEST_F(ExperimentsTest, Part4MemoryLeakHolds) {
   expect_held(experiment({"run", "part4-memory-leak", "--var=baseline_s=5", "--var=injection_s=6",
                           "--var=recovery_s=2"}));
   expect_clean_lab(get_json("/chaos"), get_json("/resilience"));
+}
+
+// Redis paused under load, as the shipped file runs it in full (about 70 s): the lookups answer
+// from Postgres within the Redis timeout, /readyz names Redis, caching comes back after.
+TEST_F(ExperimentsTest, RedisOutageHolds) {
+  const Outcome run = experiment({"run", "redis-outage"});
+  expect_held(run);
+  ASSERT_TRUE(run.journal.is_object()) << run.output;
+  // The pause went through up's supervisor, with the runner's guardrail; the file's rollbacks
+  // resumed Redis and emptied the cache, so the runner had nothing left to bring back.
+  const auto& pause = run.journal.at("run").at(0);
+  EXPECT_EQ(pause.at("status"), "succeeded") << pause;
+  EXPECT_EQ(pause.at("output").at("body").at("dependencies").at("redis").at("state"), "paused");
+  EXPECT_TRUE(pause.at("output").as_object().contains("duration_s_added")) << pause;
+  const auto& rollbacks = run.journal.at("rollbacks").as_array();
+  ASSERT_EQ(rollbacks.size(), 2u);
+  for (const auto& rollback : rollbacks) EXPECT_EQ(rollback.at("status"), "succeeded") << rollback;
+  expect_redis_back();
+}
+
+// The same hypothesis with a bound no lookup through a paused Redis can meet: it deviates,
+// and Redis is still resumed.
+TEST_F(ExperimentsTest, RedisOutageWithAnImpossibleBoundDeviates) {
+  const Outcome run = experiment({"run", "redis-outage", "--var=p95_bound_s=0.01",
+                                  "--var=injection_s=8", "--var=recovery_s=4", "--var=settle_s=2"});
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_EQ(run.verdict(), "deviated") << run.output;
+  EXPECT_NE(run.output.find("p95 latency within the Redis timeout"), std::string::npos)
+      << run.output;
+  expect_redis_back();
 }
 
 TEST_F(ExperimentsTest, WithAndWithoutProtectionSideBySide) {

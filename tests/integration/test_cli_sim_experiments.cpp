@@ -1,8 +1,10 @@
-// Every shipped experiment, run on the twin (`sre-lab experiment run NAME --target sim`) in its
-// full length — simulated time, so the whole file takes seconds — returns the verdict it returns
-// on the real lab (test_cli_experiments), with the same journal; a wrong hypothesis deviates on
-// the twin as well; bad twin flags exit 2; with --replicas the admin calls reach the first
-// replica only, as on `up --replicas N`. No Postgres, Redis or network: the twin is in process.
+// Every shipped experiment the twin models, run on it (`sre-lab experiment run NAME --target
+// sim`) in its full length — simulated time, so the whole file takes seconds — returns the
+// verdict it returns on the real lab (test_cli_experiments), with the same journal; a wrong
+// hypothesis deviates on the twin as well; bad twin flags exit 2, and so does an experiment with
+// dependency faults, which the twin does not model; with --replicas the admin calls reach the
+// first replica only, as on `up --replicas N`. No Postgres, Redis or network: the twin is in
+// process.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -138,6 +140,31 @@ TEST_F(SimExperimentsTest, BadTwinFlagsExitTwo) {
         << lab_only.output;
     EXPECT_FALSE(lab_only.journal.is_object()) << flag << ": refused before running";
   }
+}
+
+// The twin does not model dependency faults: an experiment with a dependency action (the
+// shipped Redis outage, or an http action on /chaos/dependency) is refused before it runs.
+TEST_F(SimExperimentsTest, DependencyFaultsAreRefusedBeforeAnythingRuns) {
+  const Outcome shipped = experiment({"run", "redis-outage", "--target=sim"});
+  EXPECT_EQ(shipped.exit_code, 2);
+  EXPECT_NE(shipped.output.find("--target sim: the twin does not model dependency faults "
+                                "(action 'pause Redis (a network partition)' (line "),
+            std::string::npos)
+      << shipped.output;
+  EXPECT_FALSE(shipped.journal.is_object()) << "refused before running";
+
+  const fs::path file = dir_ / "by-hand.yaml";
+  std::ofstream(file) << R"(title: Postgres stopped by hand
+method:
+  - type: action
+    name: stop postgres
+    provider: {type: http, url: "${service_url}/chaos/dependency", method: POST,
+               arguments: {postgres: stop}}
+)";
+  const Outcome by_hand = experiment({"run", file.string(), "--target=sim"});
+  EXPECT_EQ(by_hand.exit_code, 2);
+  EXPECT_NE(by_hand.output.find("action 'stop postgres' (line 3)"), std::string::npos)
+      << by_hand.output;
 }
 
 TEST_F(SimExperimentsTest, ReplicasAreBounded) {

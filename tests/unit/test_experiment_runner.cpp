@@ -5,8 +5,9 @@
 // end: a hypothesis that holds, one that does not, a steady state that fails before anything is
 // injected, a failing action, a stop in the middle of the injection (or of the baseline, or of a
 // steady-state probe's wait), the guardrail's duration_s, settle, too few samples, state probes
-// polling on the target's clock, metric probes on the timeline, GET arguments joining a query;
-// and which URLs count as remote.
+// polling on the target's clock, metric probes on the timeline, GET arguments joining a query,
+// dependency faults (their guardrail, and what the runner brings back after the rollbacks);
+// which URLs count as remote, and which experiments order a dependency about.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -909,6 +910,170 @@ TEST(Runner, AStopWhileTheRecoveryProbeWaitsIsAnInterruption) {
   EXPECT_EQ(result.journal.at("status"), "interrupted");
   EXPECT_EQ(sent_keys(target),
             (std::vector<std::string>{"POST /chaos/configure", "POST /chaos/reset"}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// dependency faults
+
+std::vector<json::value> dependency_bodies(const FakeTarget& target) {
+  std::vector<json::value> bodies;
+  for (const auto& s : target.sent)
+    if (s.url == "http://127.0.0.1:8000/chaos/dependency") bodies.push_back(json::parse(s.body));
+  return bodies;
+}
+
+const std::string kPauseRedis = R"(
+  - type: action
+    name: pause redis
+    provider: {type: sre-lab, func: dependency, arguments: {redis: pause}})";
+
+// func: dependency is a POST to service_url's /chaos/dependency; a pause or a stop without
+// duration_s gets the guardrail (an http action on that path too), a kill or a stated duration
+// is sent as written; a rollback that resumes leaves the runner nothing to undo.
+TEST(Runner, DependencyActionsPostToTheServiceWithAGuardrail) {
+  Spec spec;
+  spec.method = kPauseRedis + R"(
+  - type: action
+    name: stop postgres for 5 s
+    provider: {type: sre-lab, func: dependency, arguments: {postgres: stop, duration_s: 5}}
+    pauses: {before: 5}
+  - type: action
+    name: kill redis
+    provider: {type: sre-lab, func: dependency, arguments: {redis: kill}}
+  - type: action
+    name: pause postgres by hand
+    provider: {type: http, url: "${service_url}/chaos/dependency", method: POST,
+               arguments: {postgres: pause}})";
+  spec.rollbacks = R"(
+  - type: action
+    name: resume postgres
+    provider: {type: sre-lab, func: dependency, arguments: {postgres: resume}})";
+  std::stop_source stop;
+  FakeTarget target(stop);
+  const RunResult result = run(parse(spec), target, stop).result;
+  EXPECT_EQ(result.verdict, Verdict::held) << result.reason;
+
+  EXPECT_EQ(dependency_bodies(target),
+            (std::vector<json::value>{{{"redis", "pause"}, {"duration_s", 30.0}},
+                                      {{"postgres", "stop"}, {"duration_s", 5.0}},
+                                      {{"redis", "kill"}},
+                                      {{"postgres", "pause"}, {"duration_s", 25.0}},
+                                      {{"postgres", "resume"}}}));
+  const json::array& method = result.journal.at("run").as_array();
+  ASSERT_EQ(method.size(), 4u);
+  EXPECT_EQ(method[0].at("status"), "succeeded");
+  EXPECT_EQ(method[0].at("output").at("duration_s_added"), 30.0);
+  EXPECT_EQ(method[0].at("output").at("status"), 200);
+  EXPECT_EQ(method[0].at("activity").at("provider").at("func"), "dependency");
+  EXPECT_FALSE(method[1].at("output").as_object().contains("duration_s_added"));
+  EXPECT_FALSE(method[2].at("output").as_object().contains("duration_s_added"));
+  // Redis was killed last (up restarts it), Postgres resumed by the file: nothing to undo.
+  EXPECT_EQ(result.journal.at("rollbacks").as_array().size(), 1u);
+}
+
+// Whatever the rollbacks forgot: the runner resumes what was left paused and starts what was
+// left stopped, after the file's rollbacks, each a rollback of its own in the journal.
+TEST(Runner, TheRunnerBringsBackWhatTheExperimentLeftDown) {
+  Spec spec;
+  spec.method = R"(
+  - type: action
+    name: pause redis, stop postgres
+    provider: {type: sre-lab, func: dependency, arguments: {redis: pause, postgres: stop}}
+  - type: action
+    name: pause redis again by hand
+    provider: {type: http, url: "${service_url}/chaos/dependency", method: POST,
+               arguments: {redis: pause, duration_s: 60}})";
+  std::stop_source stop;
+  FakeTarget target(stop);
+  const RunResult result = run(parse(spec), target, stop).result;
+  EXPECT_EQ(result.verdict, Verdict::held) << result.reason;
+
+  EXPECT_EQ(sent_keys(target),
+            (std::vector<std::string>{"POST /chaos/dependency", "POST /chaos/dependency",
+                                      "POST /chaos/reset", "POST /chaos/dependency",
+                                      "POST /chaos/dependency"}));
+  const auto bodies = dependency_bodies(target);
+  ASSERT_EQ(bodies.size(), 4u);
+  EXPECT_EQ(bodies[2], (json::value{{"postgres", "start"}}));
+  EXPECT_EQ(bodies[3], (json::value{{"redis", "resume"}}));
+  const json::array& rollbacks = result.journal.at("rollbacks").as_array();
+  ASSERT_EQ(rollbacks.size(), 3u);
+  EXPECT_EQ(rollbacks[0].at("activity").at("name"), "reset chaos");
+  EXPECT_EQ(rollbacks[1].at("activity").at("name"),
+            "start postgres (the experiment left it stopped)");
+  EXPECT_EQ(rollbacks[1].at("activity").at("provider").at("arguments"),
+            (json::value{{"postgres", "start"}}));
+  EXPECT_EQ(rollbacks[1].at("activity").at("sre-lab").at("added_by_the_runner"), true);
+  EXPECT_EQ(rollbacks[1].at("status"), "succeeded");
+  EXPECT_EQ(rollbacks[2].at("activity").at("name"), "resume redis (the experiment left it paused)");
+}
+
+// A Ctrl-C in the injection still brings the paused dependency back.
+TEST(Runner, AStopAfterAPauseStillResumes) {
+  Spec spec;
+  spec.method = kPauseRedis + R"(
+  - type: action
+    name: slow the database
+    provider: {type: http, url: "${service_url}/chaos/configure", method: POST}
+    pauses: {before: 2})";
+  std::stop_source stop;
+  FakeTarget target(stop);
+  target.stop_after = {"POST /chaos/dependency", 1};
+  const RunResult result = run(parse(spec), target, stop).result;
+  EXPECT_EQ(result.verdict, Verdict::interrupted);
+  EXPECT_EQ(sent_keys(target),
+            (std::vector<std::string>{"POST /chaos/dependency", "POST /chaos/reset",
+                                      "POST /chaos/dependency"}));
+  EXPECT_EQ(dependency_bodies(target).back(), (json::value{{"redis", "resume"}}));
+}
+
+// Refused (a service without `up` answers 409): the run aborts with the service's reason, and
+// what was never paused is not resumed.
+TEST(Runner, ARefusedDependencyActionAbortsWithTheServicesReason) {
+  Spec spec;
+  spec.method = kPauseRedis;
+  std::stop_source stop;
+  FakeTarget target(stop);
+  HttpAnswer refused;
+  refused.status = 409;
+  refused.body = R"({"error": "Conflict", "detail": "dependency faults need sre-lab up"})";
+  target.answers["POST /chaos/dependency"] = refused;
+  const RunResult result = run(parse(spec), target, stop).result;
+  EXPECT_EQ(result.verdict, Verdict::aborted);
+  EXPECT_NE(result.reason.find("'pause redis' failed: POST "
+                               "http://127.0.0.1:8000/chaos/dependency answered 409, expected "
+                               "200: dependency faults need sre-lab up"),
+            std::string::npos)
+      << result.reason;
+  EXPECT_EQ(sent_keys(target),
+            (std::vector<std::string>{"POST /chaos/dependency", "POST /chaos/reset"}));
+}
+
+TEST(FirstDependencyAction, NamesTheFirstActionThatOrdersADependencyAbout) {
+  EXPECT_EQ(first_dependency_action(parse(Spec{})), "");
+  Spec by_func;
+  by_func.rollbacks += R"(
+  - type: action
+    name: start postgres
+    provider: {type: sre-lab, func: dependency, arguments: {postgres: start}})";
+  const Experiment with_func = parse(by_func);
+  EXPECT_EQ(first_dependency_action(with_func),
+            "action 'start postgres' (line " + std::to_string(with_func.rollbacks[1].line) + ")");
+  Spec by_http;
+  by_http.method += R"(
+  - type: action
+    name: kill redis by hand
+    provider: {type: http, url: "${service_url}/chaos/dependency", method: POST,
+               arguments: {redis: kill}})";
+  EXPECT_NE(first_dependency_action(parse(by_http)).find("'kill redis by hand'"),
+            std::string::npos);
+  Spec reading;  // GET /chaos/dependency only reads the supervisor's view
+  reading.method += R"(
+  - type: probe
+    name: supervised
+    provider: {type: http, url: "${service_url}/chaos/dependency"}
+    tolerance: 200)";
+  EXPECT_EQ(first_dependency_action(parse(reading)), "");
 }
 
 // ---------------------------------------------------------------------------------------------

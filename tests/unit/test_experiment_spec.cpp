@@ -761,6 +761,39 @@ rollbacks:
       << result.error;
 }
 
+// func: dependency, in the rollbacks too; the orders come in the endpoint's order (redis first).
+TEST(ExperimentSpec, DependencyActionsCarryTheirOrders) {
+  const Experiment e = parse_ok(R"(title: t
+configuration: {pause_s: 40}
+method:
+  - type: action
+    name: cut the database and the cache off
+    provider: {type: sre-lab, func: dependency,
+               arguments: {postgres: stop, redis: pause, duration_s: "${pause_s}"}}
+  - type: action
+    name: kill the cache
+    provider: {type: sre-lab, func: dependency, arguments: {redis: kill}}
+rollbacks:
+  - type: action
+    name: bring the database back
+    provider: {type: sre-lab, func: dependency, arguments: {postgres: start}}
+)");
+  ASSERT_EQ(e.method.size(), 2u);
+  const auto* both = std::get_if<DependencyCall>(&e.method[0].provider);
+  ASSERT_NE(both, nullptr);
+  using Orders = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(both->actions, (Orders{{"redis", "pause"}, {"postgres", "stop"}}));
+  EXPECT_EQ(both->duration_s, 40);
+  const auto* kill = std::get_if<DependencyCall>(&e.method[1].provider);
+  ASSERT_NE(kill, nullptr);
+  EXPECT_EQ(kill->actions, (Orders{{"redis", "kill"}}));
+  EXPECT_FALSE(kill->duration_s);
+  ASSERT_EQ(e.rollbacks.size(), 1u);
+  const auto* start = std::get_if<DependencyCall>(&e.rollbacks[0].provider);
+  ASSERT_NE(start, nullptr);
+  EXPECT_EQ(start->actions, (Orders{{"postgres", "start"}}));
+}
+
 struct BadFile {
   const char* name;
   std::string text;
@@ -778,6 +811,9 @@ const std::string kAction =
 std::string probe(const std::string& name, const std::string& provider,
                   const std::string& more = "") {
   return "  - type: probe\n    name: " + name + "\n    provider: " + provider + "\n" + more;
+}
+std::string action(const std::string& name, const std::string& provider) {
+  return "  - type: action\n    name: " + name + "\n    provider: " + provider + "\n";
 }
 
 const std::vector<BadFile>& bad_files() {
@@ -919,7 +955,56 @@ const std::vector<BadFile>& bad_files() {
       {"latency as an action",
        kHead + "method:\n  - type: action\n    name: a\n    provider:\n      type: sre-lab\n"
                "      func: latency\n",
-       7, "'func' in the provider of action 'a' must be an action's func: load, got 'latency'"},
+       7,
+       "'func' in the provider of action 'a' must be an action's func: load, dependency, got "
+       "'latency'"},
+      {"dependency as a probe",
+       kHead + "method:\n" + probe("p", "{type: sre-lab, func: dependency}"), 5,
+       "must be a probe's func"},
+      {"dependency unknown",
+       kHead + "method:\n" +
+           action("d", "{type: sre-lab, func: dependency, arguments: {mysql: pause}}"),
+       5,
+       "unknown field 'mysql' in the arguments of action 'd' (accepted: redis, postgres, "
+       "duration_s)"},
+      {"dependency unknown verb",
+       kHead + "method:\n" +
+           action("d", "{type: sre-lab, func: dependency, arguments: {redis: restart}}"),
+       5,
+       "'redis' in the arguments of action 'd' must be one of kill, stop, start, pause, resume, "
+       "got 'restart'"},
+      {"dependency verb not a word",
+       kHead + "method:\n" +
+           action("d", "{type: sre-lab, func: dependency, arguments: {postgres: [stop]}}"),
+       5, "'postgres' in the arguments of action 'd' must be one of kill, stop, start, pause"},
+      {"dependency duration zero",
+       kHead + "method:\n" +
+           action("d",
+                  "{type: sre-lab, func: dependency, arguments: {redis: pause, duration_s: 0}}"),
+       5,
+       "'duration_s' in the arguments of action 'd' must be a number of seconds in (0, 86400], "
+       "got 0"},
+      {"dependency duration too long",
+       kHead + "method:\n" +
+           action("d",
+                  "{type: sre-lab, func: dependency, arguments: {redis: pause, duration_s: "
+                  "86401}}"),
+       5, "'duration_s' in the arguments of action 'd' must be a number of seconds in (0, 86400]"},
+      {"dependency duration a word",
+       kHead + "method:\n" +
+           action("d",
+                  "{type: sre-lab, func: dependency, arguments: {redis: stop, duration_s: "
+                  "long}}"),
+       5, "must be a number of seconds in (0, 86400], got 'long'"},
+      {"dependency none named",
+       kHead + "method:\n" +
+           action("d", "{type: sre-lab, func: dependency, arguments: {duration_s: 5}}"),
+       5,
+       "the arguments of action 'd' must name redis or postgres (or both) with an action: kill, "
+       "stop, start, pause, resume"},
+      {"dependency without arguments",
+       kHead + "method:\n" + action("d", "{type: sre-lab, func: dependency}"), 5,
+       "the arguments of action 'd' must name redis or postgres"},
       {"unknown provider argument",
        kHead + "method:\n" +
            probe("p", "{type: sre-lab, func: latency, arguments: {quantil: 0.9}}"),
