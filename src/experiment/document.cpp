@@ -21,6 +21,9 @@ namespace {
 
 // No experiment comes near this many nodes.
 constexpr std::size_t kMaxNodes = 200'000;
+// YAML caps an implicit key at 1,024 characters as written, and a key written back as JSON may
+// take six characters a byte (\u0006): 128 bytes keeps every key readable in both forms.
+constexpr std::size_t kMaxKeyBytes = 128;
 
 bool core_bool(std::string_view text, bool& value) {
   static constexpr std::array<std::string_view, 3> yes{"true", "True", "TRUE"};
@@ -133,6 +136,8 @@ class TreeBuilder final : public YAML::EventHandler {
   }
 
   void take_key(const std::string& key, int line) {
+    if (key.size() > kMaxKeyBytes)
+      return fail(line, "a key longer than " + std::to_string(kMaxKeyBytes) + " bytes");
     Frame& top = stack_.back();
     for (const auto& member : top.node.members)
       if (member.key == key)

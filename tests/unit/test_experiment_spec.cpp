@@ -1231,6 +1231,9 @@ const std::vector<BadFile>& bad_files() {
       {"extension load rejected",
        kHead + kAction + "extensions:\n  - name: sre-lab\n    load:\n      rate: \"0\"\n", 9,
        "the sre-lab extension's load: --rate must be a number > 0, got 0"},
+      {"a key too long to write back",
+       kHead + kAction + "contributions: {" + std::string(129, 'k') + ": 1}\n", 6,
+       "a key longer than 128 bytes"},
       {"load_url not a target", kHead + "configuration: {load_url: \"x\"}\n" + kAction, 2,
        "configuration entry 'load_url' must be a URL"},
   };
