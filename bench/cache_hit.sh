@@ -7,7 +7,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-binary="$root/build/release/src/cli/sre-lab"
+binary="${BENCH_BINARY:-$root/build/release/src/cli/sre-lab}"  # another build: BENCH_BINARY
 duration="${1:-10}"
 port="${BENCH_PORT:-18000}"
 connections=64

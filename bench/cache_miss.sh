@@ -11,7 +11,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-binary="$root/build/release/src/cli/sre-lab"
+binary="${BENCH_BINARY:-$root/build/release/src/cli/sre-lab}"  # another build: BENCH_BINARY
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 duration="${1:-10}"
