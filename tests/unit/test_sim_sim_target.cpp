@@ -57,7 +57,8 @@ boost::json::value get(SimTarget& twin, std::string_view path) {
 TEST(SimTarget, LabResetRestoresWhatAFreshTwinHasAndSaysWhat) {
   SimTarget fresh(Scenario{}, 0), twin(Scenario{}, 0);
   post(twin, "/chaos/configure", R"({"db_failure_rate": 1, "seed": 7})");
-  const auto configured = post(twin, "/resilience/configure", R"({"window_size": 4, "minimum_calls": 2})");
+  const auto configured =
+      post(twin, "/resilience/configure", R"({"window_size": 4, "minimum_calls": 2})");
   EXPECT_EQ(configured.at("changed").at("window_size"),
             boost::json::parse(R"({"old": 10, "new": 4})"));
   EXPECT_EQ(configured.at("more"), "/resilience");
