@@ -36,8 +36,8 @@ ids="hot:90%:100:1-10000"  # the guide's ~90 % cache hits: 90 % of requests on 1
 
 post() { curl -fs -X POST -H 'Content-Type: application/json' "$service$1" ${2:+-d "$2"} >/dev/null; }
 now_ms() { date +%s%3N; }
-# /resilience/reset empties the breaker but keeps the settings: both modes are set explicitly,
-# and the lab's defaults are put back on exit.
+# /resilience/reset puts back the settings the service started with and a breaker as new; the
+# modes are still set explicitly (DEFENSES), and the lab's defaults are put back on exit.
 defaults='{"mode": "normal", "fallback_enabled": true, "db_pool_timeout_s": 1}'
 load_pid=""
 finish() {

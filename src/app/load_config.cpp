@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/random.hpp"
+
 namespace srelab::app {
 namespace {
 
@@ -57,7 +59,8 @@ std::optional<LoadConfig> finalize_load_config(OptionValues& values) {
   plan.max_connections =
       static_cast<std::size_t>(values.integer("max-connections", 256, 1, 100'000));
   plan.threads = static_cast<std::size_t>(values.integer("threads", 2, 1, 64));
-  plan.seed = static_cast<std::uint64_t>(values.integer("seed", 1, 0, INT64_MAX));
+  plan.seed =
+      static_cast<std::uint64_t>(values.integer("seed", 1, 0, static_cast<std::int64_t>(kMaxSeed)));
   config.json_file = values.text("json", "");
   config.csv_file = values.text("csv", "");
   config.progress = values.switch_on("progress");

@@ -147,7 +147,7 @@ constexpr std::array<OptionSpec, 14> load_table{{
     {"path", "", "PATHS", "/products/{id}",
      "a comma list, weights optional: /products/{id}:9,/healthz:1"},
     {"timeout", "", "DURATION", "10s", "an answer must arrive within; also a request's wait"},
-    {"seed", "", "N", "1", "seed of the id and path draws, 0..2^63-1"},
+    {"seed", "", "N", "1", "seed of the id and path draws, 0..2^53-1"},
     {"json", "", "FILE", "none", "write every per-second point and the totals as JSON"},
     {"csv", "", "FILE", "none", "write the per-second points as CSV"},
     {"progress", "", "", "on a terminal", "status lines on stderr even when it is not a terminal"},

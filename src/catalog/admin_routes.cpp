@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "catalog/admin_answers.hpp"
 #include "catalog/admin_documents.hpp"
 #include "catalog/answers.hpp"
 #include "catalog/dependency_faults.hpp"
@@ -32,14 +33,30 @@ boost::json::object current_resilience(const AdminTargets& targets) {
                              targets.pool.counts(), targets.stale_copies.size(), targets.clock);
 }
 
+boost::json::object resilience_facts_now(const AdminTargets& targets) {
+  return resilience_facts(targets.resilience.breaker().snapshot(), targets.resilience.settings());
+}
+
+// The chaos document (small, and what the console and experiments read), with what changed.
 awaitable<http::Response> configure_chaos(ChaosControls& chaos, const Clock& clock,
                                           const http::RequestContext& request) {
   FieldError error;
-  auto merged =
-      chaos::merge_chaos_settings(chaos.faults().current(), request.request.body(), error);
+  const chaos::ChaosSettings before = chaos.faults().current();
+  auto merged = chaos::merge_chaos_settings(before, request.request.body(), error);
   if (!merged) co_return http::field_error(error);
   chaos.configure(*merged);
-  co_return json_ok(current_chaos(chaos, clock));
+  boost::json::object answer = current_chaos(chaos, clock);
+  answer["changed"] = changes(chaos::to_json(before), chaos::to_json(*merged));
+  co_return json_ok(answer);
+}
+
+// Every chaos setting to its default; the answer says which, and which were not at it. The leak
+// stays (DELETE /chaos/leak, or POST /lab/reset for everything).
+http::Response reset_chaos(ChaosControls& chaos, const Clock& clock) {
+  const boost::json::object before = chaos::to_json(chaos.faults().current());
+  chaos.reset();
+  return json_ok(
+      with_reset(current_chaos(chaos, clock), before, chaos::to_json(chaos.faults().current())));
 }
 
 awaitable<http::Response> clear_cache(StaleCopies& stale_copies, RedisProductCache& cache,
@@ -81,8 +98,40 @@ awaitable<http::Response> configure_resilience(const AdminTargets& targets,
   auto merged = resilience::merge_resilience_settings(targets.resilience.settings(),
                                                       request.request.body(), error);
   if (!merged) co_return http::field_error(error);
+  const resilience::ResilienceSettings before = targets.resilience.settings();
   targets.resilience.apply(*merged);
-  co_return json_ok(current_resilience(targets));
+  co_return json_ok(
+      resilience_configure_answer(before, *merged, targets.resilience.breaker().state()));
+}
+
+// The settings it started with, and the breaker as new (window, counters, history).
+http::Response reset_resilience(const AdminTargets& targets) {
+  const boost::json::object before = resilience_facts_now(targets);
+  targets.resilience.reset();
+  return json_ok(with_reset(current_resilience(targets), before, resilience_facts_now(targets)));
+}
+
+// One call that every part of the lab guide can start from, whatever ran before it. The parts
+// that cannot fail go first: with the chaos reset, no injected cache fault stands in the way of
+// clearing Redis.
+awaitable<http::Response> reset_lab(const AdminTargets& targets, RedisProductCache& cache) {
+  LabReset reset;
+  reset.chaos_before = chaos::to_json(targets.chaos.faults().current());
+  targets.chaos.reset();
+  reset.chaos_after = chaos::to_json(targets.chaos.faults().current());
+  reset.resilience_before = resilience_facts_now(targets);
+  targets.resilience.reset();
+  reset.resilience_after = resilience_facts_now(targets);
+  reset.leak_freed_bytes = targets.chaos.ballast().clear();
+  reset.stale_copies_removed_in_process = targets.stale_copies.clear();
+  auto removed = co_await cache.clear(/*include_stale=*/true);
+  if (!removed)
+    co_return error_response(removed.error(),
+                             "chaos, resilience, stale copies in process and leak were reset; "
+                             "clearing the Redis cache failed: " +
+                                 removed.error().message());
+  reset.cache_keys_removed = *removed;
+  co_return json_ok(lab_reset_answer(reset));
 }
 
 }  // namespace
@@ -101,11 +150,8 @@ void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisPr
         return configure_chaos(chaos, clock, request);
       });
   add(http::Verb::post, "/chaos/reset",
-      [&chaos = targets.chaos,
-       &clock = targets.clock](http::RequestContext&) -> awaitable<http::Response> {
-        chaos.reset();
-        co_return json_ok(current_chaos(chaos, clock));
-      });
+      [&chaos = targets.chaos, &clock = targets.clock](http::RequestContext&)
+          -> awaitable<http::Response> { co_return reset_chaos(chaos, clock); });
   add(http::Verb::post, "/chaos/clear_cache",
       [&stale_copies = targets.stale_copies, &cache](http::RequestContext& request) {
         return clear_cache(stale_copies, cache, request);
@@ -133,13 +179,12 @@ void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisPr
       });
   add(http::Verb::post, "/resilience/configure",
       [targets](http::RequestContext& request) { return configure_resilience(targets, request); });
-  // Closes the breaker with an empty window (unless a forced mode is configured); the settings
-  // stay. Without it, a learner would wait out open_wait_s between experiments.
   add(http::Verb::post, "/resilience/reset",
       [targets](http::RequestContext&) -> awaitable<http::Response> {
-        targets.resilience.reset_breaker();
-        co_return json_ok(current_resilience(targets));
+        co_return reset_resilience(targets);
       });
+  add(http::Verb::post, "/lab/reset",
+      [targets, &cache](http::RequestContext&) { return reset_lab(targets, cache); });
 }
 
 }  // namespace srelab::catalog

@@ -1,6 +1,7 @@
 // The endpoints a learner breaks and defends the service with: /chaos (configure, reset,
-// clear_cache, leak, dependency) and /resilience (state, flight recorder, configure, reset), all
-// behind the admin guard (http/admin_access.hpp).
+// clear_cache, leak, dependency), /resilience (state, flight recorder, configure, reset) and
+// /lab/reset (all of it back to a fresh service's state), all behind the admin guard
+// (http/admin_access.hpp).
 #pragma once
 
 #include "catalog/chaos_controls.hpp"
@@ -25,7 +26,7 @@ struct AdminTargets {
   DependencyController* dependencies = nullptr;  // null: not under `sre-lab up`
 };
 
-// `cache` is the receiving worker's Redis cache (clear_cache runs through it).
+// `cache` is the receiving worker's Redis cache (clear_cache and /lab/reset run through it).
 void add_admin_routes(http::Router& router, const AdminTargets& targets, RedisProductCache& cache,
                       const http::MiddlewarePtr& admin_guard);
 

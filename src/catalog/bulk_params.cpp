@@ -4,6 +4,8 @@
 #include <limits>
 #include <string>
 
+#include "core/random.hpp"
+
 namespace srelab::catalog {
 namespace {
 
@@ -43,8 +45,8 @@ std::optional<BulkParams> parse_bulk_params(std::string_view query, FieldError& 
       if (!parse_integer(value, 1, 2147483647, number)) return fail("an integer in 1..2147483647");
       (key == "id_min" ? params.id_min : params.id_max) = static_cast<std::int32_t>(number);
     } else if (key == "seed") {
-      if (!parse_integer(value, 0, std::numeric_limits<long long>::max(), number))
-        return fail("a non-negative integer");
+      if (!parse_integer(value, 0, static_cast<long long>(kMaxSeed), number))
+        return fail("an integer in 0.." + std::to_string(kMaxSeed));
       params.seed = static_cast<std::uint64_t>(number);
     } else {
       error = {std::string(key), "unknown parameter '" + std::string(key) +

@@ -63,8 +63,8 @@ void register_control_gauges(telemetry::Registry& registry, const chaos::MemoryB
   registry
       .counter(metric_info("resilience.circuit_breaker.rejected",
                            "Calls the breaker rejected without touching the database."))
-      .with_callback({},
-                     [&breaker] { return static_cast<double>(breaker.snapshot().rejected_calls); });
+      .with_callback(
+          {}, [&breaker] { return static_cast<double>(breaker.snapshot().rejected_calls_total); });
   registry
       .gauge(metric_info("catalog.fallback.stale_copies", "Stale product copies kept in process."))
       .with_callback({}, [&stale_copies] { return double(stale_copies.size()); });

@@ -8,6 +8,7 @@ ResilienceControls::ResilienceControls(const resilience::ResilienceSettings& set
       fallback_enabled_(settings.fallback_enabled),
       fallback_without_copy_(settings.fallback_without_copy),
       set_pool_timeout_(std::move(set_pool_timeout)),
+      defaults_(settings),
       settings_(settings) {
   apply(settings_);
 }
@@ -19,6 +20,10 @@ resilience::ResilienceSettings ResilienceControls::settings() const {
 
 void ResilienceControls::apply(const resilience::ResilienceSettings& settings) {
   std::lock_guard lock(mutex_);
+  apply_locked(settings);
+}
+
+void ResilienceControls::apply_locked(const resilience::ResilienceSettings& settings) {
   settings_ = settings;
   breaker_.configure(settings.breaker);
   // The breaker follows the mode: forced states are entered (once), and leaving one closes it.
@@ -36,9 +41,11 @@ void ResilienceControls::apply(const resilience::ResilienceSettings& settings) {
   fallback_without_copy_.store(settings.fallback_without_copy, std::memory_order_relaxed);
 }
 
-void ResilienceControls::reset_breaker() {
+void ResilienceControls::reset() {
   std::lock_guard lock(mutex_);
-  if (settings_.mode == resilience::BreakerMode::normal) breaker_.reset();
+  // Cleared first, so a forced default mode is entered again as the constructor entered it.
+  breaker_.clear();
+  apply_locked(defaults_);
 }
 
 }  // namespace srelab::catalog

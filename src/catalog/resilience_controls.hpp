@@ -33,16 +33,22 @@ class ResilienceControls {
   }
 
   resilience::ResilienceSettings settings() const;
+  // The settings it was built with: what reset() restores.
+  const resilience::ResilienceSettings& defaults() const { return defaults_; }
   // Applies validated settings: breaker settings and mode, pool timeout, fallback switches.
   void apply(const resilience::ResilienceSettings& settings);
-  // Closes the breaker with an empty window, unless a forced mode is configured.
-  void reset_breaker();
+  // As built: the default settings, and a breaker as new (CircuitBreaker::clear), then in the
+  // default mode. So every experiment can start from the same place, whatever ran before.
+  void reset();
 
  private:
   resilience::CircuitBreaker breaker_;
   std::atomic<bool> fallback_enabled_;
   std::atomic<resilience::FallbackWithoutCopy> fallback_without_copy_;
+  void apply_locked(const resilience::ResilienceSettings& settings);  // mutex_ held
+
   PoolTimeoutSetter set_pool_timeout_;
+  const resilience::ResilienceSettings defaults_;
   mutable std::mutex mutex_;
   resilience::ResilienceSettings settings_;
 };

@@ -6,6 +6,7 @@
 #include "catalog/answers.hpp"
 #include "catalog/bulk_test.hpp"
 #include "catalog/product_id.hpp"
+#include "core/random.hpp"
 #include "http/responses.hpp"
 #include "telemetry/prometheus/prometheus_text.hpp"
 
@@ -33,7 +34,8 @@ boost::asio::awaitable<http::Response> bulk_test(ProductService& products,
   auto params = parse_bulk_params(request.query, error);
   if (!params) co_return http::field_error(error);
   // A fresh seed per call unless one is given: the wall clock is entropy enough for a lab.
-  const auto fresh_seed = static_cast<std::uint64_t>(clock.wall().time_since_epoch().count());
+  const std::uint64_t fresh_seed =
+      reportable_seed(static_cast<std::uint64_t>(clock.wall().time_since_epoch().count()));
   co_return http::json_response(
       http::Status::ok, co_await run_bulk_test(products, pool.counts().size, *params, fresh_seed,
                                                request.span, &lookup_metrics));

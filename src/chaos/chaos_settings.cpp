@@ -1,14 +1,9 @@
 #include "chaos/chaos_settings.hpp"
 
 #include "core/json_fields.hpp"
+#include "core/random.hpp"
 
 namespace srelab::chaos {
-namespace {
-
-// Seeds are integers a JSON number carries exactly: up to 2^53.
-constexpr std::uint64_t kMaxSeed = std::uint64_t{1} << 53;
-
-}  // namespace
 
 std::optional<ChaosSettings> merge_chaos_settings(const ChaosSettings& current,
                                                   std::string_view body, FieldError& error) {

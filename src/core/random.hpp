@@ -6,6 +6,15 @@
 
 namespace srelab {
 
+// The largest seed the lab takes or reports: a JSON number is a double to jq and to browsers,
+// exact only up to 2^53, and a seed read back rounded would replay another run.
+inline constexpr std::uint64_t kMaxSeed = (std::uint64_t{1} << 53) - 1;
+
+// A seed drawn from 64 bits of entropy (a clock, random_device), folded into 0..kMaxSeed.
+constexpr std::uint64_t reportable_seed(std::uint64_t entropy) {
+  return entropy & kMaxSeed;
+}
+
 class Random {
  public:
   explicit Random(std::uint64_t seed) : state_(seed) {}

@@ -99,6 +99,7 @@ bool CircuitBreaker::try_acquire() {
       break;
   }
   ++rejected_;
+  ++rejected_total_;
   return false;
 }
 
@@ -183,6 +184,7 @@ BreakerSnapshot CircuitBreaker::snapshot() const {
   snap.open_until = open_until_;
   snap.transitions.assign(transitions_.begin(), transitions_.end());
   snap.rejected_calls = rejected_;
+  snap.rejected_calls_total = rejected_total_;
   return snap;
 }
 
@@ -213,6 +215,17 @@ void CircuitBreaker::reset() {
   } else {
     window_.clear();
   }
+}
+
+void CircuitBreaker::clear() {
+  std::lock_guard lock(mutex_);
+  state_ = BreakerState::closed;
+  window_.clear();
+  transitions_.clear();
+  open_until_ = {};
+  half_open_permits_ = 0;
+  half_open_successes_ = 0;
+  rejected_ = 0;
 }
 
 void CircuitBreaker::transition(BreakerState to, std::string reason) {

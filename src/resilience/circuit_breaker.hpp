@@ -72,7 +72,9 @@ struct BreakerSnapshot {
   std::size_t half_open_in_flight = 0;
   Clock::time_point open_until{};       // meaningful when OPEN
   std::vector<Transition> transitions;  // the last 20, oldest first
-  std::size_t rejected_calls = 0;       // since start
+  std::size_t rejected_calls = 0;       // since start or the last clear()
+  // Since start, never cleared: the rejected-calls counter metric must not go down.
+  std::size_t rejected_calls_total = 0;
 };
 
 class CircuitBreaker {
@@ -103,6 +105,10 @@ class CircuitBreaker {
   void force_open();  // → FORCED_OPEN
   void disable();     // → DISABLED
   void reset();       // → CLOSED with an empty window (also leaves the forced states)
+  // As new: CLOSED, empty window, no transitions, rejected_calls 0, no trial calls outstanding
+  // (POST /resilience/reset). An outcome of a call let through before arrives in CLOSED and is
+  // recorded like any other.
+  void clear();
 
  private:
   enum class Outcome { success, failure };
@@ -124,6 +130,7 @@ class CircuitBreaker {
   std::size_t half_open_permits_ = 0;
   std::size_t half_open_successes_ = 0;
   std::size_t rejected_ = 0;
+  std::size_t rejected_total_ = 0;
 };
 
 }  // namespace srelab::resilience

@@ -118,9 +118,9 @@ class Simulation::Engine {
   // Records (engine_records.cpp). A breaker changes state only inside the call that caused it:
   // the call's snapshot holds why.
   void note_breaker(std::size_t replica, resilience::BreakerState before) {
-    if (replicas_[replica]->controls.breaker().state() != before) note_transition(replica);
+    if (replicas_[replica]->controls.breaker().state() != before) note_transition(replica, before);
   }
-  void note_transition(std::size_t replica);
+  void note_transition(std::size_t replica, resilience::BreakerState before);
 
   // Steps every request takes.
   void schedule_step(std::uint32_t r, Step step, std::int64_t at) {

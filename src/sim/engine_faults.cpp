@@ -52,7 +52,7 @@ bool Simulation::Engine::apply(const FaultEvent& fault, std::string* error) {
       for (std::size_t index : chosen) {
         Replica& replica = *replicas_[index];
         const resilience::BreakerState before = replica.controls.breaker().state();
-        replica.controls.reset_breaker();
+        replica.controls.reset();
         note_breaker(index, before);
       }
       break;

@@ -36,11 +36,17 @@ void Simulation::Engine::close_second() {
   }
 }
 
-void Simulation::Engine::note_transition(std::size_t replica) {
+void Simulation::Engine::note_transition(std::size_t replica, resilience::BreakerState before) {
   const resilience::BreakerSnapshot snapshot = replicas_[replica]->controls.breaker().snapshot();
+  const double at_s = static_cast<double>(now_) * 1e-9;
+  // A reset empties the breaker's own history: the change is the reset's.
+  if (snapshot.transitions.empty()) {
+    transitions_.push_back(
+        BreakerTransition{replica, at_s, before, snapshot.state, "reset to the default settings"});
+    return;
+  }
   const resilience::Transition& last = snapshot.transitions.back();
-  transitions_.push_back(BreakerTransition{replica, static_cast<double>(now_) * 1e-9, last.from,
-                                           last.to, last.reason});
+  transitions_.push_back(BreakerTransition{replica, at_s, last.from, last.to, last.reason});
 }
 
 }  // namespace srelab::sim

@@ -5,10 +5,12 @@
 #include <cmath>
 #include <limits>
 
+#include "catalog/admin_answers.hpp"
 #include "catalog/bulk_test.hpp"
 #include "catalog/dependency_faults.hpp"
 #include "chaos/chaos_settings.hpp"
 #include "core/json_string.hpp"
+#include "core/random.hpp"
 #include "experiment/http_exchange.hpp"
 #include "http/responses.hpp"
 #include "resilience/resilience_settings.hpp"
@@ -211,11 +213,7 @@ experiment::HttpAnswer SimTarget::admin_call(const std::string& method, std::str
       path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view{};
   const bool get = method == "GET", post = method == "POST";
   auto fault = [this](FaultEvent::Kind kind, std::string text = {}) {
-    FaultEvent event;
-    event.kind = kind;
-    event.body = std::move(text);
-    event.replica_share = kFirstReplicaOnly;
-    sim_.apply(event);
+    apply_to_first_replica(kind, std::move(text));
   };
 
   if (get && path == "/chaos") return json_ok(chaos_document());
@@ -227,13 +225,14 @@ experiment::HttpAnswer SimTarget::admin_call(const std::string& method, std::str
     FieldError error;  // checked first, for the service's own 4xx answer
     if (!chaos::merge_chaos_settings(sim_.chaos(0), body, error))
       return answer_of(http::field_error(error));
+    const chaos::ChaosSettings before = sim_.chaos(0);
     fault(FaultEvent::Kind::chaos, body);
-    return json_ok(chaos_document());
+    boost::json::object answer = chaos_document();
+    answer["changed"] = catalog::changes(chaos::to_json(before), chaos::to_json(sim_.chaos(0)));
+    return json_ok(answer);
   }
-  if (post && path == "/chaos/reset") {
-    fault(FaultEvent::Kind::chaos_reset);
-    return json_ok(chaos_document());
-  }
+  if (post && path == "/chaos/reset") return reset_chaos();
+  if (post && path == "/lab/reset") return reset_lab();
   if (post && path == "/chaos/clear_cache") {
     FieldError error;
     const auto include_stale = catalog::parse_clear_cache_body(body, error);
@@ -268,13 +267,12 @@ experiment::HttpAnswer SimTarget::admin_call(const std::string& method, std::str
     FieldError error;
     if (!resilience::merge_resilience_settings(sim_.resilience(0), body, error))
       return answer_of(http::field_error(error));
+    const resilience::ResilienceSettings before = sim_.resilience(0);
     fault(FaultEvent::Kind::resilience, body);
-    return json_ok(resilience_document());
+    return json_ok(
+        catalog::resilience_configure_answer(before, sim_.resilience(0), sim_.breaker(0).state));
   }
-  if (post && path == "/resilience/reset") {
-    fault(FaultEvent::Kind::resilience_reset);
-    return json_ok(resilience_document());
-  }
+  if (post && path == "/resilience/reset") return reset_resilience();
   return not_found(method, path);
 }
 
@@ -282,7 +280,7 @@ experiment::HttpAnswer SimTarget::bulk_test(std::string_view query) {
   FieldError error;
   const auto params = catalog::parse_bulk_params(query, error);
   if (!params) return answer_of(http::field_error(error));
-  const std::uint64_t seed = params->seed.value_or(bulk_seed_++);
+  const std::uint64_t seed = params->seed.value_or(reportable_seed(bulk_seed_++));
   const std::vector<std::int32_t> ids = catalog::bulk_ids(*params, seed);
   catalog::BulkRunFacts facts;
   facts.pool_size = pool_size_;
@@ -302,6 +300,46 @@ experiment::HttpAnswer SimTarget::bulk_test(std::string_view query) {
   facts.duration_ms = (sim_.now_s() - started_s) * 1000;
   return answer_of(http::json_response(http::Status::ok,
                                        catalog::render_bulk_answer(*params, seed, rows, facts)));
+}
+
+void SimTarget::apply_to_first_replica(FaultEvent::Kind kind, std::string body) {
+  FaultEvent event;
+  event.kind = kind;
+  event.body = std::move(body);
+  event.replica_share = kFirstReplicaOnly;
+  sim_.apply(event);
+}
+
+experiment::HttpAnswer SimTarget::reset_chaos() {
+  const boost::json::object before = chaos::to_json(sim_.chaos(0));
+  apply_to_first_replica(FaultEvent::Kind::chaos_reset);
+  return json_ok(catalog::with_reset(chaos_document(), before, chaos::to_json(sim_.chaos(0))));
+}
+
+experiment::HttpAnswer SimTarget::reset_resilience() {
+  const boost::json::object before = resilience_facts();
+  apply_to_first_replica(FaultEvent::Kind::resilience_reset);
+  return json_ok(catalog::with_reset(resilience_document(), before, resilience_facts()));
+}
+
+// In the service's order (catalog/admin_routes.cpp); Redis is the twin's shared cache.
+experiment::HttpAnswer SimTarget::reset_lab() {
+  catalog::LabReset reset;
+  reset.chaos_before = chaos::to_json(sim_.chaos(0));
+  apply_to_first_replica(FaultEvent::Kind::chaos_reset);
+  reset.chaos_after = chaos::to_json(sim_.chaos(0));
+  reset.resilience_before = resilience_facts();
+  apply_to_first_replica(FaultEvent::Kind::resilience_reset);
+  reset.resilience_after = resilience_facts();
+  reset.leak_freed_bytes = std::exchange(leak_.bytes, 0);
+  reset.stale_copies_removed_in_process = sim_.stale_copies(0);
+  reset.cache_keys_removed = sim_.cache_size();
+  apply_to_first_replica(FaultEvent::Kind::clear_cache, R"({"include_stale": true})");
+  return json_ok(catalog::lab_reset_answer(reset));
+}
+
+boost::json::object SimTarget::resilience_facts() {
+  return catalog::resilience_facts(sim_.breaker(0), sim_.resilience(0));
 }
 
 boost::json::object SimTarget::chaos_document() {

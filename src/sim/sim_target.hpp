@@ -58,6 +58,13 @@ class SimTarget final : public experiment::Target {
   experiment::HttpAnswer bulk_test(std::string_view query);
   boost::json::object chaos_document();
   boost::json::object resilience_document();
+  boost::json::object resilience_facts();
+  // The twin's POST /chaos/reset, /resilience/reset and /lab/reset, answered as the service does
+  // (catalog/admin_answers.hpp).
+  experiment::HttpAnswer reset_chaos();
+  experiment::HttpAnswer reset_resilience();
+  experiment::HttpAnswer reset_lab();
+  void apply_to_first_replica(FaultEvent::Kind kind, std::string body = {});
   void advance_to(double t_s);
   void file_seconds();
   SimSecond first_replica_view(SimSecond second) const;

@@ -97,11 +97,10 @@ export function makeContext({page, base, standalone = async () => null}) {
           standalone};
 }
 
-// Back to a lab without faults: no chaos, the breaker closed and in normal mode, fallbacks on.
+// Back to a fresh lab (POST /lab/reset): no chaos, default resilience settings, a breaker as new,
+// an empty cache without stale copies, no leak.
 export async function resetLab(api) {
-  await api("/chaos/reset", {method: "POST", body: {}});
-  await api("/resilience/configure", {method: "POST", body: {mode: "normal", fallback_enabled: true}});
-  await api("/resilience/reset", {method: "POST", body: {}});
+  await api("/lab/reset", {method: "POST", body: {}});
 }
 
 // Products 1..count read once, so that each has a stale copy to fall back on.

@@ -1,7 +1,7 @@
 // Requests no handler ever sees — an unknown path (404), a known path with the wrong method (405),
 // a request the session refuses to parse (400) or whose header is over the limit (431) — are
 // counted in http_server_requests_total under route="unmatched" on the real service, without the
-// path the client sent becoming a label.
+// path the client sent becoming a label; a 404 or 405 carries X-Trace-Id as a matched answer does.
 #include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
@@ -80,6 +80,24 @@ TEST_F(UnmatchedRequestsTest, AnswersWithoutAHandlerAreCountedUnderUnmatched) {
   // The path the client sent never becomes a label value.
   EXPECT_EQ(after.find("/nope"), std::string::npos);
   EXPECT_EQ(after.find("deeper"), std::string::npos);
+}
+
+// A 404 is answered like any other request: its X-Trace-Id names its trace (32 hex digits), so a
+// learner can look up what a mistyped URL did in the console, as for a matched route.
+TEST_F(UnmatchedRequestsTest, UnmatchedAnswersCarryTheirTraceId) {
+  const HttpReply matched = get("/products/1");
+  ASSERT_EQ(matched.header("X-Trace-Id").size(), 32u);
+  for (const char* target : {"/nope", "/lab", "/chaos/nope?x=1"}) {
+    const HttpReply missing = get(target);
+    EXPECT_EQ(missing.status, 404) << target;
+    const std::string id = missing.header("X-Trace-Id");
+    EXPECT_EQ(id.size(), 32u) << target << ": '" << id << "'";
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    EXPECT_NE(id, matched.header("X-Trace-Id"));
+  }
+  const HttpReply wrong_method = del("/products/1");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(wrong_method.header("X-Trace-Id").size(), 32u);
 }
 
 }  // namespace

@@ -74,5 +74,15 @@ TEST(LoadConfig, BadValuesNameTheFlagAndTheForm) {
   EXPECT_EQ(error_of({{"rate", "10"}, {"connections", "8"}}).rfind("--connections is for", 0), 0u);
 }
 
+// The seed is written to the JSON report: beyond 2^53 - 1, jq would read back another one.
+TEST(LoadConfig, SeedsStayBelowTwoToThe53) {
+  OptionValues values(load_options(), Flags{{"seed", "9007199254740991"}}, no_env());
+  const auto config = finalize_load_config(values);
+  ASSERT_TRUE(config) << values.error();
+  EXPECT_EQ(config->plan.seed, 9007199254740991u);
+  EXPECT_EQ(error_of({{"seed", "9007199254740992"}}),
+            "invalid --seed '9007199254740992': expected an integer in 0..9007199254740991");
+}
+
 }  // namespace
 }  // namespace srelab::app

@@ -72,7 +72,7 @@ TEST(ChaosSettings, BoundsAreAccepted) {
   EXPECT_EQ(low->seed, 0u);
   auto high = merge_chaos_settings(configured(), R"({
       "db_latency": 60, "db_failure_rate": 1, "cache_latency": 10, "cache_failure_rate": 1.0,
-      "saturation_ms_per_query": 10000, "duration_s": 86400, "seed": 9007199254740992})",
+      "saturation_ms_per_query": 10000, "duration_s": 86400, "seed": 9007199254740991})",
                                    error);
   ASSERT_TRUE(high) << error.detail;
   EXPECT_EQ(high->db_latency_s, 60);
@@ -81,7 +81,7 @@ TEST(ChaosSettings, BoundsAreAccepted) {
   EXPECT_EQ(high->cache_failure_rate, 1);
   EXPECT_EQ(high->saturation_ms_per_query, 10000);
   EXPECT_EQ(high->duration_s, 86400);
-  EXPECT_EQ(high->seed, 9007199254740992u);
+  EXPECT_EQ(high->seed, 9007199254740991u);  // 2^53 - 1: jq and browsers read it exactly
 }
 
 TEST(ChaosSettings, SeedWrittenAsAWholeNumberIsAnInteger) {
@@ -113,7 +113,7 @@ TEST(ChaosSettings, ToJsonWritesUnsetOptionalsAsNull) {
 TEST(ChaosSettings, ToJsonRoundTrips) {
   ChaosSettings odd = configured();
   odd.db_latency_s = 0.1 + 0.2;  // not a short decimal
-  odd.seed = 9007199254740992u;
+  odd.seed = 9007199254740991u;
   for (const ChaosSettings& settings : {ChaosSettings{}, configured(), odd}) {
     FieldError error;
     auto back =
@@ -181,7 +181,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"seed": "42"})", kField, "seed", "got a string"},
         BadCase{R"({"seed": true})", kField, "seed", "got true"},
         BadCase{R"({"seed": 4.5})", kField, "seed",
-                "seed must be null or an integer in 0..9007199254740992, got 4.5"},
+                "seed must be null or an integer in 0..9007199254740991, got 4.5"},
         // ranges, each bound
         BadCase{R"({"db_latency": -0.001})", kField, "db_latency",
                 "db_latency must be a number in 0..60, got -0.001"},
@@ -202,6 +202,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"duration_s": -10})", kField, "duration_s", "got -10"},
         BadCase{R"({"duration_s": 86401})", kField, "duration_s", "got 86401"},
         BadCase{R"({"seed": -1})", kField, "seed", "got -1"},
+        // 2^53 reads back as 2^53 + 1 would: a seed jq or a browser cannot tell apart.
+        BadCase{R"({"seed": 9007199254740992})", kField, "seed", "got 9007199254740992"},
         BadCase{R"({"seed": 9007199254740993})", kField, "seed", "got 9007199254740993"},
         BadCase{R"({"db_latency": 1e999})", kField, "db_latency", "got a number out of range"},
         BadCase{R"({"db_failure_rate": -1e999})", kField, "db_failure_rate",

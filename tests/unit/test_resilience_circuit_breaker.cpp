@@ -360,6 +360,42 @@ TEST(CircuitBreaker, ForcedOpenRejectsEverythingForever) {
   EXPECT_EQ(snap.transitions[0].from, BreakerState::closed);
 }
 
+TEST(CircuitBreaker, ClearLeavesItAsNewButTheMetricsTotal) {
+  ManualClock clock;
+  CircuitBreaker breaker({}, clock);
+  calls(breaker, "FFFFF");  // opens: 5 failures of 5
+  ASSERT_EQ(breaker.state(), BreakerState::open);
+  EXPECT_FALSE(breaker.try_acquire());
+  EXPECT_FALSE(breaker.try_acquire());
+  breaker.clear();
+  const BreakerSnapshot snap = breaker.snapshot();
+  EXPECT_EQ(snap.state, BreakerState::closed);
+  EXPECT_TRUE(snap.window.empty());
+  EXPECT_TRUE(snap.transitions.empty()) << "the flight recorder starts over";
+  EXPECT_EQ(snap.rejected_calls, 0u);
+  EXPECT_EQ(snap.rejected_calls_total, 2u) << "a counter metric never goes down";
+  calls(breaker, "FFFF");  // judged afresh: 4 calls are under minimum_calls
+  EXPECT_EQ(breaker.state(), BreakerState::closed);
+}
+
+TEST(CircuitBreaker, ClearLeavesTheForcedStatesAndForgetsTrialCalls) {
+  ManualClock clock;
+  CircuitBreaker breaker({}, clock);
+  breaker.force_open();
+  breaker.clear();
+  EXPECT_EQ(breaker.state(), BreakerState::closed);
+  EXPECT_TRUE(breaker.snapshot().transitions.empty());
+
+  calls(breaker, "FFFFF");
+  clock.advance(std::chrono::seconds(11));
+  ASSERT_TRUE(breaker.try_acquire());  // a trial call in HALF_OPEN, outstanding
+  ASSERT_EQ(breaker.snapshot().half_open_in_flight, 1u);
+  breaker.clear();
+  EXPECT_EQ(breaker.snapshot().half_open_in_flight, 0u);
+  breaker.record_success(kFast);  // the trial's outcome arrives in CLOSED: an ordinary call
+  EXPECT_EQ(breaker.snapshot().window.size(), 1u);
+}
+
 TEST(CircuitBreaker, DisabledPermitsEverythingAndRecordsNothing) {
   ManualClock clock;
   CircuitBreaker breaker({}, clock);

@@ -43,6 +43,14 @@ function describeChaos(doc) {
   return text;
 }
 
+// "window_size 10 → 4, mode normal → forced_open", from an admin answer's `changed`.
+function describeChanges(changed) {
+  const entries = Object.entries(changed || {});
+  if (!entries.length) return "nothing changed";
+  const text = (value) => value === null || value === undefined ? "none" : String(value);
+  return entries.map(([key, {old, new: now}]) => `${key} ${text(old)} → ${text(now)}`).join(", ");
+}
+
 function renderChaos(doc, {fill = false} = {}) {
   $("#chaos-current").textContent = describeChaos(doc);
   const leak = doc.leak || {};
@@ -104,23 +112,26 @@ $("#chaos-reset").addEventListener("click", (event) => {
   action(event.currentTarget, $("#chaos-output"), async () => {
     const doc = await api("/chaos/reset", {method: "POST", body: {}});
     renderChaos(doc, {fill: true});
-    return "Chaos reset: no fault is injected.";
+    return `Chaos reset to the defaults: ${describeChanges(doc.changed)}.`;
   });
 });
 resilienceForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const body = formBody(resilienceForm);
   action(event.submitter || resilienceForm, $("#resilience-output"), async () => {
-    const doc = await api("/resilience/configure", {method: "POST", body});
-    renderResilience(doc, {fill: true});
-    return "Resilience settings applied.";
+    // The answer has what changed and the settings; the breaker's facts come with the next poll.
+    const answer = await api("/resilience/configure", {method: "POST", body});
+    fillForm(resilienceForm, answer.settings, "res");
+    chaosPoller.now();
+    return `Resilience settings applied: ${describeChanges(answer.changed)}.`;
   });
 });
 $("#breaker-reset").addEventListener("click", (event) => {
   action(event.currentTarget, $("#resilience-output"), async () => {
     const doc = await api("/resilience/reset", {method: "POST", body: {}});
-    renderResilience(doc);
-    return `Breaker reset: ${doc.circuit_breaker?.state ?? "?"}.`;
+    renderResilience(doc, {fill: true});
+    return `Resilience reset to the defaults, breaker ${doc.circuit_breaker?.state ?? "?"}: ` +
+           `${describeChanges(doc.changed)}.`;
   });
 });
 $("#clear-cache-form").addEventListener("submit", (event) => {
