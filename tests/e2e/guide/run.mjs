@@ -4,7 +4,7 @@
 // top; expect.mjs reads it).
 //   node tests/e2e/guide/run.mjs path/to/sre-lab [--guide FILE] [--part N] [--slow]
 //                                 [--keep-going] [--interactive]
-// --part N     the Setting up blocks (they define $B and $S), then Part N's only
+// --part N     the blocks before Part 1 (they define $S and $B), then Part N's only
 // --slow       also the blocks marked `slow` (the shipped experiments: minutes each)
 // --interactive  waits for Enter before each block (`./lab guide`)
 // Exit code: 0 every block run matched, 1 a mismatch (the first one ends the walk unless
@@ -46,8 +46,10 @@ if (problems.length) {
   for (const p of problems) console.log(color(31, `FAIL ${p}`));
   process.exit(1);
 }
+// With --part: the blocks before Part 1 too, which define $S and $B and reset the lab.
+const firstPart = blocks.findIndex((b) => /^\d+$/.test(b.part));
 const selected = onlyPart === null ? blocks
-  : blocks.filter((b) => b.part === "Setting up" || b.part === onlyPart);
+  : blocks.filter((b, i) => (firstPart >= 0 && i < firstPart) || b.part === onlyPart);
 if (selected.length === 0) { console.error(`no blocks in part ${onlyPart}`); process.exit(2); }
 
 // 2. A fresh lab, and the guide's fixed addresses and paths pointed at it.
@@ -77,10 +79,26 @@ const rewrite = (code) => code
   .replaceAll("build/release/src/cli/sre-lab", wrapper);
 // The Part 1 script reads SERVICE and GATEWAY.
 const shell = new Shell({scratch, cwd: root, env: {SERVICE: lab.service, GATEWAY: lab.gateway}});
+// Whatever ends the walk (Ctrl-C, a closed terminal, a bug) stops the lab it started.
+let quitting = false;
+const quit = async (code, why) => {
+  if (quitting) return;
+  quitting = true;
+  if (why) console.log(`\n${why} (scratch, with the lab's log: ${scratch})`);
+  await lab.stop();
+  process.exit(code);
+};
+process.on("SIGINT", () => quit(130, "stopped"));
+process.on("SIGTERM", () => quit(143, "stopped"));
+process.on("uncaughtException", (e) => quit(2, e.stack));
+process.on("unhandledRejection", (e) => quit(2, e?.stack ?? String(e)));
 console.log(`lab: service ${lab.service}, gateway ${lab.gateway} (log ${lab.log})`);
 
 // 3. The walk.
 const rl = interactive ? createInterface({input: process.stdin, output: process.stdout}) : null;
+// The end of input (Ctrl-D, or a pipe run dry) ends the walk at the next prompt, not mid-block.
+const inputClosed = rl ? new Promise((r) => rl.on("close", () => r(false))) : null;
+const ready = async () => rl ? Promise.race([rl.question(color(36, "  ⏎ Enter runs it ")).then(() => true), inputClosed]) : true;
 const tally = {passed: 0, failed: 0, unchecked: 0, skipped: []};
 let failedAt = null;
 const indent = (text, prefix = "    ") => text.replace(/\n$/, "").split("\n").map((l) => prefix + l).join("\n");
@@ -95,7 +113,7 @@ for (const [n, block] of selected.entries()) {
     tally.skipped.push(`${relGuide}:${block.line} (${why})`);
     continue;
   }
-  if (rl) await rl.question(color(36, "  ⏎ Enter runs it "));
+  if (!(await ready())) { await quit(tally.failed ? 1 : 0, "(end of input: the walk stops here)"); }
   const run = await shell.run(rewrite(block.code), spec.timeout, interactive ? (s) => process.stdout.write(indent(s) + "\n") : () => {});
   if (!interactive) {
     const lines = run.output.replace(/\n$/, "").split("\n");
@@ -118,6 +136,7 @@ for (const [n, block] of selected.entries()) {
     if (!keepGoing) break;
   }
 }
+rl?.removeAllListeners("close");
 rl?.close();
 await lab.stop();
 
@@ -128,4 +147,6 @@ if (tally.failed) {
   console.log(`first mismatch: ${failedAt}; scratch (lab log, blocks) kept in ${scratch}`);
   process.exit(1);
 }
-rmSync(scratch, {recursive: true, force: true});
+// A learner walking the guide keeps the experiments' reports; the test leaves nothing behind.
+if (interactive) console.log(`the experiments' reports are in ${scratch}/runs`);
+else rmSync(scratch, {recursive: true, force: true});
