@@ -3,20 +3,9 @@
 // another test may hold them), stopped with SIGTERM so `up` shuts its children down itself.
 import {spawn} from "node:child_process";
 import {openSync} from "node:fs";
-import net from "node:net";
+import {freePort} from "../../common/free_port.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const {port} = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startLab(binary, scratch) {
   const [port, pg, redis, gateway] = [await freePort(), await freePort(), await freePort(), await freePort()];

@@ -73,7 +73,9 @@ exec ${shellQuote(binary)} "$@"
 `);
 chmodSync(wrapper, 0o755);
 const rewrite = (code) => code
-  .replace(/^\.\/lab up\b.*$/gm, ": # ./lab up — the test's own lab is already up")
+  // `./lab up` gives a fresh lab: the test's is up already, and a reset makes it as fresh (past
+  // the curl wrapper, so that the block's own answers are the ones counted).
+  .replace(/^\.\/lab up\b.*$/gm, `command curl -s -X POST ${lab.service}/lab/reset -o /dev/null  # ./lab up`)
   .replaceAll("http://127.0.0.1:8000", lab.service)
   .replaceAll("http://127.0.0.1:8080", lab.gateway)
   .replaceAll("build/release/src/cli/sre-lab", wrapper);
