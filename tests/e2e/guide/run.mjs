@@ -6,7 +6,7 @@
 //                                 [--keep-going] [--interactive]
 // --part N     the blocks before Part 1 (they define $S and $B), then Part N's only
 // --slow       also the blocks marked `slow` (the shipped experiments: minutes each)
-// --interactive  waits for Enter before each block (`./lab guide`)
+// --interactive  waits for Enter before each block and goes on past a mismatch (`./lab guide`)
 // Exit code: 0 every block run matched, 1 a mismatch (the first one ends the walk unless
 // --keep-going) or a block without an expectation, 2 bad usage or the lab did not start.
 import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
@@ -22,7 +22,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const args = process.argv.slice(2);
 const flag = (name) => { const i = args.indexOf(name); if (i < 0) return false; args.splice(i, 1); return true; };
 const option = (name) => { const i = args.indexOf(name); if (i < 0) return null; const v = args[i + 1]; args.splice(i, 2); return v; };
-const slow = flag("--slow"), keepGoing = flag("--keep-going"), interactive = flag("--interactive");
+const slow = flag("--slow"), interactive = flag("--interactive");
+const keepGoing = flag("--keep-going") || interactive;  // a learner sees every block's difference
 const guidePath = resolve(option("--guide") ?? `${root}/docs/lab-guide.md`);
 const onlyPart = option("--part");
 const binary = args[0] ? resolve(args[0]) : null;
@@ -86,6 +87,7 @@ let quitting = false;
 const quit = async (code, why) => {
   if (quitting) return;
   quitting = true;
+  shell.stop();
   if (why) console.log(`\n${why} (scratch, with the lab's log: ${scratch})`);
   await lab.stop();
   process.exit(code);

@@ -40,6 +40,7 @@ export class Shell {
     const started = process.hrtime.bigint();
     return new Promise((resolve) => {
       const child = spawn("bash", ["-c", script], {detached: true, stdio: ["ignore", "pipe", "pipe"]});
+      this.current = child;
       let output = "", timedOut = false;
       const take = (chunk) => { output += chunk; onOutput(chunk.toString()); };
       child.stdout.on("data", take);
@@ -50,6 +51,7 @@ export class Shell {
       }, timeoutSeconds * 1000);
       child.on("close", (exitCode) => {
         clearTimeout(timer);
+        this.current = null;
         // Background jobs the block left running (a `&` without its `wait`) end with it.
         try { process.kill(-child.pid, "SIGKILL"); } catch { /* none */ }
         try { writeFileSync(this.envFile, readFileSync(this.envFile + ".next")); } catch { /* the block did not finish */ }
@@ -58,6 +60,12 @@ export class Shell {
         rmSync(headers, {recursive: true, force: true});
       });
     });
+  }
+
+  // Ends the block running now, with everything it started (the walk is being stopped).
+  stop() {
+    if (!this.current) return;
+    try { process.kill(-this.current.pid, "SIGKILL"); } catch { /* already gone */ }
   }
 }
 
