@@ -44,18 +44,14 @@ function compare(actual, {op, value}) {
   return false;
 }
 
-const describe = ({op, value}) =>
-  op === "between" ? `between ${JSON.stringify(value[0])} and ${JSON.stringify(value[1])}`
-                   : `${op} ${JSON.stringify(value)}`;
-
 // A /regex/flags or a "quoted string" at the start of text -> {regex, rest}
 function parsePattern(text, where) {
   let m = /^\/((?:\\.|[^/])+)\/([a-z]*)\s*(.*)$/.exec(text);
-  if (m) return {regex: new RegExp(m[1], m[2].includes("g") ? m[2] : m[2] + "g"), rest: m[3], shown: `/${m[1]}/${m[2]}`};
+  if (m) return {regex: new RegExp(m[1], m[2].includes("g") ? m[2] : m[2] + "g"), rest: m[3]};
   m = /^("(?:\\.|[^"])*")\s*(.*)$/.exec(text);
   if (m) {
     const literal = parseValue(m[1], where);
-    return {regex: new RegExp(literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g"), rest: m[2], shown: m[1]};
+    return {regex: new RegExp(literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g"), rest: m[2]};
   }
   throw new Error(`${where}: expected a "string" or a /regex/, got "${text}"`);
 }
@@ -145,4 +141,3 @@ export function judge(spec, run) {
   for (const check of spec.checks) results.push({text: check.text, ...check.judge(run)});
   return results;
 }
-export {describe};
