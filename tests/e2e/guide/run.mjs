@@ -9,7 +9,7 @@
 // --interactive  waits for Enter before each block and goes on past a mismatch (`./lab guide`)
 // Exit code: 0 every block run matched, 1 a mismatch (the first one ends the walk unless
 // --keep-going) or a block without an expectation, 2 bad usage or the lab did not start.
-import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {dirname, resolve} from "node:path";
 import {createInterface} from "node:readline/promises";
 import {fileURLToPath} from "node:url";
@@ -151,6 +151,11 @@ if (tally.failed) {
   console.log(`first mismatch: ${failedAt}; scratch (lab log, blocks) kept in ${scratch}`);
   process.exit(1);
 }
-// A learner walking the guide keeps the experiments' reports; the test leaves nothing behind.
-if (interactive) console.log(`the experiments' reports are in ${scratch}/runs`);
-else rmSync(scratch, {recursive: true, force: true});
+// A learner walking the guide keeps the experiments' reports (only); the test leaves nothing.
+const runs = `${scratch}/runs`;
+if (interactive && existsSync(runs)) {
+  for (const entry of readdirSync(scratch)) if (entry !== "runs") rmSync(`${scratch}/${entry}`, {recursive: true, force: true});
+  console.log(`the experiments' reports are in ${runs}`);
+} else {
+  rmSync(scratch, {recursive: true, force: true});
+}
