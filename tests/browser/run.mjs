@@ -17,11 +17,11 @@
 import {spawn} from "node:child_process";
 import fs from "node:fs";
 import {createRequire} from "node:module";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import {fileURLToPath, pathToFileURL} from "node:url";
 
+import {freePort} from "../common/free_port.mjs";
 import {makeContext, sleep} from "./support.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,17 +45,6 @@ function parseArgs(argv) {
   if (!process.env.SRE_LAB_BASE_URL && !options.binary)
     throw new Error("--binary <sre-lab> is required unless SRE_LAB_BASE_URL is set");
   return options;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const {port} = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // Where the lab's and the standalone service's ports come from: free ones, or a range.
