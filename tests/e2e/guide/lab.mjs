@@ -1,4 +1,4 @@
-// A fresh lab for the guide's walk, as tests/e2e/lab_guide.sh starts one: `sre-lab up` in a
+// A fresh lab for the guide's walk, as a learner starts one: `sre-lab up` in a
 // scratch state dir on free loopback ports (never the guide's 8000/8080: a learner's lab or
 // another test may hold them), stopped with SIGTERM so `up` shuts its children down itself.
 import {spawn} from "node:child_process";

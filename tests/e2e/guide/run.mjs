@@ -27,8 +27,13 @@ const keepGoing = flag("--keep-going") || interactive;  // a learner sees every 
 const guidePath = resolve(option("--guide") ?? `${root}/docs/lab-guide.md`);
 const onlyPart = option("--part");
 const binary = args[0] ? resolve(args[0]) : null;
-if (!binary || args.length !== 1) {
-  console.error("usage: run.mjs path/to/sre-lab [--guide FILE] [--part N] [--slow] [--keep-going] [--interactive]");
+const usage = "usage: run.mjs path/to/sre-lab [--guide FILE] [--part N] [--slow] [--keep-going] [--interactive]";
+if (!binary || args.length !== 1 || args[0].startsWith("-")) {
+  console.error(args.some((a) => a.startsWith("-") && a !== "--help") ? `unknown option; ${usage}` : usage);
+  process.exit(2);
+}
+if (!existsSync(binary)) {
+  console.error(`run.mjs: no sre-lab binary at ${binary} (build it first: ./lab build)`);
   process.exit(2);
 }
 const color = process.stdout.isTTY ? (code, s) => `\x1b[${code}m${s}\x1b[0m` : (_, s) => s;
