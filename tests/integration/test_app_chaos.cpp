@@ -5,6 +5,10 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 #include <fstream>
 #include <future>
 #include <numeric>

@@ -5,7 +5,9 @@
 // cannot; on a public address without a token the endpoints are closed like the other admin ones.
 #include <gtest/gtest.h>
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/streambuf.hpp>

@@ -2,6 +2,8 @@
 // them, and Prometheus' own linter (promtool, from Debian's prometheus package) accepts the text.
 #include <gtest/gtest.h>
 
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <chrono>
 #include <cstdint>

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <boost/json/parse.hpp>
 #include <regex>
 #include <set>
 #include <sstream>

@@ -6,6 +6,7 @@
 // (configure says what changed) and seeds a JSON reader keeps exact (below 2^53).
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <string>
 
 #include "support/service_fixture.hpp"

@@ -10,11 +10,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
 #include <cstdio>
 #include <fstream>
 #include <future>
+#include <optional>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/fake_agent.hpp"

@@ -4,6 +4,7 @@
 // path the client sent becoming a label; a 404 or 405 carries X-Trace-Id as a matched answer does.
 #include <gtest/gtest.h>
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
