@@ -1,0 +1,112 @@
+// What `up --prometheus` writes for its Prometheus: the recording rules made of a Grafana
+// dashboard's queries (names, windows, one rule per query, quoting) and prometheus.yml.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "lab/prometheus_config.hpp"
+
+namespace srelab::lab {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+constexpr const char* kDashboard = R"json({"title": "t", "panels": [
+  {"title": "Cache hit rate = hit / (hit + miss)", "targets": [
+    {"refId": "A", "expr": "sum(rate(hit_total[$__rate_interval]))"}]},
+  {"title": "DB query duration, db.query", "targets": [
+    {"refId": "A", "legendFormat": "p50", "expr": "histogram_quantile(0.5, rate(q_bucket[$__rate_interval]))"},
+    {"refId": "B", "legendFormat": "{{route}}", "expr": "q_count{route=~'/p/.*'}"},
+    {"refId": "C", "expr": "q_sum"}]},
+  {"title": "Cache hit rate, again", "targets": [
+    {"refId": "A", "expr": "sum(rate(hit_total[$__rate_interval]))"}]},
+  {"title": "Cache hit rate", "targets": [{"refId": "A", "expr": "miss_total"}]},
+  {"title": "A row without queries"}]})json";
+
+TEST(DashboardRecordingRules, NamedAfterTheirPanelAndLegend) {
+  std::string error;
+  const auto rules = dashboard_recording_rules(kDashboard, "30s", error);
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(rules.size(), 5u);
+  EXPECT_EQ(rules[0].record, "sre_lab:cache_hit_rate");
+  EXPECT_EQ(rules[0].expr, "sum(rate(hit_total[30s]))");
+  EXPECT_EQ(rules[0].panel, "Cache hit rate = hit / (hit + miss)");
+  EXPECT_EQ(rules[1].record, "sre_lab:db_query_duration:p50");
+  EXPECT_EQ(rules[1].expr, "histogram_quantile(0.5, rate(q_bucket[30s]))");
+  EXPECT_EQ(rules[2].record, "sre_lab:db_query_duration:route") << "the legend's letters";
+  EXPECT_EQ(rules[3].record, "sre_lab:db_query_duration:c") << "no legend: the refId";
+  // The query a second panel repeats is recorded once; another query under a taken name gets
+  // a suffix, as Prometheus refuses two rules of one name that differ.
+  EXPECT_EQ(rules[4].record, "sre_lab:cache_hit_rate_2");
+  EXPECT_EQ(rules[4].expr, "miss_total");
+}
+
+TEST(DashboardRecordingRules, AnythingButADashboardIsAnError) {
+  for (const char* text : {"", "not json", "[]", R"({"panels": {}})", R"({"panels": []})"}) {
+    std::string error;
+    EXPECT_TRUE(dashboard_recording_rules(text, "1m", error).empty()) << text;
+    EXPECT_NE(error, "") << text;
+  }
+}
+
+TEST(DashboardRecordingRules, RenderedAsOneGroupQuotedForYaml) {
+  const std::string text = render_recording_rules(
+      {{"sre_lab:x", "q_count{route=~'/p/.*'}", "Panel X"}, {"sre_lab:y", "y", "Panel Y"}}, 2s);
+  EXPECT_TRUE(has(text, "groups:\n  - name: sre-lab-dashboard\n    interval: 2s\n    rules:\n"))
+      << text;
+  EXPECT_TRUE(has(text,
+                  "      # Panel X\n      - record: sre_lab:x\n"
+                  "        expr: 'q_count{route=~''/p/.*''}'\n"))
+      << text;
+  EXPECT_TRUE(has(text, "      - record: sre_lab:y\n        expr: 'y'\n")) << text;
+}
+
+// The names the guide quotes come from the shipped dashboard's titles: renaming a panel fails here.
+TEST(DashboardRecordingRules, TheShippedDashboardGivesTheGuidesNames) {
+  std::ifstream in(std::string(SRE_LAB_DASHBOARDS_DIR) + "/grafana/sre-lab.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string error;
+  const auto rules = dashboard_recording_rules(text.str(), "30s", error);
+  EXPECT_EQ(error, "");
+  std::map<std::string, std::string> by_name;
+  for (const auto& rule : rules) {
+    EXPECT_FALSE(has(rule.expr, "$__")) << rule.expr;
+    EXPECT_TRUE(by_name.emplace(rule.record, rule.expr).second) << "twice: " << rule.record;
+  }
+  for (const char* name : {"sre_lab:p95_latency", "sre_lab:error_rate", "sre_lab:cache_hit_rate",
+                           "sre_lab:requests_by_status", "sre_lab:db_query_duration:p95",
+                           "sre_lab:db_pool:db_pool_active", "sre_lab:circuit_breaker_state"})
+    EXPECT_TRUE(by_name.contains(name)) << name;
+  EXPECT_TRUE(has(by_name["sre_lab:cache_hit_rate"], "catalog_cache_hit_total[30s]"));
+}
+
+TEST(PrometheusConfig, ScrapesEveryReplicaOftenWithTheRules) {
+  PrometheusConfigSettings settings;
+  settings.service_targets = {"127.0.0.1:8000", "127.0.0.1:8001"};
+  settings.rules_file = "/lab/prometheus/rules.yml";
+  const std::string text = render_prometheus_config(settings);
+  EXPECT_TRUE(has(text, "  scrape_interval: 2s\n")) << text;
+  EXPECT_TRUE(has(text, "  evaluation_interval: 2s\n")) << text;
+  EXPECT_TRUE(has(text, "rule_files:\n  - '/lab/prometheus/rules.yml'\n")) << text;
+  EXPECT_TRUE(has(text, "  - job_name: sre-lab\n    metrics_path: /metrics\n")) << text;
+  EXPECT_TRUE(has(text, "          - '127.0.0.1:8000'\n          - '127.0.0.1:8001'\n")) << text;
+  EXPECT_FALSE(has(text, "job_name: gateway")) << text;
+
+  settings.scrape_interval = 500ms;
+  settings.gateway_target = "127.0.0.1:8405";
+  const std::string with_gateway = render_prometheus_config(settings);
+  EXPECT_TRUE(has(with_gateway, "  scrape_interval: 500ms\n")) << with_gateway;
+  EXPECT_TRUE(has(with_gateway, "  - job_name: gateway\n")) << with_gateway;
+  EXPECT_TRUE(has(with_gateway, "          - '127.0.0.1:8405'\n")) << with_gateway;
+}
+
+}  // namespace
+}  // namespace srelab::lab
