@@ -377,7 +377,7 @@ class Lab {
       std::printf("  log        %s   (JSON lines, also on stdout)\n", config_.service_log.c_str());
     print_datadog(serve);
     if (prometheus_)
-      std::printf("  Prometheus %s/graph   (pid %d; scrapes every 2 s; rules sre_lab:*, %s)\n",
+      std::printf("  Prometheus %s/graph   (pid %d; scrapes /metrics every 2 s; rules in %s)\n",
                   prometheus_->url().c_str(), prometheus_->pid(),
                   prometheus_->rules_file().c_str());
     if (postgres_)

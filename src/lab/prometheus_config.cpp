@@ -133,13 +133,6 @@ std::string render_prometheus_config(const PrometheusConfigSettings& settings) {
   text += "      - targets:\n";
   for (const std::string& target : settings.service_targets)
     text += "          - " + yaml_quoted(target) + "\n";
-  if (!settings.gateway_target.empty()) {
-    text += "  - job_name: gateway\n";
-    text += "    metrics_path: /metrics\n";
-    text += "    static_configs:\n";
-    text += "      - targets:\n";
-    text += "          - " + yaml_quoted(settings.gateway_target) + "\n";
-  }
   return text;
 }
 

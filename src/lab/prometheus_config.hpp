@@ -31,9 +31,10 @@ std::vector<RecordingRule> dashboard_recording_rules(std::string_view grafana_js
 std::string render_recording_rules(const std::vector<RecordingRule>& rules,
                                    std::chrono::milliseconds evaluation_interval);
 
+// The gateway is scraped through the service: its gateway_* metrics are read from HAProxy's
+// access log (docs/gateway.md says why not from HAProxy's own exporter).
 struct PrometheusConfigSettings {
   std::vector<std::string> service_targets;  // host:port of each replica's /metrics
-  std::string gateway_target;                // host:port of HAProxy's exporter; empty: none
   std::chrono::milliseconds scrape_interval{2000};
   std::filesystem::path rules_file;
 };

@@ -1,6 +1,7 @@
 // `sre-lab up --prometheus` on free loopback ports: a real Prometheus scrapes the service (its
-// target is up), evaluates the dashboard's recording rules on the service's own traffic, and is
-// gone when the lab stops; a bad port, a taken one or no prometheus installed is one line, exit 2.
+// target up, the gateway's numbers among its metrics), evaluates the dashboard's recording rules
+// on real traffic, and is gone when the lab stops; a bad port, a taken one or no prometheus
+// installed is one line, exit 2.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -78,13 +79,15 @@ class UpPrometheusTest : public ::testing::Test {
 
   fs::path dir_;
   std::uint16_t port_ = lab::pick_free_port();
+  std::uint16_t gateway_port_ = lab::pick_free_port();
   std::uint16_t prometheus_port_ = lab::pick_free_port();
   lab::Process up_;
 };
 
 TEST_F(UpPrometheusTest, PrometheusScrapesTheServiceRecordsThePanelsAndStopsWithTheLab) {
   lab::SpawnOptions options;
-  options.argv = args({"--prometheus", "--prometheus-port=" + std::to_string(prometheus_port_)});
+  options.argv = args({"--prometheus", "--prometheus-port=" + std::to_string(prometheus_port_),
+                       "--gateway=on", "--gateway-port=" + std::to_string(gateway_port_)});
   options.log_file = dir_ / "up.log";
   auto process = lab::Process::spawn(options);
   ASSERT_TRUE(process);
@@ -105,30 +108,33 @@ TEST_F(UpPrometheusTest, PrometheusScrapesTheServiceRecordsThePanelsAndStopsWith
   EXPECT_TRUE(fs::exists(dir_ / "lab" / "prometheus" / "prometheus.yml"));
   EXPECT_TRUE(fs::exists(dir_ / "lab" / "prometheus" / "data"));
 
-  // The service's target, scraped and healthy.
+  // The service's target, scraped and healthy: one job, one instance.
   std::string health;
   EXPECT_TRUE(testing::eventually(
       [&] {
         const json::value targets = api("/api/v1/targets");
         const auto* data = targets.is_object() ? targets.as_object().if_contains("data") : nullptr;
         if (!data) return false;
-        for (const json::value& target : data->at("activeTargets").as_array()) {
-          if (target.at("labels").at("job") != "sre-lab") continue;
-          health = json::value_to<std::string>(target.at("health"));
-          EXPECT_EQ(json::value_to<std::string>(target.at("scrapeUrl")),
-                    "http://127.0.0.1:" + std::to_string(port_) + "/metrics");
-        }
+        for (const json::value& target : data->at("activeTargets").as_array())
+          if (target.at("labels").at("job") == "sre-lab")
+            health = json::value_to<std::string>(target.at("health"));
         return health == "up";
       },
       20s))
       << "the service's target: " << health;
+  const json::value scraped = api("/api/v1/query?query=up%7Bjob%3D%22sre-lab%22%7D");
+  ASSERT_EQ(scraped.at("data").at("result").as_array().size(), 1u) << scraped;
+  EXPECT_EQ(json::value_to<std::string>(
+                scraped.at("data").at("result").as_array()[0].at("metric").at("instance")),
+            "127.0.0.1:" + std::to_string(port_));
 
-  // Reads of a few products, again and again: misses, then hits; the recorded hit rate follows.
-  testing::HttpClient service(port_);
+  // Reads of a few products through the gateway, again and again: misses, then hits; the
+  // recorded hit rate follows.
+  testing::HttpClient gateway(gateway_port_);
   double hit_rate = -1;
   EXPECT_TRUE(testing::eventually(
       [&] {
-        for (int id = 1; id <= 5; ++id) service.get("/products/" + std::to_string(id));
+        for (int id = 1; id <= 5; ++id) gateway.get("/products/" + std::to_string(id));
         const json::value answer = api("/api/v1/query?query=sre_lab:cache_hit_rate");
         const auto& result = answer.at("data").at("result").as_array();
         if (result.empty()) return false;
@@ -138,6 +144,16 @@ TEST_F(UpPrometheusTest, PrometheusScrapesTheServiceRecordsThePanelsAndStopsWith
       30s))
       << "sre_lab:cache_hit_rate " << hit_rate;
   EXPECT_LE(hit_rate, 1.0);
+  // The gateway's own numbers come with the service's scrape (read from its access log).
+  EXPECT_TRUE(testing::eventually(
+      [&] {
+        return !api("/api/v1/query?query=gateway_requests_total")
+                    .at("data")
+                    .at("result")
+                    .as_array()
+                    .empty();
+      },
+      10s));
 
   ASSERT_EQ(::kill(up_.pid(), SIGTERM), 0);
   const auto status = up_.wait(60s);
