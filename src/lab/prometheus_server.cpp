@@ -2,12 +2,14 @@
 
 #include <signal.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <system_error>
 #include <thread>
 
 #include "lab/find_program.hpp"
-#include "lab/http_status.hpp"
+#include "lab/http_get.hpp"
 #include "lab/log_tail.hpp"
 #include "lab/state_file.hpp"
 
@@ -17,9 +19,26 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-// Replaying a TSDB's write-ahead log left by an earlier run takes a few seconds on this machine.
+// Replaying the write-ahead log of an earlier run takes a few seconds, the first scrape ~5 s more.
 constexpr auto kReadyTimeout = 30s;
 constexpr auto kShutdownGrace = 10s;
+
+// Every target scraped once: Prometheus hands its targets to the scrapers some 5 s after it is
+// ready, and until the first scrape a learner's first query answers nothing.
+bool scraped_every_target(const HttpAnswer& answer) {
+  if (answer.status != 200) return false;
+  boost::system::error_code ec;
+  const boost::json::value targets = boost::json::parse(answer.body, ec);
+  const auto* data = !ec && targets.is_object() ? targets.as_object().if_contains("data") : nullptr;
+  const auto* active =
+      data && data->is_object() ? data->as_object().if_contains("activeTargets") : nullptr;
+  if (!active || !active->is_array() || active->as_array().empty()) return false;
+  for (const boost::json::value& target : active->as_array()) {
+    const auto* health = target.is_object() ? target.as_object().if_contains("health") : nullptr;
+    if (!health || *health != "up") return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -98,18 +117,24 @@ result<void> PrometheusServer::write_files() {
 
 result<void> PrometheusServer::wait_until_ready(std::uintmax_t log_from) {
   const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
+  bool serving = false;
   for (;;) {
     if (!process_.running()) {
       return fail(errc::invalid_argument, "prometheus exited during start-up (status " +
                                               std::to_string(process_.exit_status().value_or(-1)) +
                                               "): " + log_tail(log_file(), log_from));
     }
-    if (http_status("127.0.0.1", settings_.port, "/-/ready", 500ms) == 200) return {};
+    if (!serving) serving = http_get("127.0.0.1", settings_.port, "/-/ready", 500ms).status == 200;
+    if (serving &&
+        scraped_every_target(http_get("127.0.0.1", settings_.port, "/api/v1/targets", 500ms)))
+      return {};
     if (std::chrono::steady_clock::now() >= deadline) {
-      return fail(errc::timeout, "prometheus was not ready on " + url() +
-                                     " within 30 s: " + log_tail(log_file(), log_from));
+      return fail(errc::timeout,
+                  "prometheus " +
+                      std::string(serving ? "did not scrape the service" : "was not ready") +
+                      " on " + url() + " within 30 s: " + log_tail(log_file(), log_from));
     }
-    std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(100ms);
   }
 }
 

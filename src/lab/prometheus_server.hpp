@@ -34,7 +34,8 @@ class PrometheusServer {
   explicit PrometheusServer(PrometheusServerSettings settings);
   ~PrometheusServer();
 
-  // Writes prometheus.yml and rules.yml, starts Prometheus and waits until /-/ready answers 200.
+  // Writes prometheus.yml and rules.yml, starts Prometheus and waits until /-/ready answers 200
+  // and every target has been scraped once (up to 30 s).
   // Errors carry a one-line explanation in last_error().
   result<void> start();
   void stop();

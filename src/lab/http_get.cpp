@@ -1,14 +1,17 @@
-#include "lab/http_status.hpp"
+#include "lab/http_get.hpp"
 
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace srelab::lab {
 namespace {
+
+constexpr std::size_t kMaxAnswer = 1 << 20;  // a readiness answer is a few KiB
 
 // A connected socket with both timeouts set, or -1.
 int connect_to(const std::string& host, std::uint16_t port, std::chrono::milliseconds timeout) {
@@ -37,29 +40,30 @@ int connect_to(const std::string& host, std::uint16_t port, std::chrono::millise
 
 }  // namespace
 
-int http_status(const std::string& host, std::uint16_t port, std::string_view target,
-                std::chrono::milliseconds timeout) {
+HttpAnswer http_get(const std::string& host, std::uint16_t port, std::string_view target,
+                    std::chrono::milliseconds timeout) {
   const int fd = connect_to(host, port, timeout);
-  if (fd < 0) return 0;
+  if (fd < 0) return {};
   const std::string request =
       "GET " + std::string(target) + " HTTP/1.0\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
-  int status = 0;
+  std::string read;
   if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
       static_cast<ssize_t>(request.size())) {
-    // "HTTP/1.1 200 OK": the status line is all we read.
-    std::string line;
-    char buffer[256];
-    while (line.find("\r\n") == std::string::npos && line.size() < 4096) {
-      const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
-      if (got <= 0) break;
-      line.append(buffer, static_cast<std::size_t>(got));
-    }
-    const auto space = line.find(' ');
-    if (line.starts_with("HTTP/") && space != std::string::npos && line.size() >= space + 4)
-      std::from_chars(line.data() + space + 1, line.data() + space + 4, status);
+    char buffer[4096];
+    for (ssize_t got; read.size() < kMaxAnswer && (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+      read.append(buffer, static_cast<std::size_t>(got));
   }
   ::close(fd);
-  return status;
+  // "HTTP/1.1 200 OK\r\n...\r\n\r\nbody"
+  HttpAnswer answer;
+  const auto space = read.find(' ');
+  const auto end = read.find("\r\n\r\n");
+  if (!read.starts_with("HTTP/") || space == std::string::npos || end == std::string::npos)
+    return answer;
+  std::from_chars(read.data() + space + 1, read.data() + std::min(space + 4, read.size()),
+                  answer.status);
+  answer.body = read.substr(end + 4);
+  return answer;
 }
 
 }  // namespace srelab::lab
