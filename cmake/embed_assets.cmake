@@ -16,7 +16,8 @@
 #
 # URL paths: /openapi.json; /assets/docs/<file> (web/docs); /assets/console/<path> (web/console);
 # /assets/swagger-ui/<file> and /assets/uplot/<file> (from the npm packages);
-# /assets/experiments/<name>.yaml (experiments/).
+# /assets/experiments/<name>.yaml (experiments/); /assets/dashboards/grafana/<name>.json
+# (dashboards/grafana/, whose queries `up --prometheus` records).
 
 find_program(SRE_LAB_NPM npm)
 find_program(SRE_LAB_NODE node)
@@ -95,6 +96,13 @@ function(srelab_embed_web_assets target)
   foreach(file ${experiment_files})
     get_filename_component(name ${file} NAME)
     list(APPEND entries "/assets/experiments/${name}=${file}")
+  endforeach()
+  # The Grafana dashboard: `up --prometheus` makes its queries Prometheus' recording rules.
+  file(GLOB grafana_files CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/dashboards/grafana/*.json)
+  list(SORT grafana_files)
+  foreach(file ${grafana_files})
+    get_filename_component(name ${file} NAME)
+    list(APPEND entries "/assets/dashboards/grafana/${name}=${file}")
   endforeach()
   foreach(entry ${SRE_LAB_VENDOR_ASSETS})
     string(REGEX REPLACE "=.*$" "" url "${entry}")

@@ -113,7 +113,7 @@ constexpr std::array<OptionSpec, 55> serve_table{{
      "start, pause or resume Redis or Postgres"},
 }};
 
-constexpr std::array<OptionSpec, 11> lab_table{{
+constexpr std::array<OptionSpec, 13> lab_table{{
     {"state-dir", "SRE_LAB_STATE_DIR", "DIR", ".lab", "where the lab keeps Postgres and Redis"},
     {"pg-port", "SRE_LAB_PG_PORT", "PORT", "55432", "port of the lab's Postgres, 1..65535"},
     {"redis-port", "SRE_LAB_REDIS_PORT", "PORT", "56379", "port of the lab's Redis, 1..65535"},
@@ -131,6 +131,11 @@ constexpr std::array<OptionSpec, 11> lab_table{{
     {"restart", "SRE_LAB_RESTART", "on-failure|never", "on-failure",
      "on-failure: a child that exits (Postgres, Redis, the gateway, a replica) is restarted after "
      "1 s, doubling to 30 s, giving up after 10 failures in a row; never: its exit stops the lab"},
+    {"prometheus", "SRE_LAB_PROMETHEUS", "", "off",
+     "also run Prometheus (Debian's prometheus) on 127.0.0.1, scraping the service every 2 s, "
+     "with the Grafana dashboard's queries as recording rules"},
+    {"prometheus-port", "SRE_LAB_PROMETHEUS_PORT", "PORT", "9090",
+     "port of the lab's Prometheus on 127.0.0.1, 1..65535"},
 }};
 
 // `load` has no environment variables: a run is described on its command line.

@@ -17,6 +17,7 @@
 #include "app/commands.hpp"
 #include "app/serve_config.hpp"
 #include "app/signals.hpp"
+#include "console/web_assets.hpp"
 #include "lab/catalog_data.hpp"
 #include "lab/control_protocol.hpp"
 #include "lab/control_server.hpp"
@@ -24,6 +25,7 @@
 #include "lab/ports.hpp"
 #include "lab/postgres_server.hpp"
 #include "lab/process.hpp"
+#include "lab/prometheus_server.hpp"
 #include "lab/redis_server.hpp"
 #include "lab/supervisor.hpp"
 
@@ -33,6 +35,12 @@ namespace {
 // What a replica's stop may take beyond its drain: the answers at the deadline, the last metrics
 // and traces, the threads' end. Only a stuck service reaches it (then SIGKILL).
 constexpr std::chrono::seconds kServiceStopMargin{10};
+
+// The lab's Prometheus: scrapes often so the guide's faults show within seconds, and its rates
+// look back over a window short enough to follow an experiment of a minute.
+constexpr std::chrono::milliseconds kPrometheusScrapeInterval{2000};
+constexpr std::string_view kPrometheusRateWindow = "30s";
+constexpr std::string_view kGrafanaDashboard = "/assets/dashboards/grafana/sre-lab.json";
 
 struct UpConfig {
   std::filesystem::path state_dir;
@@ -52,6 +60,8 @@ struct UpConfig {
   bool default_service_log = true;  // false: the user's --log-file, passed on as they gave it
   // --restart on-failure (the supervisor's policy) or never (limit 0: the first exit ends the lab)
   lab::RestartSettings restart;
+  bool prometheus = false;  // --prometheus: a Prometheus scraping the service
+  std::uint16_t prometheus_port = 9090;
 };
 
 // Decimal seconds with an optional "s" ("1", "1s", "0.5s"): a gateway timeout reads like
@@ -104,6 +114,9 @@ std::optional<UpConfig> finalize_up_config(OptionValues& values) {
     config.service_log = config.state_dir / "sre-lab.log";
   else if (const std::string file = values.text("log-file", ""); !file.empty())
     config.service_log = std::filesystem::absolute(file, ec);
+  config.prometheus = values.switch_on("prometheus");
+  config.prometheus_port =
+      static_cast<std::uint16_t>(values.integer("prometheus-port", 9090, 1, 65535));
   if (!values.error().empty()) return std::nullopt;
   return config;
 }
@@ -131,6 +144,8 @@ std::string port_overlap(const UpConfig& config, const ServeConfig& serve) {
   if (message.empty()) message = inside(config.own_redis, config.redis_port, "--redis-port");
   if (message.empty())
     message = inside(config.gateway_config.empty(), config.gateway_port, "--gateway-port");
+  if (message.empty())
+    message = inside(config.prometheus, config.prometheus_port, "--prometheus-port");
   return message;
 }
 
@@ -163,6 +178,8 @@ std::string taken_port(const UpConfig& config, const ServeConfig& serve) {
   // A configuration of the user's may listen elsewhere: HAProxy itself names a taken port then.
   if (message.empty() && config.gateway && config.gateway_config.empty())
     message = check("127.0.0.1", config.gateway_port, "gateway", "--gateway-port");
+  if (message.empty() && config.prometheus)
+    message = check("127.0.0.1", config.prometheus_port, "Prometheus", "--prometheus-port");
   return message;
 }
 
@@ -313,6 +330,31 @@ class Lab {
     return true;
   }
 
+  // Last: its first scrape finds every target up.
+  bool start_prometheus(const ServeConfig& serve) {
+    if (!config_.prometheus) return true;
+    lab::PrometheusServerSettings settings;
+    settings.dir = config_.state_dir / "prometheus";
+    settings.port = config_.prometheus_port;
+    settings.config.scrape_interval = kPrometheusScrapeInterval;
+    const std::string host = local_address(serve.server.host);
+    const bool ipv6 = host.find(':') != std::string::npos;
+    for (int k = 1; k <= config_.replicas; ++k)
+      settings.config.service_targets.push_back((ipv6 ? "[" + host + "]" : host) + ":" +
+                                                std::to_string(replica_port(serve, k)));
+    const console::WebAsset* dashboard = console::find_web_asset(kGrafanaDashboard);
+    std::string error = dashboard ? "" : "the binary holds no Grafana dashboard";
+    const auto rules =
+        dashboard ? lab::dashboard_recording_rules(dashboard->body, kPrometheusRateWindow, error)
+                  : std::vector<lab::RecordingRule>{};
+    if (rules.empty()) return fail("Prometheus: " + error);
+    settings.rules = lab::render_recording_rules(rules, kPrometheusScrapeInterval);
+    prometheus_.emplace(settings);
+    std::fprintf(stderr, "sre-lab up: starting Prometheus on %s\n", prometheus_->url().c_str());
+    if (!prometheus_->start()) return fail("Prometheus: " + prometheus_->last_error());
+    return true;
+  }
+
   void print_urls(const ServeConfig& serve) const {
     const std::string base =
         "http://" + serve.server.host + ":" + std::to_string(serve.server.port);
@@ -334,6 +376,10 @@ class Lab {
     if (!config_.service_log.empty())
       std::printf("  log        %s   (JSON lines, also on stdout)\n", config_.service_log.c_str());
     print_datadog(serve);
+    if (prometheus_)
+      std::printf("  Prometheus %s/graph   (pid %d; scrapes /metrics every 2 s; rules in %s)\n",
+                  prometheus_->url().c_str(), prometheus_->pid(),
+                  prometheus_->rules_file().c_str());
     if (postgres_)
       std::printf("  Postgres   %s  (pid %d, log %s)\n", postgres_->url().c_str(), postgres_->pid(),
                   (config_.state_dir / "postgres.log").c_str());
@@ -387,6 +433,8 @@ class Lab {
     else
       supervisor_->add_external("redis", external_note("redis", "--redis-url / REDIS_URL"));
     if (gateway_) supervisor_->add({"gateway", "the gateway", false, server_hooks(*gateway_)}, now);
+    if (prometheus_)
+      supervisor_->add({"prometheus", "Prometheus", false, server_hooks(*prometheus_)}, now);
     for (int k = 1; k <= config_.replicas; ++k)
       supervisor_->add({config_.replicas == 1 ? "service" : "replica-" + std::to_string(k),
                         service_name(k), false, replica_hooks(k)},
@@ -435,12 +483,13 @@ class Lab {
     return lab::error_answer_line(400, "unknown op");
   }
 
-  // Reverse order of start: the gateway, then the replicas, so they never see their stores
-  // vanish under load. A replica gets its drain timeout and a margin for the rest of its stop
-  // before it is killed: killed mid-drain, its clients would see resets instead of answers.
+  // Reverse order of start: Prometheus, the gateway, then the replicas, so they never see their
+  // stores vanish under load. A replica gets its drain timeout and a margin for the rest of its
+  // stop before it is killed: killed mid-drain, its clients would see resets instead of answers.
   void stop(const ServeConfig& serve) {
     if (supervisor_) supervisor_->resume_paused();
     const auto grace = serve.drain_timeout + kServiceStopMargin;
+    if (prometheus_) prometheus_->stop();
     if (gateway_) gateway_->stop();
     // Several replicas are all told first, so they stop in the time of one.
     if (services_.size() > 1)
@@ -528,6 +577,7 @@ class Lab {
 
   const UpConfig& config_;
   std::optional<lab::GatewayServer> gateway_;
+  std::optional<lab::PrometheusServer> prometheus_;
   std::optional<lab::PostgresServer> postgres_;
   std::optional<lab::RedisServer> redis_;
   std::vector<lab::Process> services_;             // replica k at k - 1
@@ -554,11 +604,18 @@ int run_up(OptionValues& values, const std::vector<std::string>& forwarded,
     std::fprintf(stderr, "sre-lab up: %s\n", taken.c_str());
     return 2;
   }
+  if (up->prometheus && lab::find_prometheus().empty()) {
+    std::fprintf(stderr,
+                 "sre-lab up: --prometheus: prometheus is not installed (apt-get install "
+                 "prometheus; ./lab up does it)\n");
+    return 2;
+  }
   block_signals(true);
   Lab lab(*up);
   int status = 1;
   if (lab.start_servers(*serve) && lab.open_control() &&
-      lab.start_services(self, forwarded, *serve) && lab.start_gateway(*serve)) {
+      lab.start_services(self, forwarded, *serve) && lab.start_gateway(*serve) &&
+      lab.start_prometheus(*serve)) {
     lab.print_urls(*serve);
     lab.supervise_children();
     status = lab.supervise();

@@ -1,11 +1,12 @@
 // The browser files compiled into the binary (cmake/embed_assets.cmake): Swagger UI and uPlot
 // from their npm packages, the console under web/console, the /docs page under web/docs, and the
-// OpenAPI document web/openapi.json, and the shipped experiments (experiments/*.yaml, which
-// `sre-lab experiment` reads). static_routes serves them; tests read them directly.
+// OpenAPI document web/openapi.json, the shipped experiments (experiments/*.yaml, which
+// `sre-lab experiment` reads) and the Grafana dashboard (whose queries `up --prometheus`
+// records). static_routes serves them; tests read them directly.
 //
 // A file is found by the URL path it is served at: "/openapi.json", "/assets/docs/<file>",
 // "/assets/console/<path>", "/assets/swagger-ui/<file>", "/assets/uplot/<file>",
-// "/assets/experiments/<name>.yaml". The bodies live
+// "/assets/experiments/<name>.yaml", "/assets/dashboards/grafana/<name>.json". The bodies live
 // in the binary's read-only data for its whole life, so every view here stays valid.
 #pragma once
 

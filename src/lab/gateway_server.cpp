@@ -4,14 +4,13 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 #include <thread>
 
+#include "lab/find_program.hpp"
 #include "lab/log_tail.hpp"
 #include "lab/ports.hpp"
+#include "lab/state_file.hpp"
 
 namespace srelab::lab {
 namespace {
@@ -21,20 +20,6 @@ using namespace std::chrono_literals;
 
 constexpr auto kReadyTimeout = 10s;
 constexpr auto kShutdownGrace = 7s;  // past the configuration's hard-stop-after
-
-// Debian installs it in /usr/sbin, which a non-root PATH often lacks.
-fs::path find_haproxy(const fs::path& configured) {
-  if (!configured.empty()) return configured;
-  std::string dirs = "/usr/sbin:/usr/local/sbin";
-  if (const char* path = std::getenv("PATH")) dirs = std::string(path) + ":" + dirs;
-  std::stringstream list(dirs);
-  for (std::string dir; std::getline(list, dir, ':');) {
-    if (dir.empty()) continue;
-    const fs::path candidate = fs::path(dir) / "haproxy";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -84,7 +69,10 @@ result<void> GatewayServer::start() {
     return fail(errc::invalid_argument,
                 "gateway: no configuration file at " + settings_.user_config.string());
   }
-  const fs::path binary = find_haproxy(settings_.binary);
+  // Debian installs it in /usr/sbin, which a non-root PATH often lacks.
+  const fs::path binary = settings_.binary.empty()
+                              ? find_program("haproxy", "/usr/sbin:/usr/local/sbin")
+                              : settings_.binary;
   if (binary.empty()) {
     return fail(errc::invalid_argument,
                 "gateway: haproxy is not installed (apt-get install haproxy; ./lab up does it), "
@@ -107,22 +95,10 @@ result<void> GatewayServer::start() {
   return {};
 }
 
-// Written next to itself and renamed into place: a reader never sees half a file.
 result<void> GatewayServer::write_config() {
-  std::error_code ec;
-  fs::create_directories(settings_.dir, ec);
-  const fs::path target = config_file();
-  const fs::path temporary = target.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << gateway::render_gateway_config(settings_.config);
-    if (!out.flush())
-      return fail(errc::invalid_argument, "gateway: cannot write " + temporary.string());
-  }
-  fs::rename(temporary, target, ec);
-  if (ec)
-    return fail(errc::invalid_argument,
-                "gateway: cannot write " + target.string() + ": " + ec.message());
+  std::string error;
+  if (!write_state_file(config_file(), gateway::render_gateway_config(settings_.config), error))
+    return fail(errc::invalid_argument, "gateway: " + error);
   return {};
 }
 

@@ -5,12 +5,11 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <memory>
-#include <sstream>
 #include <system_error>
 #include <thread>
 
+#include "lab/find_program.hpp"
 #include "lab/log_tail.hpp"
 #include "lab/ports.hpp"
 
@@ -25,15 +24,8 @@ constexpr auto kShutdownGrace = 10s;
 
 fs::path find_redis_server(const fs::path& configured) {
   if (!configured.empty()) return configured;
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream dirs(path);
-    for (std::string dir; std::getline(dirs, dir, ':');) {
-      if (dir.empty()) continue;
-      const fs::path candidate = fs::path(dir) / "redis-server";
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-  }
-  return "/usr/bin/redis-server";
+  const fs::path found = find_program("redis-server");
+  return found.empty() ? fs::path("/usr/bin/redis-server") : found;
 }
 
 struct RedisContextDeleter {

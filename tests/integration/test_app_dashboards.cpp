@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "lab/prometheus_config.hpp"
 #include "support/dashboard_queries.hpp"
 #include "support/service_fixture.hpp"
 #include "telemetry/metrics/metric_names.hpp"
@@ -361,24 +362,17 @@ TEST_F(DashboardsTest, TheGrafanaDashboardQueriesOnlyWhatMetricsExposes) {
     EXPECT_TRUE(names.contains(panel)) << panel;
 }
 
-// Prometheus' own parser accepts every query (as recording rules, which promtool checks offline),
-// with Grafana's $__rate_interval as a fixed range.
-TEST(GrafanaDashboard, PromtoolParsesEveryQuery) {
-  const json::value dashboard = read_json(kDashboards / "grafana" / "sre-lab.json");
-  ASSERT_TRUE(dashboard.is_object());
-  std::string rules = "groups:\n- name: dashboard\n  rules:\n";
-  int count = 0;
-  for (const json::value& panel : dashboard.at("panels").as_array()) {
-    for (const json::value& target : panel.at("targets").as_array()) {
-      std::string expr = text_of(target.as_object(), "expr");
-      for (std::size_t at; (at = expr.find("$__rate_interval")) != std::string::npos;)
-        expr.replace(at, 16, "1m");
-      for (std::size_t at = 0; (at = expr.find('\'', at)) != std::string::npos; at += 2)
-        expr.insert(at, 1, '\'');  // YAML single-quoted
-      rules +=
-          "  - record: dashboard_query_" + std::to_string(++count) + "\n    expr: '" + expr + "'\n";
-    }
-  }
+// Prometheus' own parser accepts every query, as the recording rules `up --prometheus` makes of
+// them (promtool checks them offline), with Grafana's $__rate_interval as a fixed range.
+TEST(GrafanaDashboard, PromtoolParsesEveryQueryAsUpRecordsIt) {
+  std::ifstream in(kDashboards / "grafana" / "sre-lab.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string error;
+  const auto recorded = lab::dashboard_recording_rules(text.str(), "30s", error);
+  ASSERT_FALSE(recorded.empty()) << error;
+  const std::string rules = lab::render_recording_rules(recorded, std::chrono::seconds(2));
+  const std::size_t count = recorded.size();
   const std::filesystem::path file =
       std::filesystem::temp_directory_path() /
       ("sre-lab-dashboard-rules-" + std::to_string(::getpid()) + ".yml");

@@ -84,6 +84,7 @@ const rewrite = (code) => code
   .replace(/^\.\/lab up\b.*$/gm, `command curl -s -X POST ${lab.service}/lab/reset -o /dev/null  # ./lab up`)
   .replaceAll("http://127.0.0.1:8000", lab.service)
   .replaceAll("http://127.0.0.1:8080", lab.gateway)
+  .replaceAll("http://127.0.0.1:9090", lab.prometheus)
   .replaceAll("build/release/src/cli/sre-lab", wrapper);
 // The Part 1 script reads SERVICE and GATEWAY.
 const shell = new Shell({scratch, cwd: root, env: {SERVICE: lab.service, GATEWAY: lab.gateway}});
@@ -101,7 +102,7 @@ process.on("SIGINT", () => quit(130, "stopped"));
 process.on("SIGTERM", () => quit(143, "stopped"));
 process.on("uncaughtException", (e) => quit(2, e.stack));
 process.on("unhandledRejection", (e) => quit(2, e?.stack ?? String(e)));
-console.log(`lab: service ${lab.service}, gateway ${lab.gateway} (log ${lab.log})`);
+console.log(`lab: service ${lab.service}, gateway ${lab.gateway}, Prometheus ${lab.prometheus} (log ${lab.log})`);
 
 // 3. The walk.
 const rl = interactive ? createInterface({input: process.stdin, output: process.stdout}) : null;
