@@ -130,11 +130,20 @@ void Logger::add_sink(std::shared_ptr<LogSink> sink) {
   sinks_.push_back(std::move(sink));
 }
 
+bool is_traced_problem(const LogRecord& record) {
+  return record.level >= LogLevel::warning && !record.trace_id.is_zero();
+}
+
 void Logger::log(LogLevel level, std::string_view logger, std::string_view message,
                  const Span* span, LogFields fields, std::string_view repeat_key) {
   if (!enabled(level)) return;
   std::uint64_t suppressed = 0;
-  if (!admit(repeat_key_of(logger, message, repeat_key), suppressed)) return;
+  const bool admitted = admit(repeat_key_of(logger, message, repeat_key), suppressed);
+  if (!admitted) {
+    for (const auto& sink : sinks_) sink->count_suppressed();
+    // Cheap checks first: a dropped line is formatted only when some sink keeps it.
+    if (level < LogLevel::warning || span == nullptr || span->trace_id().is_zero()) return;
+  }
 
   LogRecord record;
   record.time = clock_.wall();
@@ -149,7 +158,8 @@ void Logger::log(LogLevel level, std::string_view logger, std::string_view messa
   if (suppressed != 0) record.fields.emplace_back("suppressed", std::to_string(suppressed));
 
   const std::string line = format_log_line(record, settings_);
-  for (const auto& sink : sinks_) sink->write(record, line);
+  for (const auto& sink : sinks_)
+    if (admitted || sink->keeps_traced_problems()) sink->write(record, line);
 }
 
 std::uint64_t Logger::suppressed_total() const {
