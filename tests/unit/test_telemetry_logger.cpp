@@ -404,13 +404,10 @@ TEST_F(LoggerTest, OnlyTracedWarningsAndErrorsGoPastTheLimit) {
   EXPECT_EQ(sink_->lines().size(), 3u);
   EXPECT_EQ(store->suppressed(), 6u);
 
-  LogRecord record;
-  record.level = LogLevel::warning;
-  EXPECT_FALSE(is_traced_problem(record));
-  record.trace_id = span.trace_id();
-  EXPECT_TRUE(is_traced_problem(record));
-  record.level = LogLevel::info;
-  EXPECT_FALSE(is_traced_problem(record));
+  EXPECT_FALSE(is_traced_problem(LogLevel::warning, TraceId{}));
+  EXPECT_TRUE(is_traced_problem(LogLevel::warning, span.trace_id()));
+  EXPECT_TRUE(is_traced_problem(LogLevel::error, span.trace_id()));
+  EXPECT_FALSE(is_traced_problem(LogLevel::info, span.trace_id()));
 }
 
 TEST_F(LoggerTest, SuppressedCountRestartsAfterEachReport) {

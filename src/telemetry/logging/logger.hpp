@@ -103,9 +103,9 @@ class LogSink {
   virtual void count_suppressed() {}
 };
 
-// A warning or an error with a trace id: the lines the repeat limit never keeps from the sinks
-// that keep_traced_problems().
-bool is_traced_problem(const LogRecord& record);
+// A warning or an error with a trace id: the lines the repeat limit never withholds from the
+// sinks that keep_traced_problems().
+bool is_traced_problem(LogLevel level, const TraceId& trace_id);
 
 // Writes to a FILE* it does not own (stdout): one fwrite per line under a mutex, then fflush, so
 // lines never interleave and `tail -f` sees each one as it is logged. Write errors are ignored
