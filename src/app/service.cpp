@@ -144,6 +144,16 @@ std::unique_ptr<telemetry::Logger> make_logger(const ServeConfig& config, const 
   return logger;
 }
 
+// The lines the repeat limit kept from stdout and the log file, where the learner looks: the
+// metrics, and the console's logs tab (which counts them itself).
+void register_log_metrics(telemetry::Registry& registry, const telemetry::Logger& logger) {
+  registry
+      .counter(telemetry::metric_info(
+          "logs.suppressed",
+          "Log lines the repeat limit kept from stdout and the log file (5 a message per 10 s)."))
+      .with_callback({}, [&logger] { return static_cast<double>(logger.suppressed_total()); });
+}
+
 }  // namespace
 
 Service::Service(ServeConfig config)
@@ -187,6 +197,7 @@ Service::Service(ServeConfig config)
   catalog::register_control_gauges(registry_, chaos_.ballast(), pool_, resilience_.breaker(),
                                    stale_copies_);
   register_process_metrics(registry_);
+  register_log_metrics(registry_, *logger_);
   if (!config_.gateway_log.empty())
     gateway_log_ = std::make_unique<GatewayLogReader>(config_.gateway_log, registry_);
   dogstatsd_ = std::make_unique<DogStatsdSender>(

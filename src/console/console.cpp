@@ -22,11 +22,15 @@ struct Console::Sampler {
 
 namespace {
 
-// The Logger's records into the store: one copy per line, under the store's short lock.
+// The Logger's records into the store: one copy per line, under the store's short lock. The
+// store is bounded by itself, so it keeps the traced problems the repeat limit drops from stdout:
+// a failed trace in the console keeps its log lines.
 class StoreLogSink final : public telemetry::LogSink {
  public:
   explicit StoreLogSink(std::shared_ptr<LogStore> store) : store_(std::move(store)) {}
   void write(const telemetry::LogRecord& record, std::string_view) override { store_->add(record); }
+  bool keeps_traced_problems() const override { return true; }
+  void count_suppressed() override { store_->count_suppressed(); }
 
  private:
   std::shared_ptr<LogStore> store_;

@@ -80,6 +80,8 @@ void append_log_stats(std::string& out, const LogStats& stats) {
   append_integer_member(out, "rejected", stats.store.rejected);
   out += ',';
   append_integer_member(out, "last_sequence", stats.store.last_sequence);
+  out += ',';
+  append_integer_member(out, "suppressed", stats.store.suppressed);
   out += '}';
 }
 
@@ -230,6 +232,8 @@ std::string render_log_page(const LogPage& page) {
   }
   out += "],";
   append_integer_member(out, "last_sequence", page.last_sequence);
+  out += ',';
+  append_integer_member(out, "suppressed", page.suppressed);
   out += '}';
   return out;
 }

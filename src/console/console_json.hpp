@@ -39,7 +39,7 @@ std::string render_trace(std::string_view trace_id, const telemetry::TraceChunk&
                          const std::vector<StoredLog>& logs);
 
 // {"logs":[{"sequence","time","level","logger","message","trace_id","span_id","fields":{…}}…],
-//  "last_sequence"}; the page's order (newest first).
+//  "last_sequence","suppressed"}; the page's order (newest first).
 std::string render_log_page(const LogPage& page);
 
 struct ConsoleStatus {

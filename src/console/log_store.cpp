@@ -83,11 +83,17 @@ std::uint64_t LogStore::add(telemetry::LogRecord record) {
   return last_sequence_;
 }
 
+void LogStore::count_suppressed() {
+  std::lock_guard lock(mutex_);
+  ++suppressed_;
+}
+
 LogPage LogStore::list(const LogFilter& filter) const {
   const TraceIdWanted wanted = parse_wanted(filter.trace_id);
   LogPage page;
   std::lock_guard lock(mutex_);
   page.last_sequence = last_sequence_;
+  page.suppressed = suppressed_;
   for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
     if (page.records.size() >= filter.limit || it->log.sequence <= filter.after_sequence) break;
     const telemetry::LogRecord& record = it->log.record;
@@ -107,6 +113,7 @@ LogStoreStats LogStore::stats() const {
   stats.evicted = evicted_;
   stats.rejected = rejected_;
   stats.last_sequence = last_sequence_;
+  stats.suppressed = suppressed_;
   return stats;
 }
 

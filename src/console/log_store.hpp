@@ -3,6 +3,9 @@
 // sequence number, 1, 2, 3… in arrival order, so the browser polls for what is new with
 // after_sequence = the last number it saw (LogPage::last_sequence).
 // Bounded by a record count and an estimated byte budget; the oldest lines go first.
+// It also counts the lines the Logger's repeat limit kept from stdout and the log file
+// (count_suppressed), so the logs tab can say what it cannot show there; a traced warning or
+// error reaches the store even then (Logger).
 // Thread-safe: add() runs on any thread and takes the lock only to append and trim; list() scans
 // under the lock, newest first, and stops at after_sequence or the limit.
 #pragma once
@@ -45,6 +48,7 @@ struct LogPage {
   // that fell that far behind skips the older ones rather than getting a stale page.
   std::vector<StoredLog> records;
   std::uint64_t last_sequence = 0;  // the highest sequence given so far (0: none): poll with it
+  std::uint64_t suppressed = 0;     // LogStoreStats::suppressed, read with the page
 };
 
 struct LogStoreStats {
@@ -53,6 +57,9 @@ struct LogStoreStats {
   std::uint64_t evicted = 0;   // records dropped to stay within the bounds
   std::uint64_t rejected = 0;  // records above max_bytes on their own
   std::uint64_t last_sequence = 0;
+  // Lines the Logger's repeat limit kept from stdout and the log file (traced problems among
+  // them are still here).
+  std::uint64_t suppressed = 0;
 };
 
 // What a record is estimated to occupy: the struct, its strings and fields.
@@ -67,6 +74,7 @@ class LogStore {
 
   // Returns the record's sequence number; 0 when it was rejected (too large).
   std::uint64_t add(telemetry::LogRecord record);
+  void count_suppressed();
 
   LogPage list(const LogFilter& filter) const;
   LogStoreStats stats() const;
@@ -85,6 +93,7 @@ class LogStore {
   std::uint64_t last_sequence_ = 0;
   std::uint64_t evicted_ = 0;
   std::uint64_t rejected_ = 0;
+  std::uint64_t suppressed_ = 0;
 };
 
 }  // namespace srelab::console

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "support/service_fixture.hpp"
 
@@ -218,6 +219,35 @@ TEST_F(ConsoleApiTest, LogsFilterAndPoll) {
   EXPECT_EQ(str(fresh[0].at("logger")), "test.console");
   EXPECT_EQ(fresh[0].at("sequence").to_number<std::uint64_t>(), last + 1);
   EXPECT_EQ(str(fresh[0].at("trace_id")), "");
+}
+
+// The log rate limit (5 lines a message per 10 s) protects stdout, not the console: every failed
+// lookup of a burst keeps its error line beside its trace, and the console and the metrics count
+// the lines stdout did not get.
+TEST_F(ConsoleApiTest, EveryFailedTraceKeepsItsLogLinePastTheRateLimit) {
+  ASSERT_EQ(
+      post("/resilience/configure", R"({"mode": "disabled", "fallback_enabled": false})").status,
+      200);
+  ASSERT_EQ(post("/chaos/configure", R"({"db_failure_rate": 1.0})").status, 200);
+  std::vector<std::string> failed;
+  for (int id = 200; id < 212; ++id) {
+    const HttpReply reply = get("/products/" + std::to_string(id));
+    EXPECT_EQ(reply.status, 500) << reply.body;
+    failed.push_back(reply.header("X-Trace-Id"));
+  }
+  for (const std::string& id : failed) {
+    const auto lines = logs("?level=error&trace_id=" + id);
+    ASSERT_EQ(lines.size(), 1u) << "trace " << id << " lost its log line";
+    EXPECT_EQ(str(lines[0].at("message")), "database query failed");
+  }
+  const HttpReply page = get("/console/api/logs?limit=1");
+  EXPECT_GE(page.json.at("suppressed").to_number<int>(), 7) << page.body;
+  const HttpReply status = get("/console/api/status");
+  EXPECT_GE(status.json.at("console").at("logs").at("suppressed").to_number<int>(), 7);
+  const std::string metrics = get("/metrics").body;
+  const auto at = metrics.find("\nlogs_suppressed_total ");
+  ASSERT_NE(at, std::string::npos) << metrics.substr(0, 3000);
+  EXPECT_GE(std::stod(metrics.substr(at + 23)), 7);
 }
 
 TEST_F(ConsoleApiTest, TimelineFillsAndShowsChaosBands) {

@@ -84,11 +84,15 @@ TEST_F(UnmatchedRequestsTest, AnswersWithoutAHandlerAreCountedUnderUnmatched) {
 }
 
 // A 404 is answered like any other request: its X-Trace-Id names its trace (32 hex digits), so a
-// learner can look up what a mistyped URL did in the console, as for a matched route.
+// learner can look up what a mistyped URL did in the console, as for a matched route. So does
+// the 404 of a route that matched but found nothing: a product that does not exist, an asset or a
+// trace the console does not have.
 TEST_F(UnmatchedRequestsTest, UnmatchedAnswersCarryTheirTraceId) {
   const HttpReply matched = get("/products/1");
   ASSERT_EQ(matched.header("X-Trace-Id").size(), 32u);
-  for (const char* target : {"/nope", "/lab", "/chaos/nope?x=1"}) {
+  for (const char* target :
+       {"/nope", "/lab", "/chaos/nope?x=1", "/products/10001", "/assets/console/nope.js",
+        "/console/api/traces/0123456789abcdef0123456789abcdef"}) {
     const HttpReply missing = get(target);
     EXPECT_EQ(missing.status, 404) << target;
     const std::string id = missing.header("X-Trace-Id");

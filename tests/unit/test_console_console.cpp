@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <string>
 
 #include "console/console.hpp"
+#include "core/random.hpp"
+#include "telemetry/logging/logger.hpp"
+#include "telemetry/tracing/span.hpp"
 
 namespace srelab::console {
 namespace {
@@ -91,6 +95,26 @@ TEST_F(ConsoleTest, TheLogSinkFillsTheBoundedStore) {
   ASSERT_EQ(page.records.size(), 3u) << "max_records is 3";
   EXPECT_EQ(page.records.front().record.message, "line 4");
   EXPECT_EQ(page.last_sequence, 5u);
+}
+
+TEST_F(ConsoleTest, TheLogSinkKeepsEveryTracedFailureAndCountsWhatStdoutMissed) {
+  Console console{bounded_console_settings(10, 1u << 20, 100), clock_};
+  telemetry::Logger logger({.service = "sre-lab", .env = "lab", .version = "1"}, clock_);
+  logger.add_sink(console.log_sink());  // the default limit: 5 a message per 10 s
+  Random random{3};
+  telemetry::Tracer tracer{telemetry::TracerSettings{"sre-lab", "lab", "1", {}}, random, clock_};
+  for (int i = 0; i < 50; ++i) {
+    telemetry::Span span = tracer.start_root([](telemetry::TraceChunk&&) {}, "http.request");
+    logger.error("catalog.product_service", "database query failed", &span);
+    const LogPage beside = console.logs().list({.trace_id = telemetry::to_hex(span.trace_id())});
+    EXPECT_EQ(beside.records.size(), 1u) << "the failed trace " << i << " has its log line";
+  }
+  for (int i = 0; i < 7; ++i) logger.info("app", "untraced repeat");
+  const LogPage page = console.logs().list({});
+  EXPECT_EQ(page.records.size(), 55u) << "50 traced errors, 5 of the untraced repeats";
+  EXPECT_EQ(page.suppressed, 47u) << "45 errors and 2 repeats kept from stdout";
+  EXPECT_EQ(console.logs().stats().suppressed, 47u);
+  EXPECT_EQ(logger.suppressed_total(), 47u);
 }
 
 TEST_F(ConsoleTest, AnAdmittedTraceIsListed) {

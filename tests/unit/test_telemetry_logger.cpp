@@ -32,20 +32,34 @@ struct Captured {
   std::string line;
 };
 
+// A sink like stdout by default; with keeps_traced_problems, like the console's store.
 class CapturingSink final : public LogSink {
  public:
+  explicit CapturingSink(bool keeps_traced_problems = false)
+      : keeps_traced_problems_(keeps_traced_problems) {}
   void write(const LogRecord& record, std::string_view json_line) override {
     const std::lock_guard lock(mutex_);
     lines_.push_back({record, std::string(json_line)});
+  }
+  bool keeps_traced_problems() const override { return keeps_traced_problems_; }
+  void count_suppressed() override {
+    const std::lock_guard lock(mutex_);
+    ++suppressed_;
   }
   std::vector<Captured> lines() const {
     const std::lock_guard lock(mutex_);
     return lines_;
   }
+  std::uint64_t suppressed() const {
+    const std::lock_guard lock(mutex_);
+    return suppressed_;
+  }
 
  private:
+  const bool keeps_traced_problems_;
   mutable std::mutex mutex_;
   std::vector<Captured> lines_;
+  std::uint64_t suppressed_ = 0;
 };
 
 std::vector<std::string> keys_of(const json::object& object) {
@@ -340,6 +354,60 @@ TEST_F(LoggerTest, RepeatsBeyondTheLimitAreCountedAndReportedOnTheNextWrittenLin
   EXPECT_EQ(lines[6].record.fields.back(),
             (std::pair<std::string, std::string>{"suppressed", "5"}));
   EXPECT_FALSE(parse_line(lines[7].line).contains("suppressed"));  // reported once
+}
+
+TEST_F(LoggerTest, TracedProblemsPastTheLimitStillReachTheSinksThatKeepThem) {
+  auto logger = make(settings());  // sink_ is limited: 5 per 10 s
+  auto store = std::make_shared<CapturingSink>(/*keeps_traced_problems=*/true);
+  logger->add_sink(store);
+  // A burst of failed requests, each its own trace, all logging the same message.
+  std::vector<Span> spans;
+  for (int i = 0; i < 50; ++i) {
+    spans.push_back(tracer_.start_root([](TraceChunk&&) {}, "http.request"));
+    logger->error("catalog.product_service", "database query failed", &spans.back(),
+                  {integer_field("i", i)});
+  }
+  const auto kept = store->lines();
+  ASSERT_EQ(kept.size(), 50u) << "every failed trace keeps its line in the store";
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(kept[i].record.trace_id, spans[i].trace_id());
+    EXPECT_EQ(parse_line(kept[i].line).at("i"), i);
+  }
+  ASSERT_EQ(sink_->lines().size(), 5u) << "stdout and the file stay limited";
+  EXPECT_EQ(logger->suppressed_total(), 45u);
+  EXPECT_EQ(sink_->suppressed(), 45u);
+  EXPECT_EQ(store->suppressed(), 45u) << "the store counts what stdout did not get";
+
+  clock_.advance(10s);  // the next window: stdout's next line says how many it missed
+  logger->error("catalog.product_service", "database query failed", &spans.front());
+  ASSERT_EQ(sink_->lines().size(), 6u);
+  EXPECT_EQ(parse_line(sink_->lines().back().line).at("suppressed"), 45);
+  EXPECT_EQ(store->lines().size(), 51u);
+}
+
+TEST_F(LoggerTest, OnlyTracedWarningsAndErrorsGoPastTheLimit) {
+  LoggerSettings s = settings();
+  s.repeats_per_window = 1;
+  auto logger = make(s);
+  auto store = std::make_shared<CapturingSink>(/*keeps_traced_problems=*/true);
+  logger->add_sink(store);
+  Span span = tracer_.start_root([](TraceChunk&&) {}, "http.request");
+  for (int i = 0; i < 3; ++i) {
+    logger->info("catalog", "traced info", &span);  // not a problem
+    logger->error("catalog", "untraced error");     // no trace to keep it beside
+    logger->warning("catalog", "traced warning", &span);
+  }
+  std::vector<std::string> kept;
+  for (const auto& captured : store->lines()) kept.push_back(captured.record.message);
+  EXPECT_EQ(kept, (std::vector<std::string>{"traced info", "untraced error", "traced warning",
+                                            "traced warning", "traced warning"}));
+  EXPECT_EQ(sink_->lines().size(), 3u);
+  EXPECT_EQ(store->suppressed(), 6u);
+
+  EXPECT_FALSE(is_traced_problem(LogLevel::warning, TraceId{}));
+  EXPECT_TRUE(is_traced_problem(LogLevel::warning, span.trace_id()));
+  EXPECT_TRUE(is_traced_problem(LogLevel::error, span.trace_id()));
+  EXPECT_FALSE(is_traced_problem(LogLevel::info, span.trace_id()));
 }
 
 TEST_F(LoggerTest, SuppressedCountRestartsAfterEachReport) {

@@ -4,7 +4,7 @@
 // tab is shown, and whenever the experiments tab loads it). `uPlot` is the global of
 // uPlot.iife.min.js, which index.html loads before the modules run.
 import {api, poller, query} from "./api.js";
-import {$, COLORS, MB, clockTime, el, number} from "./format.js";
+import {$, COLORS, MB, clockTime, compact, el, number} from "./format.js";
 import {isShown, onShow} from "./tabs.js";
 
 const WINDOW_MAX_S = 15 * 60;
@@ -170,7 +170,7 @@ function drawBands(plot) {
 
 function axisFormatter(def) {
   if (def.breaker) return (plot, splits) => splits.map((v) => BREAKER_NAMES[v] ?? "");
-  return (plot, splits) => splits.map((v) => number(v, v !== 0 && Math.abs(v) < 1 ? 3 : 1));
+  return (plot, splits) => splits.map((v) => compact(v, v !== 0 && Math.abs(v) < 1 ? 3 : 1));
 }
 
 // Legend values: under the cursor, the hovered point; otherwise the latest one. `format` gets

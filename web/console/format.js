@@ -29,6 +29,17 @@ export function number(value, digits = 2) {
   return Number(value.toFixed(digits)).toString();
 }
 
+// A number short enough for a chart's axis (about 5 characters): 30000 → "30k", 1250 → "1.25k",
+// 2500000 → "2.5M"; below 1000 as number() writes it. The axis has a fixed width, and "30,000"
+// does not fit in it: the canvas cut it to "0,000".
+export function compact(value, digits = 2) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  const size = Math.abs(value);
+  if (size >= 999_995) return `${Number((value / 1e6).toFixed(2))}M`;
+  if (size >= 1000) return `${Number((value / 1e3).toFixed(2))}k`;
+  return number(value, digits);
+}
+
 export function ms(value) {
   if (value === null || value === undefined) return "–";
   if (value >= 1000) return number(value / 1000, 2) + " s";

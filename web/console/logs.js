@@ -45,12 +45,22 @@ async function loadLogs({fresh = false} = {}) {
   const freshLines = (answer.logs || []).filter((log) => log.sequence > lastLogSequence);
   if (answer.last_sequence !== undefined)
     lastLogSequence = Math.max(lastLogSequence, answer.last_sequence);
+  $("#log-suppressed").textContent = suppressedNote(answer.suppressed);
   if (freshLines.length === 0 && logRows.length > 0) return;
   logRows.unshift(...freshLines);
   logRows.length = Math.min(logRows.length, MAX_LOG_ROWS);
   $("#log-list tbody").replaceChildren(...logRows.map(logRow));
   $("#log-empty").hidden = logRows.length > 0;
   $("#log-count").textContent = `${logRows.length} lines shown, newest first`;
+}
+
+// The service's rate limit keeps repeats from stdout and its log file; the console still holds
+// every traced warning and error, so a failed trace keeps its lines here.
+function suppressedNote(suppressed) {
+  if (!suppressed) return "";
+  return `${suppressed} repeated lines kept from stdout and the log file by the rate limit ` +
+         "(5 a message per 10 s, metric logs.suppressed); every warning and error of a trace " +
+         "is still here.";
 }
 
 logForm.addEventListener("submit", (event) => {

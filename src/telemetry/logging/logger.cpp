@@ -130,26 +130,35 @@ void Logger::add_sink(std::shared_ptr<LogSink> sink) {
   sinks_.push_back(std::move(sink));
 }
 
+bool is_traced_problem(LogLevel level, const TraceId& trace_id) {
+  return level >= LogLevel::warning && !trace_id.is_zero();
+}
+
 void Logger::log(LogLevel level, std::string_view logger, std::string_view message,
                  const Span* span, LogFields fields, std::string_view repeat_key) {
   if (!enabled(level)) return;
   std::uint64_t suppressed = 0;
-  if (!admit(repeat_key_of(logger, message, repeat_key), suppressed)) return;
+  const bool admitted = admit(repeat_key_of(logger, message, repeat_key), suppressed);
+  const TraceId trace_id = span != nullptr ? span->trace_id() : TraceId{};
+  if (!admitted) {
+    for (const auto& sink : sinks_) sink->count_suppressed();
+    // Decided before the record is built: a dropped line costs no formatting unless it is kept.
+    if (!is_traced_problem(level, trace_id)) return;
+  }
 
   LogRecord record;
   record.time = clock_.wall();
   record.level = level;
   record.logger = std::string(logger);
   record.message = std::string(message);
-  if (span != nullptr) {
-    record.trace_id = span->trace_id();
-    record.span_id = span->span_id();
-  }
+  record.trace_id = trace_id;
+  if (span != nullptr) record.span_id = span->span_id();
   record.fields = std::move(fields);
   if (suppressed != 0) record.fields.emplace_back("suppressed", std::to_string(suppressed));
 
   const std::string line = format_log_line(record, settings_);
-  for (const auto& sink : sinks_) sink->write(record, line);
+  for (const auto& sink : sinks_)
+    if (admitted || sink->keeps_traced_problems()) sink->write(record, line);
 }
 
 std::uint64_t Logger::suppressed_total() const {

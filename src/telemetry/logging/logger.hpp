@@ -26,7 +26,13 @@
 // dropped since the previous written one. Windows are fixed, starting at a key's first line after
 // the previous window ended. The Logger remembers at most kMaxRepeatKeys keys, forgetting the
 // oldest window first; a count that was never reported because its key stopped logging (or was
-// forgotten) shows only in suppressed_total().
+// forgotten) shows only in suppressed_total() (the app's `logs.suppressed` metric) and in the
+// sinks' count_suppressed().
+//
+// The limit protects stdout and the log file, not a trace's story: a traced problem — a warning
+// or an error logged with a span, the best sign at log time that the request failed or degraded
+// (its status is not known yet) — still reaches the sinks that keep_traced_problems() (the
+// console's store, bounded by itself) when the limit drops it from the others.
 #pragma once
 
 #include <chrono>
@@ -91,7 +97,15 @@ class LogSink {
  public:
   virtual ~LogSink() = default;
   virtual void write(const LogRecord& record, std::string_view json_line) = 0;
+  // Whether the sink also takes the traced problems the repeat limit drops (see Logger).
+  virtual bool keeps_traced_problems() const { return false; }
+  // Called once for each line the repeat limit drops, so a sink can show how many.
+  virtual void count_suppressed() {}
 };
+
+// A warning or an error with a trace id: the lines the repeat limit never withholds from the
+// sinks that keep_traced_problems().
+bool is_traced_problem(LogLevel level, const TraceId& trace_id);
 
 // Writes to a FILE* it does not own (stdout): one fwrite per line under a mutex, then fflush, so
 // lines never interleave and `tail -f` sees each one as it is logged. Write errors are ignored
