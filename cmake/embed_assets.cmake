@@ -16,7 +16,7 @@
 #
 # URL paths: /openapi.json; /assets/docs/<file> (web/docs); /assets/console/<path> (web/console);
 # /assets/swagger-ui/<file> and /assets/uplot/<file> (from the npm packages);
-# /assets/experiments/<name>.yaml (experiments/); /assets/dashboards/grafana/<name>.json
+# /assets/experiments/<name>.yaml (experiments/); /assets/grafana/<name>.json
 # (dashboards/grafana/, whose queries `up --prometheus` records).
 
 find_program(SRE_LAB_NPM npm)
@@ -102,7 +102,7 @@ function(srelab_embed_web_assets target)
   list(SORT grafana_files)
   foreach(file ${grafana_files})
     get_filename_component(name ${file} NAME)
-    list(APPEND entries "/assets/dashboards/grafana/${name}=${file}")
+    list(APPEND entries "/assets/grafana/${name}=${file}")
   endforeach()
   foreach(entry ${SRE_LAB_VENDOR_ASSETS})
     string(REGEX REPLACE "=.*$" "" url "${entry}")

@@ -40,7 +40,7 @@ constexpr std::chrono::seconds kServiceStopMargin{10};
 // look back over a window short enough to follow an experiment of a minute.
 constexpr std::chrono::milliseconds kPrometheusScrapeInterval{2000};
 constexpr std::string_view kPrometheusRateWindow = "30s";
-constexpr std::string_view kGrafanaDashboard = "/assets/dashboards/grafana/sre-lab.json";
+constexpr std::string_view kGrafanaDashboard = "/assets/grafana/sre-lab.json";
 
 struct UpConfig {
   std::filesystem::path state_dir;

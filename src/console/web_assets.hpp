@@ -6,7 +6,7 @@
 //
 // A file is found by the URL path it is served at: "/openapi.json", "/assets/docs/<file>",
 // "/assets/console/<path>", "/assets/swagger-ui/<file>", "/assets/uplot/<file>",
-// "/assets/experiments/<name>.yaml", "/assets/dashboards/grafana/<name>.json". The bodies live
+// "/assets/experiments/<name>.yaml", "/assets/grafana/<name>.json". The bodies live
 // in the binary's read-only data for its whole life, so every view here stays valid.
 #pragma once
 

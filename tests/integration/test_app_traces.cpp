@@ -402,6 +402,24 @@ TEST_F(TracesTest, EachSpanKindCarriesItsTypeServiceAndPeerTags) {
   expect_process_identity(*hit_trace, runtime_id);
 }
 
+// The fenced block after "each span it ran under (…):" in docs/telemetry.md, without its fences.
+std::string documented_error_stack() {
+  std::ifstream file(SRE_LAB_DOCS_DIR "/telemetry.md");
+  std::string line, block;
+  bool after_intro = false, inside = false;
+  while (std::getline(file, line)) {
+    if (!after_intro) {
+      after_intro = line.ends_with("a real failure by `integration.test_app_traces`):");
+    } else if (line == "```") {
+      if (inside) break;
+      inside = true;
+    } else if (inside) {
+      block += (block.empty() ? "" : "\n") + line;
+    }
+  }
+  return block;
+}
+
 TEST_F(TracesTest, ADatabaseFailureHasATypeAMessageAndTheCallPathAsItsStack) {
   ASSERT_EQ(
       post("/resilience/configure", R"({"mode": "disabled", "fallback_enabled": false})").status,
@@ -430,6 +448,8 @@ TEST_F(TracesTest, ADatabaseFailureHasATypeAMessageAndTheCallPathAsItsStack) {
   ASSERT_NE(handler, std::string::npos) << stack;
   EXPECT_LT(driver, repository) << "innermost first";
   EXPECT_LT(repository, handler);
+  // docs/telemetry.md shows this very stack: the text there is what Error Tracking shows.
+  EXPECT_EQ(documented_error_stack(), stack) << "docs/telemetry.md's example is out of date";
 
   const SpanData& root = root_of(*trace);
   EXPECT_EQ(root.error, 1);
