@@ -18,12 +18,12 @@
 #include "app/load_config.hpp"
 #include "app/signals.hpp"
 #include "console/web_assets.hpp"
-#include "experiment/http_exchange.hpp"
 #include "experiment/lab_target.hpp"
 #include "experiment/report_html.hpp"
 #include "experiment/report_markdown.hpp"
 #include "experiment/report_text.hpp"
 #include "experiment/runner.hpp"
+#include "http/exchange.hpp"
 #include "lab/postgres_server.hpp"
 #include "sim/scenario_file.hpp"
 #include "sim/sim_target.hpp"
@@ -143,9 +143,9 @@ void send_to_console(std::string service_url, const std::string& name, const std
                                  {"report_html", experiment::render_html(journal)},
                                  {"name", name},
                                  {"variant", variant}};
-  const auto answer = experiment::http_exchange(
-      "POST", service_url + "/console/api/experiments", {{"Content-Type", "application/json"}},
-      boost::json::serialize(body), std::chrono::seconds(10));
+  const auto answer = http::http_exchange("POST", service_url + "/console/api/experiments",
+                                          {{"Content-Type", "application/json"}},
+                                          boost::json::serialize(body), std::chrono::seconds(10));
   if (answer.status == 201) return;
   say("could not send the run to the console: " +
       (answer.status == 0 ? answer.error
@@ -284,7 +284,7 @@ int run(const std::string& name, std::map<std::string, std::string> vars, Option
     vars["service_url"] = kTwinUrl;
     vars["load_url"] = kTwinUrl;
   } else if (const auto target = values.raw("target")) {
-    if (!experiment::parse_http_url(*target)) {
+    if (!http::parse_http_url(*target)) {
       say("--target " + *target + ": expected http://HOST:PORT or sim");
       return 2;
     }

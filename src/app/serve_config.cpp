@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "core/comma_list.hpp"
-#include "experiment/http_exchange.hpp"
+#include "http/exchange.hpp"
 #include "http/request_framing.hpp"
 #include "telemetry/datadog/container_id.hpp"
 #include "telemetry/datadog/datadog_agent.hpp"
@@ -258,7 +258,7 @@ result<ServeConfig> finalize_serve_config(OptionValues& values) {
   config.gateway_url = values.text("gateway-url", "");
   config.control_socket = values.text("control-socket", "");
   while (config.gateway_url.ends_with('/')) config.gateway_url.pop_back();
-  if (!config.gateway_url.empty() && !experiment::parse_http_url(config.gateway_url))
+  if (!config.gateway_url.empty() && !http::parse_http_url(config.gateway_url))
     values.fail("gateway-url", config.gateway_url, "http://HOST:PORT");
 
   const std::string database_url =

@@ -28,16 +28,16 @@ LabTarget::~LabTarget() {
   if (load_thread_.joinable()) stop_load();
 }
 
-HttpAnswer LabTarget::send(const std::string& method, const std::string& url,
-                           const std::map<std::string, std::string>& headers, std::string body,
-                           double timeout_s) {
-  return http_exchange(method, url, headers, std::move(body),
-                       std::chrono::milliseconds(std::llround(timeout_s * 1000)));
+http::HttpAnswer LabTarget::send(const std::string& method, const std::string& url,
+                                 const std::map<std::string, std::string>& headers,
+                                 std::string body, double timeout_s) {
+  return http::http_exchange(method, url, headers, std::move(body),
+                             std::chrono::milliseconds(std::llround(timeout_s * 1000)));
 }
 
 boost::json::value LabTarget::get_json(std::string_view path, std::string& error) {
-  const HttpAnswer answer =
-      http_exchange("GET", service_url_ + std::string(path), {}, {}, kProbeTimeout);
+  const http::HttpAnswer answer =
+      http::http_exchange("GET", service_url_ + std::string(path), {}, {}, kProbeTimeout);
   if (answer.status != 200) {
     error = answer.status == 0
                 ? answer.error

@@ -15,9 +15,9 @@ class LabTarget final : public Target {
   explicit LabTarget(std::string service_url);
   ~LabTarget() override;
 
-  HttpAnswer send(const std::string& method, const std::string& url,
-                  const std::map<std::string, std::string>& headers, std::string body,
-                  double timeout_s) override;
+  http::HttpAnswer send(const std::string& method, const std::string& url,
+                        const std::map<std::string, std::string>& headers, std::string body,
+                        double timeout_s) override;
   boost::json::value get_json(std::string_view path, std::string& error) override;
   Timeline timeline(double since_ms) override;
   std::vector<TraceSummary> slowest_traces(double from_ms, double to_ms,

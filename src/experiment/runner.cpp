@@ -17,6 +17,7 @@
 #include "experiment/journal.hpp"
 #include "experiment/probe_judge.hpp"
 #include "experiment/report_text.hpp"
+#include "http/admin_access.hpp"
 
 namespace srelab::experiment {
 namespace {
@@ -66,7 +67,7 @@ boost::json::value field_at(const boost::json::value& root, const std::string& p
 }
 
 bool is_dependency_url(const std::string& url) {
-  const auto parsed = parse_http_url(url);
+  const auto parsed = http::parse_http_url(url);
   return parsed && parsed->target.starts_with(kDependencyPath);
 }
 
@@ -117,10 +118,10 @@ class ExperimentRun {
   ActivityRun execute(const Activity& activity, const std::string& phase, double phase_end_ms,
                       std::stop_token stop);
   void judge_deferred(ActivityRun& run, const std::string& phase, const Timeline& timeline);
-  HttpAnswer send_http(const HttpCall& call, bool guard_fault, double phase_end_ms,
-                       boost::json::object& output);
-  HttpAnswer call_http(const HttpCall& call, const Activity& activity, double phase_end_ms,
-                       boost::json::object& output, ActivityRun& run);
+  http::HttpAnswer send_http(const HttpCall& call, bool guard_fault, double phase_end_ms,
+                             boost::json::object& output);
+  http::HttpAnswer call_http(const HttpCall& call, const Activity& activity, double phase_end_ms,
+                             boost::json::object& output, ActivityRun& run);
   HttpCall dependency_request(const DependencyCall& call) const;
   void undo_dependencies(std::vector<ActivityRun>& rollbacks);
   void note(const ActivityRun& run);
@@ -226,10 +227,10 @@ std::vector<double> ExperimentRun::series(const Timeline& timeline, const std::s
   return values;
 }
 
-HttpAnswer ExperimentRun::send_http(const HttpCall& call, bool guard_fault, double phase_end_ms,
-                                    boost::json::object& output) {
+http::HttpAnswer ExperimentRun::send_http(const HttpCall& call, bool guard_fault,
+                                          double phase_end_ms, boost::json::object& output) {
   boost::json::value arguments = call.arguments;
-  const auto url = parse_http_url(call.url);
+  const auto url = http::parse_http_url(call.url);
   // Guardrail: a fault set through /chaos/configure, or a dependency paused or stopped through
   // /chaos/dependency, is undone by the service shortly after its phase, whatever happens to
   // this process.
@@ -250,7 +251,8 @@ HttpAnswer ExperimentRun::send_http(const HttpCall& call, bool guard_fault, doub
     target_url += query_string(arguments, target_url);
   else if (!arguments.is_null())
     body = boost::json::serialize(arguments);
-  HttpAnswer answer = target_.send(call.method, target_url, call.headers, body, call.timeout_s);
+  http::HttpAnswer answer =
+      target_.send(call.method, target_url, call.headers, body, call.timeout_s);
   output["status"] = answer.status;
   boost::system::error_code ec;
   auto json = boost::json::parse(answer.body, ec);
@@ -265,82 +267,81 @@ ActivityRun ExperimentRun::execute(const Activity& activity, const std::string& 
   run.phase = phase;
   run.start_ms = now_ms();
   boost::json::object output;
-  std::visit(Overloaded{
-                 [&](const HttpCall& call) {
-                   const HttpAnswer answer = call_http(call, activity, phase_end_ms, output, run);
-                   if (activity.tolerance) {
-                     const auto& tolerance = *activity.tolerance;
-                     const boost::json::value subject = tolerance.target == "body"
-                                                            ? output["body"]
-                                                            : boost::json::value(answer.status);
-                     run.judged = judge_value(
-                         tolerance, subject,
-                         tolerance.target == "body" ? "the answer's body" : "the answer's status");
-                   }
-                 },
-                 [&](const LoadCall& call) {
-                   const load::LoadReport report = target_.run_load(call.plan, stop);
-                   output = load_summary(report);
-                   Samples samples;
-                   samples.tally = report.total;
-                   samples.latency = report.latency;
-                   load_runs_[activity.name].merge(samples);
-                   if (!report.error.empty()) {
-                     run.succeeded = false;
-                     run.exception = "load: " + report.error;
-                   }
-                 },
-                 [&](const StateProbe& probe) {
-                   const char* path = probe.endpoint == StateProbe::Endpoint::resilience
-                                          ? "/resilience"
-                                          : "/chaos";
-                   const std::string subject = std::string(path) + " " + probe.field;
-                   const double deadline = now_ms() + probe.within_s * 1000;
-                   boost::json::value value;
-                   for (;;) {
-                     std::string error;
-                     const auto json = target_.get_json(path, error);
-                     if (!error.empty()) {
-                       run.succeeded = false;
-                       run.exception = error;
-                       break;
-                     }
-                     value = field_at(json, probe.field);
-                     const bool met = activity.tolerance && value_meets(*activity.tolerance, value);
-                     if (met || now_ms() >= deadline || !target_.sleep(0.1, stop)) break;
-                   }
-                   output["value"] = value;
-                   if (probe.within_s > 0) output["waited_s"] = (now_ms() - run.start_ms) / 1000;
-                   // A field that could not be read does not meet the tolerance (as an http probe
-                   // without an answer does not): the steady state cannot hold on it.
-                   if (activity.tolerance) {
-                     run.judged = judge_value(
-                         *activity.tolerance, value,
-                         subject + (probe.within_s > 0 ? " within " + format_seconds(probe.within_s)
-                                                       : std::string()));
-                     if (!run.succeeded)
-                       run.judged->evidence = subject + ": " + run.exception;
-                     else if (probe.within_s > 0)
-                       run.judged->evidence +=
-                           " after " + format_seconds((now_ms() - run.start_ms) / 1000);
-                   }
-                 },
-                 [&](const DependencyCall& call) {
-                   call_http(dependency_request(call), activity, phase_end_ms, output, run);
-                 },
-                 [&](const auto&) {},  // judged on the whole phase: judge_deferred
-             },
-             activity.provider);
+  std::visit(
+      Overloaded{
+          [&](const HttpCall& call) {
+            const http::HttpAnswer answer = call_http(call, activity, phase_end_ms, output, run);
+            if (activity.tolerance) {
+              const auto& tolerance = *activity.tolerance;
+              const boost::json::value subject =
+                  tolerance.target == "body" ? output["body"] : boost::json::value(answer.status);
+              run.judged = judge_value(
+                  tolerance, subject,
+                  tolerance.target == "body" ? "the answer's body" : "the answer's status");
+            }
+          },
+          [&](const LoadCall& call) {
+            const load::LoadReport report = target_.run_load(call.plan, stop);
+            output = load_summary(report);
+            Samples samples;
+            samples.tally = report.total;
+            samples.latency = report.latency;
+            load_runs_[activity.name].merge(samples);
+            if (!report.error.empty()) {
+              run.succeeded = false;
+              run.exception = "load: " + report.error;
+            }
+          },
+          [&](const StateProbe& probe) {
+            const char* path =
+                probe.endpoint == StateProbe::Endpoint::resilience ? "/resilience" : "/chaos";
+            const std::string subject = std::string(path) + " " + probe.field;
+            const double deadline = now_ms() + probe.within_s * 1000;
+            boost::json::value value;
+            for (;;) {
+              std::string error;
+              const auto json = target_.get_json(path, error);
+              if (!error.empty()) {
+                run.succeeded = false;
+                run.exception = error;
+                break;
+              }
+              value = field_at(json, probe.field);
+              const bool met = activity.tolerance && value_meets(*activity.tolerance, value);
+              if (met || now_ms() >= deadline || !target_.sleep(0.1, stop)) break;
+            }
+            output["value"] = value;
+            if (probe.within_s > 0) output["waited_s"] = (now_ms() - run.start_ms) / 1000;
+            // A field that could not be read does not meet the tolerance (as an http probe
+            // without an answer does not): the steady state cannot hold on it.
+            if (activity.tolerance) {
+              run.judged = judge_value(
+                  *activity.tolerance, value,
+                  subject + (probe.within_s > 0 ? " within " + format_seconds(probe.within_s)
+                                                : std::string()));
+              if (!run.succeeded)
+                run.judged->evidence = subject + ": " + run.exception;
+              else if (probe.within_s > 0)
+                run.judged->evidence +=
+                    " after " + format_seconds((now_ms() - run.start_ms) / 1000);
+            }
+          },
+          [&](const DependencyCall& call) {
+            call_http(dependency_request(call), activity, phase_end_ms, output, run);
+          },
+          [&](const auto&) {},  // judged on the whole phase: judge_deferred
+      },
+      activity.provider);
   run.output = std::move(output);
   run.end_ms = now_ms();
   return run;
 }
 
 // Sends an http action or probe and fails `run` when it got no answer or not the one expected.
-HttpAnswer ExperimentRun::call_http(const HttpCall& call, const Activity& activity,
-                                    double phase_end_ms, boost::json::object& output,
-                                    ActivityRun& run) {
-  const HttpAnswer answer =
+http::HttpAnswer ExperimentRun::call_http(const HttpCall& call, const Activity& activity,
+                                          double phase_end_ms, boost::json::object& output,
+                                          ActivityRun& run) {
+  const http::HttpAnswer answer =
       send_http(call, activity.type == Activity::Type::action, phase_end_ms, output);
   if (const auto rows = samples_from_bulk(output["body"])) load_runs_[activity.name].merge(*rows);
   if (answer.status == 0) {
@@ -734,8 +735,8 @@ std::string remote_targets(const Experiment& experiment) {
   collect_urls(experiment.rollbacks, urls);
   std::string remote;
   for (const auto& url : urls) {
-    const auto parsed = parse_http_url(url);
-    if (parsed && is_loopback_host(parsed->host)) continue;
+    const auto parsed = http::parse_http_url(url);
+    if (parsed && http::is_loopback_host(parsed->host)) continue;
     remote += (remote.empty() ? "" : ", ") + url;
   }
   return remote;

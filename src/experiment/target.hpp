@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "experiment/http_exchange.hpp"
 #include "experiment/phase_book.hpp"
+#include "http/exchange.hpp"
 #include "load/load_plan.hpp"
 #include "load/load_report.hpp"
 
@@ -34,9 +34,9 @@ class Target {
  public:
   virtual ~Target() = default;
 
-  virtual HttpAnswer send(const std::string& method, const std::string& url,
-                          const std::map<std::string, std::string>& headers, std::string body,
-                          double timeout_s) = 0;
+  virtual http::HttpAnswer send(const std::string& method, const std::string& url,
+                                const std::map<std::string, std::string>& headers, std::string body,
+                                double timeout_s) = 0;
   // The service's GET `path` (e.g. "/resilience") as JSON; null with `error` set when it fails.
   virtual boost::json::value get_json(std::string_view path, std::string& error) = 0;
   virtual Timeline timeline(double since_ms) = 0;

@@ -39,7 +39,9 @@ struct AdminAccess {
   std::vector<std::string> allowed_hosts;  // --allowed-host: more names Host may carry (step 2)
 };
 
-// A loopback IP address (IPv6 without brackets) or `localhost`, in any case.
+// A loopback IP address (IPv6 without brackets, as parse_http_url gives it too) or `localhost`, in
+// any case: the admin guard's Host check, and the addresses an experiment may target without
+// --allow-remote.
 bool is_loopback_host(std::string_view host);
 
 // nullopt when `request` may go ahead; otherwise the 401/403/421 answer.

@@ -8,8 +8,8 @@
 #include <system_error>
 #include <thread>
 
+#include "http/exchange.hpp"
 #include "lab/find_program.hpp"
-#include "lab/http_get.hpp"
 #include "lab/log_tail.hpp"
 #include "lab/state_file.hpp"
 
@@ -25,7 +25,7 @@ constexpr auto kShutdownGrace = 10s;
 
 // Every target scraped once: Prometheus hands its targets to the scrapers some 5 s after it is
 // ready, and until the first scrape a learner's first query answers nothing.
-bool scraped_every_target(const HttpAnswer& answer) {
+bool scraped_every_target(const http::HttpAnswer& answer) {
   if (answer.status != 200) return false;
   boost::system::error_code ec;
   const boost::json::value targets = boost::json::parse(answer.body, ec);
@@ -124,9 +124,10 @@ result<void> PrometheusServer::wait_until_ready(std::uintmax_t log_from) {
                                               std::to_string(process_.exit_status().value_or(-1)) +
                                               "): " + log_tail(log_file(), log_from));
     }
-    if (!serving) serving = http_get("127.0.0.1", settings_.port, "/-/ready", 500ms).status == 200;
+    if (!serving)
+      serving = http::http_exchange("GET", url() + "/-/ready", {}, {}, 500ms).status == 200;
     if (serving &&
-        scraped_every_target(http_get("127.0.0.1", settings_.port, "/api/v1/targets", 500ms)))
+        scraped_every_target(http::http_exchange("GET", url() + "/api/v1/targets", {}, {}, 500ms)))
       return {};
     if (std::chrono::steady_clock::now() >= deadline) {
       return fail(errc::timeout,

@@ -11,7 +11,7 @@
 #include "chaos/chaos_settings.hpp"
 #include "core/json_string.hpp"
 #include "core/random.hpp"
-#include "experiment/http_exchange.hpp"
+#include "http/exchange.hpp"
 #include "http/responses.hpp"
 #include "resilience/resilience_settings.hpp"
 #include "sim/twin_timeline.hpp"
@@ -25,19 +25,19 @@ constexpr std::size_t kLeakCap = std::size_t{1} << 30;  // ChaosControlsSettings
 // A fault's share that reaches the first replica alone (a share reaches at least one).
 constexpr double kFirstReplicaOnly = 0;
 
-experiment::HttpAnswer answer_of(const http::Response& response) {
-  experiment::HttpAnswer answer;
+http::HttpAnswer answer_of(const http::Response& response) {
+  http::HttpAnswer answer;
   answer.status = static_cast<int>(response.result_int());
   answer.body = response.body();
   answer.content_type = "application/json";
   return answer;
 }
 
-experiment::HttpAnswer json_ok(const boost::json::object& body) {
+http::HttpAnswer json_ok(const boost::json::object& body) {
   return answer_of(http::json_response(http::Status::ok, to_json_text(body)));
 }
 
-experiment::HttpAnswer not_found(std::string_view method, std::string_view path) {
+http::HttpAnswer not_found(std::string_view method, std::string_view path) {
   return answer_of(http::json_error(
       http::Status::not_found, "Not Found",
       std::string(method) + " " + std::string(path) + " is not something the twin answers"));
@@ -51,7 +51,7 @@ constexpr std::string_view kNoDependencyFaults =
 
 // POST /chaos/dependency: the service's own 400 for a bad body, else 409 as from a service
 // without `up`.
-experiment::HttpAnswer dependency_order(const std::string& body) {
+http::HttpAnswer dependency_order(const std::string& body) {
   FieldError error;
   if (!catalog::parse_dependency_body(body, error)) return answer_of(http::field_error(error));
   return answer_of(http::json_error(http::Status::conflict, "Conflict", kNoDependencyFaults));
@@ -185,12 +185,12 @@ load::LoadReport SimTarget::run_load(const load::LoadPlan& plan, std::stop_token
   return report;
 }
 
-experiment::HttpAnswer SimTarget::send(const std::string& method, const std::string& url,
-                                       const std::map<std::string, std::string>&, std::string body,
-                                       double) {
-  const auto parsed = experiment::parse_http_url(url);
+http::HttpAnswer SimTarget::send(const std::string& method, const std::string& url,
+                                 const std::map<std::string, std::string>&, std::string body,
+                                 double) {
+  const auto parsed = http::parse_http_url(url);
   if (!parsed) {
-    experiment::HttpAnswer answer;
+    http::HttpAnswer answer;
     answer.error = "not an http:// URL: " + url;
     return answer;
   }
@@ -198,7 +198,7 @@ experiment::HttpAnswer SimTarget::send(const std::string& method, const std::str
 }
 
 boost::json::value SimTarget::get_json(std::string_view path, std::string& error) {
-  const experiment::HttpAnswer answer = admin_call("GET", path, {});
+  const http::HttpAnswer answer = admin_call("GET", path, {});
   if (answer.status != 200) {
     error = "GET " + std::string(path) + " answered " + std::to_string(answer.status);
     return nullptr;
@@ -206,8 +206,8 @@ boost::json::value SimTarget::get_json(std::string_view path, std::string& error
   return boost::json::parse(answer.body);
 }
 
-experiment::HttpAnswer SimTarget::admin_call(const std::string& method, std::string_view target,
-                                             const std::string& body) {
+http::HttpAnswer SimTarget::admin_call(const std::string& method, std::string_view target,
+                                       const std::string& body) {
   const std::string_view path = target.substr(0, target.find('?'));
   const std::string_view query =
       path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view{};
@@ -276,7 +276,7 @@ experiment::HttpAnswer SimTarget::admin_call(const std::string& method, std::str
   return not_found(method, path);
 }
 
-experiment::HttpAnswer SimTarget::bulk_test(std::string_view query) {
+http::HttpAnswer SimTarget::bulk_test(std::string_view query) {
   FieldError error;
   const auto params = catalog::parse_bulk_params(query, error);
   if (!params) return answer_of(http::field_error(error));
@@ -310,20 +310,20 @@ void SimTarget::apply_to_first_replica(FaultEvent::Kind kind, std::string body) 
   sim_.apply(event);
 }
 
-experiment::HttpAnswer SimTarget::reset_chaos() {
+http::HttpAnswer SimTarget::reset_chaos() {
   const boost::json::object before = chaos::to_json(sim_.chaos(0));
   apply_to_first_replica(FaultEvent::Kind::chaos_reset);
   return json_ok(catalog::with_reset(chaos_document(), before, chaos::to_json(sim_.chaos(0))));
 }
 
-experiment::HttpAnswer SimTarget::reset_resilience() {
+http::HttpAnswer SimTarget::reset_resilience() {
   const boost::json::object before = resilience_facts();
   apply_to_first_replica(FaultEvent::Kind::resilience_reset);
   return json_ok(catalog::with_reset(resilience_document(), before, resilience_facts()));
 }
 
 // In the service's order (catalog/admin_routes.cpp); Redis is the twin's shared cache.
-experiment::HttpAnswer SimTarget::reset_lab() {
+http::HttpAnswer SimTarget::reset_lab() {
   catalog::LabReset reset;
   reset.chaos_before = chaos::to_json(sim_.chaos(0));
   apply_to_first_replica(FaultEvent::Kind::chaos_reset);

@@ -29,9 +29,9 @@ class SimTarget final : public experiment::Target {
   // experiment drives them). `epoch_ms` is the wall time simulated time 0 stands for.
   SimTarget(const Scenario& scenario, double epoch_ms);
 
-  experiment::HttpAnswer send(const std::string& method, const std::string& url,
-                              const std::map<std::string, std::string>& headers, std::string body,
-                              double timeout_s) override;
+  http::HttpAnswer send(const std::string& method, const std::string& url,
+                        const std::map<std::string, std::string>& headers, std::string body,
+                        double timeout_s) override;
   boost::json::value get_json(std::string_view path, std::string& error) override;
   experiment::Timeline timeline(double since_ms) override;
   std::vector<experiment::TraceSummary> slowest_traces(double, double, std::size_t) override {
@@ -53,17 +53,17 @@ class SimTarget final : public experiment::Target {
     load::ReportBook report;
   };
 
-  experiment::HttpAnswer admin_call(const std::string& method, std::string_view target,
-                                    const std::string& body);
-  experiment::HttpAnswer bulk_test(std::string_view query);
+  http::HttpAnswer admin_call(const std::string& method, std::string_view target,
+                              const std::string& body);
+  http::HttpAnswer bulk_test(std::string_view query);
   boost::json::object chaos_document();
   boost::json::object resilience_document();
   boost::json::object resilience_facts();
   // The twin's POST /chaos/reset, /resilience/reset and /lab/reset, answered as the service does
   // (catalog/admin_answers.hpp).
-  experiment::HttpAnswer reset_chaos();
-  experiment::HttpAnswer reset_resilience();
-  experiment::HttpAnswer reset_lab();
+  http::HttpAnswer reset_chaos();
+  http::HttpAnswer reset_resilience();
+  http::HttpAnswer reset_lab();
   void apply_to_first_replica(FaultEvent::Kind kind, std::string body = {});
   void advance_to(double t_s);
   void file_seconds();

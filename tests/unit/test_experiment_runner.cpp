@@ -74,7 +74,7 @@ class FakeTarget : public Target {
   explicit FakeTarget(std::stop_source& stop) : stop_(stop) {}
 
   // Scripted answers by "METHOD /path" (the query left out); anything else answers 200 {}.
-  std::map<std::string, HttpAnswer> answers;
+  std::map<std::string, http::HttpAnswer> answers;
   // get_json's answers by path; a path without one fails.
   std::function<json::value(std::string_view path, const Moment&)> state;
   // The background load's seconds: by default `rate` answers a second, slow while a fault is set.
@@ -90,12 +90,12 @@ class FakeTarget : public Target {
   bool load_stopped = false;
   std::optional<double> load_running_at_stop_ms;
 
-  HttpAnswer send(const std::string& method, const std::string& url,
-                  const std::map<std::string, std::string>&, std::string body,
-                  double timeout_s) override {
+  http::HttpAnswer send(const std::string& method, const std::string& url,
+                        const std::map<std::string, std::string>&, std::string body,
+                        double timeout_s) override {
     EXPECT_GT(timeout_s, 0);
     sent.push_back({method, url, body, now_ms_});
-    const auto parsed = parse_http_url(url);
+    const auto parsed = http::parse_http_url(url);
     std::string path = parsed ? parsed->target : url;
     path = path.substr(0, path.find('?'));
     const std::string key = method + " " + path;
@@ -105,7 +105,7 @@ class FakeTarget : public Target {
       stop_at_ms_ = now_ms_ + stop_after->second * 1000;
     const auto found = answers.find(key);
     if (found != answers.end()) return found->second;
-    HttpAnswer answer;
+    http::HttpAnswer answer;
     answer.status = 200;
     answer.body = "{}";
     return answer;
@@ -281,7 +281,7 @@ const json::object& extension(const json::object& journal) {
 std::vector<std::string> sent_keys(const FakeTarget& target) {
   std::vector<std::string> keys;
   for (const auto& s : target.sent) {
-    const auto url = parse_http_url(s.url);
+    const auto url = http::parse_http_url(s.url);
     keys.push_back(s.method + " " + (url ? url->target : s.url));
   }
   return keys;
@@ -457,7 +457,7 @@ TEST(Runner, AFailingActionAbortsAndTheRollbacksStillRun) {
     provider: {type: http, url: "${service_url}/chaos/leak", method: POST})";
   std::stop_source stop;
   FakeTarget target(stop);
-  HttpAnswer refused;
+  http::HttpAnswer refused;
   refused.status = 422;
   refused.body = R"({"error": "db_latency_ms must be at most 10000"})";
   target.answers["POST /chaos/configure"] = refused;
@@ -1034,7 +1034,7 @@ TEST(Runner, ARefusedDependencyActionAbortsWithTheServicesReason) {
   spec.method = kPauseRedis;
   std::stop_source stop;
   FakeTarget target(stop);
-  HttpAnswer refused;
+  http::HttpAnswer refused;
   refused.status = 409;
   refused.body = R"({"error": "Conflict", "detail": "dependency faults need sre-lab up"})";
   target.answers["POST /chaos/dependency"] = refused;

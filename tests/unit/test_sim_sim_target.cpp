@@ -17,7 +17,7 @@ constexpr const char* kUrl = "http://127.0.0.1:8000/chaos/dependency";
 
 TEST(SimTarget, RefusesDependencyFaultsSayingTheTwinDoesNotModelThem) {
   SimTarget twin(Scenario{}, 0);
-  const experiment::HttpAnswer refused = twin.send("POST", kUrl, {}, R"({"redis": "pause"})", 1);
+  const http::HttpAnswer refused = twin.send("POST", kUrl, {}, R"({"redis": "pause"})", 1);
   EXPECT_EQ(refused.status, 409);
   const auto body = boost::json::parse(refused.body);
   EXPECT_NE(std::string(body.at("detail").as_string()).find("does not model dependency faults"),
@@ -27,7 +27,7 @@ TEST(SimTarget, RefusesDependencyFaultsSayingTheTwinDoesNotModelThem) {
 
 TEST(SimTarget, ABadDependencyOrderGetsTheServicesOwnError) {
   SimTarget twin(Scenario{}, 0);
-  const experiment::HttpAnswer bad = twin.send("POST", kUrl, {}, R"({"redis": "restart"})", 1);
+  const http::HttpAnswer bad = twin.send("POST", kUrl, {}, R"({"redis": "restart"})", 1);
   EXPECT_EQ(bad.status, 422);
   EXPECT_NE(bad.body.find("redis"), std::string::npos) << bad.body;
 }
@@ -41,7 +41,7 @@ TEST(SimTarget, NothingIsSupervised) {
 }
 
 boost::json::value post(SimTarget& twin, std::string_view path, std::string body = {}) {
-  const experiment::HttpAnswer answer =
+  const http::HttpAnswer answer =
       twin.send("POST", "http://127.0.0.1:8000" + std::string(path), {}, std::move(body), 1);
   EXPECT_EQ(answer.status, 200) << path << ": " << answer.body;
   return boost::json::parse(answer.body);

@@ -1,4 +1,4 @@
-#include "experiment/http_exchange.hpp"
+#include "http/exchange.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,12 +11,12 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 
-namespace srelab::experiment {
+namespace srelab::http {
 namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace beast_http = beast::http;
 
 }  // namespace
 
@@ -36,15 +36,6 @@ std::optional<HttpUrl> parse_http_url(std::string_view text) {
   return url;
 }
 
-bool is_loopback_host(std::string_view host) {
-  if (host == "localhost") return true;
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address(std::string(host), ec);
-  return !ec && address.is_loopback();
-}
-
 HttpAnswer http_exchange(std::string_view method, std::string_view url_text,
                          const std::map<std::string, std::string>& headers, std::string body,
                          std::chrono::milliseconds timeout) {
@@ -57,21 +48,21 @@ HttpAnswer http_exchange(std::string_view method, std::string_view url_text,
   }
   asio::io_context io;
   beast::tcp_stream stream(io);
-  http::request<http::string_body> request;
+  beast_http::request<beast_http::string_body> request;
   request.method_string(method);
   request.target(url->target);
   request.version(11);
-  request.set(http::field::host, url->host + ":" + std::to_string(url->port));
-  request.set(http::field::connection, "close");
+  request.set(beast_http::field::host, url->host + ":" + std::to_string(url->port));
+  request.set(beast_http::field::connection, "close");
   for (const auto& [name, value] : headers) request.set(name, value);
-  if (!body.empty() && request.find(http::field::content_type) == request.end())
-    request.set(http::field::content_type, "application/json");
+  if (!body.empty() && request.find(beast_http::field::content_type) == request.end())
+    request.set(beast_http::field::content_type, "application/json");
   request.body() = std::move(body);
   request.prepare_payload();
 
   beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  http::response_parser<http::string_body> parser;
+  beast_http::response<beast_http::string_body> response;
+  beast_http::response_parser<beast_http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
   boost::system::error_code failure;
   const auto fail = [&](boost::system::error_code ec, std::string_view what) {
@@ -86,12 +77,12 @@ HttpAnswer http_exchange(std::string_view method, std::string_view url_text,
     if (ec) return fail(ec, "resolve");
     stream.async_connect(endpoints, [&](auto ec, auto) {
       if (ec) return fail(ec, "connect");
-      http::async_write(stream, request, [&](auto ec, std::size_t) {
+      beast_http::async_write(stream, request, [&](auto ec, std::size_t) {
         if (ec) return fail(ec, "send");
-        http::async_read(stream, buffer, parser, [&](auto ec, std::size_t) {
+        beast_http::async_read(stream, buffer, parser, [&](auto ec, std::size_t) {
           if (ec) return fail(ec, "read");
           answer.status = static_cast<int>(parser.get().result_int());
-          answer.content_type = std::string(parser.get()[http::field::content_type]);
+          answer.content_type = std::string(parser.get()[beast_http::field::content_type]);
           answer.body = std::move(parser.get().body());
         });
       });
@@ -105,4 +96,4 @@ HttpAnswer http_exchange(std::string_view method, std::string_view url_text,
   return answer;
 }
 
-}  // namespace srelab::experiment
+}  // namespace srelab::http

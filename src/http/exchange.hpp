@@ -1,6 +1,7 @@
-// One blocking HTTP/1.1 exchange with a deadline, for the experiment runner's admin calls (CTK's
-// http provider, the /resilience and /chaos probes, the console's timeline and traces). One
-// connection per call: these are a few calls a second, not load (load/ is the generator).
+// One blocking HTTP/1.1 exchange with a deadline: the experiment runner's admin calls (CTK's
+// http provider, the /resilience and /chaos probes, the console's timeline and traces) and the
+// lab's readiness checks. One connection per call: a few calls a second, not load (load/ is the
+// generator).
 #pragma once
 
 #include <chrono>
@@ -10,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace srelab::experiment {
+namespace srelab::http {
 
 struct HttpUrl {
   std::string host;
@@ -20,9 +21,6 @@ struct HttpUrl {
 
 // An absolute http:// URL; nullopt for anything else (https, no host, a bad port).
 std::optional<HttpUrl> parse_http_url(std::string_view url);
-
-// localhost, 127.0.0.0/8 and ::1: the addresses an experiment may target without --allow-remote.
-bool is_loopback_host(std::string_view host);
 
 struct HttpAnswer {
   int status = 0;  // 0 when no answer came (see error)
@@ -36,4 +34,4 @@ HttpAnswer http_exchange(std::string_view method, std::string_view url,
                          const std::map<std::string, std::string>& headers, std::string body,
                          std::chrono::milliseconds timeout);
 
-}  // namespace srelab::experiment
+}  // namespace srelab::http
