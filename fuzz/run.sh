@@ -4,7 +4,7 @@
 # grown), with its dictionary when there is one. Prints one line per target: executions, coverage
 # (edges), the corpus it ended with, and ok or the crashing input's path (kept in
 # build/fuzz/artifacts). Exits 1 when a target crashed or broke an invariant. `./lab fuzz` builds
-# the targets and calls this; `./lab test` calls it with a few seconds per target.
+# the targets and calls this (`./lab test` replays the corpora instead: fuzz/replay_main.cpp).
 #   fuzz/run.sh [seconds per target, default 60] [target...]
 # FUZZ_TIMEOUT (seconds, default 60): one input taking longer is a finding (a hang). Generous,
 # since on a loaded 2-core machine a niced fuzzer can wait seconds for the CPU: 10 s gave a false
