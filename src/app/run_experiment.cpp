@@ -24,6 +24,7 @@
 #include "experiment/report_text.hpp"
 #include "experiment/runner.hpp"
 #include "http/exchange.hpp"
+#include "http/http_url.hpp"
 #include "lab/postgres_server.hpp"
 #include "sim/scenario_file.hpp"
 #include "sim/sim_target.hpp"

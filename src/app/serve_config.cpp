@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "core/comma_list.hpp"
-#include "http/exchange.hpp"
+#include "http/http_url.hpp"
 #include "http/request_framing.hpp"
 #include "telemetry/datadog/container_id.hpp"
 #include "telemetry/datadog/datadog_agent.hpp"

@@ -18,6 +18,7 @@
 #include "experiment/probe_judge.hpp"
 #include "experiment/report_text.hpp"
 #include "http/admin_access.hpp"
+#include "http/http_url.hpp"
 
 namespace srelab::experiment {
 namespace {

@@ -9,7 +9,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/url/parse.hpp>
+
+#include "http/http_url.hpp"
 
 namespace srelab::http {
 namespace {
@@ -19,22 +20,6 @@ namespace beast = boost::beast;
 namespace beast_http = beast::http;
 
 }  // namespace
-
-std::optional<HttpUrl> parse_http_url(std::string_view text) {
-  const auto parsed = boost::urls::parse_absolute_uri(text);
-  if (!parsed || parsed->scheme() != "http" || !parsed->has_authority()) return std::nullopt;
-  HttpUrl url;
-  url.host = parsed->host_address();
-  if (url.host.empty()) return std::nullopt;
-  if (parsed->has_port()) {
-    const auto port = parsed->port_number();
-    if (port == 0) return std::nullopt;
-    url.port = port;
-  }
-  url.target = parsed->encoded_path().empty() ? "/" : std::string(parsed->encoded_path());
-  if (parsed->has_query()) url.target += "?" + std::string(parsed->encoded_query());
-  return url;
-}
 
 HttpAnswer http_exchange(std::string_view method, std::string_view url_text,
                          const std::map<std::string, std::string>& headers, std::string body,
@@ -52,7 +37,7 @@ HttpAnswer http_exchange(std::string_view method, std::string_view url_text,
   request.method_string(method);
   request.target(url->target);
   request.version(11);
-  request.set(beast_http::field::host, url->host + ":" + std::to_string(url->port));
+  request.set(beast_http::field::host, url->host_header);
   request.set(beast_http::field::connection, "close");
   for (const auto& [name, value] : headers) request.set(name, value);
   if (!body.empty() && request.find(beast_http::field::content_type) == request.end())

@@ -5,22 +5,11 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 
 namespace srelab::http {
-
-struct HttpUrl {
-  std::string host;
-  std::uint16_t port = 80;
-  std::string target;  // path and query, "/" at least
-};
-
-// An absolute http:// URL; nullopt for anything else (https, no host, a bad port).
-std::optional<HttpUrl> parse_http_url(std::string_view url);
 
 struct HttpAnswer {
   int status = 0;  // 0 when no answer came (see error)

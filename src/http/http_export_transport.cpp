@@ -16,7 +16,6 @@
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/url/parse.hpp>
 #include <charconv>
 #include <exception>
 #include <mutex>
@@ -24,6 +23,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "http/http_url.hpp"
 
 namespace srelab::http {
 namespace {
@@ -41,11 +42,9 @@ using telemetry::ExportResponse;
 constexpr std::size_t kResponseBodyLimit = 8 * 1024 * 1024;
 constexpr std::string_view kUserAgent = "sre-lab";
 
-struct Target {
-  std::string host;  // to connect to: an IPv6 address without its brackets
-  std::uint16_t port = 80;
-  std::string host_header;  // host[:port] as the URL spells it
-  std::string path;         // origin-form: /path?query
+// Where a request goes: the URL's host and port, or the Agent's unix socket when one is set
+// (the URL then still names the Host header and the path).
+struct Target : HttpUrl {
   std::string unix_socket;  // non-empty: connect here instead of host:port
 
   std::string connection_key() const {
@@ -54,27 +53,9 @@ struct Target {
 };
 
 result<Target> parse_target(std::string_view url, const std::string& unix_socket) {
-  const auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed || parsed->scheme_id() != boost::urls::scheme::http || !parsed->has_authority() ||
-      parsed->has_userinfo()) {
-    return errc::invalid_argument;
-  }
-  const auto host_type = parsed->host_type();
-  if (host_type != boost::urls::host_type::name && host_type != boost::urls::host_type::ipv4 &&
-      host_type != boost::urls::host_type::ipv6) {
-    return errc::invalid_argument;
-  }
-  Target target;
-  target.host = parsed->host_address();
-  if (target.host.empty()) return errc::invalid_argument;
-  if (parsed->has_port()) {
-    if (parsed->port_number() == 0) return errc::invalid_argument;
-    target.port = parsed->port_number();
-  }
-  target.host_header = std::string(parsed->encoded_host_and_port());
-  target.path = std::string(parsed->encoded_target());
-  if (!target.path.starts_with("/")) target.path.insert(0, "/");
-  target.unix_socket = unix_socket;
+  auto parsed = parse_http_url(url);
+  if (!parsed) return errc::invalid_argument;
+  Target target{std::move(*parsed), unix_socket};
   return target;
 }
 
@@ -89,7 +70,7 @@ ExportMessage make_request(const ExportRequest& request, const Target& target) {
   } else {
     message.method(verb);
   }
-  message.target(target.path);
+  message.target(target.target);
   message.version(11);
   message.set(bhttp::field::host, target.host_header);
   message.set(bhttp::field::user_agent, kUserAgent);

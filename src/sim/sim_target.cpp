@@ -12,6 +12,7 @@
 #include "core/json_string.hpp"
 #include "core/random.hpp"
 #include "http/exchange.hpp"
+#include "http/http_url.hpp"
 #include "http/responses.hpp"
 #include "resilience/resilience_settings.hpp"
 #include "sim/twin_timeline.hpp"

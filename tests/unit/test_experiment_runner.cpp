@@ -25,6 +25,7 @@
 #include "experiment/experiment_spec.hpp"
 #include "experiment/runner.hpp"
 #include "experiment/target.hpp"
+#include "http/http_url.hpp"
 #include "load/flag_values.hpp"
 #include "load/load_report.hpp"
 #include "telemetry/metrics/histogram.hpp"
