@@ -5,11 +5,11 @@
 
 #include <chrono>
 #include <system_error>
-#include <thread>
 
 #include "lab/find_program.hpp"
 #include "lab/log_tail.hpp"
 #include "lab/ports.hpp"
+#include "lab/start_up.hpp"
 #include "lab/state_file.hpp"
 
 namespace srelab::lab {
@@ -106,22 +106,20 @@ result<void> GatewayServer::write_config() {
 // a file of the user's that binds elsewhere, once HAProxy has stayed up for the whole wait.
 result<void> GatewayServer::wait_until_listening(std::uintmax_t log_from) {
   const auto& config = settings_.config;
-  const auto deadline = std::chrono::steady_clock::now() +
-                        (settings_.user_config.empty() ? kReadyTimeout : std::chrono::seconds(1));
-  for (;;) {
-    if (!process_.running()) {
-      return fail(errc::invalid_argument, "haproxy exited during start-up (status " +
-                                              std::to_string(process_.exit_status().value_or(-1)) +
-                                              "): " + log_tail(log_file(), log_from));
-    }
-    if (!port_is_free(config.listen_host, config.listen_port)) return {};
-    if (std::chrono::steady_clock::now() >= deadline) {
-      if (!settings_.user_config.empty()) return {};
-      return fail(errc::timeout, "haproxy did not listen on " + url() +
-                                     " within 10 s: " + log_tail(log_file(), log_from));
-    }
-    std::this_thread::sleep_for(20ms);
+  const bool users_file = !settings_.user_config.empty();
+  switch (await_start_up(process_, users_file ? std::chrono::milliseconds(1s) : kReadyTimeout, 20ms,
+                         [&] { return !port_is_free(config.listen_host, config.listen_port); })) {
+    case StartUp::ready:
+      return {};
+    case StartUp::exited:
+      return fail(errc::invalid_argument,
+                  exited_during_start_up("haproxy", process_, log_file(), log_from));
+    case StartUp::timed_out:
+      break;
   }
+  if (users_file) return {};
+  return fail(errc::timeout, "haproxy did not listen on " + url() +
+                                 " within 10 s: " + log_tail(log_file(), log_from));
 }
 
 }  // namespace srelab::lab

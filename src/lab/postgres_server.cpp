@@ -15,6 +15,7 @@
 #include "lab/blocking_pg.hpp"
 #include "lab/log_tail.hpp"
 #include "lab/ports.hpp"
+#include "lab/start_up.hpp"
 
 namespace srelab::lab {
 namespace {
@@ -286,23 +287,20 @@ result<void> PostgresServer::spawn_postmaster() {
 
 result<void> PostgresServer::wait_until_ready(std::uintmax_t log_from, bool& retry) {
   const std::string conninfo = admin_conninfo(settings_.port);
-  const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
-  for (;;) {
-    if (PQping(conninfo.c_str()) == PQPING_OK) return {};
-    if (!process_.running()) {
-      const std::string tail = log_tail(log_file(), log_from);
-      retry = tail.find("still in use") != std::string::npos;
-      return fail(errc::db_unavailable, "postgres exited during start-up (status " +
-                                            std::to_string(process_.exit_status().value_or(-1)) +
-                                            "): " + tail);
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return fail(errc::timeout, "postgres did not accept connections on port " +
-                                     std::to_string(settings_.port) +
-                                     " within 30 s: " + log_tail(log_file(), log_from));
-    }
-    std::this_thread::sleep_for(50ms);
+  switch (await_start_up(process_, kReadyTimeout, 50ms,
+                         [&] { return PQping(conninfo.c_str()) == PQPING_OK; })) {
+    case StartUp::ready:
+      return {};
+    case StartUp::exited:
+      retry = log_tail(log_file(), log_from).find("still in use") != std::string::npos;
+      return fail(errc::db_unavailable,
+                  exited_during_start_up("postgres", process_, log_file(), log_from));
+    case StartUp::timed_out:
+      break;
   }
+  return fail(errc::timeout, "postgres did not accept connections on port " +
+                                 std::to_string(settings_.port) +
+                                 " within 30 s: " + log_tail(log_file(), log_from));
 }
 
 result<void> PostgresServer::ensure_role_and_database() {

@@ -6,11 +6,11 @@
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <system_error>
-#include <thread>
 
 #include "http/exchange.hpp"
 #include "lab/find_program.hpp"
 #include "lab/log_tail.hpp"
+#include "lab/start_up.hpp"
 #include "lab/state_file.hpp"
 
 namespace srelab::lab {
@@ -116,27 +116,26 @@ result<void> PrometheusServer::write_files() {
 }
 
 result<void> PrometheusServer::wait_until_ready(std::uintmax_t log_from) {
-  const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
   bool serving = false;
-  for (;;) {
-    if (!process_.running()) {
-      return fail(errc::invalid_argument, "prometheus exited during start-up (status " +
-                                              std::to_string(process_.exit_status().value_or(-1)) +
-                                              "): " + log_tail(log_file(), log_from));
-    }
+  const auto scraped_all = [&] {
     if (!serving)
       serving = http::http_exchange("GET", url() + "/-/ready", {}, {}, 500ms).status == 200;
-    if (serving &&
-        scraped_every_target(http::http_exchange("GET", url() + "/api/v1/targets", {}, {}, 500ms)))
+    return serving && scraped_every_target(
+                          http::http_exchange("GET", url() + "/api/v1/targets", {}, {}, 500ms));
+  };
+  switch (await_start_up(process_, kReadyTimeout, 100ms, scraped_all)) {
+    case StartUp::ready:
       return {};
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return fail(errc::timeout,
-                  "prometheus " +
-                      std::string(serving ? "did not scrape the service" : "was not ready") +
-                      " on " + url() + " within 30 s: " + log_tail(log_file(), log_from));
-    }
-    std::this_thread::sleep_for(100ms);
+    case StartUp::exited:
+      return fail(errc::invalid_argument,
+                  exited_during_start_up("prometheus", process_, log_file(), log_from));
+    case StartUp::timed_out:
+      break;
   }
+  return fail(errc::timeout,
+              "prometheus " +
+                  std::string(serving ? "did not scrape the service" : "was not ready") + " on " +
+                  url() + " within 30 s: " + log_tail(log_file(), log_from));
 }
 
 }  // namespace srelab::lab

@@ -7,11 +7,11 @@
 #include <chrono>
 #include <memory>
 #include <system_error>
-#include <thread>
 
 #include "lab/find_program.hpp"
 #include "lab/log_tail.hpp"
 #include "lab/ports.hpp"
+#include "lab/start_up.hpp"
 
 namespace srelab::lab {
 namespace {
@@ -120,21 +120,18 @@ result<void> RedisServer::start() {
 }
 
 result<void> RedisServer::wait_until_ready(std::uintmax_t log_from) {
-  const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
-  for (;;) {
-    if (answers_ping(settings_.port)) return {};
-    if (!process_.running()) {
-      return fail(errc::cache_unavailable, "redis exited during start-up (status " +
-                                               std::to_string(process_.exit_status().value_or(-1)) +
-                                               "): " + log_tail(log_file(), log_from));
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return fail(errc::timeout, "redis did not answer PING on port " +
-                                     std::to_string(settings_.port) +
-                                     " within 10 s: " + log_tail(log_file(), log_from));
-    }
-    std::this_thread::sleep_for(20ms);
+  switch (
+      await_start_up(process_, kReadyTimeout, 20ms, [&] { return answers_ping(settings_.port); })) {
+    case StartUp::ready:
+      return {};
+    case StartUp::exited:
+      return fail(errc::cache_unavailable,
+                  exited_during_start_up("redis", process_, log_file(), log_from));
+    case StartUp::timed_out:
+      break;
   }
+  return fail(errc::timeout, "redis did not answer PING on port " + std::to_string(settings_.port) +
+                                 " within 10 s: " + log_tail(log_file(), log_from));
 }
 
 }  // namespace srelab::lab

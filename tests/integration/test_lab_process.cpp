@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "lab/process.hpp"
+#include "lab/start_up.hpp"
 #include "lab/system_user.hpp"
 
 namespace srelab::lab {
@@ -297,6 +298,24 @@ TEST_F(ProcessTest, ParentDeathSignalReachesTheChild) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 0);
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGTERM);
+}
+
+// The start-up wait every lab server uses (lab/start_up.hpp): ready, exited, or out of time.
+TEST_F(ProcessTest, StartUpEndsWhenReadyWhenTheProcessExitsOrWhenTimeIsUp) {
+  Process waits = spawn_shell("sleep 5");
+  int asked = 0;
+  EXPECT_EQ(await_start_up(waits, 5s, 5ms, [&] { return ++asked == 3; }), StartUp::ready);
+  EXPECT_EQ(asked, 3);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(await_start_up(waits, 100ms, 5ms, [] { return false; }), StartUp::timed_out);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
+  EXPECT_TRUE(waits.running());
+  waits.stop(SIGKILL, 0ms);
+
+  Process fails = spawn_shell("echo 'bad setting on line 3'; exit 4");
+  EXPECT_EQ(await_start_up(fails, 5s, 5ms, [] { return false; }), StartUp::exited);
+  EXPECT_EQ(exited_during_start_up("server", fails, log(), 0),
+            "server exited during start-up (status 4): bad setting on line 3");
 }
 
 }  // namespace

@@ -277,6 +277,22 @@ TEST(RedisServer, TakenPortIsReported) {
       << server.last_error();
 }
 
+// A server that dies while starting is named with its exit status and the end of its log.
+TEST(RedisServer, OneThatExitsWhileStartingIsReportedWithItsLog) {
+  TempDir dir;
+  const fs::path binary = dir.path() / "redis-server";
+  std::ofstream(binary) << "#!/bin/sh\necho 'FATAL CONFIG FILE ERROR'\nexit 1\n";
+  fs::permissions(binary, fs::perms(0755));
+  RedisServerSettings settings;
+  settings.dir = dir.path() / "redis";
+  settings.port = pick_free_port();
+  settings.binary = binary;
+  RedisServer server(settings);
+  EXPECT_FALSE(server.start());
+  EXPECT_EQ(server.last_error(),
+            "redis exited during start-up (status 1): FATAL CONFIG FILE ERROR");
+}
+
 TEST(Ports, PickFreePortGivesABindablePort) {
   const std::uint16_t port = pick_free_port();
   EXPECT_NE(port, 0);
