@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "app/option_values.hpp"
+#include "cli/malloc_in_use.hpp"
 
 namespace srelab::cli {
 namespace {
@@ -192,7 +193,7 @@ int run(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "--version" || args[0] == "version") {
-    std::printf("sre-lab %s\n", SRE_LAB_VERSION);
+    std::printf("sre-lab %s\nmalloc: %s\n", SRE_LAB_VERSION, malloc_in_use().c_str());
     return 0;
   }
   const std::span<const std::string> rest(args.data() + 1, args.size() - 1);

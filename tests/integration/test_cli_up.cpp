@@ -85,6 +85,8 @@ TEST_F(CliTest, VersionAndHelp) {
   const CliRun version = run({"--version"});
   EXPECT_EQ(version.status, 0);
   EXPECT_EQ(version.output.rfind("sre-lab ", 0), 0u) << version.output;
+  // The malloc the build linked (src/cli/CMakeLists.txt) is the one the process runs on.
+  EXPECT_NE(version.output.find("\nmalloc: " SRE_LAB_MALLOC), std::string::npos) << version.output;
   for (const char* command : {"serve", "up"}) {
     const CliRun help = run({command, "--help"});
     EXPECT_EQ(help.status, 0) << command;
