@@ -61,6 +61,8 @@ void append_trace_stats(std::string& out, const TraceStats& stats) {
   out += ',';
   append_integer_member(out, "sampled_out", stats.admission.sampled_out);
   out += ',';
+  append_integer_member(out, "flagged_sampled_out", stats.admission.flagged_sampled_out);
+  out += ',';
   append_integer_member(out, "ignored", stats.admission.ignored);
   out += '}';
 }

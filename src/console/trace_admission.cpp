@@ -10,9 +10,7 @@ constexpr unsigned kCountBits = 24;
 constexpr std::uint64_t kCountMask = (std::uint64_t{1} << kCountBits) - 1;
 constexpr std::string_view kFallbackTag = "app.fallback_used";
 
-bool always_kept(const telemetry::TraceChunk& chunk, const telemetry::SpanData& root,
-                 std::chrono::nanoseconds slow) {
-  if (root.duration >= slow.count()) return true;
+bool flagged(const telemetry::TraceChunk& chunk) {
   return std::any_of(chunk.begin(), chunk.end(), [](const telemetry::SpanData& span) {
     return span.error != 0 || span.metrics.contains(kFallbackTag);
   });
@@ -29,9 +27,17 @@ bool TraceAdmission::admit(const telemetry::TraceChunk& chunk) {
     return false;
   }
   const telemetry::SpanData& root = chunk.front();
-  if (!always_kept(chunk, root, settings_.slow) && !take_place(root.start + root.duration)) {
-    counts.sampled_out.fetch_add(1, std::memory_order_relaxed);
-    return false;
+  const std::int64_t end_ns = root.start + root.duration;
+  if (root.duration < settings_.slow.count()) {
+    if (flagged(chunk)) {
+      if (!take_place(flagged_window_, settings_.flagged_per_second, end_ns)) {
+        counts.flagged_sampled_out.fetch_add(1, std::memory_order_relaxed);
+        return false;
+      }
+    } else if (!take_place(ok_window_, settings_.ok_per_second, end_ns)) {
+      counts.sampled_out.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
   }
   counts.admitted.fetch_add(1, std::memory_order_relaxed);
   return true;
@@ -51,11 +57,12 @@ bool TraceAdmission::ignored(const telemetry::SpanData& root) const {
 
 // One compare-and-swap on a word holding the second and its count. A trace that ended in an
 // earlier second than the one counted (threads finish out of order) counts in the current one.
-bool TraceAdmission::take_place(std::int64_t end_ns) {
-  const std::uint64_t limit = std::min<std::uint64_t>(settings_.ok_per_second, kCountMask);
+bool TraceAdmission::take_place(std::atomic<std::uint64_t>& window, std::uint32_t places,
+                                std::int64_t end_ns) {
+  const std::uint64_t limit = std::min<std::uint64_t>(places, kCountMask);
   if (limit == 0) return false;
   const std::uint64_t second = end_ns > 0 ? static_cast<std::uint64_t>(end_ns / 1'000'000'000) : 0;
-  std::uint64_t current = window_.load(std::memory_order_relaxed);
+  std::uint64_t current = window.load(std::memory_order_relaxed);
   for (;;) {
     std::uint64_t next;
     if (second > (current >> kCountBits)) {
@@ -65,7 +72,7 @@ bool TraceAdmission::take_place(std::int64_t end_ns) {
     } else {
       return false;
     }
-    if (window_.compare_exchange_weak(current, next, std::memory_order_relaxed)) return true;
+    if (window.compare_exchange_weak(current, next, std::memory_order_relaxed)) return true;
   }
 }
 
@@ -74,6 +81,7 @@ TraceAdmissionStats TraceAdmission::stats() const {
   for (const Shard& counts : shards_) {
     stats.admitted += counts.admitted.load(std::memory_order_relaxed);
     stats.sampled_out += counts.sampled_out.load(std::memory_order_relaxed);
+    stats.flagged_sampled_out += counts.flagged_sampled_out.load(std::memory_order_relaxed);
     stats.ignored += counts.ignored.load(std::memory_order_relaxed);
   }
   return stats;

@@ -35,6 +35,7 @@ TEST(ConsoleJson, TraceListHasSummariesAndStats) {
   stats.store.evicted = 2;
   stats.bounds.max_traces = 10;
   stats.admission.sampled_out = 9;
+  stats.admission.flagged_sampled_out = 4;
 
   const auto body = parse(render_trace_list({summary}, stats));
   const auto& trace = body.at("traces").as_array().at(0).as_object();
@@ -53,6 +54,7 @@ TEST(ConsoleJson, TraceListHasSummariesAndStats) {
   EXPECT_EQ(counts.at("evicted"), 2);
   EXPECT_EQ(counts.at("max_traces"), 10);
   EXPECT_EQ(counts.at("sampled_out"), 9);
+  EXPECT_EQ(counts.at("flagged_sampled_out"), 4);
 }
 
 TEST(ConsoleJson, TraceHasSpansWithTagsAndItsLogs) {

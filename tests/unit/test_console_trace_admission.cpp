@@ -1,5 +1,6 @@
-// Which traces the console records: errors, slow traces and fallbacks always; fast successful
-// ones up to ok_per_second in each second of their end time; its own requests never.
+// Which traces the console records: slow traces always; faster errors and fallbacks up to
+// flagged_per_second, fast successful ones up to ok_per_second, each in each second of their
+// end time; its own requests never.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -55,7 +56,7 @@ TEST(TraceAdmission, ALateTraceCountsInTheCurrentSecond) {
   EXPECT_FALSE(admission.admit(fast_ok(kBase)));
 }
 
-TEST(TraceAdmission, ErrorsSlowTracesAndFallbacksAreAlwaysKept) {
+TEST(TraceAdmission, ErrorsSlowTracesAndFallbacksAreKeptWhenOkOnesAreNot) {
   TraceAdmission admission({.slow = std::chrono::milliseconds(100), .ok_per_second = 0});
   EXPECT_FALSE(admission.admit(fast_ok(kBase)));
   EXPECT_TRUE(admission.admit(trace("GET /products/{id}", kBase, 300'000, /*child_error=*/1)));
@@ -67,6 +68,31 @@ TEST(TraceAdmission, ErrorsSlowTracesAndFallbacksAreAlwaysKept) {
   TraceChunk failed_root = fast_ok(kBase);
   failed_root.front().set_error("HTTP 503", "pool exhausted");
   EXPECT_TRUE(admission.admit(failed_root));
+}
+
+// A flood of failures (every lookup failing) takes flagged_per_second places a second, its own:
+// the fast successful traces' places stay theirs, and a slow trace is kept whatever the count.
+TEST(TraceAdmission, AFloodOfFastErrorsIsCappedPerSecond) {
+  TraceAdmission admission({.slow = std::chrono::milliseconds(100), .ok_per_second = 2,
+                            .flagged_per_second = 3});
+  const auto fast_error = [](std::int64_t start) {
+    return trace("GET /products/{id}", start, 300'000, /*child_error=*/1);
+  };
+  int admitted = 0;
+  for (int i = 0; i < 10; ++i) admitted += admission.admit(fast_error(kBase + i * 1000));
+  EXPECT_EQ(admitted, 3);
+  TraceChunk fallback = fast_ok(kBase);
+  fallback.front().set_metric("app.fallback_used", 1);
+  EXPECT_FALSE(admission.admit(fallback));  // a fallback shares the errors' places
+  EXPECT_TRUE(admission.admit(trace("GET /products/{id}", kBase, 100'000'000, 1)));  // slow
+  EXPECT_TRUE(admission.admit(fast_ok(kBase)));
+  EXPECT_TRUE(admission.admit(fast_ok(kBase)));
+  EXPECT_FALSE(admission.admit(fast_ok(kBase)));
+  EXPECT_TRUE(admission.admit(fast_error(kBase + kSecond)));  // the next second has its own
+  const TraceAdmissionStats stats = admission.stats();
+  EXPECT_EQ(stats.admitted, 7u);
+  EXPECT_EQ(stats.flagged_sampled_out, 8u);
+  EXPECT_EQ(stats.sampled_out, 1u);
 }
 
 TEST(TraceAdmission, TheConsolesOwnRequestsAreNeverKept) {
