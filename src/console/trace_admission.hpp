@@ -29,8 +29,8 @@ namespace srelab::console {
 
 struct TraceAdmissionSettings {
   std::chrono::nanoseconds slow = std::chrono::milliseconds(100);
-  std::uint32_t ok_per_second = 50;         // 0: only the traces always kept and flagged
-  std::uint32_t flagged_per_second = 200;   // twice the store's errors pool; 0: none
+  std::uint32_t ok_per_second = 50;        // 0: only the traces always kept and flagged
+  std::uint32_t flagged_per_second = 200;  // twice the store's errors pool; 0: none
   std::vector<std::string> ignored_resources = {"GET /console", "GET /assets/", "GET /docs",
                                                 "GET /openapi.json"};
 };
@@ -39,7 +39,7 @@ struct TraceAdmissionStats {
   std::uint64_t admitted = 0;
   std::uint64_t sampled_out = 0;          // fast OK traces over ok_per_second
   std::uint64_t flagged_sampled_out = 0;  // fast errors and fallbacks over flagged_per_second
-  std::uint64_t ignored = 0;      // the console's own requests, and empty chunks
+  std::uint64_t ignored = 0;              // the console's own requests, and empty chunks
 };
 
 class TraceAdmission {

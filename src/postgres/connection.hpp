@@ -55,13 +55,14 @@ class Connection {
   ~Connection();
 
   // Runs one parameterized query (text parameters); a query with a statement name is prepared
-  // on this connection the first time and executed by name (Query). A Postgres error → errc::db_query_failed
-  // (or db_timeout for SQLSTATE 57014); a lost connection → errc::db_unavailable and healthy()
-  // turns false. last_error() holds the server's message of the last failure. No answer within
-  // the client's bound (a server that stopped answering) → errc::db_timeout, and the connection
-  // is no longer healthy. The awaiting coroutine may run on any io_context thread.
-  // `planned` is the time the query is meant to spend on the server (an injected pg_sleep): the
-  // client's wait for the answer is planned + query_timeout (see ConnectionSettings).
+  // on this connection the first time and executed by name (Query). A Postgres error →
+  // errc::db_query_failed (or db_timeout for SQLSTATE 57014); a lost connection →
+  // errc::db_unavailable and healthy() turns false. last_error() holds the server's message of the
+  // last failure. No answer within the client's bound (a server that stopped answering) →
+  // errc::db_timeout, and the connection is no longer healthy. The awaiting coroutine may run on
+  // any io_context thread. `planned` is the time the query is meant to spend on the server (an
+  // injected pg_sleep): the client's wait for the answer is planned + query_timeout (see
+  // ConnectionSettings).
   boost::asio::awaitable<result<QueryResult>> execute(
       const Query& query, std::span<const std::string> params = {},
       std::chrono::milliseconds planned = std::chrono::milliseconds::zero());

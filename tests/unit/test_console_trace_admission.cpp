@@ -73,8 +73,8 @@ TEST(TraceAdmission, ErrorsSlowTracesAndFallbacksAreKeptWhenOkOnesAreNot) {
 // A flood of failures (every lookup failing) takes flagged_per_second places a second, its own:
 // the fast successful traces' places stay theirs, and a slow trace is kept whatever the count.
 TEST(TraceAdmission, AFloodOfFastErrorsIsCappedPerSecond) {
-  TraceAdmission admission({.slow = std::chrono::milliseconds(100), .ok_per_second = 2,
-                            .flagged_per_second = 3});
+  TraceAdmission admission(
+      {.slow = std::chrono::milliseconds(100), .ok_per_second = 2, .flagged_per_second = 3});
   const auto fast_error = [](std::int64_t start) {
     return trace("GET /products/{id}", start, 300'000, /*child_error=*/1);
   };
