@@ -1,13 +1,13 @@
 // Validates web/openapi.json (the document GET /openapi.json serves) with an OpenAPI schema
 // validator, then holds every example in it to its schema with Ajv, and checks what Swagger UI
-// relies on: no object repeats a key (JSON.parse keeps the last one silently, Swagger UI's parser
-// refuses the whole document), each operation has an operationId, tags and a 2xx answer, and declares each {param}
-// of its path. Run by ctest (openapi.validate) as
+// relies on: no object repeats a key, each operation has an operationId, tags and a 2xx answer,
+// and declares each {param} of its path. Run by ctest (openapi.validate) as
 //   node <build>/web/tests/validate_openapi.mjs <source>/web/openapi.json
 // from the build's web/ folder, where `npm ci` put the packages this imports.
 import { readFileSync } from "node:fs";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv from "ajv";
+import { parseDocument } from "yaml";
 
 const file = process.argv[2];
 if (!file) {
@@ -28,38 +28,12 @@ function check(run) {
   if (problems.length > before) failedChecks++;
 }
 
-// The keys each object of a JSON text repeats, as "line N: key". The text parsed above, so only
-// strings, brackets and the ':' after a key matter here.
-function repeatedKeys(json) {
-  const repeats = [];
-  const objects = []; // a Set of keys per open object, null per open array
-  let line = 1;
-  for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (c === "\n") line++;
-    else if (c === "{") objects.push(new Set());
-    else if (c === "[") objects.push(null);
-    else if (c === "}" || c === "]") objects.pop();
-    else if (c === '"') {
-      let end = i + 1;
-      while (json[end] !== '"') end += json[end] === "\\" ? 2 : 1;
-      const key = json.slice(i + 1, end);
-      let next = end + 1;
-      while (/\s/.test(json[next])) next++;
-      const keys = objects[objects.length - 1];
-      if (json[next] === ":" && keys) {
-        if (keys.has(key)) repeats.push(`line ${line}: ${key}`);
-        keys.add(key);
-      }
-      i = end;
-    }
-  }
-  return repeats;
-}
-
-// 0. No repeated keys.
+// 0. No object repeats a key. JSON is YAML, and the yaml package refuses a repeated key where
+// JSON.parse keeps the last one silently (Swagger UI's parser refuses the whole document); any
+// other complaint of it is reported too, so a document it cannot read does not pass unread.
 check(() => {
-  for (const repeat of repeatedKeys(text)) problems.push(`repeated key, ${repeat}`);
+  for (const error of parseDocument(text, { uniqueKeys: true }).errors)
+    problems.push(`${error.code}: ${error.message.split("\n")[0]}`);
 });
 
 // 1. The document against the OpenAPI 3.x schema.
